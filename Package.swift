@@ -1,0 +1,84 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// sync-relay: Kafka topics to Twilio Sync Streams.
+///
+/// Layout (see docs/decisions and ../shared/STYLE.md): a pure `RelayCore`, one adapter module per C library
+/// (`RelayKafka` over librdkafka, `RelaySync` over libcurl), the local `SyncEmulator`, and one executable.
+let package = Package(
+    name: "sync-relay",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sync-relay", targets: ["sync-relay"]),
+        .library(name: "RelayCore", targets: ["RelayCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // MARK: C bridges (system libraries from Debian's -dev packages)
+        .systemLibrary(
+            name: "CLibRDKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        /// Typed, non-variadic wrappers for the libcurl calls Swift cannot import.
+        .target(name: "CurlShims", dependencies: ["CLibCurl"]),
+
+        // MARK: Pure core
+        .target(name: "RelayCore"),
+
+        // MARK: Adapters
+        .target(
+            name: "RelayKafka",
+            dependencies: [
+                "CLibRDKafka", "RelayCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "RelaySync",
+            dependencies: [
+                "CLibCurl", "CurlShims", "RelayCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SyncEmulator",
+            dependencies: [
+                "RelayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Executable
+        .executableTarget(
+            name: "sync-relay",
+            dependencies: [
+                "RelayCore", "RelayKafka", "RelaySync",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "RelayCoreTests",
+            dependencies: ["RelayCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka"]),
+        .testTarget(name: "RelaySyncTests", dependencies: ["RelaySync", "CurlShims", "CLibCurl"]),
+        .testTarget(name: "SyncEmulatorTests", dependencies: ["SyncEmulator"]),
+        .testTarget(name: "SyncRelayCommandTests", dependencies: ["RelayCore"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// libcurl's easy and multi interfaces (Debian: libcurl4-openssl-dev).
+#include <curl/curl.h>

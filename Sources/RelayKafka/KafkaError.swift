@@ -1,0 +1,34 @@
+/// An error from the Kafka adapter. Public errors never expose C types: librdkafka's numeric code is kept as an `Int`.
+public struct KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong, as a stable, extensible code.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The code's stable name.
+        public let name: String
+        /// A librdkafka client could not be created from the given configuration.
+        public static let clientCreation = Code(name: "clientCreation")
+        /// A configuration property was rejected by librdkafka.
+        public static let configuration = Code(name: "configuration")
+        /// The in-process mock cluster could not be started or driven.
+        public static let mockCluster = Code(name: "mockCluster")
+        public var description: String { name }
+    }
+
+    /// The error's code.
+    public let code: Code
+    /// A plain-English reason, safe to log (never contains secrets).
+    public let reason: String
+    /// librdkafka's `rd_kafka_resp_err_t`, when one caused this error.
+    public let librdkafkaCode: Int?
+
+    /// Creates an error.
+    public init(code: Code, reason: String, librdkafkaCode: Int? = nil) {
+        self.code = code
+        self.reason = reason
+        self.librdkafkaCode = librdkafkaCode
+    }
+
+    public var description: String {
+        if let librdkafkaCode { return "\(code): \(reason) (librdkafka error \(librdkafkaCode))" }
+        return "\(code): \(reason)"
+    }
+}

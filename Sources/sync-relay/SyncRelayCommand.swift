@@ -1,0 +1,13 @@
+import ArgumentParser
+import RelayCore
+
+/// The `sync-relay` command: the service and its tools.
+@main
+struct SyncRelayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync-relay",
+        abstract: "Relay Kafka topics to Twilio Sync Streams.",
+        version: RelayVersion.current,
+        subcommands: []
+    )
+}

@@ -1,0 +1,6 @@
+import RelayCore
+import Testing
+
+@Test func versionIsSemantic() {
+    #expect(RelayVersion.current.split(separator: ".").count == 3)
+}

@@ -1,0 +1,6 @@
+import SyncEmulator
+import Testing
+
+@Test func emulatorModuleLinks() {
+    #expect(SyncEmulatorInfo.name == "sync-emulator")
+}
