@@ -1,0 +1,38 @@
+/// The one-screen summary `sync-relay check` prints for a valid configuration: the effective values, secrets
+/// masked (credentials and secret librdkafka properties show `********`).
+public enum ConfigurationSummary {
+    /// The summary's lines.
+    public static func lines(_ configuration: RelayConfiguration, source: String) -> [String] {
+        let kafka = configuration.kafka
+        let twilio = configuration.twilio
+        var lines = ["\(source): configuration is valid", ""]
+        lines.append("kafka    brokers \(kafka.brokers.joined(separator: ",")), group \(kafka.groupId)")
+        lines.append("         topics \(kafka.topics.map(\.description).joined(separator: ", "))")
+        lines.append("         commit every \(DurationText.format(kafka.commitInterval)), dead letters \(kafka.deadLetterTopic ?? "off (dropped records are counted)")")
+        if !kafka.properties.isEmpty {
+            let shown = kafka.properties.keys.sorted().map { name in
+                "\(name)=\(KafkaConfiguration.isSecretProperty(name) ? SecretText.mask : kafka.properties[name]!)"
+            }
+            lines.append("         properties \(shown.joined(separator: ", "))")
+        }
+        lines.append("twilio   account \(twilio.accountSid), service \(twilio.serviceSid), \(twilio.auth)")
+        lines.append("         \(twilio.baseURL), timeouts \(DurationText.format(twilio.connectTimeout)) connect / \(DurationText.format(twilio.requestTimeout)) request, at most \(twilio.maxConcurrentRequests) requests on \(twilio.maxConnections) connections")
+        lines.append("streams  defaults: \(describe(configuration.defaults))")
+        for route in configuration.routes {
+            lines.append("         \(route.topic): \(describe(route.settings))")
+        }
+        let metrics = configuration.metrics
+        lines.append("metrics  \(metrics.enabled ? "http://\(metrics.listen)/metrics" : "off")\(metrics.enabled && !metrics.listen.isLoopback ? " (not loopback: reachable from the network)" : "")")
+        lines.append("log      \(configuration.log.level), \(configuration.log.format); shutdown drains for \(DurationText.format(configuration.shutdown.drainDeadline))")
+        return lines
+    }
+
+    private static func describe(_ settings: StreamSettings) -> String {
+        let ttl = settings.ttl == .zero ? "no TTL" : "TTL \(DurationText.format(settings.ttl))\(settings.ttlRefresh ? " refreshed" : "")"
+        var overflow = "\(settings.overflow.policy.rawValue) at \(settings.overflow.maxRecords) records/\(settings.overflow.maxBytes) B"
+        if let maxAge = settings.overflow.maxAge { overflow += ", max age \(DurationText.format(maxAge))" }
+        if settings.overflow.conflate { overflow += ", conflated by key" }
+        let burst = settings.burst > 0 ? " +\(settings.burst) burst" : ""
+        return "stream \(settings.stream), \(ttl), \(settings.rate)/s\(burst), \(settings.maxMessageBytes) B messages, \(settings.inFlight) in flight, oversize \(settings.oversize.rawValue), \(overflow)"
+    }
+}

@@ -1,0 +1,255 @@
+/// Turns a schema-checked, substituted JSON document into a `RelayConfiguration`, applying defaults, merging each
+/// route over `defaults`, reading secret files, and running the rules that span several keys. Collects every
+/// problem; the loader fails if there is any.
+struct ConfigurationBuilder {
+    /// Reads a secret file's text, or throws a reason safe to print.
+    let readSecretFile: (String) throws -> String
+    /// Where relative secret-file paths are resolved: `$CREDENTIALS_DIRECTORY`, else the config file's folder.
+    let secretDirectory: String?
+
+    private(set) var problems: [ConfigurationProblem] = []
+
+    init(readSecretFile: @escaping (String) throws -> String, secretDirectory: String?) {
+        self.readSecretFile = readSecretFile
+        self.secretDirectory = secretDirectory
+    }
+
+    private mutating func report(_ path: JSONPath, _ message: String) {
+        problems.append(ConfigurationProblem(path, message))
+    }
+
+    mutating func build(_ document: JSONValue) -> RelayConfiguration {
+        let root = ConfigReader(document, RelayConfigurationSchema.root, at: .root)
+        let kafka = buildKafka(root.object("kafka"))
+        let twilio = buildTwilio(root.object("twilio"))
+        let defaultsReader = root.object("defaults")
+        let defaults = buildStreamSettings(defaultsReader, routeValue: nil, routePath: nil)
+        var routes: [RouteConfiguration] = []
+        var seenTopics = Set<String>()
+        if case .array(let elements) = root.written("routes") {
+            for (index, element) in elements.enumerated() where element.members != nil {
+                let path = JSONPath.root.appending("routes").appending(index: index)
+                let merged = defaultsReader.value.merging(element)
+                let reader = ConfigReader(merged, RelayConfigurationSchema.routeSettings(withDefaults: true), at: path)
+                guard case .string(let topicText) = element["topic"] else { continue }
+                let topic = TopicSelector(topicText)
+                if let problem = topic.compileProblem { report(path.appending("topic"), problem) }
+                if !seenTopics.insert(topicText).inserted {
+                    report(path.appending("topic"), "another route already matches '\(topicText)' first, so this route never applies; merge the two")
+                } else if case .name(let name) = topic, !kafka.topics.contains(where: { $0.matches(name) }) {
+                    report(path.appending("topic"), "topic '\(name)' is not consumed; add it to kafka.topics or remove this route")
+                }
+                let settings = buildStreamSettings(reader, routeValue: element, routePath: path)
+                routes.append(RouteConfiguration(topic: topic, settings: settings))
+            }
+        }
+        let configuration = RelayConfiguration(
+            kafka: kafka, twilio: twilio, defaults: defaults, routes: routes,
+            metrics: buildMetrics(root.object("metrics")),
+            log: LogConfiguration(level: root.object("log").string("level") ?? "info", format: root.object("log").string("format") ?? "text"),
+            shutdown: ShutdownConfiguration(drainDeadline: root.object("shutdown").duration("drainDeadline"))
+        )
+        checkStreamNames(configuration)
+        checkDeadLetters(configuration, routeElements: root.written("routes"))
+        return configuration
+    }
+
+    // MARK: Sections
+
+    private mutating func buildKafka(_ reader: ConfigReader) -> KafkaConfiguration {
+        let brokers = reader.strings("brokers")
+        for (index, broker) in brokers.enumerated() {
+            if let address = HostPort(broker), address.port == 0 {
+                report(reader.path("brokers").appending(index: index), "port 0 is not a broker port; use the port the broker listens on (usually 9092)")
+            } else if HostPort(broker) == nil, broker.contains(":") {
+                report(reader.path("brokers").appending(index: index), "'\(broker)' has a port above 65535")
+            }
+        }
+        let topics = reader.strings("topics").map(TopicSelector.init)
+        for (index, topic) in topics.enumerated() {
+            if let problem = topic.compileProblem { report(reader.path("topics").appending(index: index), problem) }
+        }
+        let properties = reader.stringMap("properties")
+        for name in properties.keys.sorted() {
+            if let reason = KafkaConfiguration.ownedProperties[name] {
+                report(reader.path("properties").appending(name), "is set by the relay and cannot be overridden: \(reason)")
+            }
+        }
+        let deadLetterTopic = reader.string("deadLetterTopic")
+        if let deadLetterTopic, topics.contains(where: { $0.matches(deadLetterTopic) }) {
+            report(reader.path("deadLetterTopic"), "'\(deadLetterTopic)' is also consumed (kafka.topics), so dead letters would be relayed again; use a topic the relay does not consume")
+        }
+        return KafkaConfiguration(
+            brokers: brokers, groupId: reader.string("groupId") ?? "sync-relay", topics: topics, properties: properties,
+            deadLetterTopic: deadLetterTopic, commitInterval: reader.duration("commitInterval"),
+            rebalanceDrainDeadline: reader.duration("rebalanceDrainDeadline"),
+            statisticsInterval: reader.duration("statisticsInterval")
+        )
+    }
+
+    private mutating func buildTwilio(_ reader: ConfigReader) -> TwilioConfiguration {
+        let baseURL = reader.string("baseURL") ?? "https://sync.twilio.com"
+        if baseURL.hasPrefix("http://") {
+            let authority = baseURL.dropFirst("http://".count)
+            let host: String
+            if authority.hasPrefix("["), let end = authority.firstIndex(of: "]") {
+                host = String(authority[authority.index(after: authority.startIndex)..<end])
+            } else {
+                host = String(authority.prefix { $0 != ":" })
+            }
+            if !HostPort.isLoopback(host: host) {
+                report(reader.path("baseURL"), "plain http:// is allowed only for loopback hosts (the local emulator); use https:// for \(host)")
+            }
+        }
+        return TwilioConfiguration(
+            accountSid: reader.string("accountSid") ?? "", auth: buildAuth(reader),
+            serviceSid: reader.string("serviceSid") ?? "", baseURL: baseURL,
+            connectTimeout: reader.duration("connectTimeout"), requestTimeout: reader.duration("requestTimeout"),
+            maxConcurrentRequests: reader.int("maxConcurrentRequests"), maxConnections: reader.int("maxConnections")
+        )
+    }
+
+    private mutating func buildAuth(_ reader: ConfigReader) -> TwilioAuth {
+        let tokenKeys = ["authToken", "authTokenFile"].filter { reader.written($0) != nil }
+        let secretKeys = ["apiKeySecret", "apiKeySecretFile"].filter { reader.written($0) != nil }
+        let apiKeySid = reader.string("apiKeySid")
+        let forms = tokenKeys.count + (apiKeySid == nil ? 0 : 1)
+        if forms == 0 {
+            if secretKeys.isEmpty {
+                report(reader.path, "needs credentials: set authToken (or authTokenFile), or apiKeySid with apiKeySecret (or apiKeySecretFile)")
+            } else {
+                report(reader.path("apiKeySid"), "is required with \(secretKeys[0]): the API Key SID (SK...) the secret belongs to")
+            }
+        } else if forms > 1 {
+            let given = (tokenKeys + (apiKeySid == nil ? [] : ["apiKeySid"])).joined(separator: ", ")
+            report(reader.path, "has more than one credential (\(given)); keep exactly one")
+        }
+        if apiKeySid != nil {
+            if secretKeys.isEmpty {
+                report(reader.path("apiKeySecret"), "is required with apiKeySid: set apiKeySecret or apiKeySecretFile")
+            } else if secretKeys.count > 1 {
+                report(reader.path, "has both apiKeySecret and apiKeySecretFile; keep one")
+            }
+            return .apiKey(sid: apiKeySid ?? "", secret: secret(reader, value: "apiKeySecret", file: "apiKeySecretFile"))
+        }
+        if !tokenKeys.isEmpty, !secretKeys.isEmpty {
+            report(reader.path(secretKeys[0]), "belongs with apiKeySid, but the auth token is used; remove it")
+        }
+        return .authToken(secret(reader, value: "authToken", file: "authTokenFile"))
+    }
+
+    private mutating func secret(_ reader: ConfigReader, value: String, file: String) -> SecretText {
+        if let text = reader.string(value) { return SecretText(text) }
+        guard let path = reader.string(file), !path.isEmpty else { return SecretText("") }
+        let resolved = path.hasPrefix("/") || secretDirectory == nil ? path : "\(secretDirectory!)/\(path)"
+        do {
+            var text = try readSecretFile(resolved)
+            while text.last?.isNewline == true { text.removeLast() }
+            if text.isEmpty { report(reader.path(file), "'\(resolved)' is empty; it should hold the secret") }
+            return SecretText(text)
+        } catch {
+            report(reader.path(file), "cannot read '\(resolved)': \(error)")
+            return SecretText("")
+        }
+    }
+
+    private mutating func buildMetrics(_ reader: ConfigReader) -> MetricsConfiguration {
+        let listen = reader.string("listen") ?? "127.0.0.1:9464"
+        let address = HostPort(listen)
+        if address == nil, listen.contains(":") {
+            report(reader.path("listen"), "'\(listen)' has a port above 65535")
+        }
+        return MetricsConfiguration(enabled: reader.bool("enabled"), listen: address ?? HostPort("127.0.0.1:9464")!)
+    }
+
+    // MARK: Stream settings
+
+    /// Builds settings from `reader` (defaults, or a route merged over defaults). Problems found in a value point
+    /// at the route when the route wrote that key, else at `defaults`.
+    private mutating func buildStreamSettings(
+        _ reader: ConfigReader, routeValue: JSONValue?, routePath: JSONPath?
+    ) -> StreamSettings {
+        func origin(_ keys: String...) -> JSONPath {
+            var written = routeValue
+            for key in keys { written = written?[key] }
+            var path = written != nil ? routePath! : JSONPath.root.appending("defaults")
+            for key in keys { path = path.appending(key) }
+            return path
+        }
+        var template = try? StreamNameTemplate("{topic}")
+        do throws(StreamNameTemplate.TemplateError) {
+            template = try StreamNameTemplate(reader.string("stream") ?? "{topic}")
+        } catch {
+            report(origin("stream"), error.reason)
+        }
+        let ttl = reader.duration("ttl")
+        if ttl.components.attoseconds != 0 {
+            report(origin("ttl"), "Twilio takes the TTL in whole seconds; write it in s, m, h or d")
+        }
+        let format = reader.object("format")
+        let overflow = reader.object("overflow")
+        let retry = reader.object("retry")
+        let settings = StreamSettings(
+            stream: template!, ttl: ttl, ttlRefresh: reader.bool("ttlRefresh"), rate: reader.int("rate"),
+            burst: reader.int("burst"), inFlight: reader.int("inFlight"), maxMessageBytes: reader.int("maxMessageBytes"),
+            maxRecordsPerMessage: reader.int("maxRecordsPerMessage"), linger: reader.duration("linger"),
+            format: .init(
+                key: format.bool("key"), partition: format.bool("partition"), offset: format.bool("offset"),
+                timestamp: format.bool("timestamp"), headers: format.bool("headers")
+            ),
+            oversize: StreamSettings.Oversize(rawValue: reader.string("oversize") ?? "") ?? .split,
+            overflow: .init(
+                policy: .init(rawValue: overflow.string("policy") ?? "") ?? .block, maxRecords: overflow.int("maxRecords"),
+                maxBytes: overflow.int("maxBytes"),
+                maxAge: overflow.duration("maxAge") == .zero ? nil : overflow.duration("maxAge"),
+                conflate: overflow.bool("conflate")
+            ),
+            retry: .init(
+                initialBackoff: retry.duration("initialBackoff"), maxBackoff: retry.duration("maxBackoff"),
+                maxRetryAfter: retry.duration("maxRetryAfter"),
+                maxAttempts: retry.int("maxAttempts") == 0 ? nil : retry.int("maxAttempts"),
+                authRetryInterval: retry.duration("authRetryInterval")
+            )
+        )
+        if settings.overflow.maxBytes < settings.maxMessageBytes {
+            report(origin("overflow", "maxBytes"), "\(settings.overflow.maxBytes) bytes cannot hold one full message of maxMessageBytes \(settings.maxMessageBytes); raise it")
+        }
+        if settings.retry.maxBackoff < settings.retry.initialBackoff {
+            report(origin("retry", "maxBackoff"), "is shorter than retry.initialBackoff (\(DurationText.format(settings.retry.initialBackoff))); raise it")
+        }
+        return settings
+    }
+
+    // MARK: Rules across sections
+
+    private mutating func checkStreamNames(_ configuration: RelayConfiguration) {
+        let literalTopics = configuration.kafka.topics.compactMap { if case .name(let name) = $0 { name } else { nil } }
+        let subscribesPatterns = configuration.kafka.topics.contains { if case .pattern = $0 { true } else { false } }
+        for (index, route) in configuration.routes.enumerated() {
+            let path = JSONPath.root.appending("routes").appending(index: index).appending("stream")
+            switch route.topic {
+            case .name(let name):
+                if let problem = route.settings.stream.problem(forTopic: name) { report(path, problem) }
+            case .pattern:
+                if let problem = route.settings.stream.problem(forTopic: nil) { report(path, problem) }
+            }
+        }
+        let path = JSONPath.root.appending("defaults").appending("stream")
+        for topic in literalTopics where !configuration.routes.contains(where: { $0.topic.matches(topic) }) {
+            if let problem = configuration.defaults.stream.problem(forTopic: topic) { return report(path, problem) }
+        }
+        if subscribesPatterns, let problem = configuration.defaults.stream.problem(forTopic: nil) { report(path, problem) }
+    }
+
+    private mutating func checkDeadLetters(_ configuration: RelayConfiguration, routeElements: JSONValue?) {
+        guard configuration.kafka.deadLetterTopic == nil else { return }
+        let fix = "set kafka.deadLetterTopic, or choose split or drop"
+        if configuration.defaults.oversize == .deadLetter {
+            report(JSONPath.root.appending("defaults").appending("oversize"), "is dead-letter but no kafka.deadLetterTopic is set; \(fix)")
+        }
+        guard case .array(let elements) = routeElements else { return }
+        for (index, element) in elements.enumerated() where element["oversize"] == .string("dead-letter") {
+            report(JSONPath.root.appending("routes").appending(index: index).appending("oversize"), "is dead-letter but no kafka.deadLetterTopic is set; \(fix)")
+        }
+    }
+}

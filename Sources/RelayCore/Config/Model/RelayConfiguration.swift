@@ -1,0 +1,147 @@
+/// The relay's whole configuration, decoded and validated by `ConfigurationLoader`. Every value here has passed
+/// every rule; defaults are filled in.
+public struct RelayConfiguration: Sendable, Equatable {
+    /// Where to consume from.
+    public var kafka: KafkaConfiguration
+    /// Where to publish to.
+    public var twilio: TwilioConfiguration
+    /// Stream settings of topics no route matches.
+    public var defaults: StreamSettings
+    /// Per-topic overrides, first match wins; each carries complete settings (its overrides on top of `defaults`).
+    public var routes: [RouteConfiguration]
+    /// The metrics and health endpoint.
+    public var metrics: MetricsConfiguration
+    /// Logging.
+    public var log: LogConfiguration
+    /// Graceful shutdown.
+    public var shutdown: ShutdownConfiguration
+
+    /// The settings for records of `topic`: the first route that matches it, else `defaults`.
+    public func settings(forTopic topic: String) -> StreamSettings {
+        routes.first { $0.topic.matches(topic) }?.settings ?? defaults
+    }
+}
+
+/// One route: which topics, and their complete stream settings.
+public struct RouteConfiguration: Sendable, Equatable {
+    /// The topics it applies to.
+    public var topic: TopicSelector
+    /// `defaults` with this route's overrides applied.
+    public var settings: StreamSettings
+}
+
+/// `kafka`: the consumer group.
+public struct KafkaConfiguration: Sendable, Equatable {
+    /// Bootstrap brokers, `host:port`.
+    public var brokers: [String]
+    /// Consumer group id.
+    public var groupId: String
+    /// Subscriptions: names and `^` patterns.
+    public var topics: [TopicSelector]
+    /// librdkafka properties passed through, by name.
+    public var properties: [String: String]
+    /// Where dropped and rejected records go, if anywhere.
+    public var deadLetterTopic: String?
+    /// How often done offsets are committed.
+    public var commitInterval: Duration
+    /// How long a revoke waits for in-flight work of the revoked partitions.
+    public var rebalanceDrainDeadline: Duration
+    /// How often librdkafka reports statistics.
+    public var statisticsInterval: Duration
+
+    /// Properties the relay sets itself; the loader rejects them in `properties`.
+    public static let ownedProperties: [String: String] = [
+        "bootstrap.servers": "set kafka.brokers instead",
+        "metadata.broker.list": "set kafka.brokers instead",
+        "group.id": "set kafka.groupId instead",
+        "enable.auto.commit": "the relay commits only offsets whose records are done (at-least-once)",
+        "enable.auto.offset.store": "the relay stores only offsets whose records are done (at-least-once)",
+        "auto.commit.interval.ms": "set kafka.commitInterval instead",
+        "enable.partition.eof": "the relay's consumer does not use partition EOF events",
+        "statistics.interval.ms": "set kafka.statisticsInterval instead",
+    ]
+
+    /// Whether a librdkafka property holds a secret (masked in every output).
+    public static func isSecretProperty(_ name: String) -> Bool {
+        let name = name.lowercased()
+        return name.contains("password") || name.contains("secret") || name.hasSuffix("key.pem")
+            || name == "sasl.oauthbearer.config" || name == "sasl.jaas.config" || name == "ssl_key"
+    }
+}
+
+/// `twilio`: account, credentials and the Sync service.
+public struct TwilioConfiguration: Sendable, Equatable {
+    /// The Account SID (`AC...`).
+    public var accountSid: String
+    /// How requests authenticate.
+    public var auth: TwilioAuth
+    /// The Sync Service SID (`IS...` or `default`).
+    public var serviceSid: String
+    /// The API root, e.g. `https://sync.twilio.com`.
+    public var baseURL: String
+    /// Time allowed to connect.
+    public var connectTimeout: Duration
+    /// Time allowed for a whole request.
+    public var requestTimeout: Duration
+    /// Cap on requests in flight.
+    public var maxConcurrentRequests: Int
+    /// Cap on connections to the host.
+    public var maxConnections: Int
+}
+
+/// Twilio HTTP basic credentials: the account's auth token, or an API key and its secret.
+public enum TwilioAuth: Sendable, Equatable, CustomStringConvertible {
+    /// Username: the Account SID; password: the auth token.
+    case authToken(SecretText)
+    /// Username: the API Key SID; password: its secret.
+    case apiKey(sid: String, secret: SecretText)
+
+    public var description: String {
+        switch self {
+        case .authToken: "auth token \(SecretText.mask)"
+        case .apiKey(let sid, _): "API key \(sid) with secret \(SecretText.mask)"
+        }
+    }
+}
+
+/// A secret string. Printing, interpolating or dumping it shows a mask; only `reveal()` gives the text, for the
+/// one place that needs it (the HTTP Authorization header).
+public struct SecretText: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
+    /// What a secret shows instead of its text.
+    public static let mask = "********"
+    private let text: String
+
+    /// Wraps `text`.
+    public init(_ text: String) { self.text = text }
+
+    /// The secret itself. Never log or print it.
+    public func reveal() -> String { text }
+
+    public var description: String { Self.mask }
+    public var debugDescription: String { Self.mask }
+    public var customMirror: Mirror { Mirror(self, children: []) }
+}
+
+/// `metrics`.
+public struct MetricsConfiguration: Sendable, Equatable {
+    /// Whether the endpoint runs.
+    public var enabled: Bool
+    /// Where it listens.
+    public var listen: HostPort
+}
+
+/// `log`.
+public struct LogConfiguration: Sendable, Equatable {
+    /// The lowest level logged, as swift-log names it.
+    public var level: String
+    /// `text` or `json`.
+    public var format: String
+}
+
+/// `shutdown`.
+public struct ShutdownConfiguration: Sendable, Equatable {
+    /// How long SIGTERM keeps publishing before committing and exiting.
+    public var drainDeadline: Duration
+}

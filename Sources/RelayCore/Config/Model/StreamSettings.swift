@@ -1,0 +1,77 @@
+/// How the relay treats one stream: naming, lifetime, pacing, packing and overflow. Filled from `defaults` and a
+/// route's overrides; each field is documented in `RelayConfigurationSchema.routeSettings`.
+public struct StreamSettings: Sendable, Equatable {
+    /// Unique-name template.
+    public var stream: StreamNameTemplate
+    /// TTL streams are created with; zero means never expire.
+    public var ttl: Duration
+    /// Whether active streams get their TTL refreshed.
+    public var ttlRefresh: Bool
+    /// Messages per second.
+    public var rate: Int
+    /// Extra messages allowed in a burst.
+    public var burst: Int
+    /// Publishes awaiting an answer at once.
+    public var inFlight: Int
+    /// Byte budget of one message's `Data`.
+    public var maxMessageBytes: Int
+    /// Most records in one message.
+    public var maxRecordsPerMessage: Int
+    /// How long a message may wait to fill when there is budget.
+    public var linger: Duration
+    /// Which record fields messages carry.
+    public var format: Format
+    /// What happens to a record too large for one message.
+    public var oversize: Oversize
+    /// Queue bounds and the policy when full.
+    public var overflow: Overflow
+    /// Backoff for failed publishes.
+    public var retry: Retry
+
+    /// Optional record fields carried in messages (all off: compact).
+    public struct Format: Sendable, Equatable {
+        public var key: Bool
+        public var partition: Bool
+        public var offset: Bool
+        public var timestamp: Bool
+        public var headers: Bool
+    }
+
+    /// The `oversize` policy.
+    public enum Oversize: String, Sendable, Equatable {
+        case split
+        case drop
+        case deadLetter = "dead-letter"
+    }
+
+    /// The `overflow` section.
+    public struct Overflow: Sendable, Equatable {
+        /// What a full queue does.
+        public var policy: Policy
+        /// Most queued records.
+        public var maxRecords: Int
+        /// Most queued record bytes.
+        public var maxBytes: Int
+        /// Records older than this are dropped when their turn comes; nil keeps them however old.
+        public var maxAge: Duration?
+        /// Keep only the newest queued record per key.
+        public var conflate: Bool
+
+        /// The overflow policy.
+        public enum Policy: String, Sendable, Equatable {
+            case block
+            case dropOldest = "drop-oldest"
+            case dropNewest = "drop-newest"
+        }
+    }
+
+    /// The `retry` section.
+    public struct Retry: Sendable, Equatable {
+        public var initialBackoff: Duration
+        public var maxBackoff: Duration
+        public var maxRetryAfter: Duration
+        /// Attempts before giving up; nil retries for ever.
+        public var maxAttempts: Int?
+        public var authRetryInterval: Duration
+    }
+}

@@ -1,0 +1,38 @@
+extension RelayConfigurationSchema {
+    /// `kafka`: the consumer group and what it reads.
+    public static let kafka = ConfigObjectSchema([
+        ConfigField(
+            "brokers", .array(.string(pattern: HostPort.pattern, meaning: "a broker address host:port"), minItems: 1),
+            required: true, "Bootstrap brokers, each `host:port`."
+        ),
+        ConfigField(
+            "groupId", .string(minLength: 1, maxLength: 249), default: "sync-relay",
+            "Kafka consumer group. Relays sharing it share the partitions and the per-stream budget."
+        ),
+        ConfigField(
+            "topics", .array(.string(pattern: TopicSelector.pattern, meaning: TopicSelector.meaning), minItems: 1),
+            required: true,
+            "Topics to consume: names, or regular expressions starting with `^` (topics created later that match are picked up)."
+        ),
+        ConfigField(
+            "properties", .stringMap, default: .object([]),
+            "librdkafka properties passed through as they are (TLS, SASL, fetch sizes...). Properties the relay owns are rejected."
+        ),
+        ConfigField(
+            "deadLetterTopic", .string(pattern: TopicSelector.namePattern, meaning: "a Kafka topic name"),
+            "Topic that receives every record dropped or rejected by policy, unchanged, with headers naming the reason. Unset: such records are dropped and counted."
+        ),
+        ConfigField(
+            "commitInterval", .duration(.milliseconds(100)...(.seconds(300))), default: "5s",
+            "How often done offsets are committed (also on revoke and shutdown)."
+        ),
+        ConfigField(
+            "rebalanceDrainDeadline", .duration(.zero...(.seconds(300))), default: "10s",
+            "On partition revoke, how long in-flight publishes of those partitions may take before the rebalance proceeds."
+        ),
+        ConfigField(
+            "statisticsInterval", .duration(.seconds(1)...(.seconds(3600))), default: "10s",
+            "How often librdkafka reports statistics (consumer lag, broker state) for metrics and readiness."
+        ),
+    ])
+}

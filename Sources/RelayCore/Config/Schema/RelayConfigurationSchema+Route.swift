@@ -1,0 +1,110 @@
+extension RelayConfigurationSchema {
+    /// The stream settings of `defaults` (with defaults) and of each route (without: they inherit).
+    public static func routeSettings(withDefaults: Bool) -> ConfigObjectSchema {
+        func field(_ key: String, _ kind: ConfigValueKind, _ value: JSONValue, _ summary: String) -> ConfigField {
+            ConfigField(key, kind, default: withDefaults ? value : nil, summary)
+        }
+        return ConfigObjectSchema([
+            field(
+                "stream", .string(minLength: 1, maxLength: 320), "{topic}",
+                "Stream unique name template. Placeholders: `{topic}`, `{partition}`. The result must be 1 to 320 characters and not look like a SID."
+            ),
+            field(
+                "ttl", .duration(.zero...(.seconds(31_536_000))), "0s",
+                "Time to live the relay creates streams with; `0s` means never expire (Twilio's maximum is 365d)."
+            ),
+            field(
+                "ttlRefresh", .boolean, true,
+                "With a TTL, refresh it at most every TTL/2 while messages flow, so only idle streams expire."
+            ),
+            field("rate", .integer(1...30, unit: "messages/s"), 30, "Messages per second per stream; Twilio's limit is 30."),
+            field(
+                "burst", .integer(0...30, unit: "messages"), 0,
+                "Extra messages allowed in a short burst above `rate` (Twilio tolerates a small burst). 0 keeps every one-second window within `rate`."
+            ),
+            field(
+                "inFlight", .integer(1...64, unit: "messages"), 8,
+                "Publishes of one stream awaiting Twilio's answer at once (8 sustains 30/s at 250 ms round trips)."
+            ),
+            field(
+                "maxMessageBytes", .integer(64...4096, unit: "bytes"), 4096,
+                "Byte budget of one message's serialized `Data`; Twilio's limit is 4096."
+            ),
+            field("maxRecordsPerMessage", .integer(1...10_000, unit: "records"), 1000, "Most records packed into one message."),
+            field(
+                "linger", .duration(.zero...(.seconds(10))), "0ms",
+                "How long a message may wait to fill up when the stream has budget. 0 sends at once; under backlog messages are full anyway."
+            ),
+            ConfigField(
+                "format", .object(messageFormat(withDefaults: withDefaults)), default: withDefaults ? .object([]) : nil,
+                "Which record fields each message carries (see message-format.md)."
+            ),
+            field(
+                "oversize", .choice(["split", "drop", "dead-letter"]), "split",
+                "A record that alone exceeds `maxMessageBytes`: split it into chunk messages, drop it, or send it to `kafka.deadLetterTopic`."
+            ),
+            ConfigField(
+                "overflow", .object(overflow(withDefaults: withDefaults)), default: withDefaults ? .object([]) : nil,
+                "Bounds of the stream's queue and what happens when it is full."
+            ),
+            ConfigField(
+                "retry", .object(retry(withDefaults: withDefaults)), default: withDefaults ? .object([]) : nil,
+                "Backoff for failed publishes."
+            ),
+        ])
+    }
+
+    static func messageFormat(withDefaults: Bool) -> ConfigObjectSchema {
+        let flags: [(String, String)] = [
+            ("key", "the record key"), ("partition", "the partition"), ("offset", "the offset"),
+            ("timestamp", "the record timestamp (ms since the epoch)"), ("headers", "the record headers"),
+        ]
+        return ConfigObjectSchema(flags.map { key, what in
+            ConfigField(key, .boolean, default: withDefaults ? false : nil, "Carry \(what) with each record.")
+        })
+    }
+
+    static func overflow(withDefaults: Bool) -> ConfigObjectSchema {
+        func field(_ key: String, _ kind: ConfigValueKind, _ value: JSONValue, _ summary: String) -> ConfigField {
+            ConfigField(key, kind, default: withDefaults ? value : nil, summary)
+        }
+        return ConfigObjectSchema([
+            field(
+                "policy", .choice(["block", "drop-oldest", "drop-newest"]), "block",
+                "When the queue is full: `block` pauses the partitions feeding the stream (no loss), `drop-oldest` keeps the freshest records, `drop-newest` keeps what is queued."
+            ),
+            field("maxRecords", .integer(1...10_000_000, unit: "records"), 10_000, "Most records queued for the stream."),
+            field(
+                "maxBytes", .integer(4096...1_073_741_824, unit: "bytes"), 16_777_216,
+                "Most record bytes queued for the stream (at least `maxMessageBytes`)."
+            ),
+            field(
+                "maxAge", .duration(.zero...(.seconds(86_400))), "0s",
+                "Drop a record older than this (by its Kafka timestamp) when its turn comes; `0s` keeps records however old."
+            ),
+            field("conflate", .boolean, false, "Keep only the newest queued record per key (records without a key are kept)."),
+        ])
+    }
+
+    static func retry(withDefaults: Bool) -> ConfigObjectSchema {
+        func field(_ key: String, _ kind: ConfigValueKind, _ value: JSONValue, _ summary: String) -> ConfigField {
+            ConfigField(key, kind, default: withDefaults ? value : nil, summary)
+        }
+        return ConfigObjectSchema([
+            field("initialBackoff", .duration(.milliseconds(10)...(.seconds(60))), "250ms", "First backoff after a failure; doubles per attempt, with jitter."),
+            field("maxBackoff", .duration(.milliseconds(100)...(.seconds(600))), "30s", "Longest backoff between attempts."),
+            field(
+                "maxRetryAfter", .duration(.seconds(1)...(.seconds(3600))), "60s",
+                "Longest wait honoured from a 429's `Retry-After`."
+            ),
+            field(
+                "maxAttempts", .integer(0...1_000_000, unit: "attempts"), 0,
+                "Attempts before a message is given up (dead-lettered or dropped, counted). 0 retries for ever: nothing is lost while Twilio is down."
+            ),
+            field(
+                "authRetryInterval", .duration(.seconds(1)...(.seconds(600))), "30s",
+                "After a 401/403, how often to try again (records are held; credentials may be rotated)."
+            ),
+        ])
+    }
+}
