@@ -73,12 +73,11 @@ let package = Package(
         // MARK: Tests
         .testTarget(
             name: "RelayCoreTests",
-            dependencies: ["RelayCore", .product(name: "PropertyBased", package: "swift-property-based")],
-            resources: [.copy("Fixtures")]
+            dependencies: ["RelayCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka"]),
         .testTarget(name: "RelaySyncTests", dependencies: ["RelaySync", "CurlShims", "CLibCurl"]),
         .testTarget(name: "SyncEmulatorTests", dependencies: ["SyncEmulator"]),
-        .testTarget(name: "SyncRelayCommandTests", dependencies: ["RelayCore"]),
+        .testTarget(name: "SyncRelayCommandTests", dependencies: ["sync-relay", "RelayCore"]),
     ]
 )

@@ -150,6 +150,7 @@ public struct JSONParser {
     }
 
     private mutating func parseEscape() throws(JSONSyntaxError) -> Unicode.Scalar {
+        let backslash = index
         index += 1
         guard index < bytes.count else { throw error("unterminated escape sequence") }
         let byte = bytes[index]
@@ -177,8 +178,8 @@ public struct JSONParser {
             guard let scalar = Unicode.Scalar(high) else { throw error("lone low surrogate in \\u escape") }
             return scalar
         default:
-            index -= 1
-            throw error("invalid escape sequence '\\\(describeCurrent())'")
+            index = backslash
+            throw error("invalid escape sequence '\\\(Character(Unicode.Scalar(byte)))'; JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX")
         }
     }
 

@@ -10,10 +10,7 @@ public enum ConfigurationSummary {
         lines.append("         topics \(kafka.topics.map(\.description).joined(separator: ", "))")
         lines.append("         commit every \(DurationText.format(kafka.commitInterval)), dead letters \(kafka.deadLetterTopic ?? "off (dropped records are counted)")")
         if !kafka.properties.isEmpty {
-            let shown = kafka.properties.keys.sorted().map { name in
-                "\(name)=\(KafkaConfiguration.isSecretProperty(name) ? SecretText.mask : kafka.properties[name]!)"
-            }
-            lines.append("         properties \(shown.joined(separator: ", "))")
+            lines.append("         properties \(kafka.properties)")
         }
         lines.append("twilio   account \(twilio.accountSid), service \(twilio.serviceSid), \(twilio.auth)")
         lines.append("         \(twilio.baseURL), timeouts \(DurationText.format(twilio.connectTimeout)) connect / \(DurationText.format(twilio.requestTimeout)) request, at most \(twilio.maxConcurrentRequests) requests on \(twilio.maxConnections) connections")

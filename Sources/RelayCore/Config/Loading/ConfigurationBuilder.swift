@@ -80,7 +80,7 @@ struct ConfigurationBuilder {
             report(reader.path("deadLetterTopic"), "'\(deadLetterTopic)' is also consumed (kafka.topics), so dead letters would be relayed again; use a topic the relay does not consume")
         }
         return KafkaConfiguration(
-            brokers: brokers, groupId: reader.string("groupId") ?? "sync-relay", topics: topics, properties: properties,
+            brokers: brokers, groupId: reader.string("groupId") ?? "sync-relay", topics: topics, properties: KafkaProperties(properties),
             deadLetterTopic: deadLetterTopic, commitInterval: reader.duration("commitInterval"),
             rebalanceDrainDeadline: reader.duration("rebalanceDrainDeadline"),
             statisticsInterval: reader.duration("statisticsInterval")

@@ -52,8 +52,11 @@ public struct ConfigurationLoader: Sendable {
             secretDirectory: environment["CREDENTIALS_DIRECTORY"] ?? directory
         )
         let configuration = builder.build(substituted)
+        // A value whose substitution failed is reported once, for the substitution, not again for its form.
+        let unsubstituted = Set(substitutionProblems.map(\.path))
         var seen = Set<ConfigurationProblem>()
-        let problems = (substitutionProblems + checker.problems + builder.problems).filter { seen.insert($0).inserted }
+        let problems = substitutionProblems
+            + (checker.problems + builder.problems).filter { !unsubstituted.contains($0.path) && seen.insert($0).inserted }
         guard problems.isEmpty else { throw .problems(path: source, problems) }
         return configuration
     }

@@ -38,8 +38,8 @@ public struct KafkaConfiguration: Sendable, Equatable {
     public var groupId: String
     /// Subscriptions: names and `^` patterns.
     public var topics: [TopicSelector]
-    /// librdkafka properties passed through, by name.
-    public var properties: [String: String]
+    /// librdkafka properties passed through, by name (secret ones masked when shown).
+    public var properties: KafkaProperties
     /// Where dropped and rejected records go, if anywhere.
     public var deadLetterTopic: String?
     /// How often done offsets are committed.
@@ -60,13 +60,6 @@ public struct KafkaConfiguration: Sendable, Equatable {
         "enable.partition.eof": "the relay's consumer does not use partition EOF events",
         "statistics.interval.ms": "set kafka.statisticsInterval instead",
     ]
-
-    /// Whether a librdkafka property holds a secret (masked in every output).
-    public static func isSecretProperty(_ name: String) -> Bool {
-        let name = name.lowercased()
-        return name.contains("password") || name.contains("secret") || name.hasSuffix("key.pem")
-            || name == "sasl.oauthbearer.config" || name == "sasl.jaas.config" || name == "ssl_key"
-    }
 }
 
 /// `twilio`: account, credentials and the Sync service.

@@ -93,15 +93,15 @@ public struct SchemaChecker {
     }
 
     private mutating func wrongType(_ value: JSONValue, _ kind: ConfigValueKind, at path: JSONPath, secret: Bool = false) {
-        var expected = kind.typeName
-        if case .duration = kind { expected = "a duration string such as \"30s\"" }
-        if case .choice(let choices) = kind { expected = "one of \(choices.map { "\"\($0)\"" }.joined(separator: ", "))" }
-        report(path, "must be \(expected.hasPrefix("a") || expected.hasPrefix("one") ? "" : "\(article(expected)) ")\(expected); found \(value.typeName)")
-    }
-
-    private func article(_ word: String) -> String {
-        guard let first = word.first else { return "a" }
-        return "aeiou".contains(first) ? "an" : "a"
+        let expected: String
+        switch kind {
+        case .duration: expected = "a duration string such as \"30s\""
+        case .choice(let choices): expected = "one of \(choices.map { "\"\($0)\"" }.joined(separator: ", "))"
+        case .array: expected = "an \(kind.typeName)"
+        case .integer, .object: expected = "an \(kind.typeName)"
+        case .string, .boolean, .stringMap: expected = "a \(kind.typeName)"
+        }
+        report(path, "must be \(expected); found \(value.typeName)")
     }
 
     /// "did you mean ..." for a misspelt key, or the list of valid keys.

@@ -1,0 +1,103 @@
+import Foundation
+import RelayCore
+import Testing
+
+@Suite("Configuration files")
+struct ConfigurationFilesTests {
+    let environment = ["TWILIO_AUTH_TOKEN": "example-token", "TWILIO_API_SECRET": "example-secret"]
+
+    @Test func exampleConfigurationIsValid() throws {
+        let path = repositoryRoot.appendingPathComponent("config.example.json").path
+        let configuration = try ConfigurationLoader(environment: environment).load(path: path)
+        #expect(configuration.twilio.auth == .authToken(SecretText("example-token")))
+        #expect(configuration.routes.count == 2)
+        #expect(configuration.settings(forTopic: "metrics.cpu").rate == 10)
+    }
+
+    @Test func otherCredentialExamplesAreValid() throws {
+        let secrets = try temporaryDirectory()
+        try "token-from-file\n".write(to: secrets.appendingPathComponent("twilio-auth-token"), atomically: true, encoding: .utf8)
+        try "api-secret-from-file".write(to: secrets.appendingPathComponent("twilio-api-secret"), atomically: true, encoding: .utf8)
+        var environment = environment
+        environment["CREDENTIALS_DIRECTORY"] = secrets.path
+        let loader = ConfigurationLoader(environment: environment)
+        let examples = repositoryRoot.appendingPathComponent("docs/examples")
+        #expect(try loader.load(path: examples.appendingPathComponent("api-key.json").path).twilio.auth
+            == .apiKey(sid: "SK0123456789abcdef0123456789abcdef", secret: SecretText("example-secret")))
+        #expect(try loader.load(path: examples.appendingPathComponent("systemd-credentials.json").path).twilio.auth
+            == .authToken(SecretText("token-from-file")))
+        #expect(try loader.load(path: examples.appendingPathComponent("api-key-file.json").path).twilio.auth
+            == .apiKey(sid: "SK0123456789abcdef0123456789abcdef", secret: SecretText("api-secret-from-file")))
+    }
+
+    /// Every key of the catalogue appears in config.example.json or, for the other credential forms, an example.
+    @Test func examplesShowEveryKey() throws {
+        var shown = Set<String>()
+        func collect(_ value: JSONValue, _ prefix: String) {
+            guard let members = value.members else { return }
+            for member in members {
+                shown.insert("\(prefix).\(member.key)")
+                collect(member.value, "\(prefix).\(member.key)")
+            }
+        }
+        let files = ["config.example.json", "docs/examples/api-key.json", "docs/examples/systemd-credentials.json", "docs/examples/api-key-file.json"]
+        for file in files {
+            collect(try JSONParser.parse(Array(try Data(contentsOf: repositoryRoot.appendingPathComponent(file)))), "")
+        }
+        var missing: [String] = []
+        func check(_ schema: ConfigObjectSchema, _ prefix: String) {
+            for field in schema.fields {
+                let key = "\(prefix).\(field.key)"
+                if !shown.contains(key) { missing.append(key) }
+                if case .object(let nested) = field.kind { check(nested, key) }
+            }
+        }
+        check(RelayConfigurationSchema.root, "")
+        #expect(missing.isEmpty, "keys not shown in any example: \(missing)")
+    }
+
+    @Test func relativeSecretFilesResolveBesideTheConfigurationWithoutCredentialsDirectory() throws {
+        let folder = try temporaryDirectory()
+        try "beside".write(to: folder.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+        let document = minimalConfiguration.setting(["twilio", "authToken"], to: nil).setting(["twilio", "authTokenFile"], to: "token")
+        try document.text().write(to: folder.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        let configuration = try ConfigurationLoader(environment: [:]).load(path: folder.appendingPathComponent("config.json").path)
+        #expect(configuration.twilio.auth == .authToken(SecretText("beside")))
+    }
+
+    @Test func secretFileProblemsAreReported() throws {
+        let folder = try temporaryDirectory()
+        try "\n".write(to: folder.appendingPathComponent("empty"), atomically: true, encoding: .utf8)
+        let missing = minimalConfiguration.setting(["twilio", "authToken"], to: nil).setting(["twilio", "authTokenFile"], to: "/nonexistent/token")
+        #expect(problems(missing).contains { $0.path.description == "$.twilio.authTokenFile" && $0.message.contains("no such file") })
+        let empty = minimalConfiguration.setting(["twilio", "authToken"], to: nil)
+            .setting(["twilio", "authTokenFile"], to: .string(folder.appendingPathComponent("empty").path))
+        #expect(problems(empty).contains { $0.path.description == "$.twilio.authTokenFile" && $0.message.contains("is empty") })
+    }
+
+    @Test func fileErrorsHaveTheirOwnMessages() throws {
+        let folder = try temporaryDirectory()
+        let loader = ConfigurationLoader(environment: [:])
+        func error(_ path: String) -> ConfigurationError? {
+            do { _ = try loader.load(path: path); return nil } catch { return error }
+        }
+        #expect(error(folder.appendingPathComponent("absent.json").path) == .fileMissing(path: folder.appendingPathComponent("absent.json").path))
+        #expect(error(folder.path) == .isDirectory(path: folder.path))
+        let empty = folder.appendingPathComponent("empty.json")
+        try "".write(to: empty, atomically: true, encoding: .utf8)
+        #expect(error(empty.path) == .empty(path: empty.path))
+        let broken = folder.appendingPathComponent("broken.json")
+        try "{\n  \"kafka\": \n}".write(to: broken, atomically: true, encoding: .utf8)
+        #expect(error(broken.path)?.lines == ["\(broken.path):3:1: invalid JSON: unexpected '}'; a value was expected"])
+    }
+
+    @Test(.enabled(if: getuid() != 0, "root reads every file"))
+    func unreadableFileIsReported() throws {
+        let file = try temporaryDirectory().appendingPathComponent("locked.json")
+        try "{}".write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: file.path)
+        #expect(throws: ConfigurationError.unreadable(path: file.path, reason: "permission denied")) {
+            try ConfigurationLoader(environment: [:]).load(path: file.path)
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import RelayCore
+import Testing
+
+/// One bad value and the problem it must produce.
+struct BadValue: CustomTestStringConvertible, Sendable {
+    let steps: [String]
+    let value: JSONValue?
+    let path: String
+    let fragment: String
+
+    init(_ steps: [String], _ value: JSONValue?, _ path: String, _ fragment: String) {
+        self.steps = steps
+        self.value = value
+        self.path = path
+        self.fragment = fragment
+    }
+
+    var testDescription: String { "\(path) <- \(value.map { $0.text() } ?? "removed")" }
+    var pathSteps: [PathStep] { steps.map { Int($0).map(PathStep.index) ?? .key($0) } }
+}
+
+@Suite("Configuration validation")
+struct ConfigurationValidationTests {
+    @Test func minimalConfigurationLoadsWithDefaults() throws {
+        let configuration = try loadConfiguration(minimalConfiguration).get()
+        #expect(configuration.kafka.groupId == "sync-relay")
+        #expect(configuration.twilio.baseURL == "https://sync.twilio.com")
+        #expect(configuration.defaults.rate == 30)
+        #expect(configuration.defaults.maxMessageBytes == 4096)
+        #expect(configuration.defaults.overflow.policy == .block)
+        #expect(configuration.defaults.oversize == .split)
+        #expect(configuration.defaults.retry.maxAttempts == nil)
+        #expect(configuration.defaults.ttl == .zero)
+        #expect(configuration.metrics.listen == HostPort("127.0.0.1:9464"))
+        #expect(configuration.shutdown.drainDeadline == .seconds(20))
+    }
+
+    static let badValues: [BadValue] = [
+        // Twilio's identifiers and limits
+        BadValue(["twilio", "accountSid"], "AC123", "$.twilio.accountSid", "is not an Account SID"),
+        BadValue(["twilio", "accountSid"], nil, "$.twilio.accountSid", "is required"),
+        BadValue(["twilio", "serviceSid"], "ISxyz", "$.twilio.serviceSid", "is not a Sync Service SID"),
+        BadValue(["twilio", "apiKeySid"], "AB0123456789abcdef0123456789abcdef", "$.twilio.apiKeySid", "is not an API Key SID"),
+        BadValue(["twilio", "baseURL"], "http://sync.example.com", "$.twilio.baseURL", "only for loopback hosts"),
+        BadValue(["twilio", "baseURL"], "ftp://sync.twilio.com", "$.twilio.baseURL", "http(s) URL"),
+        BadValue(["twilio", "maxConcurrentRequests"], 0, "$.twilio.maxConcurrentRequests", "from 1 to 10000"),
+        BadValue(["defaults", "ttl"], "366d", "$.defaults.ttl", "from 0s to 365d"),
+        BadValue(["defaults", "ttl"], "1500ms", "$.defaults.ttl", "whole seconds"),
+        BadValue(["defaults", "ttl"], 3600, "$.defaults.ttl", "duration"),
+        BadValue(["defaults", "rate"], 31, "$.defaults.rate", "from 1 to 30"),
+        BadValue(["defaults", "rate"], 0, "$.defaults.rate", "from 1 to 30"),
+        BadValue(["defaults", "rate"], .number("2.5"), "$.defaults.rate", "must be an integer"),
+        BadValue(["defaults", "maxMessageBytes"], 4097, "$.defaults.maxMessageBytes", "from 64 to 4096"),
+        BadValue(["defaults", "maxMessageBytes"], 63, "$.defaults.maxMessageBytes", "from 64 to 4096"),
+        BadValue(["defaults", "burst"], -1, "$.defaults.burst", "from 0 to 30"),
+        BadValue(["defaults", "linger"], "5 seconds", "$.defaults.linger", "is not a duration"),
+        BadValue(["defaults", "oversize"], "truncate", "$.defaults.oversize", "is not one of 'split', 'drop', 'dead-letter'"),
+        BadValue(["defaults", "oversize"], "dead-letter", "$.defaults.oversize", "no kafka.deadLetterTopic"),
+        BadValue(["defaults", "overflow", "policy"], "drop", "$.defaults.overflow.policy", "is not one of"),
+        BadValue(["defaults", "overflow", "maxBytes"], 1024, "$.defaults.overflow.maxBytes", "from 4096"),
+        BadValue(["defaults", "retry", "maxBackoff"], "100ms", "$.defaults.retry.maxBackoff", "shorter than retry.initialBackoff"),
+        BadValue(["defaults", "format", "key"], "yes", "$.defaults.format.key", "must be a boolean"),
+        // Stream name templates
+        BadValue(["defaults", "stream"], "{topic", "$.defaults.stream", "without a closing '}'"),
+        BadValue(["defaults", "stream"], "{name}", "$.defaults.stream", "unknown placeholder {name}"),
+        BadValue(["defaults", "stream"], "", "$.defaults.stream", "must not be empty"),
+        BadValue(["defaults", "stream"], "TO0123456789abcdef0123456789abcdef", "$.defaults.stream", "looks like a SID"),
+        BadValue(["defaults", "stream"], .string(String(repeating: "x", count: 80) + "{topic}"), "$.defaults.stream", "above Twilio's limit of 320"),
+        // Kafka
+        BadValue(["kafka", "brokers"], [], "$.kafka.brokers", "at least 1 entry"),
+        BadValue(["kafka", "brokers"], ["localhost"], "$.kafka.brokers[0]", "is not a broker address"),
+        BadValue(["kafka", "brokers"], ["localhost:99999"], "$.kafka.brokers[0]", "port above 65535"),
+        BadValue(["kafka", "topics"], ["bad topic"], "$.kafka.topics[0]", "is not a topic name"),
+        BadValue(["kafka", "topics"], ["^orders(["], "$.kafka.topics[0]", "does not compile"),
+        BadValue(["kafka", "properties"], .object([JSONMember("enable.auto.commit", "true")]), "$.kafka.properties[\"enable.auto.commit\"]", "at-least-once"),
+        BadValue(["kafka", "properties"], .object([JSONMember("fetch.max.bytes", 1024)]), "$.kafka.properties[\"fetch.max.bytes\"]", "must be a string"),
+        BadValue(["kafka", "deadLetterTopic"], "orders", "$.kafka.deadLetterTopic", "is also consumed"),
+        BadValue(["kafka", "commitInterval"], "0s", "$.kafka.commitInterval", "from 100ms to 5m"),
+        // Service
+        BadValue(["metrics", "listen"], "localhost", "$.metrics.listen", "is not host:port"),
+        BadValue(["metrics", "listen"], "127.0.0.1:70000", "$.metrics.listen", "port above 65535"),
+        BadValue(["log", "level"], "verbose", "$.log.level", "is not one of"),
+        BadValue(["shutdown", "drainDeadline"], "0s", "$.shutdown.drainDeadline", "from 1s to 10m"),
+        // Structure
+        BadValue(["twilio"], "AC...", "$.twilio", "must be an object"),
+        BadValue(["routes"], .object([]), "$.routes", "must be an array"),
+    ]
+
+    @Test(arguments: badValues)
+    func rejectsBadValueWithItsPath(_ bad: BadValue) {
+        let found = problems(minimalConfiguration.setting(bad.pathSteps, to: bad.value))
+        #expect(
+            found.contains { $0.path.description == bad.path && $0.message.contains(bad.fragment) },
+            "expected \(bad.path): …\(bad.fragment)…; got \(found)"
+        )
+    }
+
+    @Test func rejectsUnknownKeysWithASuggestion() {
+        let document = minimalConfiguration.setting(["defaults", "rat"], to: 10).setting(["kafka", "zzz"], to: 1)
+        let found = problems(document)
+        #expect(found.contains { $0.path.description == "$.defaults.rat" && $0.message.contains("did you mean 'rate'?") })
+        #expect(found.contains { $0.path.description == "$.kafka.zzz" && $0.message.contains("the keys here are 'brokers'") })
+    }
+
+    @Test func rejectsDuplicateKeys() throws {
+        let text = #"{"kafka": {"brokers": ["a:1"], "topics": ["t"], "topics": ["u"]}, "twilio": {}}"#
+        let result = Result { () throws(ConfigurationError) in
+            try ConfigurationLoader(environment: [:]).load(bytes: Array(text.utf8), source: "t.json", directory: nil)
+        }
+        guard case .failure(.problems(_, let found)) = result else { Issue.record("accepted: \(result)"); return }
+        #expect(found.contains { $0.path.description == "$.kafka.topics" && $0.message.contains("more than once") })
+    }
+
+    @Test func reportsEveryProblemAtOnce() {
+        let document = minimalConfiguration
+            .setting(["defaults", "rate"], to: 45)
+            .setting(["twilio", "accountSid"], to: "nope")
+            .setting(["routes"], to: [.object([JSONMember("topic", "orders"), JSONMember("maxMessageBytes", 5000)])])
+            .setting(["log", "format"], to: "xml")
+            .setting(["kafka", "brokers"], to: nil)
+        let paths = Set(problems(document).map(\.path.description))
+        #expect(paths == ["$.defaults.rate", "$.twilio.accountSid", "$.routes[0].maxMessageBytes", "$.log.format", "$.kafka.brokers"])
+    }
+
+    @Test func credentialsMustBeExactlyOneForm() {
+        let none = minimalConfiguration.setting(["twilio", "authToken"], to: nil)
+        #expect(problems(none).contains { $0.path.description == "$.twilio" && $0.message.contains("needs credentials") })
+
+        let both = minimalConfiguration.setting(["twilio", "apiKeySid"], to: "SK0123456789abcdef0123456789abcdef")
+            .setting(["twilio", "apiKeySecret"], to: "s")
+        #expect(problems(both).contains { $0.message.contains("more than one credential (authToken, apiKeySid)") })
+
+        let keyWithoutSecret = none.setting(["twilio", "apiKeySid"], to: "SK0123456789abcdef0123456789abcdef")
+        #expect(problems(keyWithoutSecret).contains { $0.path.description == "$.twilio.apiKeySecret" })
+
+        let secretWithoutKey = none.setting(["twilio", "apiKeySecret"], to: "s")
+        #expect(problems(secretWithoutKey).contains { $0.path.description == "$.twilio.apiKeySid" })
+    }
+
+    @Test func routesInheritDefaultsAndOverrideKeyByKey() throws {
+        let document = minimalConfiguration
+            .setting(["defaults", "overflow", "maxRecords"], to: 500)
+            .setting(["defaults", "rate"], to: 20)
+            .setting(["routes"], to: [
+                .object([JSONMember("topic", "orders"), JSONMember("overflow", .object([JSONMember("policy", "drop-oldest")]))]),
+                .object([JSONMember("topic", "^metrics\\..+"), JSONMember("stream", "m-{topic}-{partition}")]),
+            ])
+        let configuration = try loadConfiguration(document).get()
+        let orders = configuration.settings(forTopic: "orders")
+        #expect(orders.overflow.policy == .dropOldest)
+        #expect(orders.overflow.maxRecords == 500)
+        #expect(orders.rate == 20)
+        let metrics = configuration.settings(forTopic: "metrics.cpu")
+        #expect(metrics.stream.render(topic: "metrics.cpu", partition: 3) == "m-metrics.cpu-3")
+        #expect(configuration.settings(forTopic: "other") == configuration.defaults)
+    }
+
+    @Test func routeProblemsPointAtTheRoute() {
+        let document = minimalConfiguration.setting(["routes"], to: [
+            .object([JSONMember("topic", "payments")]),
+            .object([JSONMember("topic", "orders"), JSONMember("oversize", "dead-letter")]),
+            .object([JSONMember("topic", "orders")]),
+            .object([JSONMember("topic", "^metrics\\..+"), JSONMember("stream", .string(String(repeating: "m", count: 100) + "{topic}"))]),
+        ])
+        let found = problems(document).map(\.description)
+        #expect(found.contains { $0.hasPrefix("$.routes[0].topic: topic 'payments' is not consumed") })
+        #expect(found.contains { $0.hasPrefix("$.routes[1].oversize: is dead-letter but no kafka.deadLetterTopic") })
+        #expect(found.contains { $0.hasPrefix("$.routes[2].topic: another route already matches 'orders'") })
+        #expect(found.contains { $0.hasPrefix("$.routes[3].stream: can render names up to 349 characters") })
+    }
+
+    @Test func knownTopicsAreCheckedExactly() throws {
+        // 80 characters + "orders" fits in 320 for the known topic, even though {topic} alone could reach 249.
+        let document = minimalConfiguration
+            .setting(["kafka", "topics"], to: ["orders"])
+            .setting(["defaults", "stream"], to: .string(String(repeating: "x", count: 80) + "{topic}"))
+        _ = try loadConfiguration(document).get()
+        let sidLike = minimalConfiguration.setting(["kafka", "topics"], to: ["TO0123456789abcdef0123456789abcdef"])
+        #expect(problems(sidLike).contains { $0.path.description == "$.defaults.stream" && $0.message.contains("looks like a SID") })
+    }
+
+    @Test func malformedDocumentsGetTheirOwnErrors() {
+        func load(_ text: String) -> ConfigurationError? {
+            do {
+                _ = try ConfigurationLoader(environment: [:]).load(bytes: Array(text.utf8), source: "c.json", directory: nil)
+                return nil
+            } catch { return error }
+        }
+        #expect(load("") == .empty(path: "c.json"))
+        #expect(load(" \n\t ") == .empty(path: "c.json"))
+        #expect(load("[1, 2]") == .notAnObject(path: "c.json", found: "array"))
+        guard case .syntax(_, let error) = load("{\n  \"kafka\": {\n    \"brokers\": [\"a:1\",]\n  }\n}") else {
+            Issue.record("expected a syntax error")
+            return
+        }
+        #expect(error.line == 3 && error.column == 23)
+        #expect(load("{\"a\": 1}")?.lines.first?.hasPrefix("c.json: $.a: unknown key") == true)
+    }
+}

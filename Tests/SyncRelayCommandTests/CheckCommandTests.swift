@@ -1,0 +1,91 @@
+import Foundation
+import RelayCore
+import Testing
+
+@Suite("sync-relay check", .timeLimit(.minutes(1)))
+struct CheckCommandTests {
+    static let token = "cli-token-9d8e7f-SECRET"
+
+    @Test func acceptsTheExampleAndPrintsASummary() throws {
+        let output = try CommandRunner.run(["check", "--config", "config.example.json"], environment: ["TWILIO_AUTH_TOKEN": Self.token, "KAFKA_SASL_PASSWORD": "pw-SECRET-42"])
+        #expect(output.status == 0, "\(output.all)")
+        #expect(output.standardOutput.contains("config.example.json: configuration is valid"))
+        #expect(output.standardOutput.contains("auth token ********"))
+        #expect(output.standardOutput.contains("sasl.password=********"))
+        #expect(output.standardOutput.split(separator: "\n").count <= 24, "the summary should fit one screen")
+        #expect(!output.all.contains(Self.token))
+        #expect(!output.all.contains("pw-SECRET-42"))
+    }
+
+    @Test func reportsEveryProblemWithExit78() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("bad.json")
+        try """
+            {
+              "kafka": { "brokers": ["localhost:9092"], "topics": ["orders"], "properties": { "enable.auto.commit": "true" } },
+              "twilio": { "accountSid": "AC1", "authToken": "\(Self.token)", "apiKeySid": "SK0123456789abcdef0123456789abcdef",
+                          "apiKeySecret": "${API_SECRET}", "serviceSid": "IS0123456789abcdef0123456789abcdef" },
+              "defaults": { "rate": 45, "maxMessageBytes": 8192, "strem": "x" }
+            }
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let output = try CommandRunner.run(["check", "--config", file.path], environment: ["API_SECRET": "api-SECRET-77"])
+        #expect(output.status == 78)
+        #expect(output.standardOutput.isEmpty)
+        let expected = [
+            "6 problems:",
+            "$.kafka.properties[\"enable.auto.commit\"]: is set by the relay",
+            "$.twilio.accountSid: 'AC1' is not an Account SID",
+            "$.twilio: has more than one credential",
+            "$.defaults.rate: 45 is out of range; use a whole number from 1 to 30",
+            "$.defaults.maxMessageBytes: 8192 is out of range",
+            "$.defaults.strem: unknown key; did you mean 'stream'?",
+        ]
+        for line in expected { #expect(output.standardError.contains(line), "missing \(line) in \(output.standardError)") }
+        #expect(!output.all.contains(Self.token))
+        #expect(!output.all.contains("api-SECRET-77"))
+    }
+
+    @Test(arguments: [
+        ("missing", "no such file"),
+        ("directory", "is a directory"),
+        ("empty", "the file is empty"),
+        ("syntax", ":2:12: invalid JSON: unexpected ']'"),
+        ("array", "must be a JSON object"),
+    ])
+    func reportsUnusableFiles(kind: String, message: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var path = folder.appendingPathComponent("config.json").path
+        switch kind {
+        case "directory": path = folder.path
+        case "empty": try "".write(toFile: path, atomically: true, encoding: .utf8)
+        case "syntax": try "{\n  \"kafka\": ]\n}".write(toFile: path, atomically: true, encoding: .utf8)
+        case "array": try "[]".write(toFile: path, atomically: true, encoding: .utf8)
+        default: break
+        }
+        let output = try CommandRunner.run(["check", "--config", path])
+        #expect(output.status == 78)
+        #expect(output.standardError.contains(message), "\(output.standardError)")
+        #expect(output.standardError.split(separator: "\n").count == 1, "one clear line, no stack trace")
+    }
+
+    @Test func printsTheCommittedSchema() throws {
+        let output = try CommandRunner.run(["check", "--print-schema"])
+        let committed = try String(contentsOf: CommandRunner.repositoryRoot.appendingPathComponent("docs/config.schema.json"), encoding: .utf8)
+        #expect(output.status == 0)
+        #expect(output.standardOutput == committed)
+    }
+
+    @Test func requiresAConfigurationFile() throws {
+        let output = try CommandRunner.run(["check"])
+        #expect(output.status != 0)
+        #expect(output.standardError.contains("--config FILE"))
+    }
+
+    @Test func printsItsVersion() throws {
+        let output = try CommandRunner.run(["--version"])
+        #expect(output.status == 0)
+        #expect(output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == RelayVersion.current)
+    }
+}
