@@ -1,0 +1,70 @@
+import PropertyBased
+import RelayCore
+import Testing
+
+@Suite struct JSONValidatorTests {
+    @Test(arguments: [
+        "0", "-0", "1.5e10", "-2E-3", "true", "false", "null", "\"\"", "\"a\\u00e9\\n\\\"\"", "[]", "{}", " [1, 2 ,3] ",
+        "{\"a\":{\"b\":[null,{}]}}", "\"é😀\"", "\t\n\r{\"k\" : \"v\"}\n", "\"\\ud800\"", "[[[[[]]]]]",
+    ])
+    func acceptsValidJSON(_ text: String) {
+        #expect(JSONValidator.isValid(Array(text.utf8)))
+    }
+
+    @Test(arguments: [
+        "", " ", "01", "1.", ".5", "-", "1e", "+1", "tru", "nul", "True", "\"abc", "\"\\x\"", "\"\\u12g4\"", "[1,]",
+        "{\"a\"}", "{\"a\":1,}", "{a:1}", "[1 2]", "1 2", "[", "]", "{\"a\":1]", "[1}", "'a'", "\"tab\there\"", "NaN",
+        "{\"a\":1}}", "\u{0}", "[1]x",
+    ])
+    func rejectsInvalidJSON(_ text: String) {
+        #expect(!JSONValidator.isValid(Array(text.utf8)))
+    }
+
+    @Test func rejectsInvalidUTF8InsideStrings() {
+        #expect(!JSONValidator.isValid([0x22, 0xC3, 0x28, 0x22]))
+        #expect(!JSONValidator.isValid([0x22, 0xED, 0xA0, 0x80, 0x22]))  // encoded surrogate
+        #expect(!JSONValidator.isValid([0x22, 0xC3, 0x22]))  // truncated
+        #expect(JSONValidator.isValid([0x22, 0xF0, 0x9F, 0x98, 0x80, 0x22]))
+    }
+
+    @Test func rejectsNestingBeyondTheLimit() {
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        let fine = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
+        #expect(!JSONValidator.isValid(Array(deep.utf8)))
+        #expect(JSONValidator.isValid(Array(fine.utf8)))
+    }
+
+    @Test func acceptsRandomJSONAndRejectsItsTruncations() async {
+        await propertyCheck(count: 300, input: Gen.uint64()) { seed in
+            var random = RandomRecords(seed: seed)
+            let text = Array(random.jsonText().utf8)
+            #expect(JSONValidator.isValid(text))
+            // Removing the last byte of a container or string never leaves valid JSON.
+            if let last = text.last, last == UInt8(ascii: "]") || last == UInt8(ascii: "}") || last == UInt8(ascii: "\"") {
+                #expect(!JSONValidator.isValid(Array(text.dropLast())))
+            }
+        }
+    }
+}
+
+@Suite struct UTF8ValidatorTests {
+    @Test func acceptsWellFormedText() {
+        #expect(UTF8Validator.isValid(Array("plain ascii text that is longer than eight bytes".utf8)))
+        #expect(UTF8Validator.isValid(Array("é € 😀 中 \u{10FFFF}".utf8)))
+        #expect(UTF8Validator.isValid([]))
+    }
+
+    @Test(arguments: [
+        [0x80] as [UInt8], [0xC0, 0x80], [0xC1, 0xBF], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+        [0xF5, 0x80, 0x80, 0x80], [0xFF], [0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0xE2, 0x82],
+    ])
+    func rejectsIllFormedBytes(_ bytes: [UInt8]) {
+        #expect(!UTF8Validator.isValid(bytes))
+    }
+
+    @Test func agreesWithTheStandardLibraryOnRandomBytes() async {
+        await propertyCheck(count: 500, input: Gen.uint8().array(of: 0...24)) { bytes in
+            #expect(UTF8Validator.isValid(bytes) == (String(validating: bytes, as: UTF8.self) != nil))
+        }
+    }
+}
