@@ -7,7 +7,7 @@ import PackageDescription
 /// (`RelayKafka` over librdkafka, `RelaySync` over libcurl), the local `SyncEmulator`, and one executable.
 let package = Package(
     name: "sync-relay",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sync-relay", targets: ["sync-relay"]),
         .library(name: "RelayCore", targets: ["RelayCore"]),
@@ -75,7 +75,7 @@ let package = Package(
             name: "RelayCoreTests",
             dependencies: ["RelayCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka"]),
+        .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka", "RelayCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RelaySyncTests", dependencies: ["RelaySync", "CurlShims", "CLibCurl"]),
         .testTarget(name: "SyncEmulatorTests", dependencies: ["SyncEmulator"]),
         .testTarget(name: "SyncRelayCommandTests", dependencies: ["sync-relay", "RelayCore"]),

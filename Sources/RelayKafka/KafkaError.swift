@@ -10,6 +10,18 @@ public struct KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let configuration = Code(name: "configuration")
         /// The in-process mock cluster could not be started or driven.
         public static let mockCluster = Code(name: "mockCluster")
+        /// librdkafka raised a fatal error: the client cannot continue and the service must stop.
+        public static let fatal = Code(name: "fatal")
+        /// A transient error librdkafka retries by itself (broker down, connection reset...).
+        public static let transient = Code(name: "transient")
+        /// Subscribing to the configured topics failed.
+        public static let subscription = Code(name: "subscription")
+        /// Committing offsets failed (the offsets are committed again later; nothing is lost).
+        public static let commit = Code(name: "commit")
+        /// A record could not be produced (enqueue or delivery failed).
+        public static let produce = Code(name: "produce")
+        /// The client was closed before the operation finished.
+        public static let closed = Code(name: "closed")
         public var description: String { name }
     }
 

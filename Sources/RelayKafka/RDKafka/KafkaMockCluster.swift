@@ -22,13 +22,12 @@ public final class KafkaMockCluster: @unchecked Sendable {
         guard let conf = rd_kafka_conf_new() else {
             throw KafkaError(code: .clientCreation, reason: "rd_kafka_conf_new returned nothing")
         }
-        var errorText = [CChar](repeating: 0, count: 512)
+        var errorText = ErrorText()
         // The host handle is a producer that is never used to produce; it only owns the mock cluster's threads.
-        _ = rd_kafka_conf_set(conf, "log_level", "3", &errorText, errorText.count)
-        guard let handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errorText, errorText.count) else {
+        _ = rd_kafka_conf_set(conf, "log_level", "3", &errorText.buffer, errorText.size)
+        guard let handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errorText.buffer, errorText.size) else {
             rd_kafka_conf_destroy(conf)
-            let reason = String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw KafkaError(code: .clientCreation, reason: reason)
+            throw KafkaError(code: .clientCreation, reason: errorText.text)
         }
         guard let mock = rd_kafka_mock_cluster_new(handle, Int32(brokers)) else {
             rd_kafka_destroy(handle)
@@ -48,6 +47,39 @@ public final class KafkaMockCluster: @unchecked Sendable {
                 reason: "could not create topic \(topic)",
                 librdkafkaCode: Int(result.rawValue)
             )
+        }
+    }
+
+    /// Takes broker `id` (1-based) down: its connections are closed and it refuses new ones until `setBrokerUp`.
+    public func setBrokerDown(_ id: Int32) throws(KafkaError) {
+        try check(rd_kafka_mock_broker_set_down(cluster, id), "could not take broker \(id) down")
+    }
+
+    /// Brings broker `id` back up.
+    public func setBrokerUp(_ id: Int32) throws(KafkaError) {
+        try check(rd_kafka_mock_broker_set_up(cluster, id), "could not bring broker \(id) up")
+    }
+
+    /// Moves the leadership of `topic`'s `partition` to broker `id`.
+    public func setPartitionLeader(topic: String, partition: Int32, broker id: Int32) throws(KafkaError) {
+        try check(rd_kafka_mock_partition_set_leader(cluster, topic, partition, id), "could not move the leader of \(topic)[\(partition)]")
+    }
+
+    /// Makes the next `errors.count` requests of Kafka API `apiKey` (e.g. 1 = Fetch, 8 = OffsetCommit) fail with
+    /// these librdkafka error codes, in order, on whichever broker receives them.
+    public func pushRequestErrors(apiKey: Int16, errors: [Int32]) {
+        let codes = errors.map { rd_kafka_resp_err_t(rawValue: $0) }
+        rd_kafka_mock_push_request_errors_array(cluster, apiKey, codes.count, codes)
+    }
+
+    /// Adds `milliseconds` of round-trip time to broker `id`.
+    public func setBrokerRoundTripTime(_ id: Int32, milliseconds: Int32) throws(KafkaError) {
+        try check(rd_kafka_mock_broker_set_rtt(cluster, id, milliseconds), "could not set broker \(id)'s round-trip time")
+    }
+
+    private func check(_ result: rd_kafka_resp_err_t, _ reason: String) throws(KafkaError) {
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(code: .mockCluster, reason: reason, librdkafkaCode: Int(result.rawValue))
         }
     }
 

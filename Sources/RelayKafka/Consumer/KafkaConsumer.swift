@@ -1,0 +1,130 @@
+import CLibRDKafka
+import Foundation
+import Logging
+import RelayCore
+import Synchronization
+
+/// A Kafka consumer-group member: subscribes, polls on its own thread, hands records to a `KafkaConsumerHandler`,
+/// follows rebalances (eager or cooperative), pauses and resumes partitions for back-pressure, and commits only
+/// the offsets the handler reports done.
+///
+/// Life: `run()` is the whole life (subscribe, poll until `stop()`, final commit, close). The poll thread is a
+/// dedicated `Thread`: librdkafka's blocking calls never run on Swift's cooperative pool.
+public final class KafkaConsumer: Sendable {
+    private let handle: RDKafkaHandle
+    private let callbacks: ConsumerCallbacks
+    private let settings: KafkaConsumerSettings
+    private let logger: Logger
+    private let stopRequested = Atomic<Bool>(false)
+
+    /// Creates the consumer (no network activity until `run()`).
+    public init(settings: KafkaConsumerSettings, handler: any KafkaConsumerHandler, logger: Logger) throws(KafkaError) {
+        self.settings = settings
+        self.logger = logger
+        let configuration = try RDKafkaConfiguration()
+        try configuration.set(settings.librdkafkaProperties)
+        callbacks = ConsumerCallbacks(handler: handler, settings: settings, logger: logger)
+        handle = try RDKafkaHandle(type: RD_KAFKA_CONSUMER, configuration: configuration, callbacks: callbacks)
+        callbacks.client = handle.pointer
+        // Serve rebalance, error and statistics callbacks from the consumer queue, i.e. from our poll thread.
+        rd_kafka_poll_set_consumer(handle.pointer)
+    }
+
+    /// Subscribes and polls until `stop()`, then commits what is done and leaves the group (which revokes every
+    /// partition through the handler). Throws when librdkafka raises a fatal error or the subscription fails.
+    public func run() async throws(KafkaError) {
+        try subscribe()
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<KafkaError?, Never>) in
+            let thread = Thread { [self] in continuation.resume(returning: pollUntilStopped()) }
+            thread.name = "kafka-consumer"
+            thread.start()
+        }
+        if let result { throw result }
+    }
+
+    /// Asks `run()` to finish. Safe from any thread; returns at once.
+    public func stop() {
+        stopRequested.store(true, ordering: .relaxed)
+    }
+
+    /// Stops fetching `partitions` (back-pressure). The poll loop keeps running, so group membership stays alive.
+    /// Records already fetched may still arrive. Safe from any thread.
+    public func pause(_ partitions: [TopicPartition]) {
+        guard !partitions.isEmpty else { return }
+        TopicPartitionList.withList(partitions.map { ($0, nil) }) { list in
+            _ = rd_kafka_pause_partitions(handle.pointer, list)
+        }
+    }
+
+    /// Resumes fetching `partitions`. Safe from any thread.
+    public func resume(_ partitions: [TopicPartition]) {
+        guard !partitions.isEmpty else { return }
+        TopicPartitionList.withList(partitions.map { ($0, nil) }) { list in
+            _ = rd_kafka_resume_partitions(handle.pointer, list)
+        }
+    }
+
+    /// The current assignment. Safe from any thread.
+    public var assignment: KafkaAssignment { callbacks.assignment.withLock { $0 } }
+
+    // MARK: Poll thread
+
+    private func subscribe() throws(KafkaError) {
+        let topics = settings.topics.map { (TopicPartition(topic: $0, partition: -1), Int64?.none) }
+        let result = TopicPartitionList.withList(topics) { rd_kafka_subscribe(handle.pointer, $0) }
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(
+                code: .subscription, reason: "could not subscribe to \(settings.topics.joined(separator: ", "))",
+                librdkafkaCode: Int(result.rawValue))
+        }
+        logger.info("kafka.subscribed", metadata: [LogKey.topic: .string(settings.topics.joined(separator: ","))])
+    }
+
+    private func pollUntilStopped() -> KafkaError? {
+        let clock = ContinuousClock()
+        var nextCommit = clock.now.advanced(by: settings.commitInterval)
+        var failure: KafkaError?
+        while !stopRequested.load(ordering: .relaxed) {
+            pollBatch()
+            if let fatal = callbacks.fatalError.withLock({ $0 }) {
+                failure = fatal
+                break
+            }
+            if clock.now >= nextCommit {
+                commitDoneOffsets()
+                nextCommit = clock.now.advanced(by: settings.commitInterval)
+            }
+        }
+        if failure == nil {
+            commitDoneOffsets()
+            // Leaves the group: the rebalance callback revokes every partition through the handler (which drains
+            // and returns what is done, committed there) before this returns.
+            let closeResult = rd_kafka_consumer_close(handle.pointer)
+            if closeResult != RD_KAFKA_RESP_ERR_NO_ERROR {
+                logger.warning("kafka.close.failed", metadata: [LogKey.code: .stringConvertible(closeResult.rawValue)])
+            }
+        }
+        logger.info("kafka.consumer.stopped")
+        return failure
+    }
+
+    /// Polls up to `maximumBatch` records (waiting up to 100 ms for the first) and hands them over.
+    private func pollBatch() {
+        var timeout: Int32 = 100
+        while callbacks.pending.count < settings.maximumBatch, let message = rd_kafka_consumer_poll(handle.pointer, timeout) {
+            timeout = 0
+            defer { rd_kafka_message_destroy(message) }
+            if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                callbacks.messageError(message)
+                continue
+            }
+            callbacks.pending.append(RDKafkaMessage.record(from: message))
+        }
+        callbacks.flushPending(excluding: [])
+    }
+
+    private func commitDoneOffsets() {
+        let offsets = callbacks.handler.nextOffsetsToCommit()
+        callbacks.commit(offsets, to: handle.pointer)
+    }
+}

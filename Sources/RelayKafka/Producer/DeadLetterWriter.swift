@@ -1,0 +1,39 @@
+import RelayCore
+
+/// Writes records that a policy dropped or Twilio rejected to the dead-letter topic: key, value, timestamp and
+/// headers unchanged, plus headers naming the reason, the stream and where the record came from. `write` returns
+/// only once the broker acknowledged the record, so the caller can then mark the source offset done.
+public struct DeadLetterWriter: Sendable {
+    /// Header names added to every dead letter.
+    public enum HeaderName {
+        public static let reason = "sync-relay.reason"
+        public static let stream = "sync-relay.stream"
+        public static let sourceTopic = "sync-relay.source.topic"
+        public static let sourcePartition = "sync-relay.source.partition"
+        public static let sourceOffset = "sync-relay.source.offset"
+    }
+
+    private let producer: KafkaProducer
+    /// The dead-letter topic.
+    public let topic: String
+
+    /// Writes dead letters to `topic` through `producer`.
+    public init(producer: KafkaProducer, topic: String) {
+        self.producer = producer
+        self.topic = topic
+    }
+
+    /// Writes `record` with `reason` (a short stable word such as `oversize`, `overflow`, `rejected`) for `stream`.
+    public func write(_ record: SourceRecord, reason: String, stream: String) async throws(KafkaError) {
+        let added: [SourceRecord.Header] = [
+            .init(name: HeaderName.reason, value: Array(reason.utf8)),
+            .init(name: HeaderName.stream, value: Array(stream.utf8)),
+            .init(name: HeaderName.sourceTopic, value: Array(record.topic.utf8)),
+            .init(name: HeaderName.sourcePartition, value: Array(String(record.partition).utf8)),
+            .init(name: HeaderName.sourceOffset, value: Array(String(record.offset).utf8)),
+        ]
+        _ = try await producer.send(
+            topic: topic, key: record.key, value: record.value, headers: record.headers + added, timestamp: record.timestamp
+        )
+    }
+}

@@ -1,0 +1,48 @@
+import RelayCore
+import RelayKafka
+import Testing
+
+@Suite("Dead letters", .timeLimit(.minutes(1)))
+struct DeadLetterWriterTests {
+    @Test func deadLettersKeepTheRecordAndNameTheReason() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        try cluster.createTopic("relay.dead-letters", partitions: 1)
+        let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: quietLogger)
+        let writer = DeadLetterWriter(producer: producer, topic: "relay.dead-letters")
+        let original = SourceRecord(
+            topic: "orders", partition: 3, offset: 1234, timestamp: 1_700_000_000_123, key: Array("order-9".utf8),
+            value: [0xFF, 0x00, 0x7B], headers: [.init(name: "trace", value: Array("abc".utf8))]
+        )
+        try await writer.write(original, reason: "oversize", stream: "orders")
+        try await writer.write(SourceRecord(topic: "orders", partition: 0, offset: 7, value: nil), reason: "overflow", stream: "orders")
+
+        let running = try RunningConsumer.start(cluster, group: "dlq", topics: ["relay.dead-letters"])
+        await eventually("both dead letters arrived") { running.handler.records.count == 2 }
+        try await running.stop()
+        await producer.close()
+
+        let letters = running.handler.records
+        let first = letters[0]
+        #expect(first.key == original.key)
+        #expect(first.value == original.value)
+        #expect(first.timestamp == original.timestamp)
+        func header(_ name: String, _ record: SourceRecord) -> String? {
+            record.headers.first { $0.name == name }?.value.map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(header("trace", first) == "abc")
+        #expect(header(DeadLetterWriter.HeaderName.reason, first) == "oversize")
+        #expect(header(DeadLetterWriter.HeaderName.stream, first) == "orders")
+        #expect(header(DeadLetterWriter.HeaderName.sourceTopic, first) == "orders")
+        #expect(header(DeadLetterWriter.HeaderName.sourcePartition, first) == "3")
+        #expect(header(DeadLetterWriter.HeaderName.sourceOffset, first) == "1234")
+        #expect(letters[1].value == nil)
+        #expect(header(DeadLetterWriter.HeaderName.reason, letters[1]) == "overflow")
+    }
+
+    @Test func sendFailsClearlyAfterClose() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: quietLogger)
+        await producer.close()
+        await #expect(throws: KafkaError.self) { _ = try await producer.send(topic: "t", key: nil, value: []) }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import RelayCore
+import RelayKafka
+import Testing
+
+@Suite("Kafka consumer against the mock cluster", .timeLimit(.minutes(2)))
+struct KafkaConsumerTests {
+    @Test func consumesNamesAndPatternsWithBytesIntact() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        try cluster.createTopic("orders", partitions: 2)
+        try cluster.createTopic("payments", partitions: 1)
+        try cluster.createTopic("metrics.cpu", partitions: 1)
+        let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], properties: [("message.max.bytes", "12000000")], logger: quietLogger)
+        let manyHeaders = (0..<100).map { SourceRecord.Header(name: "h\($0)", value: $0 == 7 ? nil : Array("v\($0)".utf8)) }
+        let huge = [UInt8]((0..<10_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let cases: [(key: [UInt8]?, value: [UInt8]?, headers: [SourceRecord.Header])] = [
+            (nil, Array(#"{"id":1}"#.utf8), []),
+            (Array("k".utf8), nil, []),  // tombstone
+            (Array("".utf8), [], []),  // empty key and value
+            (nil, [0xC3, 0x28, 0xFF, 0x00], []),  // invalid UTF-8, a NUL byte
+            (Array("h".utf8), Array("with headers".utf8), manyHeaders),
+            (Array("big".utf8), huge, []),
+        ]
+        for (index, item) in cases.enumerated() {
+            _ = try await producer.send(topic: "orders", partition: Int32(index % 2), key: item.key, value: item.value, headers: item.headers)
+        }
+        try await produceNumbered(producer, topic: "payments", count: 3)
+        try await produceNumbered(producer, topic: "metrics.cpu", count: 5)
+
+        let running = try RunningConsumer.start(cluster, group: "bytes", topics: ["orders", "^metrics\\..*"], extra: [("fetch.message.max.bytes", "12000000")])
+        await eventually("all records arrived") { running.handler.records.count == cases.count + 5 }
+
+        // A topic created later that matches the pattern is picked up.
+        try cluster.createTopic("metrics.memory", partitions: 1)
+        try await produceNumbered(producer, topic: "metrics.memory", count: 4)
+        await eventually("the new topic's records arrived") { running.handler.records.count == cases.count + 9 }
+        try await running.stop()
+        await producer.close()
+
+        let records = running.handler.records
+        #expect(!records.contains { $0.topic == "payments" })
+        let orders = records.filter { $0.topic == "orders" }
+        for item in cases {
+            let match = orders.first { $0.key == item.key && $0.value == item.value }
+            #expect(match != nil, "a record with key \(String(describing: item.key.map { $0.count })) bytes was not delivered intact")
+            #expect(match?.headers == item.headers)
+        }
+        #expect(orders.allSatisfy { $0.timestamp != nil })
+        #expect(Set(records.filter { $0.topic.hasPrefix("metrics.") }.compactMap { $0.value.map { String(decoding: $0, as: UTF8.self) } })
+            == Set((0..<5).map { "metrics.cpu-\($0)" } + (0..<4).map { "metrics.memory-\($0)" }))
+        #expect(running.handler.state.withLock { $0.unownedReceipts.isEmpty })
+    }
+
+    @Test func commitsOnlyTheContiguousDonePointAndResumesThere() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        try cluster.createTopic("events", partitions: 1)
+        let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: quietLogger)
+        for number in 0..<10 {
+            _ = try await producer.send(topic: "events", key: nil, value: Array("event-\(number)".utf8))
+        }
+        let partition = TopicPartition(topic: "events", partition: 0)
+
+        let first = try RunningConsumer.start(cluster, group: "resume", topics: ["events"], handler: RecordingHandler(markDoneOnReceipt: false))
+        await eventually("ten records arrived") { first.handler.records.count == 10 }
+        // Completions out of order: 3 is still outstanding, so nothing past it may be committed.
+        for offset: Int64 in [5, 1, 0, 4, 2, 6, 9] { first.handler.markDone(partition, offset: offset) }
+        #expect(first.handler.nextOffsetsToCommit() == [partition: 3])
+        try await first.stop()
+
+        let second = try RunningConsumer.start(cluster, group: "resume", topics: ["events"])
+        await eventually("the uncommitted records arrived again") { second.handler.records.count == 7 }
+        try await second.stop()
+        await producer.close()
+        #expect(second.handler.records.map(\.offset) == Array(3...9))
+    }
+
+    @Test func pausedPartitionsStopAndResumedOnesContinue() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        try cluster.createTopic("feed", partitions: 2)
+        let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: quietLogger)
+        let running = try RunningConsumer.start(cluster, group: "pause", topics: ["feed"])
+        await eventually("both partitions are assigned") { running.consumer.assignment.partitions.count == 2 }
+        let paused = TopicPartition(topic: "feed", partition: 0)
+        try await produceNumbered(producer, topic: "feed", count: 5, partition: 0)
+        await eventually("the first records arrived") { running.handler.records.count == 5 }
+
+        running.consumer.pause([paused])
+        try await produceNumbered(producer, topic: "feed", count: 5, start: 5, partition: 0)
+        try await produceNumbered(producer, topic: "feed", count: 5, start: 100, partition: 1)
+        // The other partition's records arriving shows the poll loop ran past the paused partition's new records.
+        await eventually("the unpaused partition's records arrived") { running.handler.records.filter { $0.partition == 1 }.count == 5 }
+        #expect(running.handler.records.filter { $0.partition == 0 }.count == 5)
+
+        running.consumer.resume([paused])
+        await eventually("the paused records arrived after resume") { running.handler.records.filter { $0.partition == 0 }.count == 10 }
+        try await running.stop()
+        await producer.close()
+    }
+
+    @Test func survivesABrokerGoingDownAndReportsIt() async throws {
+        let cluster = try KafkaMockCluster(brokers: 3)
+        try cluster.createTopic("sensors", partitions: 3, replicationFactor: 3)
+        let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: quietLogger)
+        let running = try RunningConsumer.start(cluster, group: "outage", topics: ["sensors"])
+        try await produceNumbered(producer, topic: "sensors", count: 30)
+        await eventually("the first records arrived") { running.handler.records.count == 30 }
+        await eventually("statistics report every broker up") {
+            running.handler.state.withLock { ($0.statistics?.brokersUp ?? 0) == 3 }
+        }
+
+        try cluster.setBrokerDown(2)
+        await eventually("statistics report the broker down") {
+            running.handler.state.withLock { ($0.statistics?.brokersUp ?? 3) < 3 }
+        }
+        try cluster.setBrokerUp(2)
+        try await produceNumbered(producer, topic: "sensors", count: 30, start: 30)
+        await eventually("records produced after the outage arrived") { Set(running.handler.records.map(\.value)).count == 60 }
+        let statistics = running.handler.state.withLock { $0.statistics }
+        #expect(statistics?.partitions.count == 3)
+        try await running.stop()
+        await producer.close()
+    }
+
+    @Test func reportsASubscriptionToNothingClearly() throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        #expect(throws: KafkaError.self) {
+            _ = try KafkaConsumer(
+                settings: consumerSettings(cluster, group: "g", topics: ["t"], extra: [("no.such.property", "1")]),
+                handler: RecordingHandler(), logger: quietLogger)
+        }
+    }
+}
