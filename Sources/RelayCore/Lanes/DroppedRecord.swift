@@ -1,0 +1,33 @@
+/// Why a record left a lane without being published. Raw values are the `reason` metric label.
+public enum DropReason: String, Sendable, Hashable, CaseIterable {
+    /// Evicted by `drop-oldest` to make room.
+    case overflowOldest = "overflow-oldest"
+    /// Refused by `drop-newest` because the lane was full.
+    case overflowNewest = "overflow-newest"
+    /// Waited longer than `maxAge`.
+    case expired = "max-age"
+    /// Replaced by a newer record with the same key (`conflate`).
+    case conflated
+    /// Too large for one message under `drop`/`dead-letter`, or needing more than `maxChunks` chunks.
+    case oversize
+    /// Twilio rejected its message (400-class), or retries gave up: the caller abandoned it.
+    case rejected
+}
+
+/// A record a lane gave up on, handed back unchanged with its reason. Its offset counts as done once the caller has
+/// dropped it or, when `deadLetter` is true, once the dead-letter write is acknowledged.
+public struct DroppedRecord: Sendable, Hashable {
+    /// The record, unchanged.
+    public var record: SourceRecord
+    /// Why it was dropped.
+    public var reason: DropReason
+    /// Whether the route wants it written to the dead-letter topic.
+    public var deadLetter: Bool
+
+    /// A record dropped for `reason`.
+    public init(record: SourceRecord, reason: DropReason, deadLetter: Bool) {
+        self.record = record
+        self.reason = reason
+        self.deadLetter = deadLetter
+    }
+}

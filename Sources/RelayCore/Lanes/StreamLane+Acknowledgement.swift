@@ -1,0 +1,44 @@
+extension StreamLane {
+    /// Twilio accepted message `sequence`: returns the records now done (published), to mark in the offset tracker.
+    /// A split record is done when all its chunks are acknowledged. Unknown sequences return nothing.
+    public mutating func acknowledge(sequence: UInt64) -> [SourceRecord] {
+        guard let item = inFlight.removeValue(forKey: sequence) else { return [] }
+        guard let group = item.chunkGroup else { return item.records }
+        guard var state = chunkGroups[group] else { return [] }
+        state.unacknowledged -= 1
+        if state.unacknowledged == 0 {
+            chunkGroups[group] = nil
+            return state.abandoned ? [] : [state.record]
+        }
+        chunkGroups[group] = state
+        return []
+    }
+
+    /// Message `sequence` should be sent again, not before `notBefore` (the retry planner's time). It keeps its slot in
+    /// the in-flight window and its bytes and sequence number, and takes a pacer token when resent.
+    public mutating func retry(sequence: UInt64, notBefore: Instant) {
+        guard inFlight[sequence] != nil else { return }
+        inFlight[sequence]!.retryAt = notBefore
+    }
+
+    /// Gives up on message `sequence` (rejected by Twilio, or retries exhausted): its records are handed back with
+    /// `reason`. For a chunk, the whole split record is given up once, and its unsent chunks are cancelled.
+    public mutating func abandon(sequence: UInt64, reason: DropReason = .rejected, deadLetter: Bool? = nil)
+        -> [DroppedRecord]
+    {
+        guard let item = inFlight.removeValue(forKey: sequence) else { return [] }
+        let toDeadLetter = deadLetter ?? settings.deadLetterDrops
+        guard let group = item.chunkGroup else {
+            return item.records.map { DroppedRecord(record: $0, reason: reason, deadLetter: toDeadLetter) }
+        }
+        guard var state = chunkGroups[group] else { return [] }
+        let firstTime = !state.abandoned
+        state.abandoned = true
+        state.unacknowledged -= 1
+        // Unsent chunks of the group will never be sent: forget them.
+        let unsent = pendingChunks[pendingChunkHead...].filter { $0.group == group }.count
+        state.unacknowledged -= unsent
+        chunkGroups[group] = state.unacknowledged <= 0 ? nil : state
+        return firstTime ? [DroppedRecord(record: state.record, reason: reason, deadLetter: toDeadLetter)] : []
+    }
+}

@@ -1,0 +1,105 @@
+extension StreamLane {
+    /// What to do at `now`: publish a message (a due retry first, then the next chunk of a split record, then a new
+    /// batch with as many queued records as fit), or wait.
+    ///
+    /// A message goes out only with a pacer token and, unless it is a retry, a free in-flight slot. Expired records
+    /// (`maxAge`) are dropped when their turn comes, while the batch is built.
+    public mutating func nextStep(now: Instant) -> LaneStep {
+        var dropped: [DroppedRecord] = []
+        let retryDue = dueRetry(now: now)
+        let windowOpen = inFlight.count < settings.maxInFlight
+        let hasNew = pendingChunkHead < pendingChunks.count || queuedRecords > 0
+        guard retryDue != nil || (windowOpen && hasNew) else {
+            return LaneStep(message: nil, dropped: dropped, wakeAt: earliestRetry())
+        }
+        guard pacer.canAdmit(now: now) else {
+            return LaneStep(message: nil, dropped: dropped, wakeAt: pacer.nextAdmission(now: now))
+        }
+        if let sequence = retryDue {
+            pacer.admit(now: now)
+            inFlight[sequence]!.retryAt = nil
+            inFlight[sequence]!.message.previousAttempts += 1
+            return LaneStep(message: inFlight[sequence]!.message, dropped: dropped, wakeAt: nil)
+        }
+        if let message = takePendingChunk() {
+            pacer.admit(now: now)
+            return LaneStep(message: message, dropped: dropped, wakeAt: nil)
+        }
+        guard let message = buildMessage(now: now, dropped: &dropped) else {
+            return LaneStep(message: nil, dropped: dropped, wakeAt: earliestRetry())
+        }
+        pacer.admit(now: now)
+        return LaneStep(message: message, dropped: dropped, wakeAt: nil)
+    }
+
+    /// The earliest in-flight message waiting to be retried whose time has come.
+    private func dueRetry(now: Instant) -> UInt64? {
+        var best: (sequence: UInt64, at: Instant)?
+        for (sequence, item) in inFlight {
+            guard let at = item.retryAt, at <= now else { continue }
+            if best == nil || at < best!.at || (at == best!.at && sequence < best!.sequence) { best = (sequence, at) }
+        }
+        return best?.sequence
+    }
+
+    private func earliestRetry() -> Instant? {
+        inFlight.values.compactMap(\.retryAt).min()
+    }
+
+    /// The next chunk of a split record, moved into the window.
+    private mutating func takePendingChunk() -> OutgoingMessage? {
+        while pendingChunkHead < pendingChunks.count {
+            let (message, group) = pendingChunks[pendingChunkHead]
+            pendingChunkHead += 1
+            if pendingChunkHead == pendingChunks.count {
+                pendingChunks.removeAll(keepingCapacity: true)
+                pendingChunkHead = 0
+            }
+            guard chunkGroups[group]?.abandoned == false else { continue }
+            inFlight[message.sequence] = InFlightMessage(message: message, records: [], chunkGroup: group)
+            return message
+        }
+        return nil
+    }
+
+    /// Builds the next message from the queue: a batch, or the first chunk of an oversize record at the head.
+    private mutating func buildMessage(now: Instant, dropped: inout [DroppedRecord]) -> OutgoingMessage? {
+        var builder = packer.makeBuilder(sequence: nextSequence)
+        var records: [SourceRecord] = []
+        while let head = queue.first() {
+            if let maxAge = settings.maxAge, now - head.enqueuedAt > maxAge {
+                _ = popQueued()
+                dropped.append(DroppedRecord(record: head.record, reason: .expired, deadLetter: settings.deadLetterDrops))
+                continue
+            }
+            if !packer.fitsAlone(entryLength: head.entry.count) {
+                if builder.recordCount > 0 { break }
+                _ = popQueued()
+                guard let chunks = packer.split(entry: head.entry, firstSequence: nextSequence) else {
+                    dropped.append(
+                        DroppedRecord(record: head.record, reason: .oversize, deadLetter: settings.deadLetterDrops))
+                    continue
+                }
+                let group = nextSequence
+                nextSequence &+= UInt64(chunks.count)
+                chunkGroups[group] = ChunkGroup(record: head.record, unacknowledged: chunks.count)
+                for (index, data) in chunks.enumerated() {
+                    let message = OutgoingMessage(
+                        sequence: group &+ UInt64(index), data: data, recordCount: index == chunks.count - 1 ? 1 : 0,
+                        chunk: (index, chunks.count))
+                    pendingChunks.append((message, group))
+                }
+                return takePendingChunk()
+            }
+            guard builder.append(entry: head.entry) else { break }
+            _ = popQueued()
+            records.append(head.record)
+        }
+        guard builder.recordCount > 0 else { return nil }
+        let sequence = nextSequence
+        nextSequence &+= 1
+        let message = OutgoingMessage(sequence: sequence, data: builder.finish(), recordCount: records.count)
+        inFlight[sequence] = InFlightMessage(message: message, records: records, chunkGroup: nil)
+        return message
+    }
+}

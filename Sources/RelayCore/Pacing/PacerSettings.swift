@@ -1,0 +1,36 @@
+/// How fast one stream may publish. Defaults follow DESIGN.md section 3.
+public struct PacerSettings: Sendable, Hashable {
+    /// Twilio's per-stream limit, messages per second; also the default `rate`.
+    public static let maximumRate = 30.0
+    /// The accepted range of `burst`.
+    public static let burstRange = 1...30
+
+    /// Messages per second this stream may send, before `share` is applied: `0 < rate <= 30`, default 30.
+    public var rate: Double
+    /// How many messages may go out back to back after an idle spell (Twilio's short burst allowance). The default, 1,
+    /// means no burst: messages are spaced evenly, so no one-second window ever holds more than `rate` (for a whole
+    /// `rate`). With `burst = b` a window may hold up to `rate + b - 1`.
+    public var burst: Int
+    /// This relay's share of the stream's budget when several relays feed it (scale-out): `0 < share <= 1`,
+    /// default 1. The runtime sets it to owned partitions / all partitions on every rebalance.
+    public var share: Double
+
+    /// Settings with the given values; values outside the documented ranges are a programming error.
+    public init(rate: Double = PacerSettings.maximumRate, burst: Int = 1, share: Double = 1) {
+        precondition(rate > 0 && rate <= Self.maximumRate, "rate \(rate) outside (0, 30]")
+        precondition(Self.burstRange.contains(burst), "burst \(burst) outside \(Self.burstRange)")
+        precondition(share > 0 && share <= 1, "share \(share) outside (0, 1]")
+        self.rate = rate
+        self.burst = burst
+        self.share = share
+    }
+
+    /// Messages per second after the share: `rate × share`.
+    public var effectiveRate: Double { rate * share }
+
+    /// The spacing between messages, in nanoseconds: one nanosecond more than 1 s / effective rate, so that `rate`
+    /// intervals always span strictly more than one second (no closed one-second window holds `rate + 1` messages).
+    public var intervalNanoseconds: Int64 {
+        Int64((1e9 / effectiveRate).rounded(.down)) + 1
+    }
+}

@@ -1,0 +1,51 @@
+/// Paces one stream's messages with the generic cell rate algorithm (GCRA, a token bucket without a timer).
+///
+/// It keeps a theoretical arrival time (TAT): a message may go at `now` when `now >= TAT - tolerance`, and each one
+/// pushes TAT one interval further. With `burst = 1` the tolerance is zero, so admitted messages are at least one
+/// interval apart and no one-second window ever holds more than `rate`. Retries take tokens like any message. The
+/// pacer delays, it never drops. Pure: the caller passes `now`.
+public struct StreamPacer: Sendable {
+    /// The current settings.
+    public private(set) var settings: PacerSettings
+    private var interval: Int64
+    private var tolerance: Int64
+    private var theoreticalArrival = Instant(nanoseconds: .min / 2)
+    private var pausedUntil = Instant(nanoseconds: .min / 2)
+
+    /// A pacer that admits at once, then at `settings`' rate.
+    public init(settings: PacerSettings = PacerSettings()) {
+        self.settings = settings
+        interval = settings.intervalNanoseconds
+        tolerance = Int64(settings.burst - 1) * interval
+    }
+
+    /// The earliest instant, not before `now`, at which a message would be admitted.
+    public func nextAdmission(now: Instant) -> Instant {
+        max(now, pausedUntil, Instant(nanoseconds: theoreticalArrival.nanoseconds - tolerance))
+    }
+
+    /// Whether a message may go at `now`, without taking the token.
+    public func canAdmit(now: Instant) -> Bool {
+        nextAdmission(now: now) <= now
+    }
+
+    /// Takes a token if one is available at `now`; returns whether it did.
+    @discardableResult
+    public mutating func admit(now: Instant) -> Bool {
+        guard canAdmit(now: now) else { return false }
+        theoreticalArrival = Instant(nanoseconds: max(theoreticalArrival.nanoseconds, now.nanoseconds) + interval)
+        return true
+    }
+
+    /// Admits nothing before `until` (a `Retry-After`, or a backoff after 429). Never shortens an earlier pause.
+    public mutating func pause(until: Instant) {
+        pausedUntil = max(pausedUntil, until)
+    }
+
+    /// Applies a new scale-out share; the spacing changes from the next admission on.
+    public mutating func setShare(_ share: Double) {
+        settings = PacerSettings(rate: settings.rate, burst: settings.burst, share: share)
+        interval = settings.intervalNanoseconds
+        tolerance = Int64(settings.burst - 1) * interval
+    }
+}
