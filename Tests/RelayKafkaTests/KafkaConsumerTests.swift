@@ -12,7 +12,9 @@ struct KafkaConsumerTests {
         try cluster.createTopic("metrics.cpu", partitions: 1)
         let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], properties: [("message.max.bytes", "12000000")], logger: quietLogger)
         let manyHeaders = (0..<100).map { SourceRecord.Header(name: "h\($0)", value: $0 == 7 ? nil : Array("v\($0)".utf8)) }
-        let huge = [UInt8]((0..<10_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        // 4 MB: well above librdkafka's 1 MB default message size, below the mock cluster's 5 MB cap on a partition's
+        // whole log (a larger record evicts the log, itself included; real brokers have no such cap).
+        let huge = [UInt8]((0..<4_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         let cases: [(key: [UInt8]?, value: [UInt8]?, headers: [SourceRecord.Header])] = [
             (nil, Array(#"{"id":1}"#.utf8), []),
             (Array("k".utf8), nil, []),  // tombstone
@@ -27,7 +29,7 @@ struct KafkaConsumerTests {
         try await produceNumbered(producer, topic: "payments", count: 3)
         try await produceNumbered(producer, topic: "metrics.cpu", count: 5)
 
-        let running = try RunningConsumer.start(cluster, group: "bytes", topics: ["orders", "^metrics\\..*"], extra: [("fetch.message.max.bytes", "12000000")])
+        let running = try RunningConsumer.start(cluster, group: "bytes", topics: ["orders", "^metrics\\..*"], extra: [("fetch.message.max.bytes", "12000000"), ("fetch.max.bytes", "24000000"), ("receive.message.max.bytes", "30000000")])
         await eventually("all records arrived") { running.handler.records.count == cases.count + 5 }
 
         // A topic created later that matches the pattern is picked up.
@@ -100,23 +102,26 @@ struct KafkaConsumerTests {
     @Test func survivesABrokerGoingDownAndReportsIt() async throws {
         let cluster = try KafkaMockCluster(brokers: 3)
         try cluster.createTopic("sensors", partitions: 3, replicationFactor: 3)
+        // One leader per broker, so the consumer fetches from (and connects to) all three.
+        for partition: Int32 in 0..<3 { try cluster.setPartitionLeader(topic: "sensors", partition: partition, broker: partition + 1) }
         let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: quietLogger)
         let running = try RunningConsumer.start(cluster, group: "outage", topics: ["sensors"])
         try await produceNumbered(producer, topic: "sensors", count: 30)
         await eventually("the first records arrived") { running.handler.records.count == 30 }
-        await eventually("statistics report every broker up") {
-            running.handler.state.withLock { ($0.statistics?.brokersUp ?? 0) == 3 }
+        await eventually("statistics report every broker up and every partition") {
+            running.handler.state.withLock { ($0.statistics?.brokersUp ?? 0) == 3 && $0.statistics?.partitions.count == 3 }
         }
 
         try cluster.setBrokerDown(2)
-        await eventually("statistics report the broker down") {
-            running.handler.state.withLock { ($0.statistics?.brokersUp ?? 3) < 3 }
+        await eventually("statistics report broker 2 down") {
+            running.handler.state.withLock { $0.statistics.map { $0.brokerStates[2] != "UP" } ?? false }
         }
         try cluster.setBrokerUp(2)
         try await produceNumbered(producer, topic: "sensors", count: 30, start: 30)
         await eventually("records produced after the outage arrived") { Set(running.handler.records.map(\.value)).count == 60 }
-        let statistics = running.handler.state.withLock { $0.statistics }
-        #expect(statistics?.partitions.count == 3)
+        await eventually("statistics report broker 2 up again") {
+            running.handler.state.withLock { $0.statistics?.brokerStates[2] == "UP" }
+        }
         try await running.stop()
         await producer.close()
     }

@@ -15,10 +15,17 @@ struct KafkaRebalanceTests {
         #expect(first.consumer.assignment.share(of: "rides") == 1)
         try await produceNumbered(producer, topic: "rides", count: 200)
         await eventually("the first member consumed the first batch") { first.handler.records.count == 200 }
+        // librdkafka's mock coordinator refuses commits while a rebalance is in progress (REBALANCE_IN_PROGRESS),
+        // so let the periodic commit land first: then the handover starts exactly at the committed offsets.
+        await eventually("the first batch is committed") {
+            first.consumer.committedOffsets.values.reduce(0, +) == 200 && first.consumer.committedOffsets.count == 4
+        }
 
         let second = try RunningConsumer.start(cluster, group: "share-\(strategy)", topics: ["rides"], extra: extra)
-        await eventually("the partitions are shared") {
+        await eventually("the partitions are shared and both handlers were told") {
             first.consumer.assignment.partitions.count == 2 && second.consumer.assignment.partitions.count == 2
+                && first.handler.state.withLock { $0.assignment.partitions.count } == 2
+                && second.handler.state.withLock { $0.assignment.partitions.count } == 2
         }
         #expect(first.consumer.assignment.share(of: "rides") == 0.5)
         #expect(second.consumer.assignment.share(of: "rides") == 0.5)

@@ -7,8 +7,8 @@ import Synchronization
 /// The consumer's C callbacks and the state they share with the poll loop.
 ///
 /// Threads: rebalance, statistics and error callbacks are served from `rd_kafka_consumer_poll`, i.e. on the poll
-/// thread, as are `pending`, `committed` and `flushPending`; `assignment` and `fatalError` are read from other
-/// threads and so are behind a lock.
+/// thread, as are `pending` and `flushPending`; `assignment`, `committed` and `fatalError` are read from other
+/// threads and so are behind locks.
 final class ConsumerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
     let handler: any KafkaConsumerHandler
     let settings: KafkaConsumerSettings
@@ -16,8 +16,9 @@ final class ConsumerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
     nonisolated(unsafe) var client: OpaquePointer?
     /// Records polled but not yet handed over (poll thread only).
     nonisolated(unsafe) var pending: [SourceRecord] = []
-    /// The last offset committed per partition, so unchanged offsets are not committed again (poll thread only).
-    nonisolated(unsafe) var committed: [TopicPartition: Int64] = [:]
+    /// The last offset committed per partition, so unchanged offsets are not committed again. Written on the poll
+    /// thread, read by metrics.
+    let committed = Mutex<[TopicPartition: Int64]>([:])
     let assignment = Mutex(KafkaAssignment())
     let fatalError = Mutex<KafkaError?>(nil)
 
@@ -74,14 +75,18 @@ final class ConsumerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
 
     /// Commits `offsets` (next offsets to consume) that changed since the last commit, synchronously.
     func commit(_ offsets: [TopicPartition: Int64], to client: OpaquePointer) {
-        let changed = offsets.filter { committed[$0.key] != $0.value }.sorted { $0.key.description < $1.key.description }
+        let last = committed.withLock { $0 }
+        let changed = offsets.filter { last[$0.key] != $0.value }.sorted { $0.key.description < $1.key.description }
         guard !changed.isEmpty else { return }
         let result = TopicPartitionList.withList(changed.map { ($0.key, $0.value) }) { list in
             let code = rd_kafka_commit(client, list, 0)
             return (code, TopicPartitionList.errors(of: list))
         }
         if result.0 == RD_KAFKA_RESP_ERR_NO_ERROR, result.1.isEmpty {
-            for (partition, offset) in changed { committed[partition] = offset }
+            committed.withLock { committed in
+                for (partition, offset) in changed { committed[partition] = offset }
+            }
+            logger.debug("kafka.committed", metadata: [LogKey.partitions: .string(changed.map { "\($0.key)@\($0.value)" }.joined(separator: ","))])
             return
         }
         // Not fatal: the same offsets are committed again next time; consumption resumes at most from the last
@@ -122,7 +127,9 @@ final class ConsumerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
             let deadline = ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline)
             let done = handler.partitionsRevoking(partitions, lost: lost, deadline: deadline, remaining: remaining)
             if !lost { commit(done.filter { revoked.contains($0.key) }, to: client) }
-            for partition in revoked { committed[partition] = nil }
+            committed.withLock { committed in
+                for partition in revoked { committed[partition] = nil }
+            }
             if cooperative {
                 if let error = rd_kafka_incremental_unassign(client, list) { logAndDestroy(error, "kafka.unassign.failed") }
             } else {

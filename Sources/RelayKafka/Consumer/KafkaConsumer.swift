@@ -64,6 +64,10 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
+    /// The offsets this member last committed successfully, per owned partition (the next offset to consume).
+    /// Safe from any thread.
+    public var committedOffsets: [TopicPartition: Int64] { callbacks.committed.withLock { $0 } }
+
     /// The current assignment. Safe from any thread.
     public var assignment: KafkaAssignment { callbacks.assignment.withLock { $0 } }
 

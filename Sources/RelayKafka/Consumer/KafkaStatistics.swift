@@ -14,10 +14,13 @@ public struct KafkaStatistics: Sendable, Equatable {
 
     /// Figures per assigned partition.
     public var partitions: [TopicPartition: Partition]
-    /// Brokers librdkafka is connected to (state `UP`).
-    public var brokersUp: Int
-    /// Brokers librdkafka knows of (bootstrap placeholders excluded).
-    public var brokersKnown: Int
+    /// The connection state librdkafka reports for each broker it learned of, by node id (`UP`, `DOWN`, `INIT`,
+    /// `CONNECT`...). librdkafka connects only to the brokers it needs (leaders, the coordinator), so a broker in
+    /// `INIT` is merely unused.
+    public var brokerStates: [Int32: String]
+
+    /// Brokers librdkafka is connected to.
+    public var brokersUp: Int { brokerStates.values.filter { $0 == "UP" }.count }
 
     /// Parses librdkafka's statistics JSON; nil when it is not the expected shape.
     public static func parse(_ json: [UInt8]) -> KafkaStatistics? {
@@ -39,13 +42,15 @@ public struct KafkaStatistics: Sendable, Equatable {
                 )
             }
         }
-        var up = 0
-        var known = 0
+        var states: [Int32: String] = [:]
         for broker in root["brokers"]?.members ?? [] {
-            guard case .number(let node) = broker.value["nodeid"], let id = Int(node), id >= 0 else { continue }
-            known += 1
-            if broker.value["state"] == .string("UP") { up += 1 }
+            // Skip bootstrap placeholders (node -1) and logical entries such as "GroupCoordinator".
+            guard broker.value["source"] != .string("logical"), broker.value["source"] != .string("internal"),
+                case .number(let node) = broker.value["nodeid"], let id = Int32(node), id >= 0,
+                case .string(let state) = broker.value["state"]
+            else { continue }
+            states[id] = state
         }
-        return KafkaStatistics(partitions: partitions, brokersUp: up, brokersKnown: known)
+        return KafkaStatistics(partitions: partitions, brokerStates: states)
     }
 }
