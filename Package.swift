@@ -70,6 +70,13 @@ let package = Package(
             ]
         ),
 
+        // MARK: Benchmarks (executables that print figures; not tests)
+        .executableTarget(
+            name: "kafka-bench",
+            dependencies: ["CLibRDKafka", "RelayCore", "RelayKafka", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/KafkaBenchmarks"
+        ),
+
         // MARK: Tests
         .testTarget(
             name: "RelayCoreTests",

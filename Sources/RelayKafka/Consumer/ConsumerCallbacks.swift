@@ -14,6 +14,8 @@ final class ConsumerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
     let settings: KafkaConsumerSettings
     /// The client, set right after creation (before any callback can run).
     nonisolated(unsafe) var client: OpaquePointer?
+    /// Topic names by librdkafka topic handle (poll thread only).
+    nonisolated(unsafe) var topicNames: [OpaquePointer: String] = [:]
     /// Records polled but not yet handed over (poll thread only).
     nonisolated(unsafe) var pending: [SourceRecord] = []
     /// The last offset committed per partition, so unchanged offsets are not committed again. Written on the poll

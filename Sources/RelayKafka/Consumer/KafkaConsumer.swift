@@ -122,7 +122,7 @@ public final class KafkaConsumer: Sendable {
                 callbacks.messageError(message)
                 continue
             }
-            callbacks.pending.append(RDKafkaMessage.record(from: message))
+            callbacks.pending.append(RDKafkaMessage.record(from: message, topicNames: &callbacks.topicNames))
         }
         callbacks.flushPending(excluding: [])
     }

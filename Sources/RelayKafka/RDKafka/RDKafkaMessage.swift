@@ -4,9 +4,19 @@ import RelayCore
 /// Turns a consumed `rd_kafka_message_t` into a `SourceRecord`. The bytes are copied once (the message is destroyed
 /// right after); a null key or value stays nil and an empty one stays empty, so the record's bytes are intact.
 enum RDKafkaMessage {
-    static func record(from message: UnsafeMutablePointer<rd_kafka_message_t>) -> SourceRecord {
+    /// `topicNames` caches each topic handle's name (handles live as long as the client), so the name is not
+    /// decoded again for every record.
+    static func record(
+        from message: UnsafeMutablePointer<rd_kafka_message_t>, topicNames: inout [OpaquePointer: String]
+    ) -> SourceRecord {
         let value = message.pointee
-        let topic = String(cString: rd_kafka_topic_name(value.rkt))
+        let topic: String
+        if let handle = value.rkt, let cached = topicNames[handle] {
+            topic = cached
+        } else {
+            topic = String(cString: rd_kafka_topic_name(value.rkt))
+            if let handle = value.rkt { topicNames[handle] = topic }
+        }
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let timestamp = rd_kafka_message_timestamp(message, &timestampType)
         return SourceRecord(
