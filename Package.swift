@@ -70,6 +70,10 @@ let package = Package(
             ]
         ),
 
+        // MARK: Benchmarks
+        /// Engine benchmarks (`swift run -c release core-bench`): packing, fill, pacer and lane throughput.
+        .executableTarget(name: "core-bench", dependencies: ["RelayCore"], path: "Benchmarks/CoreBenchmarks"),
+
         // MARK: Tests
         .testTarget(
             name: "RelayCoreTests",
