@@ -5,7 +5,9 @@ import RelayCore
 
 print("RelayCore engine benchmarks (best of 5 rounds, one core)")
 let bytes100 = PackingBenchmarks.bytesPerRecord(recordSize: 100, count: 200_000)
-print("heap bytes per 100-byte record:        entry \(bytes100.entry.grouped), message share \(bytes100.message.grouped)")
+print(
+    "heap bytes per 100-byte record:        entry \(bytes100.entry.grouped), "
+        + "message share \(bytes100.message.grouped)")
 let bytes1k = PackingBenchmarks.bytesPerRecord(recordSize: 1024, count: 50_000)
 print("heap bytes per 1 KiB record:           entry \(bytes1k.entry.grouped), message share \(bytes1k.message.grouped)")
 let packed100 = PackingBenchmarks.packingRate(recordSize: 100, count: 1_000_000)

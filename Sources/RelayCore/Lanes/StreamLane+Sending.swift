@@ -69,7 +69,8 @@ extension StreamLane {
         while let head = queue.first() {
             if let maxAge = settings.maxAge, now - head.enqueuedAt > maxAge {
                 _ = popQueued()
-                dropped.append(DroppedRecord(record: head.record, reason: .expired, deadLetter: settings.deadLetterDrops))
+                dropped.append(
+                    DroppedRecord(record: head.record, reason: .expired, deadLetter: settings.deadLetterDrops))
                 continue
             }
             if !packer.fitsAlone(entryLength: head.entry.count) {
@@ -86,7 +87,7 @@ extension StreamLane {
                 for (index, data) in chunks.enumerated() {
                     let message = OutgoingMessage(
                         sequence: group &+ UInt64(index), data: data, recordCount: index == chunks.count - 1 ? 1 : 0,
-                        chunk: (index, chunks.count))
+                        chunk: ChunkPosition(index: index, count: chunks.count))
                     pendingChunks.append((message, group))
                 }
                 return takePendingChunk()
