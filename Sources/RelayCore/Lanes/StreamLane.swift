@@ -82,7 +82,7 @@ public struct StreamLane: Sendable {
     }
 
     /// Offers a record at `now`: queues it, or drops or refuses it under the lane's policies.
-    public mutating func offer(_ record: SourceRecord, now: Instant) -> LaneOffer {
+    public mutating func offer(_ record: consuming SourceRecord, now: Instant) -> LaneOffer {
         let entry = packer.encode(record)
         if !packer.fitsAlone(entryLength: entry.count) && settings.oversize != .split {
             let dropped = DroppedRecord(record: record, reason: .oversize, deadLetter: settings.oversize == .deadLetter)
