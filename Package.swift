@@ -71,6 +71,9 @@ let package = Package(
         ),
 
         // MARK: Benchmarks (executables that print figures; not tests)
+        /// Engine benchmarks (`swift run -c release core-bench`): packing, fill, pacer and lane throughput.
+        .executableTarget(name: "core-bench", dependencies: ["RelayCore"], path: "Benchmarks/CoreBenchmarks"),
+        /// Kafka ingest (`swift run -c release kafka-bench`): the relay's consumer versus a bare librdkafka loop.
         .executableTarget(
             name: "kafka-bench",
             dependencies: ["CLibRDKafka", "RelayCore", "RelayKafka", .product(name: "Logging", package: "swift-log")],

@@ -19,7 +19,7 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// An instant `seconds` after the origin (convenient in tests).
     public static func seconds(_ seconds: Double) -> Instant {
-        Instant(nanoseconds: Int64((seconds * 1e9).rounded()))
+        Instant(nanoseconds: Int64(seconds * 1e9 + (seconds < 0 ? -0.5 : 0.5)))  // rounded, without libm
     }
 
     /// Orders instants on the timeline.

@@ -1,34 +1,40 @@
+/// Where a chunk message sits in its split record's group.
+public struct ChunkPosition: Sendable, Hashable {
+    /// The chunk's index, from 0.
+    public var index: Int
+    /// How many chunks the record was split into.
+    public var count: Int
+
+    /// Chunk `index` of `count`.
+    public init(index: Int, count: Int) {
+        self.index = index
+        self.count = count
+    }
+}
+
 /// A message a lane wants published now.
 public struct OutgoingMessage: Sendable, Hashable {
     /// The per-stream sequence number (`q`); also the message's identity for `acknowledge`, `retry` and `abandon`.
     public var sequence: UInt64
     /// The exact `Data` bytes to send (a JSON object within the budget).
     public var data: [UInt8]
-    /// How many records complete when this message is acknowledged (0 for a chunk other than the group's last).
+    /// How many records complete when this message is acknowledged (for a split record, counted on its last chunk).
     public var recordCount: Int
-    /// For a chunk message: its index and the group's chunk count.
-    public var chunk: (index: Int, count: Int)? {
-        get { chunkIndex.map { ($0, chunkCount) } }
-        set {
-            chunkIndex = newValue?.index
-            chunkCount = newValue?.count ?? 0
-        }
-    }
-    /// How many times this message was sent before (0 for a first attempt).
+    /// For a chunk message: its place in the split record's group.
+    public var chunk: ChunkPosition?
+    /// How many times this message was sent before (0 for a first attempt). The attempt history for the retry
+    /// planner is `previousAttempts + 1`.
     public var previousAttempts: Int
-    private var chunkIndex: Int?
-    private var chunkCount = 0
 
     /// A message numbered `sequence` carrying `data`.
     public init(
-        sequence: UInt64, data: [UInt8], recordCount: Int, chunk: (index: Int, count: Int)? = nil,
-        previousAttempts: Int = 0
+        sequence: UInt64, data: [UInt8], recordCount: Int, chunk: ChunkPosition? = nil, previousAttempts: Int = 0
     ) {
         self.sequence = sequence
         self.data = data
         self.recordCount = recordCount
-        self.previousAttempts = previousAttempts
         self.chunk = chunk
+        self.previousAttempts = previousAttempts
     }
 }
 

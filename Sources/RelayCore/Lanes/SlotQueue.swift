@@ -31,12 +31,18 @@ struct SlotQueue<Element> {
         return head < slots.count ? base + Int64(head) : nil
     }
 
+    /// Runs `body` on the first live element in place (no copy), if there is one.
+    mutating func withFirst<Result>(_ body: (inout Element) -> Result) -> Result? {
+        skipRemoved()
+        guard head < slots.count else { return nil }
+        return body(&slots[head]!)
+    }
+
     /// Removes and returns the first live element.
     mutating func popFirst() -> Element? {
         skipRemoved()
         guard head < slots.count else { return nil }
-        let element = slots[head]
-        slots[head] = nil
+        let element = slots[head].take()
         head += 1
         count -= 1
         compactIfWorthIt()
@@ -46,8 +52,7 @@ struct SlotQueue<Element> {
     /// Removes the element at `position`, if it is still there.
     mutating func remove(at position: Int64) -> Element? {
         let index = Int(position - base)
-        guard index >= head, index < slots.count, let element = slots[index] else { return nil }
-        slots[index] = nil
+        guard index >= head, index < slots.count, let element = slots[index].take() else { return nil }
         count -= 1
         compactIfWorthIt()
         return element

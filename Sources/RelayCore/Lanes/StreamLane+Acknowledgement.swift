@@ -36,8 +36,11 @@ extension StreamLane {
         state.abandoned = true
         state.unacknowledged -= 1
         // Unsent chunks of the group will never be sent: forget them.
-        let unsent = pendingChunks[pendingChunkHead...].filter { $0.group == group }.count
-        state.unacknowledged -= unsent
+        let stillPending = pendingChunks[pendingChunkHead...]
+        let kept = stillPending.filter { $0.group != group }
+        state.unacknowledged -= stillPending.count - kept.count
+        pendingChunks = Array(kept)
+        pendingChunkHead = 0
         chunkGroups[group] = state.unacknowledged <= 0 ? nil : state
         return firstTime ? [DroppedRecord(record: state.record, reason: reason, deadLetter: toDeadLetter)] : []
     }

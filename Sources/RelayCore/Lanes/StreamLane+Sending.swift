@@ -62,19 +62,35 @@ extension StreamLane {
         return nil
     }
 
+    /// What the head of the queue allows while a batch is built.
+    private enum HeadVerdict {
+        case appended, full, expired, oversize
+    }
+
     /// Builds the next message from the queue: a batch, or the first chunk of an oversize record at the head.
+    /// The head is inspected in place and only moved out once it is taken, so no record is copied needlessly.
     private mutating func buildMessage(now: Instant, dropped: inout [DroppedRecord]) -> OutgoingMessage? {
         var builder = packer.makeBuilder(sequence: nextSequence)
         var records: [SourceRecord] = []
-        while let head = queue.first() {
-            if let maxAge = settings.maxAge, now - head.enqueuedAt > maxAge {
-                _ = popQueued()
-                dropped.append(DroppedRecord(record: head.record, reason: .expired, deadLetter: settings.deadLetterDrops))
-                continue
+        records.reserveCapacity(min(queuedRecords, 64))
+        let maxAge = settings.maxAge
+        let packer = packer
+        while true {
+            let verdict = queue.withFirst { head -> HeadVerdict in
+                if let maxAge, now - head.enqueuedAt > maxAge { return .expired }
+                if !packer.fitsAlone(entryLength: head.entry.count) { return .oversize }
+                return builder.append(entry: head.entry) ? .appended : .full
             }
-            if !packer.fitsAlone(entryLength: head.entry.count) {
-                if builder.recordCount > 0 { break }
-                _ = popQueued()
+            guard let verdict, verdict != .full else { break }
+            if verdict == .oversize && builder.recordCount > 0 { break }
+            guard let head = popQueued() else { break }
+            switch verdict {
+            case .appended:
+                records.append(head.record)
+            case .expired:
+                dropped.append(
+                    DroppedRecord(record: head.record, reason: .expired, deadLetter: settings.deadLetterDrops))
+            case .oversize:
                 guard let chunks = packer.split(entry: head.entry, firstSequence: nextSequence) else {
                     dropped.append(
                         DroppedRecord(record: head.record, reason: .oversize, deadLetter: settings.deadLetterDrops))
@@ -86,14 +102,13 @@ extension StreamLane {
                 for (index, data) in chunks.enumerated() {
                     let message = OutgoingMessage(
                         sequence: group &+ UInt64(index), data: data, recordCount: index == chunks.count - 1 ? 1 : 0,
-                        chunk: (index, chunks.count))
+                        chunk: ChunkPosition(index: index, count: chunks.count))
                     pendingChunks.append((message, group))
                 }
                 return takePendingChunk()
+            case .full:
+                break
             }
-            guard builder.append(entry: head.entry) else { break }
-            _ = popQueued()
-            records.append(head.record)
         }
         guard builder.recordCount > 0 else { return nil }
         let sequence = nextSequence

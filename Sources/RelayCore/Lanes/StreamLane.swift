@@ -82,7 +82,7 @@ public struct StreamLane: Sendable {
     }
 
     /// Offers a record at `now`: queues it, or drops or refuses it under the lane's policies.
-    public mutating func offer(_ record: SourceRecord, now: Instant) -> LaneOffer {
+    public mutating func offer(_ record: consuming SourceRecord, now: Instant) -> LaneOffer {
         let entry = packer.encode(record)
         if !packer.fitsAlone(entryLength: entry.count) && settings.oversize != .split {
             let dropped = DroppedRecord(record: record, reason: .oversize, deadLetter: settings.oversize == .deadLetter)
@@ -111,7 +111,8 @@ public struct StreamLane: Sendable {
                 while queuedRecords > 0 && wouldOverflow(adding: entry.count, replacing: nil) {
                     guard let oldest = popQueued() else { break }
                     dropped.append(
-                        DroppedRecord(record: oldest.record, reason: .overflowOldest, deadLetter: settings.deadLetterDrops))
+                        DroppedRecord(
+                            record: oldest.record, reason: .overflowOldest, deadLetter: settings.deadLetterDrops))
                 }
             }
         }
@@ -130,7 +131,7 @@ public struct StreamLane: Sendable {
     /// Removes every queued record of `partition` (revoked: another consumer will read them again); they are
     /// neither published nor done. Records already in messages are unaffected.
     public mutating func discardQueued(of partition: TopicPartition) -> [SourceRecord] {
-        let removed = queue.removeAll { $0.record.topic == partition.topic && $0.record.partition == partition.partition }
+        let removed = queue.removeAll { $0.record.topicPartition == partition }
         for item in removed { forget(item) }
         return removed.map(\.record)
     }

@@ -13,28 +13,46 @@ public struct RecordEncoder: Sendable {
         self.options = options
     }
 
-    /// The entry bytes of `record`.
+    /// The entry bytes of `record`, in a buffer allocated once at its final size (the value is classified first, so
+    /// its encoded length is known exactly).
     public func encode(_ record: SourceRecord) -> [UInt8] {
+        let kind = ValueKind.classify(record.value)
         var output: [UInt8] = []
-        output.reserveCapacity(estimatedLength(of: record))
-        append(record, to: &output)
+        output.reserveCapacity(estimatedLength(of: record, kind: kind))
+        append(record, kind: kind, to: &output)
         return output
     }
 
-    /// A cheap upper-bound guess of the entry length, to reserve capacity once.
+    /// The entry length, exact for the value and a small over-estimate for the optional members.
     @inline(__always)
-    func estimatedLength(of record: SourceRecord) -> Int {
-        var length = 48 + (record.value?.count ?? 0) * 4 / 3
-        if options.includeKey { length += (record.key?.count ?? 0) * 4 / 3 + 8 }
-        if options.includeTopic { length += record.topic.utf8.count + 8 }
+    func estimatedLength(of record: SourceRecord, kind: ValueKind) -> Int {
+        var length = 8
+        if let value = record.value {
+            switch kind {
+            case .json, .tombstone: length += value.count
+            case .text: length += JSONEscaper.escapedLength(value)
+            case .binary: length += Base64.encodedLength(of: value.count)
+            }
+        }
+        if options.includeKey { length += Base64.encodedLength(of: (record.key?.count ?? 0)) * 2 + 8 }
+        if options.includeTopic { length += record.topic.utf8.count * 6 + 8 }
+        if options.includePartition { length += 16 }
+        if options.includeOffset || options.includeTimestamp { length += 50 }
         if options.includeHeaders {
-            for header in record.headers { length += header.name.utf8.count + (header.value?.count ?? 0) * 4 / 3 + 16 }
+            for header in record.headers {
+                length += header.name.utf8.count * 6 + Base64.encodedLength(of: header.value?.count ?? 0) * 2 + 16
+            }
         }
         return length
     }
 
     /// Appends the entry bytes of `record` to `output`.
     public func append(_ record: SourceRecord, to output: inout [UInt8]) {
+        append(record, kind: ValueKind.classify(record.value), to: &output)
+    }
+
+    /// Appends the entry bytes of `record`, whose value is of `kind`, to `output`.
+    func append(_ record: SourceRecord, kind: ValueKind, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "{"))
         var first = true
         @inline(__always) func member(_ name: StaticString) {
@@ -91,19 +109,18 @@ public struct RecordEncoder: Sendable {
             output.append(UInt8(ascii: "]"))
         }
         if let value = record.value {
-            value.withUnsafeBufferPointer { bytes in
-                if JSONValidator.isValid(bytes) {
-                    member("\"j\":")
-                    output.append(contentsOf: bytes)
-                } else if UTF8Validator.isValid(bytes) {
-                    member("\"s\":\"")
-                    JSONEscaper.append(escaping: bytes, to: &output)
-                    output.append(UInt8(ascii: "\""))
-                } else {
-                    member("\"b\":\"")
-                    Base64.append(encoding: bytes, to: &output)
-                    output.append(UInt8(ascii: "\""))
-                }
+            switch kind {
+            case .json, .tombstone:
+                member("\"j\":")
+                output.append(contentsOf: value)
+            case .text:
+                member("\"s\":\"")
+                JSONEscaper.append(escaping: value, to: &output)
+                output.append(UInt8(ascii: "\""))
+            case .binary:
+                member("\"b\":\"")
+                Base64.append(encoding: value, to: &output)
+                output.append(UInt8(ascii: "\""))
             }
         }
         output.append(UInt8(ascii: "}"))

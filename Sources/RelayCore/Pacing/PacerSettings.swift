@@ -31,6 +31,6 @@ public struct PacerSettings: Sendable, Hashable {
     /// The spacing between messages, in nanoseconds: one nanosecond more than 1 s / effective rate, so that `rate`
     /// intervals always span strictly more than one second (no closed one-second window holds `rate + 1` messages).
     public var intervalNanoseconds: Int64 {
-        Int64((1e9 / effectiveRate).rounded(.down)) + 1
+        Int64(1e9 / effectiveRate) + 1  // truncation is floor here: the quotient is positive
     }
 }

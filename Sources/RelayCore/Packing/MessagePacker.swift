@@ -20,8 +20,8 @@ public struct MessagePacker: Sendable {
         self.format = format
         encoder = RecordEncoder(options: format)
         splitter = RecordSplitter(settings: settings, epoch: format.epoch)
-        maxEntryBytes =
-            settings.budget - MessageFrame.prefixLength(sequence: .max, epoch: format.epoch) - MessageFrame.batchOverhead
+        let longestPrefix = MessageFrame.prefixLength(sequence: .max, epoch: format.epoch)
+        maxEntryBytes = settings.budget - longestPrefix - MessageFrame.batchOverhead
     }
 
     /// The entry bytes of `record`.

@@ -144,6 +144,7 @@ import Testing
         let first = lane.nextStep(now: .zero).message!
         let dropped = lane.abandon(sequence: first.sequence)
         #expect(dropped.map(\.record.offset) == [7] && dropped.first?.reason == .rejected)
+        #expect(lane.isIdle)
         let result9 = lane.nextStep(now: .seconds(10))
         #expect(result9.message == nil)
         #expect(lane.isIdle)

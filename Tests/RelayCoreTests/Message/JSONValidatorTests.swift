@@ -40,7 +40,7 @@ import Testing
             let text = Array(random.jsonText().utf8)
             #expect(JSONValidator.isValid(text))
             // Removing the last byte of a container or string never leaves valid JSON.
-            if let last = text.last, last == UInt8(ascii: "]") || last == UInt8(ascii: "}") || last == UInt8(ascii: "\"") {
+            if let last = text.last, [UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "\"")].contains(last) {
                 #expect(!JSONValidator.isValid(Array(text.dropLast())))
             }
         }

@@ -7,7 +7,8 @@ import Testing
     }
 
     @Test func compactCarriesOnlyTheValue() {
-        let record = SourceRecord(topic: "t", partition: 1, offset: 7, key: Array("k".utf8), value: Array("{\"a\":1}".utf8))
+        let record = SourceRecord(
+            topic: "t", partition: 1, offset: 7, key: Array("k".utf8), value: Array("{\"a\":1}".utf8))
         #expect(entry(record) == "{\"j\":{\"a\":1}}")
     }
 
@@ -27,7 +28,8 @@ import Testing
             value: Array("x".utf8), headers: [.init(name: "a", value: Array("1".utf8)), .init(name: "b", value: nil)])
         #expect(
             entry(record, .full)
-                == "{\"tp\":\"orders\",\"p\":2,\"o\":41,\"t\":1700000000000,\"kb\":\"/w==\",\"h\":[[\"a\",\"1\"],[\"b\",null]],\"s\":\"x\"}"
+                == "{\"tp\":\"orders\",\"p\":2,\"o\":41,\"t\":1700000000000,\"kb\":\"/w==\","
+                + "\"h\":[[\"a\",\"1\"],[\"b\",null]],\"s\":\"x\"}"
         )
     }
 }

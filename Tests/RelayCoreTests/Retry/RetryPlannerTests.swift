@@ -51,11 +51,16 @@ import Testing
     }
 
     @Test func unauthorizedHoldsAndRetriesSlowly() {
-        #expect(decide(.unauthorized(status: 401, twilioCode: 20003), attempts: 50) == .holdUnhealthy(retryAt: now + .seconds(30)))
+        #expect(
+            decide(.unauthorized(status: 401, twilioCode: 20003), attempts: 50)
+                == .holdUnhealthy(retryAt: now + .seconds(30)))
     }
 
     @Test func transientFailuresRetryWithoutLimitByDefault() {
-        for outcome in [PublishOutcome.serverError(status: 503, twilioCode: nil), .timeout, .transportError(reason: "reset")] {
+        let outcomes: [PublishOutcome] = [
+            .serverError(status: 503, twilioCode: nil), .timeout, .transportError(reason: "reset"),
+        ]
+        for outcome in outcomes {
             guard case .retry(let at, _) = decide(outcome, attempts: 10_000) else {
                 Issue.record("expected a retry for \(outcome)")
                 continue

@@ -26,8 +26,8 @@ struct RandomRecords {
     }
 
     private static let specials: [String] = [
-        "\"", "\\", "/", "\n", "\t", "\r", "\u{08}", "\u{0C}", "\u{01}", "\u{1F}", "é", "€", "😀", "\u{2028}", "𝄞", "a",
-        "z", " ", "ü", "中",
+        "\"", "\\", "/", "\n", "\t", "\r", "\u{08}", "\u{0C}", "\u{01}", "\u{1F}", "é", "€", "😀", "\u{2028}",
+        "𝄞", "a", "z", " ", "ü", "中",
     ]
 
     mutating func text(maxLength: Int) -> String {
@@ -59,7 +59,9 @@ struct RandomRecords {
                 case "\u{08}": return "\\b"
                 case "\u{0C}": return "\\f"
                 default:
-                    if scalar.value < 0x20 { return "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16) }
+                    if scalar.value < 0x20 {
+                        return "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                    }
                     return String(scalar)
                 }
             }.joined()
