@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "sync-relay",
             dependencies: [
-                "RelayCore", "RelayKafka", "RelaySync",
+                "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -77,8 +77,8 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka"]),
-        .testTarget(name: "RelaySyncTests", dependencies: ["RelaySync", "CurlShims", "CLibCurl"]),
-        .testTarget(name: "SyncEmulatorTests", dependencies: ["SyncEmulator"]),
+        .testTarget(name: "RelaySyncTests", dependencies: ["RelaySync", "RelayCore", "SyncEmulator", "CurlShims", "CLibCurl"]),
+        .testTarget(name: "SyncEmulatorTests", dependencies: ["SyncEmulator", "RelaySync"]),
         .testTarget(name: "SyncRelayCommandTests", dependencies: ["RelayCore"]),
     ]
 )

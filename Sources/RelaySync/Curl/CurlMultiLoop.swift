@@ -1,0 +1,197 @@
+import CLibCurl
+import CurlShims
+import Foundation
+
+/// The libcurl multi loop: one dedicated thread that owns a multi handle and every transfer on it.
+///
+/// Threads: `submit`, `cancel` and `shutdown` may be called from any thread or task; they only touch `shared` under
+/// its lock and then call `curl_multi_wakeup`. Everything else (easy handles, the transfer table, callbacks) lives on
+/// the loop thread, which blocks in `curl_multi_poll`, never on Swift's cooperative pool.
+final class CurlMultiLoop: @unchecked Sendable {
+    /// A request waiting to be picked up by the loop thread.
+    struct Submission: Sendable {
+        let id: UInt64
+        let request: HTTPRequest
+        let continuation: CheckedContinuation<Result<HTTPResponse, SyncError>, Never>
+    }
+
+    /// The state shared with other threads.
+    struct Shared: Sendable {
+        var nextID: UInt64 = 1
+        var submissions: [Submission] = []
+        var cancellations: [UInt64] = []
+        var shuttingDown = false
+        var finished = false
+        var finishWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let shared = Locked(Shared())
+    private let multi: CurlMultiHandle
+    private let configuration: HTTPClientConfiguration
+
+    // Loop-thread state.
+    private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private var transfersByID: [UInt64: CurlTransfer] = [:]
+    private var idleHandles: [CurlEasyHandle] = []
+    private let idleHandleLimit = 256
+
+    /// Creates the loop and starts its thread.
+    init(configuration: HTTPClientConfiguration) throws(SyncError) {
+        self.configuration = configuration
+        multi = try CurlMultiHandle()
+        try multi.set(CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        try multi.set(CURLMOPT_MAX_HOST_CONNECTIONS, max(1, configuration.maxConnectionsPerHost))
+        try multi.set(CURLMOPT_MAXCONNECTS, max(1, configuration.connectionCacheSize))
+        let thread = Thread { [self] in run() }
+        thread.name = "sync-relay.curl-multi"
+        thread.start()
+    }
+
+    /// Reserves an ID for a request, so the caller can cancel it before or after submitting.
+    func reserveID() -> UInt64 {
+        shared.withLock { state in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+    }
+
+    /// Hands a request to the loop thread.
+    func submit(_ submission: Submission) {
+        let accepted = shared.withLock { state -> Bool in
+            guard !state.shuttingDown else { return false }
+            state.submissions.append(submission)
+            return true
+        }
+        guard accepted else {
+            submission.continuation.resume(
+                returning: .failure(SyncError(code: .shutdown, reason: "the HTTP client has been shut down")))
+            return
+        }
+        multi.wakeup()
+    }
+
+    /// Asks the loop thread to abandon a request (no effect once it has completed).
+    func cancel(id: UInt64) {
+        let pending = shared.withLock { state -> Submission? in
+            if let index = state.submissions.firstIndex(where: { $0.id == id }) {
+                return state.submissions.remove(at: index)
+            }
+            state.cancellations.append(id)
+            return nil
+        }
+        if let pending {
+            pending.continuation.resume(returning: .failure(Self.cancelledError))
+        } else {
+            multi.wakeup()
+        }
+    }
+
+    /// Stops the loop: fails what is queued or running and ends the thread. Idempotent.
+    func shutdown() {
+        shared.withLock { $0.shuttingDown = true }
+        multi.wakeup()
+    }
+
+    /// Waits until the loop thread has ended (after `shutdown`).
+    func waitUntilFinished() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = shared.withLock { state -> Bool in
+                if state.finished { return true }
+                state.finishWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    static let cancelledError = SyncError(code: .cancelled, reason: "request cancelled")
+
+    // MARK: Loop thread
+
+    private func run() {
+        var running: Int32 = 0
+        while true {
+            let (submissions, cancellations, stopping) = shared.withLock { state in
+                defer {
+                    state.submissions.removeAll(keepingCapacity: true)
+                    state.cancellations.removeAll(keepingCapacity: true)
+                }
+                return (state.submissions, state.cancellations, state.shuttingDown)
+            }
+            for submission in submissions { start(submission) }
+            for id in cancellations {
+                if let transfer = transfersByID[id] { finish(transfer) { $0.fail(Self.cancelledError) } }
+            }
+            if stopping {
+                for transfer in Array(transfers.values) {
+                    finish(transfer) { $0.fail(SyncError(code: .shutdown, reason: "the HTTP client has been shut down")) }
+                }
+                break
+            }
+            curl_multi_perform(multi.pointer, &running)
+            var easy: UnsafeMutableRawPointer?
+            var result = CURLE_OK
+            while sr_multi_info_read_done(multi.pointer, &easy, &result) == 1 {
+                if let easy, let transfer = transfers[easy] {
+                    let code = result
+                    finish(transfer) { $0.complete(result: code) }
+                }
+            }
+            curl_multi_poll(multi.pointer, nil, 0, 1000, nil)
+        }
+        idleHandles.removeAll()
+        let waiters = shared.withLock { state in
+            state.finished = true
+            defer { state.finishWaiters.removeAll() }
+            return state.finishWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func start(_ submission: Submission) {
+        let easy: CurlEasyHandle
+        if let reused = idleHandles.popLast() {
+            easy = reused
+        } else {
+            do {
+                easy = try CurlEasyHandle()
+            } catch {
+                submission.continuation.resume(returning: .failure(error))
+                return
+            }
+        }
+        let transfer = CurlTransfer(id: submission.id, easy: easy, continuation: submission.continuation)
+        do {
+            try transfer.configure(submission.request, configuration: configuration)
+        } catch {
+            transfer.fail(
+                SyncError(code: .invalidRequest, reason: "cannot prepare request: \(error.reason)", curlCode: error.curlCode))
+            recycle(easy)
+            return
+        }
+        let code = curl_multi_add_handle(multi.pointer, easy.pointer)
+        guard code == CURLM_OK else {
+            transfer.fail(SyncError(code: .transport, reason: String(cString: curl_multi_strerror(code))))
+            recycle(easy)
+            return
+        }
+        transfers[easy.pointer] = transfer
+        transfersByID[transfer.id] = transfer
+    }
+
+    /// Removes a transfer from the multi handle, then resumes its caller via `body`.
+    private func finish(_ transfer: CurlTransfer, _ body: (CurlTransfer) -> Void) {
+        // Read results before removal; remove before resuming so that callbacks can no longer run.
+        body(transfer)
+        curl_multi_remove_handle(multi.pointer, transfer.easy.pointer)
+        transfers[transfer.easy.pointer] = nil
+        transfersByID[transfer.id] = nil
+        recycle(transfer.easy)
+    }
+
+    private func recycle(_ easy: CurlEasyHandle) {
+        guard idleHandles.count < idleHandleLimit else { return }
+        easy.reset()
+        idleHandles.append(easy)
+    }
+}
