@@ -1,11 +1,12 @@
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Serves a `SyncEmulator` over HTTP with Hummingbird: the Sync API under `/v1` and the control API under
 /// `/_emulator`.
 ///
-/// `run` is the server's whole life and ends when its task is cancelled; `withRunning` runs it in-process on an
-/// ephemeral port for tests and the demo.
+/// `run` is the server's whole life; `withRunning` runs it in-process (on an ephemeral port by default) for tests
+/// and the demo, and shuts it down gracefully afterwards.
 public struct SyncEmulatorServer: Sendable {
     /// The state and rules served.
     public let emulator: SyncEmulator
@@ -25,8 +26,21 @@ public struct SyncEmulatorServer: Sendable {
         self.logger = logger ?? fallback
     }
 
-    /// Listens and serves until the calling task is cancelled. `onListening` receives the bound port.
-    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// Listens and serves until the calling task is cancelled or, with `handlesTerminationSignals`, until SIGTERM or
+    /// SIGINT, then shuts down gracefully (at most 2 s for open requests and live feeds). `onListening` receives the
+    /// bound port.
+    public func run(
+        handlesTerminationSignals: Bool = false,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        var configuration = serviceGroupConfiguration(onListening: onListening)
+        if handlesTerminationSignals { configuration.gracefulShutdownSignals = [.sigterm, .sigint] }
+        try await ServiceGroup(configuration: configuration).run()
+    }
+
+    private func serviceGroupConfiguration(onListening: @escaping @Sendable (Int) async -> Void)
+        -> ServiceGroupConfiguration
+    {
         let responder = EmulatorResponder(emulator: emulator)
         let app = Application(
             responder: CallbackResponder<BasicRequestContext> { request, context in
@@ -38,18 +52,22 @@ public struct SyncEmulatorServer: Sendable {
             },
             logger: logger
         )
-        try await app.run()
+        var configuration = ServiceGroupConfiguration(services: [app], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(2)
+        return configuration
     }
 
-    /// Runs the server in-process while `body` runs, then stops it.
+    /// Runs the server in-process while `body` runs, then shuts it down gracefully.
     public func withRunning<Result: Sendable>(
         _ body: @Sendable (RunningSyncEmulator) async throws -> Result
     ) async throws -> Result {
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
+        let serviceGroup = ServiceGroup(
+            configuration: serviceGroupConfiguration { port in portContinuation.yield(port) })
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 defer { portContinuation.finish() }
-                try await run { port in portContinuation.yield(port) }
+                try await serviceGroup.run()
             }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else {
@@ -57,14 +75,15 @@ public struct SyncEmulatorServer: Sendable {
                 throw SyncEmulatorServerError(reason: "the emulator stopped before listening on \(host):\(self.port)")
             }
             let running = RunningSyncEmulator(emulator: emulator, host: host, port: port)
+            let result: Swift.Result<Result, any Error>
             do {
-                let result = try await body(running)
-                group.cancelAll()
-                return result
+                result = .success(try await body(running))
             } catch {
-                group.cancelAll()
-                throw error
+                result = .failure(error)
             }
+            await serviceGroup.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return try result.get()
         }
     }
 
