@@ -8,6 +8,6 @@ struct SyncRelayCommand: AsyncParsableCommand {
         commandName: "sync-relay",
         abstract: "Relay Kafka topics to Twilio Sync Streams.",
         version: RelayVersion.current,
-        subcommands: []
+        subcommands: [StreamsCommand.self, EmulatorCommand.self]
     )
 }

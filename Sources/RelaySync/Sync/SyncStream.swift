@@ -33,6 +33,21 @@ public struct SyncStream: Sendable, Hashable, Codable {
         case dateUpdated = "date_updated"
         case createdBy = "created_by"
     }
+
+    /// Encodes in Twilio's shape, writing `null` for missing values as Twilio does.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(sid, forKey: .sid)
+        try container.encode(uniqueName, forKey: .uniqueName)
+        try container.encode(accountSID, forKey: .accountSID)
+        try container.encode(serviceSID, forKey: .serviceSID)
+        try container.encode(url, forKey: .url)
+        try container.encode(links, forKey: .links)
+        try container.encode(dateExpires, forKey: .dateExpires)
+        try container.encode(dateCreated, forKey: .dateCreated)
+        try container.encode(dateUpdated, forKey: .dateUpdated)
+        try container.encode(createdBy, forKey: .createdBy)
+    }
 }
 
 /// A Stream Message resource, as Twilio returns it after a publish (`sync.v1.service.sync_stream.stream_message`).
