@@ -72,6 +72,13 @@ let package = Package(
             ]
         ),
 
+        // MARK: Benchmarks (not tests: `swift run -c release http-bench`)
+        .executableTarget(
+            name: "http-bench",
+            dependencies: ["RelaySync", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/HTTPBenchmarks"
+        ),
+
         // MARK: Tests
         .testTarget(
             name: "RelayCoreTests",

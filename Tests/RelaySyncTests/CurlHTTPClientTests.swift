@@ -7,7 +7,7 @@ import Testing
 struct CurlHTTPClientTests {
     @Test func getsOverLoopback() async throws {
         try await LoopbackEmulator.with { loopback in
-            let response = try await loopback.http.execute(HTTPRequest(url: loopback.running.baseURL + "/_emulator/stats"))
+            let response = try await loopback.http.execute(HTTPClientRequest(url: loopback.running.baseURL + "/_emulator/stats"))
             #expect(response.status == 200)
             #expect(response.header("Content-Type") == "application/json")
             #expect(response.bodyText.contains("\"accepted\":0"))
@@ -18,10 +18,10 @@ struct CurlHTTPClientTests {
         try await LoopbackEmulator.with { loopback in
             let fault = #"{"status":429,"code":20429,"retry_after":7,"count":1}"#
             let created = try await loopback.http.execute(
-                HTTPRequest(method: .post, url: loopback.running.baseURL + "/_emulator/faults", body: Array(fault.utf8)))
+                HTTPClientRequest(method: .post, url: loopback.running.baseURL + "/_emulator/faults", body: Array(fault.utf8)))
             #expect(created.status == 201)
             let limited = try await loopback.http.execute(
-                HTTPRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
+                HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
             #expect(limited.status == 429)
             #expect(limited.header("retry-after") == "7")
         }
@@ -32,7 +32,7 @@ struct CurlHTTPClientTests {
             let url = loopback.running.baseURL + "/_emulator/stats"
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<500 {
-                    group.addTask { try await loopback.http.execute(HTTPRequest(url: url)).status }
+                    group.addTask { try await loopback.http.execute(HTTPClientRequest(url: url)).status }
                 }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
@@ -46,7 +46,7 @@ struct CurlHTTPClientTests {
             loopback.emulator.injectFault(EmulatorFault(count: 1, latencyMs: 3000))
             let error = await syncError {
                 _ = try await loopback.http.execute(
-                    HTTPRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams", timeout: .milliseconds(200)))
+                    HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams", timeout: .milliseconds(200)))
             }
             #expect(error?.code == .timeout)
             #expect(error?.outcome == .timeout)
@@ -58,7 +58,7 @@ struct CurlHTTPClientTests {
             loopback.emulator.injectFault(EmulatorFault(count: 1, latencyMs: 10_000))
             let url = loopback.running.baseURL + "/v1/Services/x/Streams"
             let task = Task { () async -> SyncError? in
-                await syncError { _ = try await loopback.http.execute(HTTPRequest(url: url)) }
+                await syncError { _ = try await loopback.http.execute(HTTPClientRequest(url: url)) }
             }
             // Wait (with a deadline) until the request reached the server, then cancel it.
             let deadline = ContinuousClock.now + .seconds(10)
@@ -67,7 +67,7 @@ struct CurlHTTPClientTests {
             let error = await task.value
             #expect(error?.code == .cancelled)
             // The client still works afterwards.
-            let response = try await loopback.http.execute(HTTPRequest(url: loopback.running.baseURL + "/_emulator/stats"))
+            let response = try await loopback.http.execute(HTTPClientRequest(url: loopback.running.baseURL + "/_emulator/stats"))
             #expect(response.status == 200)
         }
     }
@@ -76,7 +76,7 @@ struct CurlHTTPClientTests {
         let http = try CurlHTTPClient()
         let task = Task { () async -> SyncError? in
             withUnsafeCurrentTask { $0?.cancel() }
-            return await syncError { _ = try await http.execute(HTTPRequest(url: "http://127.0.0.1:9/")) }
+            return await syncError { _ = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:9/")) }
         }
         let error = await task.value
         #expect(error?.code == .cancelled || error?.code == .transport)
@@ -85,7 +85,7 @@ struct CurlHTTPClientTests {
 
     @Test func reportsRefusedConnections() async throws {
         let http = try CurlHTTPClient()
-        let error = await syncError { _ = try await http.execute(HTTPRequest(url: "http://127.0.0.1:9/")) }
+        let error = await syncError { _ = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:9/")) }
         #expect(error?.code == .transport)
         #expect(error?.curlCode == 7)  // CURLE_COULDNT_CONNECT
         #expect(error?.reason.contains("127.0.0.1") == true)
@@ -96,7 +96,7 @@ struct CurlHTTPClientTests {
         try await LoopbackEmulator.with { loopback in
             loopback.emulator.injectFault(EmulatorFault(count: 1, dropConnection: true))
             let error = await syncError {
-                _ = try await loopback.http.execute(HTTPRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
+                _ = try await loopback.http.execute(HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
             }
             #expect(error?.code == .transport)
         }
@@ -106,7 +106,7 @@ struct CurlHTTPClientTests {
         // The emulator speaks plain HTTP, so a TLS handshake with it fails.
         try await LoopbackEmulator.with { loopback in
             let url = "https://127.0.0.1:\(loopback.running.port)/_emulator/stats"
-            let error = await syncError { _ = try await loopback.http.execute(HTTPRequest(url: url)) }
+            let error = await syncError { _ = try await loopback.http.execute(HTTPClientRequest(url: url)) }
             #expect(error?.code == .transport)
             #expect(error?.reason.hasPrefix("TLS failure") == true)
         }
@@ -114,7 +114,7 @@ struct CurlHTTPClientTests {
 
     @Test func refusesOtherProtocols() async throws {
         let http = try CurlHTTPClient()
-        let error = await syncError { _ = try await http.execute(HTTPRequest(url: "file:///etc/passwd")) }
+        let error = await syncError { _ = try await http.execute(HTTPClientRequest(url: "file:///etc/passwd")) }
         #expect(error != nil)
         await http.shutdown()
     }
@@ -122,7 +122,7 @@ struct CurlHTTPClientTests {
     @Test func failsRequestsAfterShutdown() async throws {
         let http = try CurlHTTPClient()
         await http.shutdown()
-        let error = await syncError { _ = try await http.execute(HTTPRequest(url: "http://127.0.0.1:9/")) }
+        let error = await syncError { _ = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:9/")) }
         #expect(error?.code == .shutdown)
     }
 }

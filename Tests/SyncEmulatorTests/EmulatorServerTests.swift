@@ -19,7 +19,7 @@ struct EmulatorServerTests {
         await http.shutdown()
     }
 
-    func json(_ response: HTTPResponse) -> [String: Any] {
+    func json(_ response: HTTPClientResponse) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
     }
 
@@ -33,7 +33,7 @@ struct EmulatorServerTests {
     @Test func servesTheAPIWithURLsFromItsOwnAddress() async throws {
         try await withServer { running, http in
             let response = try await http.execute(
-                HTTPRequest(
+                HTTPClientRequest(
                     method: .post,
                     url: running.baseURL + "/v1/Services/default/Streams",
                     headers: [("Authorization", Self.auth), ("Content-Type", "application/x-www-form-urlencoded")],
@@ -50,26 +50,26 @@ struct EmulatorServerTests {
             let base = running.baseURL
             let form = [("Authorization", Self.auth), ("Content-Type", "application/x-www-form-urlencoded")]
             _ = try await http.execute(
-                HTTPRequest(method: .post, url: base + "/v1/Services/default/Streams", headers: form, body: Array("UniqueName=c".utf8)))
+                HTTPClientRequest(method: .post, url: base + "/v1/Services/default/Streams", headers: form, body: Array("UniqueName=c".utf8)))
             _ = try await http.execute(
-                HTTPRequest(method: .post, url: base + "/v1/Services/default/Streams/c/Messages", headers: form,
+                HTTPClientRequest(method: .post, url: base + "/v1/Services/default/Streams/c/Messages", headers: form,
                     body: Array("Data=%7B%22k%22%3A1%7D".utf8)))
             _ = try await http.execute(
-                HTTPRequest(method: .post, url: base + "/v1/Services/default/Streams/c/Messages", headers: form,
+                HTTPClientRequest(method: .post, url: base + "/v1/Services/default/Streams/c/Messages", headers: form,
                     body: Array("Data=%5B%5D".utf8)))
 
-            let messages = json(try await http.execute(HTTPRequest(url: base + "/_emulator/streams/c/messages")))
+            let messages = json(try await http.execute(HTTPClientRequest(url: base + "/_emulator/streams/c/messages")))
             let list = try #require(messages["messages"] as? [[String: Any]])
             #expect(list.count == 1)
             #expect((list[0]["data"] as? [String: Any])?["k"] as? Int == 1)
             #expect(list[0]["arrived_at"] is String)
             #expect(list[0]["sequence"] as? Int == 1)
 
-            let stats = json(try await http.execute(HTTPRequest(url: base + "/_emulator/stats")))
+            let stats = json(try await http.execute(HTTPClientRequest(url: base + "/_emulator/stats")))
             #expect(stats["accepted"] as? Int == 1)
             #expect((stats["rejections"] as? [String: Int])?["54008"] == 1)
 
-            let reset = try await http.execute(HTTPRequest(method: .post, url: base + "/_emulator/reset"))
+            let reset = try await http.execute(HTTPClientRequest(method: .post, url: base + "/_emulator/reset"))
             #expect(reset.status == 200)
             #expect(running.emulator.stats().accepted == 0)
         }
@@ -80,15 +80,15 @@ struct EmulatorServerTests {
             let base = running.baseURL
             let fault = #"{"status":503,"code":20503,"count":2,"stream":"s"}"#
             let created = try await http.execute(
-                HTTPRequest(method: .post, url: base + "/_emulator/faults", body: Array(fault.utf8)))
+                HTTPClientRequest(method: .post, url: base + "/_emulator/faults", body: Array(fault.utf8)))
             #expect(created.status == 201)
             #expect(running.emulator.faults() == [EmulatorFault(status: 503, code: 20503, count: 2, stream: "s")])
-            let listed = json(try await http.execute(HTTPRequest(url: base + "/_emulator/faults")))
+            let listed = json(try await http.execute(HTTPClientRequest(url: base + "/_emulator/faults")))
             #expect((listed["faults"] as? [Any])?.count == 1)
             let bad = try await http.execute(
-                HTTPRequest(method: .post, url: base + "/_emulator/faults", body: Array("nope".utf8)))
+                HTTPClientRequest(method: .post, url: base + "/_emulator/faults", body: Array("nope".utf8)))
             #expect(bad.status == 400)
-            _ = try await http.execute(HTTPRequest(method: .delete, url: base + "/_emulator/faults"))
+            _ = try await http.execute(HTTPClientRequest(method: .delete, url: base + "/_emulator/faults"))
             #expect(running.emulator.faults().isEmpty)
         }
     }
@@ -98,7 +98,7 @@ struct EmulatorServerTests {
             running.emulator.injectFault(EmulatorFault(count: 1, latencyMs: 300))
             let start = ContinuousClock.now
             let response = try await http.execute(
-                HTTPRequest(url: running.baseURL + "/v1/Services/default/Streams", headers: [("Authorization", Self.auth)]))
+                HTTPClientRequest(url: running.baseURL + "/v1/Services/default/Streams", headers: [("Authorization", Self.auth)]))
             #expect(response.status == 200)
             #expect(ContinuousClock.now - start >= .milliseconds(300))
         }
@@ -109,24 +109,24 @@ struct EmulatorServerTests {
         try await withServer(clock: clock) { running, http in
             let before = clock.now()
             let response = try await http.execute(
-                HTTPRequest(method: .post, url: running.baseURL + "/_emulator/clock/advance", body: Array(#"{"seconds":90}"#.utf8)))
+                HTTPClientRequest(method: .post, url: running.baseURL + "/_emulator/clock/advance", body: Array(#"{"seconds":90}"#.utf8)))
             #expect(response.status == 200)
             #expect(clock.now().timeIntervalSince(before) == 90)
         }
         try await withServer { running, http in
             let response = try await http.execute(
-                HTTPRequest(method: .post, url: running.baseURL + "/_emulator/clock/advance", body: Array(#"{"seconds":1}"#.utf8)))
+                HTTPClientRequest(method: .post, url: running.baseURL + "/_emulator/clock/advance", body: Array(#"{"seconds":1}"#.utf8)))
             #expect(response.status == 409)
         }
     }
 
     @Test func servesTheLiveFeedPage() async throws {
         try await withServer { running, http in
-            let page = try await http.execute(HTTPRequest(url: running.baseURL + "/_emulator/"))
+            let page = try await http.execute(HTTPClientRequest(url: running.baseURL + "/_emulator/"))
             #expect(page.status == 200)
             #expect(page.header("content-type")?.hasPrefix("text/html") == true)
             #expect(page.bodyText.contains("EventSource"))
-            let unknown = try await http.execute(HTTPRequest(url: running.baseURL + "/_emulator/nothing"))
+            let unknown = try await http.execute(HTTPClientRequest(url: running.baseURL + "/_emulator/nothing"))
             #expect(unknown.status == 404)
         }
     }

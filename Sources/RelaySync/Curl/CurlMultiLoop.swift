@@ -11,8 +11,8 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// A request waiting to be picked up by the loop thread.
     struct Submission: Sendable {
         let id: UInt64
-        let request: HTTPRequest
-        let continuation: CheckedContinuation<Result<HTTPResponse, SyncError>, Never>
+        let request: HTTPClientRequest
+        let continuation: CheckedContinuation<Result<HTTPClientResponse, SyncError>, Never>
     }
 
     /// The state shared with other threads.

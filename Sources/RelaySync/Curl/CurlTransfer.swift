@@ -11,7 +11,7 @@ import Foundation
 final class CurlTransfer {
     let id: UInt64
     let easy: CurlEasyHandle
-    private let continuation: CheckedContinuation<Result<HTTPResponse, SyncError>, Never>
+    private let continuation: CheckedContinuation<Result<HTTPClientResponse, SyncError>, Never>
     private var headerList: CurlHeaderList?
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var body: [UInt8] = []
@@ -19,7 +19,7 @@ final class CurlTransfer {
     private var finished = false
 
     /// Creates a transfer on `easy` (a fresh or reset handle); `configure` then applies the request.
-    init(id: UInt64, easy: CurlEasyHandle, continuation: CheckedContinuation<Result<HTTPResponse, SyncError>, Never>) {
+    init(id: UInt64, easy: CurlEasyHandle, continuation: CheckedContinuation<Result<HTTPClientResponse, SyncError>, Never>) {
         self.id = id
         self.easy = easy
         self.continuation = continuation
@@ -28,7 +28,7 @@ final class CurlTransfer {
     }
 
     /// Applies the request's options to the easy handle.
-    func configure(_ request: HTTPRequest, configuration: HTTPClientConfiguration) throws(SyncError) {
+    func configure(_ request: HTTPClientRequest, configuration: HTTPClientConfiguration) throws(SyncError) {
         let context = Unmanaged.passUnretained(self).toOpaque()
         try easy.set(CURLOPT_URL, request.url)
         try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
@@ -95,7 +95,7 @@ final class CurlTransfer {
         case Int(CURL_HTTP_VERSION_1_0): version = "1.0"
         default: version = "1.1"
         }
-        let response = HTTPResponse(
+        let response = HTTPClientResponse(
             status: easy.info(CURLINFO_RESPONSE_CODE),
             headers: headers,
             body: body,
@@ -107,7 +107,7 @@ final class CurlTransfer {
     /// Fails the transfer; resumes the caller exactly once.
     func fail(_ error: SyncError) { resume(.failure(error)) }
 
-    private func resume(_ result: Result<HTTPResponse, SyncError>) {
+    private func resume(_ result: Result<HTTPClientResponse, SyncError>) {
         guard !finished else { return }
         finished = true
         continuation.resume(returning: result)

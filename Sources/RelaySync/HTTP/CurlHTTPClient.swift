@@ -18,11 +18,11 @@ public final class CurlHTTPClient: Sendable {
 
     /// Performs a request. Any HTTP status is a response; only transport failures, timeouts, cancellation and
     /// shutdown throw.
-    public func execute(_ request: HTTPRequest) async throws(SyncError) -> HTTPResponse {
+    public func execute(_ request: HTTPClientRequest) async throws(SyncError) -> HTTPClientResponse {
         let loop = self.loop
         let id = loop.reserveID()
         let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResponse, SyncError>, Never>) in
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPClientResponse, SyncError>, Never>) in
                 loop.submit(.init(id: id, request: request, continuation: continuation))
                 // The cancellation handler may have run before the submission existed; cancel again to be sure.
                 if Task.isCancelled { loop.cancel(id: id) }

@@ -103,8 +103,8 @@ public struct SyncStreamsClient: Sendable {
 
     // MARK: Transport
 
-    private func send(_ method: HTTPRequest.Method, _ url: String, form: [(String, String)]? = nil)
-        async throws(SyncError) -> HTTPResponse
+    private func send(_ method: HTTPClientRequest.Method, _ url: String, form: [(String, String)]? = nil)
+        async throws(SyncError) -> HTTPClientResponse
     {
         var headers: [(name: String, value: String)] = [
             ("Authorization", credentials.authorizationHeader),
@@ -116,7 +116,7 @@ public struct SyncStreamsClient: Sendable {
             headers.append(("Content-Type", "application/x-www-form-urlencoded"))
             body = Array(FormEncoding.encode(form).utf8)
         }
-        let request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: requestTimeout)
+        let request = HTTPClientRequest(method: method, url: url, headers: headers, body: body, timeout: requestTimeout)
         let response = try await http.execute(request)
         guard (200..<300).contains(response.status) else {
             throw Self.error(for: response)
@@ -125,7 +125,7 @@ public struct SyncStreamsClient: Sendable {
     }
 
     /// The typed error for a non-2xx response.
-    static func error(for response: HTTPResponse) -> SyncError {
+    static func error(for response: HTTPClientResponse) -> SyncError {
         let body = TwilioErrorBody.decode(response.body)
         var reason = "HTTP \(response.status)"
         if let code = body?.code { reason += " (Twilio error \(code))" }
@@ -139,7 +139,7 @@ public struct SyncStreamsClient: Sendable {
         )
     }
 
-    private func decode<Value: Decodable>(_ type: Value.Type, _ response: HTTPResponse) throws(SyncError) -> Value {
+    private func decode<Value: Decodable>(_ type: Value.Type, _ response: HTTPClientResponse) throws(SyncError) -> Value {
         do {
             return try JSONDecoder().decode(type, from: Data(response.body))
         } catch {

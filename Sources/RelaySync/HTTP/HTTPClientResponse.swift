@@ -1,5 +1,5 @@
 /// A complete HTTP response as received by `CurlHTTPClient`.
-public struct HTTPResponse: Sendable {
+public struct HTTPClientResponse: Sendable {
     /// The status code, for example 201.
     public var status: Int
     /// Response headers, names lower-cased; a repeated header keeps its last value.

@@ -1,5 +1,5 @@
 /// One HTTP request for `CurlHTTPClient`: a plain value, safe to send between tasks.
-public struct HTTPRequest: Sendable {
+public struct HTTPClientRequest: Sendable {
     /// The HTTP method.
     public enum Method: String, Sendable {
         /// GET
