@@ -38,7 +38,7 @@ public struct SyncEmulatorConfiguration: Sendable {
         accountSID: String = SyncEmulatorConfiguration.defaultAccountSID,
         serviceSID: String = SyncEmulatorConfiguration.defaultServiceSID,
         credentials: [Credential]? = nil,
-        rateLimit: EmulatorRateLimit = .burst(),
+        rateLimit: EmulatorRateLimit = .strict(),
         retainedMessagesPerStream: Int = 10_000,
         maxStreams: Int = 100_000
     ) {

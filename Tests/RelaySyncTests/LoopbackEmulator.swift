@@ -26,7 +26,7 @@ struct LoopbackEmulator: Sendable {
 
     /// Starts an emulator and an HTTP client, runs `body`, then stops both.
     static func with<Result: Sendable>(
-        rateLimit: EmulatorRateLimit = .burst(),
+        rateLimit: EmulatorRateLimit = .strict(),
         manualClock: Bool = false,
         http configuration: HTTPClientConfiguration = HTTPClientConfiguration(),
         _ body: @Sendable (LoopbackEmulator) async throws -> Result

@@ -22,6 +22,9 @@ final class CurlMultiLoop: @unchecked Sendable {
         var cancellations: [UInt64] = []
         var shuttingDown = false
         var finished = false
+        /// A wakeup was sent and the loop has not yet drained the queues: further requests need not send another
+        /// (each `curl_multi_wakeup` is a syscall).
+        var wakeupPending = false
         var finishWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
@@ -57,17 +60,18 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     /// Hands a request to the loop thread.
     func submit(_ submission: Submission) {
-        let accepted = shared.withLock { state -> Bool in
-            guard !state.shuttingDown else { return false }
+        let (accepted, needsWakeup) = shared.withLock { state -> (Bool, Bool) in
+            guard !state.shuttingDown else { return (false, false) }
             state.submissions.append(submission)
-            return true
+            defer { state.wakeupPending = true }
+            return (true, !state.wakeupPending)
         }
         guard accepted else {
             submission.continuation.resume(
                 returning: .failure(SyncError(code: .shutdown, reason: "the HTTP client has been shut down")))
             return
         }
-        multi.wakeup()
+        if needsWakeup { multi.wakeup() }
     }
 
     /// Asks the loop thread to abandon a request (no effect once it has completed).
@@ -115,6 +119,7 @@ final class CurlMultiLoop: @unchecked Sendable {
                 defer {
                     state.submissions.removeAll(keepingCapacity: true)
                     state.cancellations.removeAll(keepingCapacity: true)
+                    state.wakeupPending = false
                 }
                 return (state.submissions, state.cancellations, state.shuttingDown)
             }

@@ -42,7 +42,12 @@ final class CurlTransfer {
         if let caBundlePath = configuration.caBundlePath {
             try easy.set(CURLOPT_CAINFO, caBundlePath)
         }
-        if configuration.skipsTLSVerificationOnLoopback, LoopbackHost.isLoopback(url: request.url) {
+        let loopback = LoopbackHost.isLoopback(url: request.url)
+        if loopback {
+            // Loopback never goes through a proxy from the environment (an empty CURLOPT_PROXY disables it).
+            try easy.set(CURLOPT_PROXY, "")
+        }
+        if configuration.skipsTLSVerificationOnLoopback, loopback {
             try easy.set(CURLOPT_SSL_VERIFYPEER, 0)
             try easy.set(CURLOPT_SSL_VERIFYHOST, 0)
         } else {
@@ -72,15 +77,20 @@ final class CurlTransfer {
     func appendBody(_ bytes: UnsafeRawBufferPointer) { body.append(contentsOf: bytes) }
 
     /// Records one received header line (called from the header callback, on the loop thread).
-    func receiveHeaderLine(_ line: String) {
-        if line.hasPrefix("HTTP/") {
+    func receiveHeaderLine(_ line: UnsafeRawBufferPointer) {
+        let bytes = line.bindMemory(to: UInt8.self)
+        if bytes.starts(with: "HTTP/".utf8) {
             headers.removeAll()  // a new response (after 100 Continue or a redirect) starts over
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-        headers[name] = value
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 || byte == 10 || byte == 13 }
+        var start = colon + 1
+        var end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self).lowercased()
+        headers[name] = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     }
 
     /// Completes the transfer from libcurl's result; resumes the caller exactly once.
@@ -149,7 +159,6 @@ private func curlTransferWriteHeader(
 ) -> Int {
     guard let userdata, let data else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
-    let bytes = UnsafeRawBufferPointer(start: data, count: size * count)
-    transfer.receiveHeaderLine(String(decoding: bytes, as: UTF8.self))
+    transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
     return size * count
 }

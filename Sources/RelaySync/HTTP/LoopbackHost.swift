@@ -11,6 +11,10 @@ enum LoopbackHost {
     /// Whether `host` (no brackets needed) is a loopback name or address.
     static func isLoopback(host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+        if bare == "localhost" || bare == "::1" { return true }
+        // 127.0.0.0/8 as a dotted quad only: "127.0.0.1.example.com" is a name, not a loopback address.
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else { return false }
+        return octets[0] == "127"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RelayCore
 
 /// A client for every Twilio Sync Streams operation: create, fetch, list, update, delete and publish.
 ///
@@ -78,6 +79,17 @@ public struct SyncStreamsClient: Sendable {
             dataJSON = String(decoding: encoded, as: UTF8.self)
         }
         return SyncStreamMessage(sid: sid, dataJSON: dataJSON)
+    }
+
+    /// Publishes one message and reports what happened instead of throwing: the input of the relay's retry
+    /// decisions.
+    public func publishOutcome(_ data: SyncMessageData, to stream: String) async -> PublishOutcome {
+        do {
+            _ = try await publish(data, to: stream)
+            return .accepted
+        } catch {
+            return error.outcome
+        }
     }
 
     /// Fetches the first page of streams. `pageSize` is 1...100 (Twilio's default is 50).
