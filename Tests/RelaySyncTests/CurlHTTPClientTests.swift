@@ -41,6 +41,31 @@ struct CurlHTTPClientTests {
         }
     }
 
+    @Test func queuesBeyondTheInFlightLimitAndCountsTheWaitInTheTimeout() async throws {
+        let configuration = HTTPClientConfiguration(maxConnectionsPerHost: 1, maxTransfersInFlight: 1)
+        try await LoopbackEmulator.with(http: configuration) { loopback in
+            let url = loopback.running.baseURL + "/_emulator/stats"
+            loopback.emulator.injectFault(EmulatorFault(count: 1, latencyMs: 1500))
+            let slow = Task {
+                try await loopback.http.execute(HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
+            }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !loopback.emulator.faults().isEmpty, ContinuousClock.now < deadline { await Task.yield() }
+            // The only slot is busy for 1.5 s, so this request times out while still waiting for it.
+            let error = await syncError {
+                _ = try await loopback.http.execute(HTTPClientRequest(url: url, timeout: .milliseconds(300)))
+            }
+            #expect(error?.code == .timeout)
+            #expect(try await slow.value.status == 401)
+            // Many queued requests all complete through the single slot.
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<50 { group.addTask { try await loopback.http.execute(HTTPClientRequest(url: url)).status } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 200, count: 50))
+        }
+    }
+
     @Test func timesOut() async throws {
         try await LoopbackEmulator.with { loopback in
             loopback.emulator.injectFault(EmulatorFault(count: 1, latencyMs: 3000))

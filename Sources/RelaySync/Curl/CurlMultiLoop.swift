@@ -13,6 +13,8 @@ final class CurlMultiLoop: @unchecked Sendable {
         let id: UInt64
         let request: HTTPClientRequest
         let continuation: CheckedContinuation<Result<HTTPClientResponse, SyncError>, Never>
+        /// When `execute` handed it over: the request's timeout counts from here.
+        let submittedAt = ContinuousClock.now
     }
 
     /// The state shared with other threads.
@@ -35,6 +37,8 @@ final class CurlMultiLoop: @unchecked Sendable {
     // Loop-thread state.
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var transfersByID: [UInt64: CurlTransfer] = [:]
+    private var waiting: [Submission] = []
+    private var waitingHead = 0
     private var idleHandles: [CurlEasyHandle] = []
     private let idleHandleLimit = 256
 
@@ -114,6 +118,7 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     private func run() {
         var running: Int32 = 0
+        let limit = max(1, configuration.maxTransfersInFlight)
         while true {
             let (submissions, cancellations, stopping) = shared.withLock { state in
                 defer {
@@ -123,25 +128,31 @@ final class CurlMultiLoop: @unchecked Sendable {
                 }
                 return (state.submissions, state.cancellations, state.shuttingDown)
             }
-            for submission in submissions { start(submission) }
-            for id in cancellations {
-                if let transfer = transfersByID[id] { finish(transfer) { $0.fail(Self.cancelledError) } }
-            }
+            waiting.append(contentsOf: submissions)
+            for id in cancellations { cancelTransfer(id: id) }
             if stopping {
-                for transfer in Array(transfers.values) {
-                    finish(transfer) { $0.fail(SyncError(code: .shutdown, reason: "the HTTP client has been shut down")) }
-                }
+                let error = SyncError(code: .shutdown, reason: "the HTTP client has been shut down")
+                for transfer in Array(transfers.values) { finish(transfer) { $0.fail(error) } }
+                for submission in waiting[waitingHead...] { submission.continuation.resume(returning: .failure(error)) }
+                waiting.removeAll()
                 break
             }
-            curl_multi_perform(multi.pointer, &running)
-            var easy: UnsafeMutableRawPointer?
-            var result = CURLE_OK
-            while sr_multi_info_read_done(multi.pointer, &easy, &result) == 1 {
-                if let easy, let transfer = transfers[easy] {
-                    let code = result
-                    finish(transfer) { $0.complete(result: code) }
+            var completed = false
+            repeat {
+                startWaiting(limit: limit)
+                curl_multi_perform(multi.pointer, &running)
+                completed = false
+                var easy: UnsafeMutableRawPointer?
+                var result = CURLE_OK
+                while sr_multi_info_read_done(multi.pointer, &easy, &result) == 1 {
+                    if let easy, let transfer = transfers[easy] {
+                        let code = result
+                        finish(transfer) { $0.complete(result: code) }
+                        completed = true
+                    }
                 }
-            }
+                // Freed slots can start waiting requests at once, without a poll round trip.
+            } while completed && waitingHead < waiting.count
             curl_multi_poll(multi.pointer, nil, 0, 1000, nil)
         }
         idleHandles.removeAll()
@@ -151,6 +162,31 @@ final class CurlMultiLoop: @unchecked Sendable {
             return state.finishWaiters
         }
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Moves waiting requests into libcurl while fewer than `limit` are running.
+    private func startWaiting(limit: Int) {
+        while transfers.count < limit, waitingHead < waiting.count {
+            let submission = waiting[waitingHead]
+            waitingHead += 1
+            start(submission)
+        }
+        if waitingHead == waiting.count {
+            waiting.removeAll(keepingCapacity: true)
+            waitingHead = 0
+        } else if waitingHead > 1024, waitingHead * 2 > waiting.count {
+            waiting.removeFirst(waitingHead)
+            waitingHead = 0
+        }
+    }
+
+    /// Abandons a running or waiting request (no effect if it already completed).
+    private func cancelTransfer(id: UInt64) {
+        if let transfer = transfersByID[id] {
+            finish(transfer) { $0.fail(Self.cancelledError) }
+        } else if let index = waiting[waitingHead...].firstIndex(where: { $0.id == id }) {
+            waiting.remove(at: index).continuation.resume(returning: .failure(Self.cancelledError))
+        }
     }
 
     private func start(_ submission: Submission) {
@@ -166,8 +202,17 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
         }
         let transfer = CurlTransfer(id: submission.id, easy: easy, continuation: submission.continuation)
+        // The timeout counts from submission: time spent waiting for a slot is part of it.
+        var request = submission.request
+        let remaining = (request.timeout ?? configuration.requestTimeout) - (ContinuousClock.now - submission.submittedAt)
+        guard remaining > .zero else {
+            transfer.fail(SyncError(code: .timeout, reason: "request timed out while waiting for a free transfer slot"))
+            recycle(easy)
+            return
+        }
+        request.timeout = remaining
         do {
-            try transfer.configure(submission.request, configuration: configuration)
+            try transfer.configure(request, configuration: configuration)
         } catch {
             transfer.fail(
                 SyncError(code: .invalidRequest, reason: "cannot prepare request: \(error.reason)", curlCode: error.curlCode))

@@ -8,6 +8,10 @@ public struct HTTPClientConfiguration: Sendable {
     /// The most connections open to one host at a time (`CURLMOPT_MAX_HOST_CONNECTIONS`); further requests queue.
     /// With HTTP/2 many requests share one connection.
     public var maxConnectionsPerHost: Int
+    /// The most requests handed to libcurl at once; more wait in the client's own FIFO queue (their timeout still
+    /// counts from `execute`). This keeps libcurl's per-transfer bookkeeping small with thousands of waiting
+    /// requests, and it matches Twilio's per-account concurrency limit (20429 past it).
+    public var maxTransfersInFlight: Int
     /// The size of the idle connection cache (`CURLMOPT_MAXCONNECTS`).
     public var connectionCacheSize: Int
     /// Skip TLS certificate checks, for loopback hosts only (a local emulator with a self-signed certificate).
@@ -21,6 +25,7 @@ public struct HTTPClientConfiguration: Sendable {
         connectTimeout: Duration = .seconds(10),
         requestTimeout: Duration = .seconds(30),
         maxConnectionsPerHost: Int = 8,
+        maxTransfersInFlight: Int = 100,
         connectionCacheSize: Int = 64,
         skipsTLSVerificationOnLoopback: Bool = false,
         caBundlePath: String? = nil
@@ -28,6 +33,7 @@ public struct HTTPClientConfiguration: Sendable {
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.maxConnectionsPerHost = maxConnectionsPerHost
+        self.maxTransfersInFlight = maxTransfersInFlight
         self.connectionCacheSize = connectionCacheSize
         self.skipsTLSVerificationOnLoopback = skipsTLSVerificationOnLoopback
         self.caBundlePath = caBundlePath
