@@ -10,6 +10,7 @@ struct BenchmarkOptions {
     var duration: Double = 5
     var warmup: Double = 1
     var connections = 16
+    var inFlight = 100
     var concurrencies = [1, 100, 1000]
     var serve = false
 
@@ -20,11 +21,12 @@ struct BenchmarkOptions {
             case "--serve": serve = true
             case "--duration": duration = iterator.next().flatMap(Double.init) ?? duration
             case "--connections": connections = iterator.next().flatMap(Int.init) ?? connections
+            case "--in-flight": inFlight = iterator.next().flatMap(Int.init) ?? inFlight
             case "--concurrency":
                 concurrencies = iterator.next().map { $0.split(separator: ",").compactMap { Int($0) } } ?? concurrencies
             default:
                 FileHandle.standardError.write(
-                    Data("usage: http-bench [--duration S] [--connections N] [--concurrency 1,100,1000]\n".utf8))
+                    Data("usage: http-bench [--duration S] [--connections N] [--in-flight N] [--concurrency 1,100,1000]\n".utf8))
                 exit(64)
             }
         }
@@ -105,7 +107,8 @@ else {
     exit(1)
 }
 
-let client = try CurlHTTPClient(configuration: HTTPClientConfiguration(maxConnectionsPerHost: options.connections))
+let client = try CurlHTTPClient(configuration: HTTPClientConfiguration(
+        maxConnectionsPerHost: options.connections, maxTransfersInFlight: options.inFlight))
 let form = "Data=" + String(repeating: "%7B%22k%22%3A1%7D", count: 6)
 let request = HTTPClientRequest(
     method: .post,
@@ -115,7 +118,7 @@ let request = HTTPClientRequest(
 )
 
 print("http-bench: CurlHTTPClient -> local HTTP/1.1 endpoint (child process), POST ~100-byte form, 201 + 56-byte JSON")
-print("libcurl: \(CurlLibrary.version.split(separator: " ").prefix(2).joined(separator: " ")), max \(options.connections) connections per host, \(options.duration) s per run, \(ProcessInfo.processInfo.activeProcessorCount) CPUs")
+print("libcurl: \(CurlLibrary.version.split(separator: " ").prefix(2).joined(separator: " ")), max \(options.connections) connections per host, \(options.inFlight) transfers in flight, \(options.duration) s per run, \(ProcessInfo.processInfo.activeProcessorCount) CPUs")
 print("concurrency  requests/s  CPU µs/request  errors")
 for concurrency in options.concurrencies {
     _ = await load(client: client, request: request, concurrency: concurrency, duration: options.warmup)
