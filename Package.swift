@@ -86,7 +86,12 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka"]),
-        .testTarget(name: "RelaySyncTests", dependencies: ["RelaySync", "RelayCore", "SyncEmulator", "CurlShims", "CLibCurl"]),
+        .testTarget(name: "RelaySyncTests", dependencies: [
+                "RelaySync", "RelayCore", "SyncEmulator", "CurlShims", "CLibCurl",
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "SyncEmulatorTests", dependencies: ["SyncEmulator", "RelaySync"]),
         .testTarget(name: "SyncRelayCommandTests", dependencies: ["RelayCore"]),
     ]

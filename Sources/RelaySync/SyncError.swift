@@ -24,6 +24,7 @@ public struct SyncError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let messageTooLarge = Code(name: "message-too-large")
         /// Credentials are missing or incomplete.
         public static let credentials = Code(name: "credentials")
+        /// The code's name.
         public var description: String { name }
     }
 
@@ -60,5 +61,6 @@ public struct SyncError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Twilio's numeric error code, if any (for example 54009).
     public var twilioCode: Int? { twilioError?.code }
 
+    /// `code: reason`, safe to log.
     public var description: String { "\(code): \(reason)" }
 }

@@ -40,12 +40,12 @@ struct EmulatorCommand: AsyncParsableCommand {
     var clock: EmulatorClockMode = .system
 
     func run() async throws {
-        guard let address = ListenAddress(listen) else {
-            CommandLineError.print("--listen must be HOST:PORT, for example 127.0.0.1:8080 (got '\(listen)')")
+        guard let address = EmulatorListenAddress(listen) else {
+            SyncCommandErrorLine.print("--listen must be HOST:PORT, for example 127.0.0.1:8080 (got '\(listen)')")
             throw ExitCode.failure
         }
         if (apiKey == nil) != (apiSecret == nil) {
-            CommandLineError.print("give both --api-key and --api-secret, or neither")
+            SyncCommandErrorLine.print("give both --api-key and --api-secret, or neither")
             throw ExitCode.failure
         }
         var credentials = [SyncEmulatorConfiguration.Credential(username: accountSid, password: authToken)]
@@ -77,7 +77,7 @@ struct EmulatorCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data(banner.utf8))
             }
         } catch {
-            CommandLineError.print("the emulator could not listen on \(listen): \(error)")
+            SyncCommandErrorLine.print("the emulator could not listen on \(listen): \(error)")
             throw ExitCode.failure
         }
     }
@@ -94,7 +94,7 @@ enum EmulatorClockMode: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// A parsed `HOST:PORT` (IPv6 hosts in brackets).
-struct ListenAddress {
+struct EmulatorListenAddress {
     let host: String
     let port: Int
 

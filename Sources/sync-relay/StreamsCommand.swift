@@ -93,7 +93,7 @@ struct StreamsCommand: AsyncParsableCommand {
             do {
                 data = try SyncMessageData(validating: text)
             } catch {
-                CommandLineError.print(error.commandLineMessage())
+                SyncCommandErrorLine.print(error.commandLineMessage())
                 throw ExitCode.failure
             }
             try await connection.withClient(stream: stream) { (client) async throws(SyncError) in

@@ -58,7 +58,7 @@ struct StreamsConnectionOptions: ParsableArguments {
             }
             await http.shutdown()
         } catch {
-            CommandLineError.print(error.commandLineMessage(stream: stream, baseURL: baseUrl))
+            SyncCommandErrorLine.print(error.commandLineMessage(stream: stream, baseURL: baseUrl))
             throw ExitCode.failure
         }
     }
@@ -71,7 +71,7 @@ enum StreamsOutputFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// Prints one-line errors to standard error.
-enum CommandLineError {
+enum SyncCommandErrorLine {
     static func print(_ line: String) {
         FileHandle.standardError.write(Data("sync-relay: \(line)\n".utf8))
     }

@@ -30,6 +30,7 @@ public struct TwilioCredentials: Sendable, Hashable, CustomStringConvertible {
         "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
     }
 
+    /// The user, with the secret redacted.
     public var description: String { "TwilioCredentials(user: \(username), secret: <redacted>)" }
 }
 

@@ -115,5 +115,6 @@ public struct RunningSyncEmulator: Sendable {
 public struct SyncEmulatorServerError: Error, Sendable, CustomStringConvertible {
     /// Why.
     public let reason: String
+    /// The reason.
     public var description: String { reason }
 }
