@@ -7,6 +7,11 @@ import Foundation
 /// Threads: `submit`, `cancel` and `shutdown` may be called from any thread or task; they only touch `shared` under
 /// its lock and then call `curl_multi_wakeup`. Everything else (easy handles, the transfer table, callbacks) lives on
 /// the loop thread, which blocks in `curl_multi_poll`, never on Swift's cooperative pool.
+///
+/// `@unchecked Sendable` is sound because the loop-thread state below is only touched by the loop thread, `shared`
+/// is a lock, and `multi` is only used from other threads through `curl_multi_wakeup`, which is thread-safe.
+/// Lifetime: the thread's closure retains the loop until `run` returns after `shutdown`; `CurlHTTPClient` calls
+/// `shutdown` explicitly or in its `deinit`.
 final class CurlMultiLoop: @unchecked Sendable {
     /// A request waiting to be picked up by the loop thread.
     struct Submission: Sendable {

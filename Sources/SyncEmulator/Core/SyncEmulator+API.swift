@@ -107,6 +107,7 @@ extension SyncEmulator {
         )
         state.nextOrdinal += 1
         state.streams[stream.sid] = stream
+        pruneReadBackLogs(&state)
         if let uniqueName {
             state.sidByUniqueName[uniqueName] = stream.sid
             state.lastSIDByUniqueName[uniqueName] = stream.sid
@@ -197,6 +198,17 @@ extension SyncEmulator {
         state.messages[stream.sid] = log
         feed.publish(message)
         return .json(201, ["sid": message.sid, "data": object])
+    }
+
+    /// Keeps read-back logs bounded: past `maxStreams` logs, those of streams that no longer exist go first.
+    private func pruneReadBackLogs(_ state: inout EmulatorState) {
+        guard state.messages.count > configuration.maxStreams else { return }
+        for sid in Array(state.messages.keys) where state.streams[sid] == nil {
+            state.messages[sid] = nil
+            state.acceptedCounts[sid] = nil
+            if state.messages.count <= configuration.maxStreams / 2 { break }
+        }
+        state.lastSIDByUniqueName = state.lastSIDByUniqueName.filter { state.messages[$0.value] != nil }
     }
 
     /// A stream in Twilio's JSON shape.
