@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
     ],
     targets: [
         // MARK: C bridges (system libraries from Debian's -dev packages)
@@ -57,6 +58,7 @@ let package = Package(
                 "RelayCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 
@@ -64,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "sync-relay",
             dependencies: [
-                "RelayCore", "RelayKafka", "RelaySync",
+                "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -79,6 +81,12 @@ let package = Package(
             dependencies: ["CLibRDKafka", "RelayCore", "RelayKafka", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/KafkaBenchmarks"
         ),
+        /// HTTP client (`swift run -c release http-bench`): sustained requests/s and CPU per request.
+        .executableTarget(
+            name: "http-bench",
+            dependencies: ["RelaySync", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/HTTPBenchmarks"
+        ),
 
         // MARK: Tests
         .testTarget(
@@ -86,8 +94,13 @@ let package = Package(
             dependencies: ["RelayCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka", "RelayCore", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "RelaySyncTests", dependencies: ["RelaySync", "CurlShims", "CLibCurl"]),
-        .testTarget(name: "SyncEmulatorTests", dependencies: ["SyncEmulator"]),
+        .testTarget(name: "RelaySyncTests", dependencies: [
+                "RelaySync", "RelayCore", "SyncEmulator", "CurlShims", "CLibCurl",
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "SyncEmulatorTests", dependencies: ["SyncEmulator", "RelaySync"]),
         .testTarget(name: "SyncRelayCommandTests", dependencies: ["sync-relay", "RelayCore"]),
     ]
 )

@@ -44,3 +44,16 @@ CURLMcode sr_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
 CURLMcode sr_multi_setopt_pointer(CURLM *handle, CURLMoption option, void *value) {
     return curl_multi_setopt(handle, option, value);
 }
+
+int sr_multi_info_read_done(CURLM *handle, CURL **easy, CURLcode *result) {
+    int remaining = 0;
+    CURLMsg *message;
+    while ((message = curl_multi_info_read(handle, &remaining)) != NULL) {
+        if (message->msg == CURLMSG_DONE) {
+            *easy = message->easy_handle;
+            *result = message->data.result;
+            return 1;
+        }
+    }
+    return 0;
+}

@@ -33,4 +33,9 @@ CURLMcode sr_multi_setopt_long(CURLM *handle, CURLMoption option, long value);
 /// curl_multi_setopt for options taking a pointer.
 CURLMcode sr_multi_setopt_pointer(CURLM *handle, CURLMoption option, void *value);
 
+/// Reads the next finished transfer from curl_multi_info_read, skipping other message kinds (CURLMsg holds a union
+/// Swift imports awkwardly). Returns 1 and fills `easy` and `result` for a CURLMSG_DONE message, 0 when none is left.
+/// Call it only on the thread that drives the multi handle.
+int sr_multi_info_read_done(CURLM *handle, CURL **easy, CURLcode *result);
+
 #endif

@@ -1,6 +1,4 @@
-import Hummingbird
-
-/// The local Sync API emulator (built out by the Twilio-side work).
+/// Facts about the emulator module.
 public enum SyncEmulatorInfo {
     /// The emulator's name in logs.
     public static let name = "sync-emulator"

@@ -1,0 +1,252 @@
+import CLibCurl
+import CurlShims
+import Foundation
+
+/// The libcurl multi loop: one dedicated thread that owns a multi handle and every transfer on it.
+///
+/// Threads: `submit`, `cancel` and `shutdown` may be called from any thread or task; they only touch `shared` under
+/// its lock and then call `curl_multi_wakeup`. Everything else (easy handles, the transfer table, callbacks) lives on
+/// the loop thread, which blocks in `curl_multi_poll`, never on Swift's cooperative pool.
+///
+/// `@unchecked Sendable` is sound because the loop-thread state below is only touched by the loop thread, `shared`
+/// is a lock, and `multi` is only used from other threads through `curl_multi_wakeup`, which is thread-safe.
+/// Lifetime: the thread's closure retains the loop until `run` returns after `shutdown`; `CurlHTTPClient` calls
+/// `shutdown` explicitly or in its `deinit`.
+final class CurlMultiLoop: @unchecked Sendable {
+    /// A request waiting to be picked up by the loop thread.
+    struct Submission: Sendable {
+        let id: UInt64
+        let request: HTTPClientRequest
+        let continuation: CheckedContinuation<Result<HTTPClientResponse, SyncError>, Never>
+        /// When `execute` handed it over: the request's timeout counts from here.
+        let submittedAt = ContinuousClock.now
+    }
+
+    /// The state shared with other threads.
+    struct Shared: Sendable {
+        var nextID: UInt64 = 1
+        var submissions: [Submission] = []
+        var cancellations: [UInt64] = []
+        var shuttingDown = false
+        var finished = false
+        /// A wakeup was sent and the loop has not yet drained the queues: further requests need not send another
+        /// (each `curl_multi_wakeup` is a syscall).
+        var wakeupPending = false
+        var finishWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let shared = Locked(Shared())
+    private let multi: CurlMultiHandle
+    private let configuration: HTTPClientConfiguration
+
+    // Loop-thread state.
+    private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private var transfersByID: [UInt64: CurlTransfer] = [:]
+    private var waiting: [Submission] = []
+    private var waitingHead = 0
+    private var idleHandles: [CurlEasyHandle] = []
+    private let idleHandleLimit = 256
+
+    /// Creates the loop and starts its thread.
+    init(configuration: HTTPClientConfiguration) throws(SyncError) {
+        self.configuration = configuration
+        multi = try CurlMultiHandle()
+        try multi.set(CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        try multi.set(CURLMOPT_MAX_HOST_CONNECTIONS, max(1, configuration.maxConnectionsPerHost))
+        try multi.set(CURLMOPT_MAXCONNECTS, max(1, configuration.connectionCacheSize))
+        let thread = Thread { [self] in run() }
+        thread.name = "sync-relay.curl-multi"
+        thread.start()
+    }
+
+    /// Reserves an ID for a request, so the caller can cancel it before or after submitting.
+    func reserveID() -> UInt64 {
+        shared.withLock { state in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+    }
+
+    /// Hands a request to the loop thread.
+    func submit(_ submission: Submission) {
+        let (accepted, needsWakeup) = shared.withLock { state -> (Bool, Bool) in
+            guard !state.shuttingDown else { return (false, false) }
+            state.submissions.append(submission)
+            defer { state.wakeupPending = true }
+            return (true, !state.wakeupPending)
+        }
+        guard accepted else {
+            submission.continuation.resume(
+                returning: .failure(SyncError(code: .shutdown, reason: "the HTTP client has been shut down")))
+            return
+        }
+        if needsWakeup { multi.wakeup() }
+    }
+
+    /// Asks the loop thread to abandon a request (no effect once it has completed).
+    func cancel(id: UInt64) {
+        let pending = shared.withLock { state -> Submission? in
+            if let index = state.submissions.firstIndex(where: { $0.id == id }) {
+                return state.submissions.remove(at: index)
+            }
+            state.cancellations.append(id)
+            return nil
+        }
+        if let pending {
+            pending.continuation.resume(returning: .failure(Self.cancelledError))
+        } else {
+            multi.wakeup()
+        }
+    }
+
+    /// Stops the loop: fails what is queued or running and ends the thread. Idempotent.
+    func shutdown() {
+        shared.withLock { $0.shuttingDown = true }
+        multi.wakeup()
+    }
+
+    /// Waits until the loop thread has ended (after `shutdown`).
+    func waitUntilFinished() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = shared.withLock { state -> Bool in
+                if state.finished { return true }
+                state.finishWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    static let cancelledError = SyncError(code: .cancelled, reason: "request cancelled")
+
+    // MARK: Loop thread
+
+    private func run() {
+        var running: Int32 = 0
+        let limit = max(1, configuration.maxTransfersInFlight)
+        while true {
+            let (submissions, cancellations, stopping) = shared.withLock { state in
+                defer {
+                    state.submissions.removeAll(keepingCapacity: true)
+                    state.cancellations.removeAll(keepingCapacity: true)
+                    state.wakeupPending = false
+                }
+                return (state.submissions, state.cancellations, state.shuttingDown)
+            }
+            waiting.append(contentsOf: submissions)
+            for id in cancellations { cancelTransfer(id: id) }
+            if stopping {
+                let error = SyncError(code: .shutdown, reason: "the HTTP client has been shut down")
+                for transfer in Array(transfers.values) { finish(transfer) { $0.fail(error) } }
+                for submission in waiting[waitingHead...] { submission.continuation.resume(returning: .failure(error)) }
+                waiting.removeAll()
+                break
+            }
+            var completed = false
+            repeat {
+                startWaiting(limit: limit)
+                curl_multi_perform(multi.pointer, &running)
+                completed = false
+                var easy: UnsafeMutableRawPointer?
+                var result = CURLE_OK
+                while sr_multi_info_read_done(multi.pointer, &easy, &result) == 1 {
+                    if let easy, let transfer = transfers[easy] {
+                        let code = result
+                        finish(transfer) { $0.complete(result: code) }
+                        completed = true
+                    }
+                }
+                // Freed slots can start waiting requests at once, without a poll round trip.
+            } while completed && waitingHead < waiting.count
+            curl_multi_poll(multi.pointer, nil, 0, 1000, nil)
+        }
+        idleHandles.removeAll()
+        let waiters = shared.withLock { state in
+            state.finished = true
+            defer { state.finishWaiters.removeAll() }
+            return state.finishWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Moves waiting requests into libcurl while fewer than `limit` are running.
+    private func startWaiting(limit: Int) {
+        while transfers.count < limit, waitingHead < waiting.count {
+            let submission = waiting[waitingHead]
+            waitingHead += 1
+            start(submission)
+        }
+        if waitingHead == waiting.count {
+            waiting.removeAll(keepingCapacity: true)
+            waitingHead = 0
+        } else if waitingHead > 1024, waitingHead * 2 > waiting.count {
+            waiting.removeFirst(waitingHead)
+            waitingHead = 0
+        }
+    }
+
+    /// Abandons a running or waiting request (no effect if it already completed).
+    private func cancelTransfer(id: UInt64) {
+        if let transfer = transfersByID[id] {
+            finish(transfer) { $0.fail(Self.cancelledError) }
+        } else if let index = waiting[waitingHead...].firstIndex(where: { $0.id == id }) {
+            waiting.remove(at: index).continuation.resume(returning: .failure(Self.cancelledError))
+        }
+    }
+
+    private func start(_ submission: Submission) {
+        let easy: CurlEasyHandle
+        if let reused = idleHandles.popLast() {
+            easy = reused
+        } else {
+            do {
+                easy = try CurlEasyHandle()
+            } catch {
+                submission.continuation.resume(returning: .failure(error))
+                return
+            }
+        }
+        let transfer = CurlTransfer(id: submission.id, easy: easy, continuation: submission.continuation)
+        // The timeout counts from submission: time spent waiting for a slot is part of it.
+        var request = submission.request
+        let remaining = (request.timeout ?? configuration.requestTimeout) - (ContinuousClock.now - submission.submittedAt)
+        guard remaining > .zero else {
+            transfer.fail(SyncError(code: .timeout, reason: "request timed out while waiting for a free transfer slot"))
+            recycle(easy)
+            return
+        }
+        request.timeout = remaining
+        do {
+            try transfer.configure(request, configuration: configuration)
+        } catch {
+            transfer.fail(
+                SyncError(code: .invalidRequest, reason: "cannot prepare request: \(error.reason)", curlCode: error.curlCode))
+            recycle(easy)
+            return
+        }
+        let code = curl_multi_add_handle(multi.pointer, easy.pointer)
+        guard code == CURLM_OK else {
+            transfer.fail(SyncError(code: .transport, reason: String(cString: curl_multi_strerror(code))))
+            recycle(easy)
+            return
+        }
+        transfers[easy.pointer] = transfer
+        transfersByID[transfer.id] = transfer
+    }
+
+    /// Removes a transfer from the multi handle, then resumes its caller via `body`.
+    private func finish(_ transfer: CurlTransfer, _ body: (CurlTransfer) -> Void) {
+        // Read results before removal; remove before resuming so that callbacks can no longer run.
+        body(transfer)
+        curl_multi_remove_handle(multi.pointer, transfer.easy.pointer)
+        transfers[transfer.easy.pointer] = nil
+        transfersByID[transfer.id] = nil
+        recycle(transfer.easy)
+    }
+
+    private func recycle(_ easy: CurlEasyHandle) {
+        guard idleHandles.count < idleHandleLimit else { return }
+        easy.reset()
+        idleHandles.append(easy)
+    }
+}

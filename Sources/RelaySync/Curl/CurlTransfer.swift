@@ -1,0 +1,164 @@
+import CLibCurl
+import Foundation
+
+/// One request in flight on the multi loop: its easy handle, the response being received and the continuation that
+/// the caller awaits.
+///
+/// Ownership and threads: created, used and destroyed on the multi loop's thread only. The loop keeps it in its
+/// table from `curl_multi_add_handle` until after `curl_multi_remove_handle`, which is exactly the time libcurl may
+/// call the write and header callbacks, so the unretained `Unmanaged` reference given to libcurl as `WRITEDATA` and
+/// `HEADERDATA` always points at a live object.
+final class CurlTransfer {
+    let id: UInt64
+    let easy: CurlEasyHandle
+    private let continuation: CheckedContinuation<Result<HTTPClientResponse, SyncError>, Never>
+    private var headerList: CurlHeaderList?
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private var body: [UInt8] = []
+    private var headers: [String: String] = [:]
+    private var finished = false
+
+    /// Creates a transfer on `easy` (a fresh or reset handle); `configure` then applies the request.
+    init(id: UInt64, easy: CurlEasyHandle, continuation: CheckedContinuation<Result<HTTPClientResponse, SyncError>, Never>) {
+        self.id = id
+        self.easy = easy
+        self.continuation = continuation
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+    }
+
+    /// Applies the request's options to the easy handle.
+    func configure(_ request: HTTPClientRequest, configuration: HTTPClientConfiguration) throws(SyncError) {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        try easy.set(CURLOPT_URL, request.url)
+        try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
+        try easy.set(CURLOPT_NOSIGNAL, 1)
+        try easy.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
+        try easy.set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        try easy.set(CURLOPT_PIPEWAIT, 1)
+        try easy.set(CURLOPT_TCP_KEEPALIVE, 1)
+        try easy.set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.curlMilliseconds)
+        try easy.set(CURLOPT_TIMEOUT_MS, (request.timeout ?? configuration.requestTimeout).curlMilliseconds)
+        if let caBundlePath = configuration.caBundlePath {
+            try easy.set(CURLOPT_CAINFO, caBundlePath)
+        }
+        let loopback = LoopbackHost.isLoopback(url: request.url)
+        if loopback {
+            // Loopback never goes through a proxy from the environment (an empty CURLOPT_PROXY disables it).
+            try easy.set(CURLOPT_PROXY, "")
+        }
+        if configuration.skipsTLSVerificationOnLoopback, loopback {
+            try easy.set(CURLOPT_SSL_VERIFYPEER, 0)
+            try easy.set(CURLOPT_SSL_VERIFYHOST, 0)
+        } else {
+            try easy.set(CURLOPT_SSL_VERIFYPEER, 1)
+            try easy.set(CURLOPT_SSL_VERIFYHOST, 2)
+        }
+        switch request.method {
+        case .get: try easy.set(CURLOPT_HTTPGET, 1)
+        case .post: try easy.set(CURLOPT_POST, 1)
+        case .delete, .put: try easy.set(CURLOPT_CUSTOMREQUEST, request.method.rawValue)
+        }
+        if let body = request.body {
+            try easy.setBody(body)
+        }
+        // "Expect:" stops libcurl from waiting for 100-continue on larger bodies, which costs a round trip.
+        let lines = request.headers.map { "\($0.name): \($0.value)" } + ["Expect:"]
+        let list = CurlHeaderList(lines: lines)
+        headerList = list
+        try easy.set(CURLOPT_HTTPHEADER, pointer: UnsafeMutableRawPointer(list.pointer))
+        try easy.set(CURLOPT_WRITEFUNCTION, callback: curlTransferWriteBody)
+        try easy.set(CURLOPT_WRITEDATA, pointer: context)
+        try easy.set(CURLOPT_HEADERFUNCTION, callback: curlTransferWriteHeader)
+        try easy.set(CURLOPT_HEADERDATA, pointer: context)
+    }
+
+    /// Appends received body bytes (called from the write callback, on the loop thread).
+    func appendBody(_ bytes: UnsafeRawBufferPointer) { body.append(contentsOf: bytes) }
+
+    /// Records one received header line (called from the header callback, on the loop thread).
+    func receiveHeaderLine(_ line: UnsafeRawBufferPointer) {
+        let bytes = line.bindMemory(to: UInt8.self)
+        if bytes.starts(with: "HTTP/".utf8) {
+            headers.removeAll()  // a new response (after 100 Continue or a redirect) starts over
+            return
+        }
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 || byte == 10 || byte == 13 }
+        var start = colon + 1
+        var end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self).lowercased()
+        headers[name] = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+
+    /// Completes the transfer from libcurl's result; resumes the caller exactly once.
+    func complete(result: CURLcode) {
+        guard result == CURLE_OK else {
+            fail(Self.error(for: result, detail: String(cString: errorBuffer)))
+            return
+        }
+        let version: String
+        switch easy.info(CURLINFO_HTTP_VERSION) {
+        case Int(CURL_HTTP_VERSION_2_0): version = "2"
+        case Int(CURL_HTTP_VERSION_1_0): version = "1.0"
+        default: version = "1.1"
+        }
+        let response = HTTPClientResponse(
+            status: easy.info(CURLINFO_RESPONSE_CODE),
+            headers: headers,
+            body: body,
+            httpVersion: version
+        )
+        resume(.success(response))
+    }
+
+    /// Fails the transfer; resumes the caller exactly once.
+    func fail(_ error: SyncError) { resume(.failure(error)) }
+
+    private func resume(_ result: Result<HTTPClientResponse, SyncError>) {
+        guard !finished else { return }
+        finished = true
+        continuation.resume(returning: result)
+    }
+
+    /// Maps a `CURLcode` to a public error without exposing the C type.
+    static func error(for code: CURLcode, detail: String) -> SyncError {
+        let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT:
+            return SyncError(code: .timeout, reason: "request timed out: \(text)", curlCode: Int(code.rawValue))
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
+            return SyncError(code: .transport, reason: "TLS failure: \(text)", curlCode: Int(code.rawValue))
+        default:
+            return SyncError(code: .transport, reason: text, curlCode: Int(code.rawValue))
+        }
+    }
+
+    deinit {
+        if !finished { continuation.resume(returning: .failure(SyncError(code: .shutdown, reason: "transfer abandoned"))) }
+        errorBuffer.deallocate()
+    }
+}
+
+/// libcurl's write callback: called on the multi loop's thread, inside `curl_multi_perform`, with the transfer as
+/// `userdata` (an unretained reference kept alive by the loop's table; see `CurlTransfer`).
+private func curlTransferWriteBody(
+    _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?
+) -> Int {
+    guard let userdata, let data else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    transfer.appendBody(UnsafeRawBufferPointer(start: data, count: size * count))
+    return size * count
+}
+
+/// libcurl's header callback: called on the multi loop's thread, once per header line; same lifetime as above.
+private func curlTransferWriteHeader(
+    _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?
+) -> Int {
+    guard let userdata, let data else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+    return size * count
+}

@@ -1,0 +1,162 @@
+import Foundation
+import RelayCore
+
+/// A client for every Twilio Sync Streams operation: create, fetch, list, update, delete and publish.
+///
+/// Streams are addressed by SID (`TO...`) or unique name. Every failure throws a `SyncError`; its `outcome` says
+/// what the failure means for retries. The client holds no mutable state; share one per process and service.
+public struct SyncStreamsClient: Sendable {
+    /// Twilio's production API.
+    public static let twilioBaseURL = "https://sync.twilio.com"
+
+    private let http: CurlHTTPClient
+    private let credentials: TwilioCredentials
+    /// The API's base URL without a trailing slash (Twilio's or the emulator's).
+    public let baseURL: String
+    /// The Sync service (`IS...`) all streams belong to.
+    public let serviceSID: String
+    /// The deadline of each request; `nil` uses the HTTP client's default.
+    public var requestTimeout: Duration?
+
+    /// Creates a client over a shared HTTP client.
+    public init(
+        http: CurlHTTPClient,
+        credentials: TwilioCredentials,
+        serviceSID: String,
+        baseURL: String = SyncStreamsClient.twilioBaseURL,
+        requestTimeout: Duration? = nil
+    ) {
+        self.http = http
+        self.credentials = credentials
+        self.serviceSID = serviceSID
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.requestTimeout = requestTimeout
+    }
+
+    private var streamsURL: String {
+        "\(baseURL)/v1/Services/\(FormEncoding.percentEncode(serviceSID))/Streams"
+    }
+
+    private func streamURL(_ stream: String) -> String {
+        "\(streamsURL)/\(FormEncoding.percentEncode(stream))"
+    }
+
+    /// Creates a stream. `ttl` is in seconds (0 = never expires).
+    public func createStream(uniqueName: String? = nil, ttl: Int? = nil) async throws(SyncError) -> SyncStream {
+        var fields: [(String, String)] = []
+        if let uniqueName { fields.append(("UniqueName", uniqueName)) }
+        if let ttl { fields.append(("Ttl", String(ttl))) }
+        return try await decode(SyncStream.self, send(.post, streamsURL, form: fields))
+    }
+
+    /// Fetches a stream by SID or unique name.
+    public func fetchStream(_ stream: String) async throws(SyncError) -> SyncStream {
+        try await decode(SyncStream.self, send(.get, streamURL(stream)))
+    }
+
+    /// Sets a stream's TTL in seconds from now (0 = never expires).
+    public func updateStream(_ stream: String, ttl: Int) async throws(SyncError) -> SyncStream {
+        try await decode(SyncStream.self, send(.post, streamURL(stream), form: [("Ttl", String(ttl))]))
+    }
+
+    /// Deletes a stream.
+    public func deleteStream(_ stream: String) async throws(SyncError) {
+        _ = try await send(.delete, streamURL(stream))
+    }
+
+    /// Publishes one message to a stream.
+    public func publish(_ data: SyncMessageData, to stream: String) async throws(SyncError) -> SyncStreamMessage {
+        let response = try await send(.post, "\(streamURL(stream))/Messages", form: [("Data", data.json)])
+        guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+            let sid = object["sid"] as? String
+        else {
+            throw SyncError(code: .decoding, reason: "unexpected Stream Message response", status: response.status)
+        }
+        var dataJSON = "{}"
+        if let value = object["data"], JSONSerialization.isValidJSONObject(value),
+            let encoded = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])
+        {
+            dataJSON = String(decoding: encoded, as: UTF8.self)
+        }
+        return SyncStreamMessage(sid: sid, dataJSON: dataJSON)
+    }
+
+    /// Publishes one message and reports what happened instead of throwing: the input of the relay's retry
+    /// decisions.
+    public func publishOutcome(_ data: SyncMessageData, to stream: String) async -> PublishOutcome {
+        do {
+            _ = try await publish(data, to: stream)
+            return .accepted
+        } catch {
+            return error.outcome
+        }
+    }
+
+    /// Fetches the first page of streams. `pageSize` is 1...100 (Twilio's default is 50).
+    public func listStreamsPage(pageSize: Int? = nil) async throws(SyncError) -> SyncStreamPage {
+        var url = streamsURL
+        if let pageSize { url += "?PageSize=\(pageSize)" }
+        return try await decode(SyncStreamPage.self, send(.get, url))
+    }
+
+    /// Fetches the page at a `next_page_url`. Only URLs under `baseURL` are followed, so credentials never go to
+    /// another host.
+    public func streamsPage(at url: String) async throws(SyncError) -> SyncStreamPage {
+        guard url.hasPrefix(baseURL + "/") else {
+            throw SyncError(code: .decoding, reason: "refusing to follow a page URL outside \(baseURL)")
+        }
+        return try await decode(SyncStreamPage.self, send(.get, url))
+    }
+
+    /// All streams, fetched page by page as the sequence is iterated (following `next_page_url`).
+    public func streams(pageSize: Int? = nil) -> SyncStreamList {
+        SyncStreamList(client: self, pageSize: pageSize)
+    }
+
+    // MARK: Transport
+
+    private func send(_ method: HTTPClientRequest.Method, _ url: String, form: [(String, String)]? = nil)
+        async throws(SyncError) -> HTTPClientResponse
+    {
+        var headers: [(name: String, value: String)] = [
+            ("Authorization", credentials.authorizationHeader),
+            ("Accept", "application/json"),
+            ("User-Agent", "sync-relay"),
+        ]
+        var body: [UInt8]?
+        if let form {
+            headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+            body = Array(FormEncoding.encode(form).utf8)
+        }
+        let request = HTTPClientRequest(method: method, url: url, headers: headers, body: body, timeout: requestTimeout)
+        let response = try await http.execute(request)
+        guard (200..<300).contains(response.status) else {
+            throw Self.error(for: response)
+        }
+        return response
+    }
+
+    /// The typed error for a non-2xx response.
+    static func error(for response: HTTPClientResponse) -> SyncError {
+        let body = TwilioErrorBody.decode(response.body)
+        var reason = "HTTP \(response.status)"
+        if let code = body?.code { reason += " (Twilio error \(code))" }
+        if let message = body?.message { reason += ": \(message)" }
+        return SyncError(
+            code: .http,
+            reason: reason,
+            status: response.status,
+            twilioError: body,
+            retryAfter: SyncOutcomeClassifier.parseRetryAfter(response.header("retry-after"))
+        )
+    }
+
+    private func decode<Value: Decodable>(_ type: Value.Type, _ response: HTTPClientResponse) throws(SyncError) -> Value {
+        do {
+            return try JSONDecoder().decode(type, from: Data(response.body))
+        } catch {
+            throw SyncError(
+                code: .decoding, reason: "unexpected \(Value.self) response from \(baseURL)", status: response.status)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+
+/// Turns Hummingbird requests into emulator requests and emulator responses into Hummingbird responses.
+struct EmulatorResponder: Sendable {
+    let emulator: SyncEmulator
+
+    /// The largest request body read (bodies above Twilio's 4 KiB must still be read to answer 54006).
+    static let maxBodySize = 1 << 20
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        var request = request
+        let path = request.uri.path
+        let query = FormDecoding.decode(request.uri.query ?? "")
+        let body = try await request.collectBody(upTo: Self.maxBodySize)
+        let bodyText = String(buffer: body)
+        if path == ControlAPI.prefix || path.hasPrefix(ControlAPI.prefix + "/") {
+            return ControlAPI(emulator: emulator).respond(
+                method: request.method.rawValue, path: path, query: query, body: bodyText)
+        }
+        let apiRequest = EmulatorRequest(
+            method: request.method.rawValue,
+            path: path,
+            query: query,
+            form: FormDecoding.decode(bodyText),
+            authorization: request.headers[.authorization],
+            baseURL: "http://" + (request.head.authority ?? "127.0.0.1")
+        )
+        let decision = emulator.decideFaults(for: apiRequest)
+        if let latency = decision.latency {
+            try await Task.sleep(for: latency)
+        }
+        if decision.dropConnection {
+            return Self.droppedConnection()
+        }
+        return Self.makeResponse(decision.response ?? emulator.handle(apiRequest))
+    }
+
+    static func makeResponse(_ response: EmulatorResponse, contentType: String = "application/json") -> Response {
+        var headers = HTTPFields()
+        if !response.body.isEmpty { headers[.contentType] = contentType }
+        if let retryAfter = response.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(
+            status: .init(code: response.status),
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body))
+        )
+    }
+
+    /// A response that promises a body and then fails writing it, so the server closes the connection mid-response:
+    /// the client sees a dropped connection.
+    static func droppedConnection() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(
+            status: .ok,
+            headers: headers,
+            body: ResponseBody(contentLength: 64) { _ in throw DroppedConnection() }
+        )
+    }
+
+    struct DroppedConnection: Error {}
+}

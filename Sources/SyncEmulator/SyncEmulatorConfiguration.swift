@@ -1,0 +1,52 @@
+/// How a `SyncEmulator` behaves.
+public struct SyncEmulatorConfiguration: Sendable {
+    /// A basic-auth user and password the emulator accepts.
+    public struct Credential: Sendable, Hashable {
+        /// An account SID or API key SID.
+        public var username: String
+        /// The auth token or API key secret.
+        public var password: String
+        /// Creates a credential.
+        public init(username: String, password: String) {
+            self.username = username
+            self.password = password
+        }
+    }
+
+    /// The account SID in responses.
+    public var accountSID: String
+    /// The only Sync service SID served (`default` is accepted as an alias, as Twilio does).
+    public var serviceSID: String
+    /// The credentials accepted.
+    public var credentials: [Credential]
+    /// The per-stream message rate rule.
+    public var rateLimit: EmulatorRateLimit
+    /// The most messages kept per stream for read-back (oldest dropped first).
+    public var retainedMessagesPerStream: Int
+    /// The most streams (create answers 400/54300-style limit error beyond it).
+    public var maxStreams: Int
+
+    /// The default account SID: `AC` and 32 zeros.
+    public static let defaultAccountSID = "AC" + String(repeating: "0", count: 32)
+    /// The default service SID: `IS` and 32 zeros.
+    public static let defaultServiceSID = "IS" + String(repeating: "0", count: 32)
+    /// The default auth token.
+    public static let defaultAuthToken = "emulator-token"
+
+    /// Creates a configuration; by default accepts the default account SID with `emulator-token`.
+    public init(
+        accountSID: String = SyncEmulatorConfiguration.defaultAccountSID,
+        serviceSID: String = SyncEmulatorConfiguration.defaultServiceSID,
+        credentials: [Credential]? = nil,
+        rateLimit: EmulatorRateLimit = .strict(),
+        retainedMessagesPerStream: Int = 10_000,
+        maxStreams: Int = 100_000
+    ) {
+        self.accountSID = accountSID
+        self.serviceSID = serviceSID
+        self.credentials = credentials ?? [Credential(username: accountSID, password: Self.defaultAuthToken)]
+        self.rateLimit = rateLimit
+        self.retainedMessagesPerStream = retainedMessagesPerStream
+        self.maxStreams = maxStreams
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import SyncEmulator
+
+/// `sync-relay emulator`: runs the local Sync Streams API (see docs/emulator.md) until SIGINT or SIGTERM.
+struct EmulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emulator",
+        abstract: "Run the local Twilio Sync Streams emulator."
+    )
+
+    @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free one).")
+    var listen: String = "127.0.0.1:8080"
+
+    @Option(help: "Rate limit per stream: strict (no 31st message in any second), burst (Twilio-like) or off.")
+    var rateMode: EmulatorRateMode = .strict
+
+    @Option(help: "Messages per second per stream.")
+    var rate: Int = 30
+
+    @Option(help: "Burst allowance in burst mode (messages).")
+    var burst: Int = 60
+
+    @Option(help: "Account SID to accept and report.")
+    var accountSid: String = SyncEmulatorConfiguration.defaultAccountSID
+
+    @Option(help: "Auth token to accept with the account SID.")
+    var authToken: String = SyncEmulatorConfiguration.defaultAuthToken
+
+    @Option(help: "An extra API key SID to accept (with --api-secret).")
+    var apiKey: String?
+
+    @Option(help: "The API key's secret.")
+    var apiSecret: String?
+
+    @Option(help: "Sync service SID to serve.")
+    var serviceSid: String = SyncEmulatorConfiguration.defaultServiceSID
+
+    @Option(help: "Clock for TTL expiry and rate windows: system, or manual (advanced with POST /_emulator/clock/advance).")
+    var clock: EmulatorClockMode = .system
+
+    func run() async throws {
+        guard let address = EmulatorListenAddress(listen) else {
+            SyncCommandErrorLine.print("--listen must be HOST:PORT, for example 127.0.0.1:8080 (got '\(listen)')")
+            throw ExitCode.failure
+        }
+        if (apiKey == nil) != (apiSecret == nil) {
+            SyncCommandErrorLine.print("give both --api-key and --api-secret, or neither")
+            throw ExitCode.failure
+        }
+        var credentials = [SyncEmulatorConfiguration.Credential(username: accountSid, password: authToken)]
+        if let apiKey, let apiSecret { credentials.append(.init(username: apiKey, password: apiSecret)) }
+        let rateLimit: EmulatorRateLimit =
+            switch rateMode {
+            case .strict: .strict(perSecond: rate)
+            case .burst: .burst(perSecond: rate, burst: max(burst, 1))
+            case .off: .unlimited
+            }
+        let emulator = SyncEmulator(
+            configuration: SyncEmulatorConfiguration(
+                accountSID: accountSid, serviceSID: serviceSid, credentials: credentials, rateLimit: rateLimit),
+            clock: clock == .manual ? ManualEmulatorClock(start: Date()) : SystemEmulatorClock()
+        )
+        let server = SyncEmulatorServer(emulator: emulator, host: address.host, port: address.port)
+        let host = address.host
+        let serviceSID = serviceSid
+        do {
+            try await server.run(handlesTerminationSignals: true) { port in
+                let base = host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
+                let banner = """
+                    Sync emulator listening on \(base)
+                      API:       \(base)/v1/Services/\(serviceSID)/Streams
+                      Live feed: \(base)/_emulator/
+                      Control:   \(base)/_emulator/stats, /_emulator/faults, /_emulator/reset
+
+                    """
+                FileHandle.standardOutput.write(Data(banner.utf8))
+            }
+        } catch {
+            SyncCommandErrorLine.print("the emulator could not listen on \(listen): \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// `--rate-mode` values.
+enum EmulatorRateMode: String, ExpressibleByArgument, CaseIterable {
+    case strict, burst, off
+}
+
+/// `--clock` values.
+enum EmulatorClockMode: String, ExpressibleByArgument, CaseIterable {
+    case system, manual
+}
+
+/// A parsed `HOST:PORT` (IPv6 hosts in brackets).
+struct EmulatorListenAddress {
+    let host: String
+    let port: Int
+
+    init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        self.host = host
+        self.port = port
+    }
+}

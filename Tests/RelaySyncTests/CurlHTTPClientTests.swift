@@ -1,0 +1,153 @@
+import Foundation
+import RelaySync
+import SyncEmulator
+import Testing
+
+@Suite("libcurl multi HTTP client", .timeLimit(.minutes(1)))
+struct CurlHTTPClientTests {
+    @Test func getsOverLoopback() async throws {
+        try await LoopbackEmulator.with { loopback in
+            let response = try await loopback.http.execute(HTTPClientRequest(url: loopback.running.baseURL + "/_emulator/stats"))
+            #expect(response.status == 200)
+            #expect(response.header("Content-Type") == "application/json")
+            #expect(response.bodyText.contains("\"accepted\":0"))
+        }
+    }
+
+    @Test func postsABodyAndReadsStatusAndHeaders() async throws {
+        try await LoopbackEmulator.with { loopback in
+            let fault = #"{"status":429,"code":20429,"retry_after":7,"count":1}"#
+            let created = try await loopback.http.execute(
+                HTTPClientRequest(method: .post, url: loopback.running.baseURL + "/_emulator/faults", body: Array(fault.utf8)))
+            #expect(created.status == 201)
+            let limited = try await loopback.http.execute(
+                HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
+            #expect(limited.status == 429)
+            #expect(limited.header("retry-after") == "7")
+        }
+    }
+
+    @Test func runsManyConcurrentRequestsOnFewConnections() async throws {
+        try await LoopbackEmulator.with(http: HTTPClientConfiguration(maxConnectionsPerHost: 4)) { loopback in
+            let url = loopback.running.baseURL + "/_emulator/stats"
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<500 {
+                    group.addTask { try await loopback.http.execute(HTTPClientRequest(url: url)).status }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.count == 500)
+            #expect(statuses.allSatisfy { $0 == 200 })
+        }
+    }
+
+    @Test func queuesBeyondTheInFlightLimitAndCountsTheWaitInTheTimeout() async throws {
+        let configuration = HTTPClientConfiguration(maxConnectionsPerHost: 1, maxTransfersInFlight: 1)
+        try await LoopbackEmulator.with(http: configuration) { loopback in
+            let url = loopback.running.baseURL + "/_emulator/stats"
+            loopback.emulator.injectFault(EmulatorFault(count: 1, latencyMs: 1500))
+            let slow = Task {
+                try await loopback.http.execute(HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
+            }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !loopback.emulator.faults().isEmpty, ContinuousClock.now < deadline { await Task.yield() }
+            // The only slot is busy for 1.5 s, so this request times out while still waiting for it.
+            let error = await syncError {
+                _ = try await loopback.http.execute(HTTPClientRequest(url: url, timeout: .milliseconds(300)))
+            }
+            #expect(error?.code == .timeout)
+            #expect(try await slow.value.status == 401)
+            // Many queued requests all complete through the single slot.
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<50 { group.addTask { try await loopback.http.execute(HTTPClientRequest(url: url)).status } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 200, count: 50))
+        }
+    }
+
+    @Test func timesOut() async throws {
+        try await LoopbackEmulator.with { loopback in
+            loopback.emulator.injectFault(EmulatorFault(count: 1, latencyMs: 3000))
+            let error = await syncError {
+                _ = try await loopback.http.execute(
+                    HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams", timeout: .milliseconds(200)))
+            }
+            #expect(error?.code == .timeout)
+            #expect(error?.outcome == .timeout)
+        }
+    }
+
+    @Test func cancellationRemovesTheTransfer() async throws {
+        try await LoopbackEmulator.with { loopback in
+            loopback.emulator.injectFault(EmulatorFault(count: 1, latencyMs: 10_000))
+            let url = loopback.running.baseURL + "/v1/Services/x/Streams"
+            let task = Task { () async -> SyncError? in
+                await syncError { _ = try await loopback.http.execute(HTTPClientRequest(url: url)) }
+            }
+            // Wait (with a deadline) until the request reached the server, then cancel it.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while loopback.emulator.faults().count == 1, ContinuousClock.now < deadline { await Task.yield() }
+            task.cancel()
+            let error = await task.value
+            #expect(error?.code == .cancelled)
+            // The client still works afterwards.
+            let response = try await loopback.http.execute(HTTPClientRequest(url: loopback.running.baseURL + "/_emulator/stats"))
+            #expect(response.status == 200)
+        }
+    }
+
+    @Test func alreadyCancelledTaskFailsFast() async throws {
+        let http = try CurlHTTPClient()
+        let task = Task { () async -> SyncError? in
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await syncError { _ = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:9/")) }
+        }
+        let error = await task.value
+        #expect(error?.code == .cancelled || error?.code == .transport)
+        await http.shutdown()
+    }
+
+    @Test func reportsRefusedConnections() async throws {
+        let http = try CurlHTTPClient()
+        let error = await syncError { _ = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:9/")) }
+        #expect(error?.code == .transport)
+        #expect(error?.curlCode == 7)  // CURLE_COULDNT_CONNECT
+        #expect(error?.reason.contains("127.0.0.1") == true)
+        await http.shutdown()
+    }
+
+    @Test func reportsDroppedConnections() async throws {
+        try await LoopbackEmulator.with { loopback in
+            loopback.emulator.injectFault(EmulatorFault(count: 1, dropConnection: true))
+            let error = await syncError {
+                _ = try await loopback.http.execute(HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
+            }
+            #expect(error?.code == .transport)
+        }
+    }
+
+    @Test func reportsTLSFailures() async throws {
+        // The emulator speaks plain HTTP, so a TLS handshake with it fails.
+        try await LoopbackEmulator.with { loopback in
+            let url = "https://127.0.0.1:\(loopback.running.port)/_emulator/stats"
+            let error = await syncError { _ = try await loopback.http.execute(HTTPClientRequest(url: url)) }
+            #expect(error?.code == .transport)
+            #expect(error?.reason.hasPrefix("TLS failure") == true)
+        }
+    }
+
+    @Test func refusesOtherProtocols() async throws {
+        let http = try CurlHTTPClient()
+        let error = await syncError { _ = try await http.execute(HTTPClientRequest(url: "file:///etc/passwd")) }
+        #expect(error != nil)
+        await http.shutdown()
+    }
+
+    @Test func failsRequestsAfterShutdown() async throws {
+        let http = try CurlHTTPClient()
+        await http.shutdown()
+        let error = await syncError { _ = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:9/")) }
+        #expect(error?.code == .shutdown)
+    }
+}
