@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: C bridges (system libraries from Debian's -dev packages)
@@ -62,11 +64,24 @@ let package = Package(
             ]
         ),
 
+        // MARK: Runtime: the pipeline as lifecycle services, metrics, health
+        .target(
+            name: "RelayRuntime",
+            dependencies: [
+                "RelayCore", "RelayKafka", "RelaySync",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // MARK: Executable
         .executableTarget(
             name: "sync-relay",
             dependencies: [
-                "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator",
+                "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator", "RelayRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -101,6 +116,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SyncEmulatorTests", dependencies: ["SyncEmulator", "RelaySync"]),
+        .testTarget(
+            name: "RelayRuntimeTests",
+            dependencies: [
+                "RelayRuntime", "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         .testTarget(name: "SyncRelayCommandTests", dependencies: ["sync-relay", "RelayCore"]),
     ]
 )

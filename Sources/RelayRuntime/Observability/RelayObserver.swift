@@ -1,0 +1,37 @@
+import RelayCore
+
+/// What the pipeline reports as it runs, for metrics. Every method is cheap, thread-safe and never blocks: the
+/// pipeline calls them from its hot paths (the Kafka poll thread, the publishing tasks).
+///
+/// Labels are bounded by construction: topics and streams come from configuration (with the per-stream series cap
+/// applied by the implementation), reasons and status classes are fixed vocabularies. Never an offset or a key.
+public protocol RelayObserver: Sendable {
+    /// Records handed over by the consumer.
+    func recordsConsumed(topic: String, count: Int)
+    /// A message was accepted by Twilio (2xx).
+    func messagePublished(stream: String, records: Int, bytes: Int, latency: Duration)
+    /// Time from each record's Kafka timestamp to Twilio's acceptance of its message.
+    func endToEndLatency(stream: String, latency: Duration)
+    /// Records a policy dropped, by reason (`DropReason.rawValue`: `overflow`, `max-age`, `conflated`, `oversize`,
+    /// `rejected`, ...).
+    func recordsDropped(stream: String, reason: String, count: Int)
+    /// Records written to the dead-letter topic, by reason.
+    func recordsDeadLettered(stream: String, reason: String, count: Int)
+    /// A publish will be retried, by reason (`RetryReason.rawValue`).
+    func publishRetried(stream: String, reason: String)
+    /// An HTTP response (or transport failure) from Twilio: `statusClass` is `2xx`, `4xx`, `5xx` or `transport`;
+    /// `twilioCode` is Twilio's error code when the body had one.
+    func twilioResponse(statusClass: String, twilioCode: Int?)
+    /// A lane's queue and in-flight publishes, sampled after each change.
+    func laneDepth(stream: String, records: Int, bytes: Int, inFlight: Int)
+    /// How long a due message waited for the pacer.
+    func pacerWait(stream: String, wait: Duration)
+    /// A stream was created (`recreated`: it had vanished, expired or deleted, while in use).
+    func streamCreated(stream: String, recreated: Bool)
+    /// A stream's TTL was refreshed.
+    func ttlRefreshed(stream: String)
+    /// Per-partition figures from Kafka: consumer lag and committed-offset lag (consumed minus committed).
+    func partitionLag(topic: String, partition: Int32, consumerLag: Int64?, commitLag: Int64?)
+    /// Whether the relay is ready, for `sync_relay_ready`.
+    func readinessChanged(ready: Bool)
+}
