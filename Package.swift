@@ -75,7 +75,11 @@ let package = Package(
         // MARK: Benchmarks (not tests: `swift run -c release http-bench`)
         .executableTarget(
             name: "http-bench",
-            dependencies: ["RelaySync", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "RelaySync",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+            ],
             path: "Benchmarks/HTTPBenchmarks"
         ),
 
