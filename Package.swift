@@ -99,7 +99,11 @@ let package = Package(
         /// HTTP client (`swift run -c release http-bench`): sustained requests/s and CPU per request.
         .executableTarget(
             name: "http-bench",
-            dependencies: ["RelaySync", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "RelaySync",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+            ],
             path: "Benchmarks/HTTPBenchmarks"
         ),
 

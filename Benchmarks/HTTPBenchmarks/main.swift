@@ -4,6 +4,7 @@
 // figures (getrusage of this process) are the client's alone. Run: swift run -c release http-bench
 import Foundation
 import Hummingbird
+import HummingbirdHTTP2
 import RelaySync
 
 struct BenchmarkOptions {
@@ -13,12 +14,14 @@ struct BenchmarkOptions {
     var inFlight = 100
     var concurrencies = [1, 100, 1000]
     var serve = false
+    var tls = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
         while let argument = iterator.next() {
             switch argument {
             case "--serve": serve = true
+            case "--tls": tls = true
             case "--duration": duration = iterator.next().flatMap(Double.init) ?? duration
             case "--connections": connections = iterator.next().flatMap(Int.init) ?? connections
             case "--in-flight": inFlight = iterator.next().flatMap(Int.init) ?? inFlight
@@ -26,7 +29,7 @@ struct BenchmarkOptions {
                 concurrencies = iterator.next().map { $0.split(separator: ",").compactMap { Int($0) } } ?? concurrencies
             default:
                 FileHandle.standardError.write(
-                    Data("usage: http-bench [--duration S] [--connections N] [--in-flight N] [--concurrency 1,100,1000]\n".utf8))
+                    Data("usage: http-bench [--duration S] [--connections N] [--in-flight N] [--concurrency 1,100,1000] [--tls]\n".utf8))
                 exit(64)
             }
         }
@@ -34,7 +37,7 @@ struct BenchmarkOptions {
 }
 
 /// The local endpoint: answers every request with 201 and a small JSON body, like a Stream Message publish.
-func serve() async throws {
+func serve(tls: Bool) async throws {
     let body = ByteBuffer(string: #"{"data":{},"sid":"TZ00000000000000000000000000000000"}"#)
     let app = Application(
         responder: CallbackResponder<BasicRequestContext> { request, _ in
@@ -44,12 +47,24 @@ func serve() async throws {
             headers[.contentType] = "application/json"
             return Response(status: .created, headers: headers, body: ResponseBody(byteBuffer: body))
         },
+        server: tls ? try .http2Upgrade(tlsConfiguration: tlsConfiguration()) : .http1(),
         configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
         onServerRunning: { channel in
             FileHandle.standardOutput.write(Data("\(channel.localAddress?.port ?? 0)\n".utf8))
         }
     )
     try await app.runService()
+}
+
+/// TLS for HTTP/2 (ALPN h2, HTTP/1.1 fallback) with the benchmark's self-signed certificate.
+func tlsConfiguration() throws -> TLSConfiguration {
+    TLSConfiguration.makeServerConfiguration(
+        certificateChain: [
+            .certificate(try NIOSSLCertificate(bytes: Array(BenchmarkCertificate.certificatePEM.utf8), format: .pem))
+        ],
+        privateKey: .privateKey(
+            try NIOSSLPrivateKey(bytes: Array(BenchmarkCertificate.privateKeyPEM.utf8), format: .pem))
+    )
 }
 
 func cpuSeconds() -> Double {
@@ -70,9 +85,15 @@ func load(client: CurlHTTPClient, request: HTTPClientRequest, concurrency: Int, 
                 while ContinuousClock.now < deadline {
                     do {
                         let response = try await client.execute(request)
-                        if response.status == 201 { done += 1 } else { failed += 1 }
+                        if response.status == 201 {
+                            done += 1
+                        } else {
+                            failed += 1
+                            if failed == 1 { FileHandle.standardError.write(Data("  status: \(response.status)\n".utf8)) }
+                        }
                     } catch {
                         failed += 1
+                        if failed == 1 { FileHandle.standardError.write(Data("  error: \(error)\n".utf8)) }
                     }
                 }
                 return (done, failed)
@@ -84,7 +105,7 @@ func load(client: CurlHTTPClient, request: HTTPClientRequest, concurrency: Int, 
 
 let options = BenchmarkOptions(CommandLine.arguments)
 if options.serve {
-    try await serve()
+    try await serve(tls: options.tls)
     exit(0)
 }
 
@@ -95,7 +116,7 @@ if !FileManager.default.isExecutableFile(atPath: server.executableURL!.path),
 {
     server.executableURL = URL(fileURLWithPath: path)
 }
-server.arguments = ["--serve"]
+server.arguments = options.tls ? ["--serve", "--tls"] : ["--serve"]
 let output = Pipe()
 server.standardOutput = output
 try server.run()
@@ -108,16 +129,18 @@ else {
 }
 
 let client = try CurlHTTPClient(configuration: HTTPClientConfiguration(
-        maxConnectionsPerHost: options.connections, maxTransfersInFlight: options.inFlight))
+        maxConnectionsPerHost: options.connections, maxTransfersInFlight: options.inFlight,
+        skipsTLSVerificationOnLoopback: true))
 let form = "Data=" + String(repeating: "%7B%22k%22%3A1%7D", count: 6)
 let request = HTTPClientRequest(
     method: .post,
-    url: "http://127.0.0.1:\(port)/v1/Services/IS00000000000000000000000000000000/Streams/bench/Messages",
+    url: "\(options.tls ? "https" : "http")://127.0.0.1:\(port)/v1/Services/IS00000000000000000000000000000000/Streams/bench/Messages",
     headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", "Basic QUM6dG9rZW4=")],
     body: Array(form.utf8)
 )
 
-print("http-bench: CurlHTTPClient -> local HTTP/1.1 endpoint (child process), POST ~100-byte form, 201 + 56-byte JSON")
+let protocolName = options.tls ? "HTTP/2 over TLS" : "HTTP/1.1"
+print("http-bench: CurlHTTPClient -> local \(protocolName) endpoint (child process), POST ~100-byte form, 201 + 56-byte JSON")
 print("libcurl: \(CurlLibrary.version.split(separator: " ").prefix(2).joined(separator: " ")), max \(options.connections) connections per host, \(options.inFlight) transfers in flight, \(options.duration) s per run, \(ProcessInfo.processInfo.activeProcessorCount) CPUs")
 print("concurrency  requests/s  CPU µs/request  errors")
 for concurrency in options.concurrencies {

@@ -28,6 +28,18 @@ struct SyncStreamsClientTests {
         }
     }
 
+    @Test func addressesUniqueNamesWithReservedCharacters() async throws {
+        try await LoopbackEmulator.with { loopback in
+            let client = loopback.client()
+            let name = "orders/eu west?x=1&y=50%+ü"
+            let created = try await client.createStream(uniqueName: name)
+            #expect(created.uniqueName == name)
+            #expect(try await client.fetchStream(name).sid == created.sid)
+            _ = try await client.publish(try SyncMessageData(validating: "{}"), to: name)
+            #expect(loopback.emulator.messages(stream: name).count == 1)
+        }
+    }
+
     @Test func createsAStreamWithoutAName() async throws {
         try await LoopbackEmulator.with { loopback in
             let stream = try await loopback.client().createStream()
