@@ -194,7 +194,7 @@ struct ConfigurationBuilder {
             burst: reader.int("burst"), inFlight: reader.int("inFlight"), maxMessageBytes: reader.int("maxMessageBytes"),
             maxRecordsPerMessage: reader.int("maxRecordsPerMessage"), linger: reader.duration("linger"),
             format: .init(
-                key: format.bool("key"), partition: format.bool("partition"), offset: format.bool("offset"),
+                key: format.bool("key"), topic: format.bool("topic"), partition: format.bool("partition"), offset: format.bool("offset"),
                 timestamp: format.bool("timestamp"), headers: format.bool("headers")
             ),
             oversize: StreamSettings.Oversize(rawValue: reader.string("oversize") ?? "") ?? .split,

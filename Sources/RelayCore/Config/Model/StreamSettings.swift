@@ -31,6 +31,7 @@ public struct StreamSettings: Sendable, Equatable {
     /// Optional record fields carried in messages (all off: compact).
     public struct Format: Sendable, Equatable {
         public var key: Bool
+        public var topic: Bool
         public var partition: Bool
         public var offset: Bool
         public var timestamp: Bool

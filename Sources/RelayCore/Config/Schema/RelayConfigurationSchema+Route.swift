@@ -19,7 +19,7 @@ extension RelayConfigurationSchema {
             ),
             field("rate", .integer(1...30, unit: "messages/s"), 30, "Messages per second per stream; Twilio's limit is 30."),
             field(
-                "burst", .integer(0...30, unit: "messages"), 0,
+                "burst", .integer(0...29, unit: "messages"), 0,
                 "Extra messages allowed in a short burst above `rate` (Twilio tolerates a small burst). 0 keeps every one-second window within `rate`."
             ),
             field(
@@ -27,10 +27,10 @@ extension RelayConfigurationSchema {
                 "Publishes of one stream awaiting Twilio's answer at once (8 sustains 30/s at 250 ms round trips)."
             ),
             field(
-                "maxMessageBytes", .integer(64...4096, unit: "bytes"), 4096,
-                "Byte budget of one message's serialized `Data`; Twilio's limit is 4096."
+                "maxMessageBytes", .integer(512...4096, unit: "bytes"), 4096,
+                "Byte budget of one message's serialized `Data`; Twilio's limit is 4096 (512 leaves room for a chunk's framing)."
             ),
-            field("maxRecordsPerMessage", .integer(1...10_000, unit: "records"), 1000, "Most records packed into one message."),
+            field("maxRecordsPerMessage", .integer(1...4096, unit: "records"), 1000, "Most records packed into one message."),
             field(
                 "linger", .duration(.zero...(.seconds(10))), "0ms",
                 "How long a message may wait to fill up when the stream has budget. 0 sends at once; under backlog messages are full anyway."
@@ -56,7 +56,7 @@ extension RelayConfigurationSchema {
 
     static func messageFormat(withDefaults: Bool) -> ConfigObjectSchema {
         let flags: [(String, String)] = [
-            ("key", "the record key"), ("partition", "the partition"), ("offset", "the offset"),
+            ("key", "the record key"), ("topic", "the source topic"), ("partition", "the partition"), ("offset", "the offset"),
             ("timestamp", "the record timestamp (ms since the epoch)"), ("headers", "the record headers"),
         ]
         return ConfigObjectSchema(flags.map { key, what in
