@@ -124,6 +124,7 @@ let package = Package(
             name: "RelayRuntimeTests",
             dependencies: [
                 "RelayRuntime", "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]

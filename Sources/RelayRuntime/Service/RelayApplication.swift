@@ -1,0 +1,60 @@
+import Logging
+import RelayCore
+import RelayKafka
+import RelaySync
+
+/// Everything `sync-relay run` assembles from a configuration: the Twilio client, the dead-letter producer, the
+/// pipeline, the consumer and the relay service. The command, the demo and the end-to-end tests all use it, so they
+/// run the same wiring.
+public struct RelayApplication: Sendable {
+    /// The relay service (add it to a `ServiceGroup`).
+    public let service: RelayService
+    /// The pipeline, for inspection (idle, fatal error).
+    public let pipeline: RelayPipeline
+    /// The consumer.
+    public let consumer: KafkaConsumer
+    /// Readiness, for `/readyz` and systemd.
+    public let health: HealthState
+    private let http: CurlHTTPClient
+    private let producer: KafkaProducer?
+
+    /// Builds the relay. Nothing connects until the service runs.
+    public init(configuration: RelayConfiguration, observer: any RelayObserver, health: HealthState, logger: Logger) throws {
+        let twilio = configuration.twilio
+        http = try CurlHTTPClient(configuration: HTTPClientConfiguration(
+            connectTimeout: twilio.connectTimeout, requestTimeout: twilio.requestTimeout,
+            maxConnectionsPerHost: twilio.maxConnections, maxTransfersInFlight: twilio.maxConcurrentRequests
+        ))
+        let credentials: TwilioCredentials
+        switch twilio.auth {
+        case .authToken(let token): credentials = .authToken(accountSID: twilio.accountSid, authToken: token.reveal())
+        case .apiKey(let sid, let secret): credentials = .apiKey(sid: sid, secret: secret.reveal())
+        }
+        let client = SyncStreamsClient(
+            http: http, credentials: credentials, serviceSID: twilio.serviceSid, baseURL: twilio.baseURL,
+            requestTimeout: twilio.requestTimeout
+        )
+        var deadLetters: DeadLetterWriter?
+        if let topic = configuration.kafka.deadLetterTopic {
+            let producer = try KafkaProducer(brokers: configuration.kafka.brokers, properties: configuration.kafka.properties.all, logger: logger)
+            self.producer = producer
+            deadLetters = DeadLetterWriter(producer: producer, topic: topic)
+        } else {
+            producer = nil
+        }
+        pipeline = RelayPipeline(
+            configuration: configuration, client: client, deadLetters: deadLetters, observer: observer, health: health,
+            logger: logger
+        )
+        consumer = try KafkaConsumer(settings: KafkaConsumerSettings(configuration.kafka), handler: pipeline, logger: logger)
+        pipeline.attach(consumer: consumer)
+        service = RelayService(pipeline: pipeline, consumer: consumer, drainDeadline: configuration.shutdown.drainDeadline, logger: logger)
+        self.health = health
+    }
+
+    /// Closes what the service does not own: the dead-letter producer (flushing it) and the HTTP client.
+    public func close() async {
+        await producer?.close()
+        await http.shutdown()
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import RelayCore
+import RelayKafka
+import RelayRuntime
+import SyncEmulator
+import Testing
+
+@Suite("End to end: mock Kafka, the relay, the Sync emulator over HTTP", .timeLimit(.minutes(2)))
+struct EndToEndTests {
+    @Test func recordsArriveExactlyInOrderOnStreamsCreatedWithTheirTTL() async throws {
+        try await RelayHarness.with(topics: [("orders", 2), ("payments", 1)]) { harness in
+            try await harness.produce("orders", count: 300)
+            try await harness.produce("payments", count: 20, partition: 0)
+            let configuration = try harness.configuration(
+                topics: ["orders", "payments"], defaults: [JSONMember("ttl", "2h")],
+                routes: [.object([JSONMember("topic", "payments"), JSONMember("stream", "pay-{partition}")])]
+            )
+            try await harness.runRelay(configuration) { _ in
+                await eventually("every order arrived") { harness.deliveredNumbers("orders").count >= 300 }
+                await eventually("every payment arrived") { harness.deliveredNumbers("pay-0").count >= 20 }
+            }
+            let orders = harness.deliveredNumbers("orders")
+            #expect(orders.count == 300)
+            #expect(Set(orders) == Set(0..<300))
+            #expect(harness.deliveredNumbers("pay-0") == Array(0..<20))  // one partition: in order
+            let emulator = harness.emulator.emulator
+            #expect(emulator.stats().rejections.isEmpty)
+            // Under backlog, messages are full: 300 small records need only a few messages.
+            #expect(emulator.messages(stream: "orders").count < 30)
+            let stream = harness.fetchStream("orders")
+            #expect(stream?["date_expires"] is String, "the stream was created without a TTL: \(String(describing: stream))")
+        }
+    }
+
+    @Test func aBurstFarAboveTheBudgetIsPacedWithNothingRejected() async throws {
+        try await RelayHarness.with(topics: [("ticks", 1)]) { harness in
+            // ~450-byte records in 512-byte messages: one record per message, 120 messages, 4 s at 30/s.
+            try await harness.produce("ticks", count: 120, padding: 420, partition: 0)
+            let configuration = try harness.configuration(topics: ["ticks"], defaults: [JSONMember("maxMessageBytes", 512)])
+            try await harness.runRelay(configuration) { _ in
+                await eventually("every tick arrived") { harness.deliveredNumbers("ticks").count >= 120 }
+            }
+            let emulator = harness.emulator.emulator
+            #expect(harness.deliveredNumbers("ticks") == Array(0..<120))
+            #expect(emulator.stats().rejections.isEmpty, "the strict emulator rejected \(emulator.stats().rejections)")
+            let arrivals = emulator.messages(stream: "ticks").map(\.arrivedAt)
+            #expect(arrivals.count == 120)
+            // No sliding one-second window holds more than 30 messages.
+            for (index, start) in arrivals.enumerated() {
+                let inWindow = arrivals[index...].prefix { $0.timeIntervalSince(start) < 1 }.count
+                #expect(inWindow <= 30)
+            }
+        }
+    }
+
+    @Test func faultsLoseNothingAndADeletedStreamIsRecreated() async throws {
+        try await RelayHarness.with(topics: [("alerts", 1)]) { harness in
+            let configuration = try harness.configuration(
+                topics: ["alerts"],
+                defaults: [JSONMember("maxMessageBytes", 512), JSONMember("retry", .object([JSONMember("initialBackoff", "50ms"), JSONMember("maxBackoff", "200ms")]))]
+            )
+            let emulator = harness.emulator.emulator
+            try await harness.runRelay(configuration) { _ in
+                try await harness.produce("alerts", count: 10, padding: 400, partition: 0)
+                await eventually("the first alerts arrived") { harness.deliveredNumbers("alerts").count >= 10 }
+                _ = emulator.injectFault(EmulatorFault(status: 500, code: 20500, count: 3))
+                _ = emulator.injectFault(EmulatorFault(status: 429, code: 54009, retryAfter: 1, count: 2))
+                try await harness.produce("alerts", count: 10, start: 10, padding: 400, partition: 0)
+                await eventually("alerts after the faults arrived") { Set(harness.deliveredNumbers("alerts")).count >= 20 }
+                // Delete the stream behind the relay's back: the next publish finds it gone and recreates it.
+                let oldSID = try #require(harness.fetchStream("alerts")?["sid"] as? String)
+                #expect(harness.emulatorRequest("DELETE", stream: "alerts").status == 204)
+                try await harness.produce("alerts", count: 10, start: 20, padding: 400, partition: 0)
+                await eventually("alerts after the deletion arrived on the recreated stream") {
+                    Set(harness.deliveredNumbers("alerts")).isSuperset(of: 20..<30)
+                }
+                // The deleted stream kept what it accepted before; together nothing is missing.
+                let all = harness.deliveredNumbers(oldSID) + harness.deliveredNumbers("alerts")
+                #expect(Set(all) == Set(0..<30))
+                #expect(harness.fetchStream("alerts")?["sid"] as? String != oldSID)
+            }
+            #expect(emulator.stats().rejections[20500] == 3)
+        }
+    }
+
+    @Test func gracefulShutdownCommitsSoARestartRepublishesNothing() async throws {
+        try await RelayHarness.with(topics: [("events", 2)]) { harness in
+            try await harness.produce("events", count: 100)
+            let configuration = try harness.configuration(topics: ["events"], group: "restart")
+            try await harness.runRelay(configuration) { _ in
+                await eventually("the first hundred arrived") { harness.deliveredNumbers("events").count >= 100 }
+            }
+            #expect(harness.deliveredNumbers("events").count == 100)
+            // A new relay in the same group starts from the committed offsets: only new records are published.
+            try await harness.runRelay(configuration) { _ in
+                try await harness.produce("events", count: 20, start: 100)
+                await eventually("the new records arrived") { harness.deliveredNumbers("events").count >= 120 }
+            }
+            let delivered = harness.deliveredNumbers("events")
+            #expect(delivered.count == 120)
+            #expect(Set(delivered) == Set(0..<120))
+        }
+    }
+
+    @Test func anAuthFailureMakesTheRelayNotReadyUntilCredentialsWork() async throws {
+        try await RelayHarness.with(topics: [("audit", 1)]) { harness in
+            let configuration = try harness.configuration(
+                topics: ["audit"], defaults: [JSONMember("retry", .object([JSONMember("authRetryInterval", "1s")]))])
+            let health = HealthState()
+            let emulator = harness.emulator.emulator
+            try await harness.runRelay(configuration, health: health) { _ in
+                try await harness.produce("audit", count: 5, partition: 0)
+                await eventually("ready") { health.snapshot.isReady }
+                await eventually("the first records arrived") { harness.deliveredNumbers("audit").count >= 5 }
+                _ = emulator.injectFault(EmulatorFault(status: 401, code: 20003, count: 2))
+                try await harness.produce("audit", count: 5, start: 5, partition: 0)
+                await eventually("not ready while Twilio refuses the credentials") { health.snapshot.problems[.twilio] != nil }
+                await eventually("ready again once the credentials work") { health.snapshot.isReady }
+                await eventually("the held records arrived") { harness.deliveredNumbers("audit").count >= 10 }
+            }
+            #expect(harness.deliveredNumbers("audit") == Array(0..<10))
+        }
+    }
+}
