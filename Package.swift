@@ -83,6 +83,7 @@ let package = Package(
             dependencies: [
                 "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator", "RelayRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -26,9 +26,16 @@ extension StreamSettings {
         )
     }
 
-    /// The pacer: `rate` per second, `burst` extra messages (the engine counts the bucket, 1 = no burst).
+    /// How much below `rate` the relay paces, so that jitter between sending and Twilio's arrival clock cannot
+    /// squeeze 31 messages into one second (docs/decisions/0002-pacing-margin.md).
+    static let pacingMargin = 0.985
+
+    /// The pacer: `rate` per second less the margin, `burst` extra messages (the engine counts the bucket,
+    /// 1 = no burst).
     func pacerSettings(share: Double) -> PacerSettings {
-        PacerSettings(rate: Double(rate), burst: min(burst + 1, PacerSettings.burstRange.upperBound), share: max(share, 0.000_001))
+        PacerSettings(
+            rate: Double(rate) * Self.pacingMargin, burst: min(burst + 1, PacerSettings.burstRange.upperBound),
+            share: max(share, 0.000_001))
     }
 
     /// The retry planner's policy.

@@ -1,0 +1,63 @@
+import RelayRuntime
+import Synchronization
+
+/// Per-stream totals for the demo's live view and summary; forwards every report to `inner` (the metrics), if any.
+final class DemoStatistics: RelayObserver {
+    /// One stream's totals.
+    struct Figures: Sendable {
+        var recordsIn = 0
+        var recordsOut = 0
+        var messagesOut = 0
+        var bytesOut = 0
+        var queued = 0
+        var dropped: [String: Int] = [:]
+        var deadLettered = 0
+        var retries = 0
+    }
+
+    private let figures = Mutex<[String: Figures]>([:])
+    private let inner: (any RelayObserver)?
+
+    init(forwardingTo inner: (any RelayObserver)?) { self.inner = inner }
+
+    /// A copy of every stream's totals (demo topics and streams share names).
+    var snapshot: [String: Figures] { figures.withLock { $0 } }
+
+    private func update(_ stream: String, _ change: (inout Figures) -> Void) {
+        figures.withLock { change(&$0[stream, default: Figures()]) }
+    }
+
+    func recordsConsumed(topic: String, count: Int) {
+        update(topic) { $0.recordsIn += count }
+        inner?.recordsConsumed(topic: topic, count: count)
+    }
+    func messagePublished(stream: String, records: Int, bytes: Int, latency: Duration) {
+        update(stream) { $0.recordsOut += records; $0.messagesOut += 1; $0.bytesOut += bytes }
+        inner?.messagePublished(stream: stream, records: records, bytes: bytes, latency: latency)
+    }
+    func endToEndLatency(stream: String, latency: Duration) { inner?.endToEndLatency(stream: stream, latency: latency) }
+    func recordsDropped(stream: String, reason: String, count: Int) {
+        update(stream) { $0.dropped[reason, default: 0] += count }
+        inner?.recordsDropped(stream: stream, reason: reason, count: count)
+    }
+    func recordsDeadLettered(stream: String, reason: String, count: Int) {
+        update(stream) { $0.deadLettered += count }
+        inner?.recordsDeadLettered(stream: stream, reason: reason, count: count)
+    }
+    func publishRetried(stream: String, reason: String) {
+        update(stream) { $0.retries += 1 }
+        inner?.publishRetried(stream: stream, reason: reason)
+    }
+    func twilioResponse(statusClass: String, twilioCode: Int?) { inner?.twilioResponse(statusClass: statusClass, twilioCode: twilioCode) }
+    func laneDepth(stream: String, records: Int, bytes: Int, inFlight: Int) {
+        update(stream) { $0.queued = records }
+        inner?.laneDepth(stream: stream, records: records, bytes: bytes, inFlight: inFlight)
+    }
+    func pacerWait(stream: String, wait: Duration) { inner?.pacerWait(stream: stream, wait: wait) }
+    func streamCreated(stream: String, recreated: Bool) { inner?.streamCreated(stream: stream, recreated: recreated) }
+    func ttlRefreshed(stream: String) { inner?.ttlRefreshed(stream: stream) }
+    func partitionLag(topic: String, partition: Int32, consumerLag: Int64?, commitLag: Int64?) {
+        inner?.partitionLag(topic: topic, partition: partition, consumerLag: consumerLag, commitLag: commitLag)
+    }
+    func readinessChanged(ready: Bool) { inner?.readinessChanged(ready: ready) }
+}
