@@ -130,6 +130,6 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
-        .testTarget(name: "SyncRelayCommandTests", dependencies: ["sync-relay", "RelayCore"]),
+        .testTarget(name: "SyncRelayCommandTests", dependencies: ["sync-relay", "RelayCore", "SyncEmulator"]),
     ]
 )

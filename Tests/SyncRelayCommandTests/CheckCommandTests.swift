@@ -6,8 +6,8 @@ import Testing
 struct CheckCommandTests {
     static let token = "cli-token-9d8e7f-SECRET"
 
-    @Test func acceptsTheExampleAndPrintsASummary() throws {
-        let output = try CommandRunner.run(["check", "--config", "config.example.json"], environment: ["TWILIO_AUTH_TOKEN": Self.token, "KAFKA_SASL_PASSWORD": "pw-SECRET-42"])
+    @Test func acceptsTheExampleAndPrintsASummary() async throws {
+        let output = try await CommandRunner.run(["check", "--config", "config.example.json"], environment: ["TWILIO_AUTH_TOKEN": Self.token, "KAFKA_SASL_PASSWORD": "pw-SECRET-42"])
         #expect(output.status == 0, "\(output.all)")
         #expect(output.standardOutput.contains("config.example.json: configuration is valid"))
         #expect(output.standardOutput.contains("auth token ********"))
@@ -17,7 +17,7 @@ struct CheckCommandTests {
         #expect(!output.all.contains("pw-SECRET-42"))
     }
 
-    @Test func reportsEveryProblemWithExit78() throws {
+    @Test func reportsEveryProblemWithExit78() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent("bad.json")
@@ -29,7 +29,7 @@ struct CheckCommandTests {
               "defaults": { "rate": 45, "maxMessageBytes": 8192, "strem": "x" }
             }
             """.write(to: file, atomically: true, encoding: .utf8)
-        let output = try CommandRunner.run(["check", "--config", file.path], environment: ["API_SECRET": "api-SECRET-77"])
+        let output = try await CommandRunner.run(["check", "--config", file.path], environment: ["API_SECRET": "api-SECRET-77"])
         #expect(output.status == 78)
         #expect(output.standardOutput.isEmpty)
         let expected = [
@@ -53,7 +53,7 @@ struct CheckCommandTests {
         ("syntax", ":2:12: invalid JSON: unexpected ']'"),
         ("array", "must be a JSON object"),
     ])
-    func reportsUnusableFiles(kind: String, message: String) throws {
+    func reportsUnusableFiles(kind: String, message: String) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var path = folder.appendingPathComponent("config.json").path
@@ -64,27 +64,27 @@ struct CheckCommandTests {
         case "array": try "[]".write(toFile: path, atomically: true, encoding: .utf8)
         default: break
         }
-        let output = try CommandRunner.run(["check", "--config", path])
+        let output = try await CommandRunner.run(["check", "--config", path])
         #expect(output.status == 78)
         #expect(output.standardError.contains(message), "\(output.standardError)")
         #expect(output.standardError.split(separator: "\n").count == 1, "one clear line, no stack trace")
     }
 
-    @Test func printsTheCommittedSchema() throws {
-        let output = try CommandRunner.run(["check", "--print-schema"])
+    @Test func printsTheCommittedSchema() async throws {
+        let output = try await CommandRunner.run(["check", "--print-schema"])
         let committed = try String(contentsOf: CommandRunner.repositoryRoot.appendingPathComponent("docs/config.schema.json"), encoding: .utf8)
         #expect(output.status == 0)
         #expect(output.standardOutput == committed)
     }
 
-    @Test func requiresAConfigurationFile() throws {
-        let output = try CommandRunner.run(["check"])
+    @Test func requiresAConfigurationFile() async throws {
+        let output = try await CommandRunner.run(["check"])
         #expect(output.status != 0)
         #expect(output.standardError.contains("--config FILE"))
     }
 
-    @Test func printsItsVersion() throws {
-        let output = try CommandRunner.run(["--version"])
+    @Test func printsItsVersion() async throws {
+        let output = try await CommandRunner.run(["--version"])
         #expect(output.status == 0)
         #expect(output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == RelayVersion.current)
     }

@@ -22,29 +22,62 @@ struct CommandRunner {
         var all: String { standardOutput + standardError }
     }
 
-    /// Runs `sync-relay arguments...` with exactly `environment`, in the repository root.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+    /// A started child process whose output goes to files (nothing can stall on a full pipe).
+    final class Child: @unchecked Sendable {
+        // @unchecked: the process is only read after it exited, and the URLs are immutable.
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = repositoryRoot
-        // Files rather than pipes: nothing can stall on a full pipe, and the text is read once the child is gone.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sync-relay-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let outputURL = folder.appendingPathComponent("stdout"), errorURL = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorURL)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus,
-            standardOutput: try String(contentsOf: outputURL, encoding: .utf8),
-            standardError: try String(contentsOf: errorURL, encoding: .utf8)
-        )
+        var outputURL: URL { folder.appendingPathComponent("stdout") }
+        var errorURL: URL { folder.appendingPathComponent("stderr") }
+
+        init(_ arguments: [String], environment: [String: String]) throws {
+            process.executableURL = CommandRunner.executable
+            process.arguments = arguments
+            process.environment = environment
+            process.currentDirectoryURL = CommandRunner.repositoryRoot
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: outputURL)
+            process.standardError = try FileHandle(forWritingTo: errorURL)
+            process.standardInput = FileHandle.nullDevice
+        }
+
+        /// What the child printed so far.
+        var standardError: String { (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "" }
+
+        /// Waits for the child to exit without blocking a thread of Swift's cooperative pool (in-process servers
+        /// the command talks to need those threads).
+        func exit() async -> Output {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async {
+                    self.process.waitUntilExit()
+                    continuation.resume()
+                }
+            }
+            return output()
+        }
+
+        /// The finished child's output.
+        func output() -> Output {
+            defer { try? FileManager.default.removeItem(at: folder) }
+            return Output(
+                status: process.terminationStatus,
+                standardOutput: (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "",
+                standardError: standardError
+            )
+        }
+    }
+
+    /// Starts `sync-relay arguments...` with exactly `environment`, in the repository root.
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Child {
+        let child = try Child(arguments, environment: environment)
+        try child.process.run()
+        return child
+    }
+
+    /// Runs `sync-relay arguments...` and waits for it to exit, leaving the cooperative pool free.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
+        try await start(arguments, environment: environment).exit()
     }
 }
