@@ -1,0 +1,135 @@
+import Prometheus
+
+/// The name, help text and buckets of every metric `RelayMetrics` exports, declared once.
+///
+/// Names start with `sync_relay_` and end with their unit (`_total` for counters, `_seconds`, `_bytes`, `_records`).
+/// `docs/metrics.md` documents each one; keep the two in step. Metric names must not contain digits (swift-prometheus
+/// 2.4.1 rewrites some digits in names to `_`).
+enum RelayMetricCatalogue {
+    /// The prefix of every name.
+    static let namespace = "sync_relay"
+
+    private static func metric(_ name: String, _ unit: String, _ help: String) -> RelayMetricName {
+        RelayMetricName(name: name, unit: unit, help: help)
+    }
+
+    // MARK: Label names
+
+    static let topicLabel = "topic"
+    static let partitionLabel = "partition"
+    static let streamLabel = "stream"
+    static let reasonLabel = "reason"
+    static let statusClassLabel = "status_class"
+    static let codeLabel = "code"
+    static let versionLabel = "version"
+
+    // MARK: Intake
+
+    static let recordsConsumed = metric(
+        "records_consumed", "total", "Records handed over by the Kafka consumer, by topic.")
+    static let consumerLag = metric(
+        "consumer_lag", "records",
+        "Records in the partition not yet consumed (high watermark minus position), by topic and partition.")
+    static let commitLag = metric(
+        "commit_lag", "records",
+        "Records consumed but not yet committed (consumed minus committed offset), by topic and partition.")
+
+    // MARK: Publishing
+
+    static let recordsPublished = metric(
+        "records_published", "total", "Records in messages Twilio accepted, by stream.")
+    static let messagesPublished = metric(
+        "messages_published", "total", "Stream messages Twilio accepted (2xx), by stream.")
+    static let bytesPublished = metric(
+        "published", "bytes_total", "Bytes of message data Twilio accepted, by stream.")
+    static let messageRecords = metric(
+        "message", "records", "Records packed into each accepted message (all streams).")
+    static let messageBytes = metric(
+        "message", "bytes", "Size of each accepted message's data (all streams).")
+    static let publishLatency = metric(
+        "publish_latency", "seconds", "Time from sending a publish request to Twilio's 2xx answer (all streams).")
+    static let endToEndLatency = metric(
+        "end_to_end_latency", "seconds",
+        "Time from a record's Kafka timestamp to Twilio's acceptance of its message (all streams).")
+
+    // MARK: Losses and retries
+
+    static let recordsDropped = metric(
+        "records_dropped", "total", "Records a lane gave up on, by stream and reason.")
+    static let recordsDeadLettered = metric(
+        "records_dead_lettered", "total", "Records written to the dead-letter topic, by stream and reason.")
+    static let publishRetries = metric(
+        "publish_retries", "total", "Publishes that will be retried, by stream and reason.")
+    static let twilioResponses = metric(
+        "twilio_responses", "total",
+        "Answers from Twilio by status class (2xx, 4xx, 5xx, transport) and Twilio error code (none when absent).")
+
+    // MARK: Lanes and pacing
+
+    static let laneRecords = metric("lane_queued", "records", "Records waiting in a stream's lane.")
+    static let laneBytes = metric("lane_queued", "bytes", "Bytes of records waiting in a stream's lane.")
+    static let inFlight = metric("in_flight", "messages", "Publishes sent to Twilio and not yet answered, by stream.")
+    static let pacerWait = metric(
+        "pacer_wait", "seconds", "How long each due message waited for its stream's pacer (all streams).")
+    static let pacerWaitTotal = metric(
+        "pacer_wait_seconds", "total", "Total time due messages waited for the pacer, by stream.")
+
+    // MARK: Streams
+
+    static let streamsCreated = metric("streams_created", "total", "Sync Streams the relay created.")
+    static let streamsRecreated = metric(
+        "streams_recreated", "total", "Sync Streams created again after vanishing while in use, by stream.")
+    static let ttlRefreshes = metric("ttl_refreshes", "total", "Sync Stream TTL refreshes.")
+    static let streamSeries = metric(
+        "stream_label", "values",
+        "Distinct stream label values in use; past the cap, further streams are reported as stream=\"_other\".")
+
+    // MARK: State
+
+    static let ready = metric(
+        "ready", "", "1 when Kafka has assigned partitions and Twilio accepts the credentials, else 0.")
+    static let buildInfo = metric("build", "info", "Always 1; the version label is this build's version.")
+
+    // MARK: Buckets
+
+    /// Records per message: a message holds one record up to several hundred small ones.
+    static let messageRecordBuckets: [Double] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+    /// Message sizes up to Twilio's 4 KiB limit, finer near the top where full messages land.
+    static let messageByteBuckets: [Double] = [256, 512, 1024, 2048, 3072, 3584, 3840, 4096]
+    /// Publish round trips: loopback milliseconds to throttled seconds.
+    static let publishLatencyBuckets: [Duration] = [
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+    ]
+    /// Kafka to acceptance: a few milliseconds when under budget, minutes under backlog.
+    static let endToEndLatencyBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(20), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30),
+        .seconds(60), .seconds(300),
+    ]
+    /// Pacer waits: none, up to the pacing interval, up to a Retry-After pause.
+    static let pacerWaitBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(10), .milliseconds(34), .milliseconds(100), .milliseconds(250),
+        .milliseconds(500), .seconds(1), .seconds(5), .seconds(30),
+    ]
+}
+
+/// One metric's name parts and help text. swift-prometheus's `MetricNameDescriptor` is not `Sendable`, so the
+/// catalogue keeps these and builds a descriptor when a collector is looked up.
+struct RelayMetricName: Sendable {
+    /// The base name, between the namespace and the unit.
+    let name: String
+    /// The unit suffix (`total`, `seconds`, `bytes`, ...), or empty.
+    let unit: String
+    /// The `# HELP` text.
+    let help: String
+
+    /// The full name, `sync_relay_<name>_<unit>`.
+    var fullName: String { descriptor.name }
+
+    /// The swift-prometheus descriptor.
+    var descriptor: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: RelayMetricCatalogue.namespace, metricName: name, unitName: unit, helpText: help)
+    }
+}
