@@ -84,6 +84,7 @@ let package = Package(
                 "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator", "RelayRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

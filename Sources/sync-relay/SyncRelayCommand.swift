@@ -8,6 +8,6 @@ struct SyncRelayCommand: AsyncParsableCommand {
         commandName: "sync-relay",
         abstract: "Relay Kafka topics to Twilio Sync Streams.",
         version: RelayVersion.current,
-        subcommands: [CheckCommand.self, DemoCommand.self, StreamsCommand.self, EmulatorCommand.self, KafkaMockCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, DemoCommand.self, StreamsCommand.self, EmulatorCommand.self, KafkaMockCommand.self]
     )
 }

@@ -30,14 +30,19 @@ public final class KafkaConsumer: Sendable {
         rd_kafka_poll_set_consumer(handle.pointer)
     }
 
-    /// Subscribes and polls until `stop()`, then commits what is done and leaves the group (which revokes every
-    /// partition through the handler). Throws when librdkafka raises a fatal error or the subscription fails.
+    /// Subscribes and polls until `stop()` (or until the calling task is cancelled, which stops it the same way),
+    /// then commits what is done and leaves the group (which revokes every partition through the handler). Throws
+    /// when librdkafka raises a fatal error or the subscription fails.
     public func run() async throws(KafkaError) {
         try subscribe()
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<KafkaError?, Never>) in
-            let thread = Thread { [self] in continuation.resume(returning: pollUntilStopped()) }
-            thread.name = "kafka-consumer"
-            thread.start()
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<KafkaError?, Never>) in
+                let thread = Thread { [self] in continuation.resume(returning: pollUntilStopped()) }
+                thread.name = "kafka-consumer"
+                thread.start()
+            }
+        } onCancel: {
+            stop()
         }
         if let result { throw result }
     }

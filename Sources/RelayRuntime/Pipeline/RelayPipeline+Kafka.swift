@@ -72,7 +72,9 @@ extension RelayPipeline {
         }
         // Let in-flight publishes of those streams finish until the deadline (poll thread: blocking is fine).
         while ContinuousClock.now < deadline {
-            let busy = state.withLock { state in feeding.contains { state.streams[$0].map { $0.lane.inFlightCount > 0 || !$0.drops.isEmpty } ?? false } }
+            let busy = state.withLock { state in
+                !state.workersStopped && feeding.contains { state.streams[$0].map { $0.lane.inFlightCount > 0 || !$0.drops.isEmpty } ?? false }
+            }
             if !busy { break }
             Thread.sleep(forTimeInterval: 0.01)
         }

@@ -25,6 +25,8 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
         var newStreams: [String] = []
         /// Set by `drain`: records arriving after it are held, not offered.
         var stopping = false
+        /// Set when the workers are gone (cancelled): a revoke then waits for nothing.
+        var workersStopped = false
         var fatalError: KafkaError?
     }
 
@@ -78,6 +80,7 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
                 await workerWakeup.wait(until: nil)
             }
         }
+        state.withLock { $0.workersStopped = true }
     }
 
     /// Stops intake (every assigned partition is paused and later records are held) and waits until every lane is

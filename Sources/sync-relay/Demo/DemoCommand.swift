@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Prometheus
 import RelayCore
 import RelayKafka
 import RelayRuntime
@@ -56,7 +57,8 @@ struct DemoCommand: AsyncParsableCommand {
         try cluster.createTopic("demo.dead-letters", partitions: 1)
         let emulator = SyncEmulator()
         let server = SyncEmulatorServer(emulator: emulator, port: emulatorPort, logger: quiet)
-        let statistics = DemoStatistics(forwardingTo: nil)
+        let registry = PrometheusCollectorRegistry()
+        let statistics = DemoStatistics(forwardingTo: RelayMetrics(registry: registry))
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
@@ -66,7 +68,11 @@ struct DemoCommand: AsyncParsableCommand {
             let baseURL = "http://127.0.0.1:\(port)"
 
             let configuration = try demoConfiguration(brokers: cluster.bootstrapServers, baseURL: baseURL)
+            let metricsPorts = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
             let health = HealthState()
+            let metricsServer = MetricsServer(
+                address: HostPort("127.0.0.1:\(metricsPort)")!, registry: registry, health: health, logger: quiet
+            ) { port in metricsPorts.continuation.yield(port) }
             let application = try RelayApplication(configuration: configuration, observer: statistics, health: health, logger: logger)
             let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], properties: [("linger.ms", "5")], logger: logger)
             let feeds = [
@@ -77,10 +83,12 @@ struct DemoCommand: AsyncParsableCommand {
             let banner = [
                 "sync-relay demo: mock Kafka \(cluster.bootstrapServers) -> relay -> Sync emulator \(baseURL)",
                 "live feed: \(baseURL)/_emulator/   streams: \(baseURL)/v1/Services/\(SyncEmulatorConfiguration().serviceSID)/Streams",
+                "metrics: http://127.0.0.1:\(metricsPort == 0 ? "<port>" : String(metricsPort))/metrics   readiness: /readyz",
             ]
             let view = DemoView(statistics: statistics, emulator: emulator, streams: Self.topics, banner: banner, interactive: !plain && isatty(1) == 1)
             var groupConfiguration = ServiceGroupConfiguration(
                 services: [
+                    .init(service: metricsServer),
                     .init(service: application.service),
                     .init(service: DemoProducers(producer: producer, feeds: feeds)),
                     .init(service: view),

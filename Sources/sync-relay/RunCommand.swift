@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Prometheus
+import RelayCore
+import RelayRuntime
+import ServiceLifecycle
+
+/// `sync-relay run`: the service. Loads and validates the configuration (exit 78 when it is broken), then runs the
+/// metrics endpoint, the relay and the systemd notifier until SIGTERM or SIGINT: the first signal drains within the
+/// configured deadline and commits what is done; a second one stops at once (still committing only what is done).
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the relay: consume Kafka, publish to Twilio Sync, serve metrics, until SIGTERM."
+    )
+
+    @Option(name: .long, help: "The configuration file.")
+    var config: String
+
+    func run() async throws {
+        let configuration: RelayConfiguration
+        do {
+            configuration = try ConfigurationLoader(environment: ProcessInfo.processInfo.environment).load(path: config)
+        } catch {
+            for line in error.lines { StandardError.write(line) }
+            throw ExitCode(ConfigurationError.exitStatus)
+        }
+        RelayLogHandler.bootstrap(configuration.log)
+        let logger = Logger(label: "sync-relay")
+        logger.info("relay.starting", metadata: [
+            "relay.version": .string(RelayVersion.current), "relay.config": .string(config),
+            "kafka.brokers": .string(configuration.kafka.brokers.joined(separator: ",")),
+            "kafka.group": .string(configuration.kafka.groupId),
+            "kafka.topics": .string(configuration.kafka.topics.map(\.description).joined(separator: ",")),
+            "twilio.base_url": .string(configuration.twilio.baseURL), "twilio.service": .string(configuration.twilio.serviceSid),
+            "metrics.listen": .string(configuration.metrics.enabled ? configuration.metrics.listen.description : "off"),
+        ])
+
+        let registry = PrometheusCollectorRegistry()
+        let metrics = RelayMetrics(registry: registry)
+        let notifier = SystemdNotifier(logger: logger)
+        let health = HealthState { snapshot in
+            metrics.readinessChanged(ready: snapshot.isReady)
+            notifier.healthChanged(snapshot)
+            if snapshot.isReady {
+                logger.notice("relay.ready")
+            } else {
+                let reasons = snapshot.problems.sorted { $0.key < $1.key }.map { "\($0.key.rawValue): \($0.value)" }
+                logger.warning("relay.not_ready", metadata: ["relay.reasons": .string(reasons.joined(separator: "; "))])
+            }
+        }
+        let application: RelayApplication
+        do {
+            application = try RelayApplication(configuration: configuration, observer: metrics, health: health, logger: logger)
+        } catch {
+            logger.critical("relay.start.failed", metadata: ["relay.error": .string("\(error)")])
+            throw ExitCode.failure
+        }
+
+        // Shutdown runs in reverse order: the notifier says STOPPING, the relay drains and commits, then the
+        // metrics endpoint goes.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if configuration.metrics.enabled {
+            let server = MetricsServer(address: configuration.metrics.listen, registry: registry, health: health, logger: logger) { port in
+                logger.info("metrics.listening", metadata: ["metrics.port": .stringConvertible(port)])
+            }
+            services.append(.init(service: server))
+        }
+        services.append(.init(service: application.service))
+        services.append(.init(service: notifier))
+        var group = ServiceGroupConfiguration(services: services, logger: logger)
+        group.gracefulShutdownSignals = [.sigterm, .sigint]
+        group.cancellationSignals = [.sigterm, .sigint]  // a second signal, during the drain, stops at once
+        group.maximumGracefulShutdownDuration = configuration.shutdown.drainDeadline + configuration.kafka.rebalanceDrainDeadline + .seconds(10)
+        group.maximumCancellationDuration = .seconds(10)
+        do {
+            try await ServiceGroup(configuration: group).run()
+        } catch {
+            logger.critical("relay.failed", metadata: ["relay.error": .string("\(error)")])
+            await application.close()
+            throw ExitCode.failure
+        }
+        await application.close()
+        if let fatal = application.pipeline.fatalError {
+            logger.critical("relay.kafka.fatal", metadata: ["relay.error": .string(fatal.description)])
+            throw ExitCode.failure
+        }
+    }
+}
