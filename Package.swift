@@ -131,6 +131,9 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
-        .testTarget(name: "SyncRelayCommandTests", dependencies: ["sync-relay", "RelayCore", "SyncEmulator"]),
+        .testTarget(
+            name: "SyncRelayCommandTests",
+            dependencies: ["sync-relay", "RelayCore", "RelayKafka", "SyncEmulator", .product(name: "Logging", package: "swift-log")]
+        ),
     ]
 )

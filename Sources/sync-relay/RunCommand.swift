@@ -69,13 +69,30 @@ struct RunCommand: AsyncParsableCommand {
         }
         services.append(.init(service: application.service))
         services.append(.init(service: notifier))
-        var group = ServiceGroupConfiguration(services: services, logger: logger)
-        group.gracefulShutdownSignals = [.sigterm, .sigint]
-        group.cancellationSignals = [.sigterm, .sigint]  // a second signal, during the drain, stops at once
-        group.maximumGracefulShutdownDuration = configuration.shutdown.drainDeadline + configuration.kafka.rebalanceDrainDeadline + .seconds(10)
-        group.maximumCancellationDuration = .seconds(10)
+        var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration =
+            configuration.shutdown.drainDeadline + configuration.kafka.rebalanceDrainDeadline + .seconds(10)
+        groupConfiguration.maximumCancellationDuration = .seconds(10)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        let running = Task { try await group.run() }
+        // First SIGTERM/SIGINT: drain and commit. A second one: stop at once (still committing only what is done).
+        let signals = SignalEscalation(
+            first: {
+                logger.notice("relay.shutdown.requested")
+                Task { await group.triggerGracefulShutdown() }
+            },
+            second: {
+                logger.warning("relay.shutdown.forced")
+                running.cancel()
+            }
+        )
         do {
-            try await ServiceGroup(configuration: group).run()
+            try await withTaskCancellationHandler {
+                try await running.value
+            } onCancel: {
+                running.cancel()
+            }
+            withExtendedLifetime(signals) {}
         } catch {
             logger.critical("relay.failed", metadata: ["relay.error": .string("\(error)")])
             await application.close()

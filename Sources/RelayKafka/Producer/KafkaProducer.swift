@@ -54,6 +54,57 @@ public final class KafkaProducer: Sendable {
         return try result.get()
     }
 
+    /// One record for `send(_:)`.
+    public struct OutgoingRecord: Sendable {
+        public var topic: String
+        public var partition: Int32?
+        public var key: [UInt8]?
+        public var value: [UInt8]?
+        public var headers: [SourceRecord.Header]
+
+        /// A record for `topic`; `partition` nil lets the partitioner choose by key.
+        public init(topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [SourceRecord.Header] = []) {
+            self.topic = topic
+            self.partition = partition
+            self.key = key
+            self.value = value
+            self.headers = headers
+        }
+    }
+
+    /// Writes `records` in order (records of one partition keep this order in Kafka) and waits for every
+    /// acknowledgement. Throws the first failure, after all have completed.
+    public func send(_ records: [OutgoingRecord]) async throws(KafkaError) {
+        guard !closed.load(ordering: .relaxed) else { throw KafkaError(code: .closed, reason: "the producer is closed") }
+        let results = await withTaskGroup(of: Result<Delivery, KafkaError>.self, returning: [Result<Delivery, KafkaError>].self) { group in
+            // Enqueue in order on this task; each record's delivery report completes its own child task.
+            var waiters: [CheckedContinuation<Result<Delivery, KafkaError>, Never>] = []
+            let (ready, readyContinuation) = AsyncStream.makeStream(of: CheckedContinuation<Result<Delivery, KafkaError>, Never>.self)
+            for _ in records {
+                group.addTask {
+                    await withCheckedContinuation { continuation in
+                        readyContinuation.yield(continuation)
+                    }
+                }
+            }
+            for await continuation in ready {
+                waiters.append(continuation)
+                if waiters.count == records.count { break }
+            }
+            for (record, continuation) in zip(records, waiters) {
+                let box = Unmanaged.passRetained(DeliveryWaiter(continuation)).toOpaque()
+                if let error = enqueue(topic: record.topic, partition: record.partition, key: record.key, value: record.value, headers: record.headers, timestamp: nil, opaque: box) {
+                    Unmanaged<DeliveryWaiter>.fromOpaque(box).release()
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+            var results: [Result<Delivery, KafkaError>] = []
+            for await result in group { results.append(result) }
+            return results
+        }
+        for result in results { _ = try result.get() }
+    }
+
     /// Waits until every record sent so far is acknowledged or `timeout` passes; returns the number still pending.
     @discardableResult
     public func flush(timeout: Duration) -> Int {

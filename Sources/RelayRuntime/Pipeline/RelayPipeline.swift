@@ -68,9 +68,11 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
         self.consumer.withLock { $0 = consumer }
     }
 
-    /// Runs a worker per stream until cancelled.
+    /// Runs a worker per stream until cancelled, and checks at start that Twilio answers and accepts the
+    /// credentials (readiness must not wait for the first record).
     public func run() async {
         await withDiscardingTaskGroup { group in
+            group.addTask { await self.probeTwilio() }
             while !Task.isCancelled {
                 let names = state.withLock { state in
                     defer { state.newStreams.removeAll() }
@@ -81,6 +83,26 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
             }
         }
         state.withLock { $0.workersStopped = true }
+    }
+
+    /// Lists one page of streams until Twilio answers: ready on success, not ready (with the reason) otherwise,
+    /// retrying every few seconds. Publishes and stream creation keep readiness up to date after that.
+    func probeTwilio() async {
+        var wait = Duration.seconds(1)
+        while !Task.isCancelled {
+            do {
+                _ = try await client.listStreamsPage(pageSize: 1)
+                health.setReady(.twilio)
+                return
+            } catch {
+                let outcome = error.outcome
+                observer.twilioResponse(statusClass: outcome.statusClass, twilioCode: outcome.twilioCode)
+                health.setNotReady(.twilio, reason: "Twilio is not usable yet: \(error.commandLineMessage(baseURL: configuration.twilio.baseURL))")
+                logger.warning("twilio.probe.failed", metadata: [LogKeys.outcome: .string("\(outcome)")])
+            }
+            try? await Task.sleep(for: wait)
+            wait = min(wait * 2, .seconds(30))
+        }
     }
 
     /// Stops intake (every assigned partition is paused and later records are held) and waits until every lane is

@@ -85,17 +85,12 @@ struct RelayHarness: Sendable {
         await application.close()
     }
 
-    /// Produces `count` JSON records `{"n":<i>,"pad":"..."}` to `topic`, spread by key over its partitions.
+    /// Produces `count` JSON records `{"n":<i>,"pad":"..."}` to `topic` in order, spread by key over its partitions.
     func produce(_ topic: String, count: Int, start: Int = 0, padding: Int = 0, partition: Int32? = nil) async throws {
         let pad = String(repeating: "x", count: padding)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for number in start..<(start + count) {
-                group.addTask {
-                    _ = try await producer.send(topic: topic, partition: partition, key: Array("k\(number)".utf8), value: Array("{\"n\":\(number),\"pad\":\"\(pad)\"}".utf8))
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await producer.send((start..<(start + count)).map { number in
+            KafkaProducer.OutgoingRecord(topic: topic, partition: partition, key: Array("k\(number)".utf8), value: Array("{\"n\":\(number),\"pad\":\"\(pad)\"}".utf8))
+        })
     }
 
     /// Sends a request for `stream` to the emulator as the relay's account would.
@@ -124,12 +119,17 @@ struct RelayHarness: Sendable {
 
 /// Decodes message format v1 (docs/message-format.md) on the test side, with Foundation's JSON parser.
 enum DeliveredMessages {
-    /// The JSON values of every record, in message order, chunks reassembled.
+    /// The JSON values of every record, chunks reassembled, in the order a subscriber restores: by the messages'
+    /// sequence numbers (`q`), since Twilio does not promise delivery order.
     static func records(_ messages: [String]) -> [Any] {
         var values: [Any] = []
         var chunks: [String: [Int: String]] = [:]
-        for text in messages {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { continue }
+        let objects = messages.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let ordered = objects.enumerated().sorted { lhs, rhs in
+            let left = lhs.element["q"] as? Int ?? 0, right = rhs.element["q"] as? Int ?? 0
+            return (left, lhs.offset) < (right, rhs.offset)
+        }.map(\.element)
+        for object in ordered {
             if let entries = object["r"] as? [[String: Any]] {
                 for entry in entries { if let value = entry["j"] { values.append(value) } }
             } else if let chunk = object["c"] as? [String: Any], let id = chunk["id"].map({ "\($0)" }), let index = chunk["i"] as? Int,
