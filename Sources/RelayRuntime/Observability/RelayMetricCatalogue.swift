@@ -90,6 +90,17 @@ enum RelayMetricCatalogue {
         "ready", "", "1 when Kafka has assigned partitions and Twilio accepts the credentials, else 0.")
     static let buildInfo = metric("build", "info", "Always 1; the version label is this build's version.")
 
+    /// Every metric, in the order of `docs/metrics.md`.
+    static let all: [RelayMetricName] = [
+        recordsConsumed, consumerLag, commitLag,
+        recordsPublished, messagesPublished, bytesPublished, messageRecords, messageBytes, publishLatency,
+        endToEndLatency,
+        recordsDropped, recordsDeadLettered, publishRetries, twilioResponses,
+        laneRecords, laneBytes, inFlight, pacerWait, pacerWaitTotal,
+        streamsCreated, streamsRecreated, ttlRefreshes, streamSeries,
+        ready, buildInfo,
+    ]
+
     // MARK: Buckets
 
     /// Records per message: a message holds one record up to several hundred small ones.

@@ -36,12 +36,13 @@ public final class RelayMetrics: RelayObserver {
     private let streamLabelValues: Gauge
     private let ready: Gauge
 
-    /// Registers the catalogue's collectors in `registry`. `version` becomes `sync_relay_build_info{version=...}`;
-    /// `streamLabelLimit` (at least 0) caps the distinct stream label values. Readiness starts at 0.
+    /// Registers the catalogue's collectors in `registry` (a new one by default; serve it with `MetricsServer`).
+    /// `version` becomes `sync_relay_build_info{version=...}`; `streamLabelLimit` (at least 0) caps the distinct
+    /// stream label values. Readiness starts at 0.
     ///
     /// Create one `RelayMetrics` per registry: a second one shares the collectors but not the label caps.
     public init(
-        registry: PrometheusCollectorRegistry,
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         version: String = RelayVersion.current,
         streamLabelLimit: Int = RelayMetrics.defaultStreamLabelLimit
     ) {
