@@ -1,3 +1,4 @@
+import Foundation
 import RelayCore
 import Testing
 
@@ -141,5 +142,20 @@ struct RelayMetricsTests {
         metrics.recordsConsumed(topic: "odd\"topic\\with\nnewline", count: 1)
         let text = try exposition(metrics)
         #expect(text.value("sync_relay_records_consumed_total", ["topic": "odd\"topic\\with\nnewline"]) == 1)
+    }
+}
+
+@Suite("Metrics documentation")
+struct MetricsDocumentationTests {
+    @Test func docsListEveryMetricAndNoOther() throws {
+        let docs = URL(filePath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appending(path: "docs/metrics.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let documented = Set(
+            text.split(separator: "\n")
+                .filter { $0.hasPrefix("| `sync_relay_") }
+                .compactMap { $0.split(separator: "`").dropFirst().first.map(String.init) })
+        #expect(documented == Set(RelayMetricCatalogue.all.map(\.fullName)))
     }
 }
