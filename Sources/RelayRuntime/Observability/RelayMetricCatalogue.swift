@@ -72,7 +72,7 @@ enum RelayMetricCatalogue {
     static let pacerWait = metric(
         "pacer_wait", "seconds", "How long each due message waited for its stream's pacer (all streams).")
     static let pacerWaitTotal = metric(
-        "pacer_wait_seconds", "total", "Total time due messages waited for the pacer, by stream.")
+        "pacer_waited_seconds", "total", "Total time due messages waited for the pacer, by stream.")
 
     // MARK: Streams
 

@@ -128,7 +128,7 @@ public final class RelayMetrics: RelayObserver {
         collectors.inFlight.set(Int64(figures.inFlight))
     }
 
-    /// Records `sync_relay_pacer_wait_seconds` and adds to `sync_relay_pacer_wait_seconds_total{stream}`.
+    /// Records `sync_relay_pacer_wait_seconds` and adds to `sync_relay_pacer_waited_seconds_total{stream}`.
     public func pacerWait(stream: String, wait: Duration) {
         pacerWaitHistogram.record(wait)
         collectors(for: streamLabel(stream)).pacerWait.increment(by: wait.metricSeconds)
