@@ -72,7 +72,7 @@ enum RelayMetricCatalogue {
     static let pacerWait = metric(
         "pacer_wait", "seconds", "How long each due message waited for its stream's pacer (all streams).")
     static let pacerWaitTotal = metric(
-        "pacer_wait_seconds", "total", "Total time due messages waited for the pacer, by stream.")
+        "pacer_waited_seconds", "total", "Total time due messages waited for the pacer, by stream.")
 
     // MARK: Streams
 
@@ -89,6 +89,17 @@ enum RelayMetricCatalogue {
     static let ready = metric(
         "ready", "", "1 when Kafka has assigned partitions and Twilio accepts the credentials, else 0.")
     static let buildInfo = metric("build", "info", "Always 1; the version label is this build's version.")
+
+    /// Every metric, in the order of `docs/metrics.md`.
+    static let all: [RelayMetricName] = [
+        recordsConsumed, consumerLag, commitLag,
+        recordsPublished, messagesPublished, bytesPublished, messageRecords, messageBytes, publishLatency,
+        endToEndLatency,
+        recordsDropped, recordsDeadLettered, publishRetries, twilioResponses,
+        laneRecords, laneBytes, inFlight, pacerWait, pacerWaitTotal,
+        streamsCreated, streamsRecreated, ttlRefreshes, streamSeries,
+        ready, buildInfo,
+    ]
 
     // MARK: Buckets
 

@@ -1,5 +1,6 @@
 import Prometheus
 import RelayCore
+import Synchronization
 
 /// The relay's metrics catalogue: implements `RelayObserver` by updating Prometheus collectors in an injected
 /// `PrometheusCollectorRegistry`, which `MetricsServer` serves on `/metrics`.
@@ -25,6 +26,8 @@ public final class RelayMetrics: RelayObserver {
     private let streams: LabelValueLimiter
     private let twilioCodes: LabelValueLimiter
     private let overflowLanes = LaneDepthTotals()
+    /// By stream label: at most `streamLabelLimit` + 1 entries.
+    private let streamCollectors = Mutex<[String: StreamCollectors]>([:])
 
     private let messageRecords: ValueHistogram
     private let messageBytes: ValueHistogram
@@ -36,12 +39,13 @@ public final class RelayMetrics: RelayObserver {
     private let streamLabelValues: Gauge
     private let ready: Gauge
 
-    /// Registers the catalogue's collectors in `registry`. `version` becomes `sync_relay_build_info{version=...}`;
-    /// `streamLabelLimit` (at least 0) caps the distinct stream label values. Readiness starts at 0.
+    /// Registers the catalogue's collectors in `registry` (a new one by default; serve it with `MetricsServer`).
+    /// `version` becomes `sync_relay_build_info{version=...}`; `streamLabelLimit` (at least 0) caps the distinct
+    /// stream label values. Readiness starts at 0.
     ///
     /// Create one `RelayMetrics` per registry: a second one shares the collectors but not the label caps.
     public init(
-        registry: PrometheusCollectorRegistry,
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         version: String = RelayVersion.current,
         streamLabelLimit: Int = RelayMetrics.defaultStreamLabelLimit
     ) {
@@ -76,10 +80,10 @@ public final class RelayMetrics: RelayObserver {
 
     /// Counts records, messages and bytes published for the stream and records the message's size and latency.
     public func messagePublished(stream: String, records: Int, bytes: Int, latency: Duration) {
-        let labels = [(Names.streamLabel, streamLabel(stream))]
-        counter(Names.recordsPublished, labels).increment(by: Int64(records))
-        counter(Names.messagesPublished, labels).increment()
-        counter(Names.bytesPublished, labels).increment(by: Int64(bytes))
+        let collectors = collectors(for: streamLabel(stream))
+        collectors.recordsPublished.increment(by: Int64(records))
+        collectors.messagesPublished.increment()
+        collectors.bytesPublished.increment(by: Int64(bytes))
         messageRecords.record(Double(records))
         messageBytes.record(Double(bytes))
         publishLatency.record(latency)
@@ -118,16 +122,16 @@ public final class RelayMetrics: RelayObserver {
         if label == Self.overflowLabelValue, stream != label {
             figures = overflowLanes.update(stream: stream, to: figures)
         }
-        let labels = [(Names.streamLabel, label)]
-        gauge(Names.laneRecords, labels).set(Int64(figures.records))
-        gauge(Names.laneBytes, labels).set(Int64(figures.bytes))
-        gauge(Names.inFlight, labels).set(Int64(figures.inFlight))
+        let collectors = collectors(for: label)
+        collectors.laneRecords.set(Int64(figures.records))
+        collectors.laneBytes.set(Int64(figures.bytes))
+        collectors.inFlight.set(Int64(figures.inFlight))
     }
 
-    /// Records `sync_relay_pacer_wait_seconds` and adds to `sync_relay_pacer_wait_seconds_total{stream}`.
+    /// Records `sync_relay_pacer_wait_seconds` and adds to `sync_relay_pacer_waited_seconds_total{stream}`.
     public func pacerWait(stream: String, wait: Duration) {
         pacerWaitHistogram.record(wait)
-        counter(Names.pacerWaitTotal, [(Names.streamLabel, streamLabel(stream))]).increment(by: wait.metricSeconds)
+        collectors(for: streamLabel(stream)).pacerWait.increment(by: wait.metricSeconds)
     }
 
     /// Counts `sync_relay_streams_created_total`, and `sync_relay_streams_recreated_total{stream}` when recreated.
@@ -172,6 +176,17 @@ public final class RelayMetrics: RelayObserver {
             gauge.set(value)
         } else {
             registry.unregisterGauge(gauge)
+        }
+    }
+
+    private func collectors(for label: String) -> StreamCollectors {
+        if let known = streamCollectors.withLock({ $0[label] }) { return known }
+        // Made outside the lock (the registry takes its own); a racing duplicate gets the same collectors.
+        let made = StreamCollectors(label: label, registry: registry)
+        return streamCollectors.withLock { collectors in
+            if let known = collectors[label] { return known }
+            collectors[label] = made
+            return made
         }
     }
 

@@ -1,0 +1,165 @@
+import Foundation
+import RelayCore
+import Testing
+
+@testable import RelayRuntime
+
+@Suite("Relay metrics")
+struct RelayMetricsTests {
+    /// Every observer method once, with figures the tests check.
+    static func exerciseEveryMethod(_ metrics: RelayMetrics) {
+        metrics.recordsConsumed(topic: "orders", count: 5)
+        metrics.recordsConsumed(topic: "orders", count: 2)
+        metrics.messagePublished(stream: "orders-eu", records: 3, bytes: 3000, latency: .milliseconds(40))
+        metrics.messagePublished(stream: "orders-eu", records: 1, bytes: 500, latency: .milliseconds(7))
+        metrics.endToEndLatency(stream: "orders-eu", latency: .milliseconds(15))
+        metrics.recordsDropped(stream: "orders-eu", reason: DropReason.overflowOldest.rawValue, count: 4)
+        metrics.recordsDeadLettered(stream: "orders-eu", reason: DropReason.oversize.rawValue, count: 1)
+        metrics.publishRetried(stream: "orders-eu", reason: RetryReason.serverError.rawValue)
+        metrics.twilioResponse(statusClass: "2xx", twilioCode: nil)
+        metrics.twilioResponse(statusClass: "4xx", twilioCode: 54009)
+        metrics.laneDepth(stream: "orders-eu", records: 12, bytes: 3400, inFlight: 1)
+        metrics.pacerWait(stream: "orders-eu", wait: .milliseconds(250))
+        metrics.streamCreated(stream: "orders-eu", recreated: false)
+        metrics.streamCreated(stream: "orders-eu", recreated: true)
+        metrics.ttlRefreshed(stream: "orders-eu")
+        metrics.partitionLag(topic: "orders", partition: 3, consumerLag: 120, commitLag: 7)
+        metrics.readinessChanged(ready: true)
+    }
+
+    func exposition(_ metrics: RelayMetrics) throws -> PrometheusText {
+        try PrometheusText(metrics.registry.emitToString())
+    }
+
+    @Test func countersReflectObserverCalls() throws {
+        let metrics = RelayMetrics(version: "9.9.9")
+        Self.exerciseEveryMethod(metrics)
+        let text = try exposition(metrics)
+        let stream = ["stream": "orders-eu"]
+        #expect(text.value("sync_relay_records_consumed_total", ["topic": "orders"]) == 7)
+        #expect(text.value("sync_relay_records_published_total", stream) == 4)
+        #expect(text.value("sync_relay_messages_published_total", stream) == 2)
+        #expect(text.value("sync_relay_published_bytes_total", stream) == 3500)
+        #expect(text.value("sync_relay_message_records_count") == 2)
+        #expect(text.value("sync_relay_message_records_sum") == 4)
+        #expect(text.value("sync_relay_message_bytes_bucket", ["le": "512.0"]) == 1)
+        #expect(text.value("sync_relay_message_bytes_bucket", ["le": "+Inf"]) == 2)
+        #expect(text.value("sync_relay_publish_latency_seconds_count") == 2)
+        #expect(text.value("sync_relay_publish_latency_seconds_bucket", ["le": "0.01"]) == 1)
+        #expect(text.value("sync_relay_end_to_end_latency_seconds_count") == 1)
+        #expect(text.value("sync_relay_end_to_end_latency_seconds_bucket", ["le": "0.02"]) == 1)
+        #expect(text.value("sync_relay_end_to_end_latency_seconds_bucket", ["le": "0.01"]) == 0)
+        #expect(
+            text.value("sync_relay_records_dropped_total", ["stream": "orders-eu", "reason": "overflow-oldest"]) == 4)
+        #expect(text.value("sync_relay_records_dead_lettered_total", ["reason": "oversize"]) == 1)
+        #expect(text.value("sync_relay_publish_retries_total", ["reason": "server-error"]) == 1)
+        #expect(text.value("sync_relay_twilio_responses_total", ["status_class": "2xx", "code": "none"]) == 1)
+        #expect(text.value("sync_relay_twilio_responses_total", ["status_class": "4xx", "code": "54009"]) == 1)
+        #expect(text.value("sync_relay_lane_queued_records", stream) == 12)
+        #expect(text.value("sync_relay_lane_queued_bytes", stream) == 3400)
+        #expect(text.value("sync_relay_in_flight_messages", stream) == 1)
+        #expect(text.value("sync_relay_pacer_wait_seconds_count") == 1)
+        #expect(text.value("sync_relay_pacer_waited_seconds_total", stream) == 0.25)
+        #expect(text.value("sync_relay_streams_created_total") == 2)
+        #expect(text.value("sync_relay_streams_recreated_total", stream) == 1)
+        #expect(text.value("sync_relay_ttl_refreshes_total") == 1)
+        #expect(text.value("sync_relay_consumer_lag_records", ["topic": "orders", "partition": "3"]) == 120)
+        #expect(text.value("sync_relay_commit_lag_records", ["topic": "orders", "partition": "3"]) == 7)
+        #expect(text.value("sync_relay_ready") == 1)
+        #expect(text.value("sync_relay_build_info", ["version": "9.9.9"]) == 1)
+        #expect(text.value("sync_relay_stream_label_values") == 1)
+    }
+
+    @Test func everyFamilyIsNamedDocumentedAndTyped() throws {
+        let metrics = RelayMetrics()
+        Self.exerciseEveryMethod(metrics)
+        let text = try exposition(metrics)
+        #expect(text.families == Set(RelayMetricCatalogue.all.map(\.fullName)))
+        for family in text.families {
+            #expect(family.hasPrefix("sync_relay_"))
+            #expect(text.help[family]?.isEmpty == false, "no help for \(family)")
+            if text.types[family] == "counter" {
+                #expect(family.hasSuffix("_total"), "\(family)")
+                // OpenMetrics names a counter family without `_total`: that name must not be taken.
+                #expect(!text.families.contains(String(family.dropLast("_total".count))), "\(family)")
+            }
+        }
+        let labelNames = Set(text.samples.flatMap(\.labels.keys))
+        let bounded: Set = ["topic", "partition", "stream", "reason", "status_class", "code", "version", "le"]
+        #expect(labelNames.isSubset(of: bounded))
+    }
+
+    @Test func startsNotReadyAndFollowsReadiness() throws {
+        let metrics = RelayMetrics()
+        #expect(try exposition(metrics).value("sync_relay_ready") == 0)
+        metrics.readinessChanged(ready: true)
+        #expect(try exposition(metrics).value("sync_relay_ready") == 1)
+        metrics.readinessChanged(ready: false)
+        #expect(try exposition(metrics).value("sync_relay_ready") == 0)
+    }
+
+    @Test func streamsPastTheCapShareTheOverflowLabel() throws {
+        let metrics = RelayMetrics(streamLabelLimit: 2)
+        for stream in ["a", "b", "c", "d", "a"] {
+            metrics.messagePublished(stream: stream, records: 1, bytes: 10, latency: .milliseconds(1))
+        }
+        metrics.recordsDropped(stream: "e", reason: "max-age", count: 3)
+        let text = try exposition(metrics)
+        let series = Set(text.samples(named: "sync_relay_messages_published_total").compactMap { $0.labels["stream"] })
+        #expect(series == ["a", "b", "_other"])
+        #expect(text.value("sync_relay_messages_published_total", ["stream": "a"]) == 2)
+        #expect(text.value("sync_relay_messages_published_total", ["stream": "_other"]) == 2)
+        #expect(text.value("sync_relay_records_dropped_total", ["stream": "_other", "reason": "max-age"]) == 3)
+        #expect(text.value("sync_relay_stream_label_values") == 2)
+    }
+
+    @Test func laneGaugesOfOverflowStreamsAreSummed() throws {
+        let metrics = RelayMetrics(streamLabelLimit: 1)
+        metrics.laneDepth(stream: "kept", records: 1, bytes: 1, inFlight: 1)
+        metrics.laneDepth(stream: "x", records: 10, bytes: 100, inFlight: 1)
+        metrics.laneDepth(stream: "y", records: 5, bytes: 50, inFlight: 2)
+        metrics.laneDepth(stream: "x", records: 4, bytes: 40, inFlight: 0)
+        var text = try exposition(metrics)
+        #expect(text.value("sync_relay_lane_queued_records", ["stream": "_other"]) == 9)
+        #expect(text.value("sync_relay_lane_queued_bytes", ["stream": "_other"]) == 90)
+        #expect(text.value("sync_relay_in_flight_messages", ["stream": "_other"]) == 2)
+        metrics.laneDepth(stream: "x", records: 0, bytes: 0, inFlight: 0)
+        metrics.laneDepth(stream: "y", records: 0, bytes: 0, inFlight: 0)
+        text = try exposition(metrics)
+        #expect(text.value("sync_relay_lane_queued_records", ["stream": "_other"]) == 0)
+        #expect(text.value("sync_relay_lane_queued_records", ["stream": "kept"]) == 1)
+    }
+
+    @Test func unknownLagRemovesThePartitionSeries() throws {
+        let metrics = RelayMetrics()
+        metrics.partitionLag(topic: "t", partition: 0, consumerLag: 5, commitLag: 1)
+        metrics.partitionLag(topic: "t", partition: 1, consumerLag: 6, commitLag: 2)
+        metrics.partitionLag(topic: "t", partition: 0, consumerLag: nil, commitLag: 0)
+        let text = try exposition(metrics)
+        #expect(text.samples(named: "sync_relay_consumer_lag_records").map { $0.labels["partition"] } == ["1"])
+        #expect(text.value("sync_relay_commit_lag_records", ["partition": "0"]) == 0)
+        #expect(text.value("sync_relay_commit_lag_records", ["partition": "1"]) == 2)
+    }
+
+    @Test func labelValuesAreEscaped() throws {
+        let metrics = RelayMetrics()
+        metrics.recordsConsumed(topic: "odd\"topic\\with\nnewline", count: 1)
+        let text = try exposition(metrics)
+        #expect(text.value("sync_relay_records_consumed_total", ["topic": "odd\"topic\\with\nnewline"]) == 1)
+    }
+}
+
+@Suite("Metrics documentation")
+struct MetricsDocumentationTests {
+    @Test func docsListEveryMetricAndNoOther() throws {
+        let docs = URL(filePath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appending(path: "docs/metrics.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let documented = Set(
+            text.split(separator: "\n")
+                .filter { $0.hasPrefix("| `sync_relay_") }
+                .compactMap { $0.split(separator: "`").dropFirst().first.map(String.init) })
+        #expect(documented == Set(RelayMetricCatalogue.all.map(\.fullName)))
+    }
+}
