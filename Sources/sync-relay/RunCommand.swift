@@ -58,9 +58,9 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
 
-        // Shutdown runs in reverse order: the notifier says STOPPING, the relay drains and commits, then the
-        // metrics endpoint goes.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        // Shutdown runs in reverse order: the relay drains and commits first, then the metrics endpoint goes, and
+        // the notifier last, so the watchdog keeps being pinged during the drain.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: notifier)]
         if configuration.metrics.enabled {
             let server = MetricsServer(address: configuration.metrics.listen, registry: registry, health: health, logger: logger) { port in
                 logger.info("metrics.listening", metadata: ["metrics.port": .stringConvertible(port)])
@@ -68,18 +68,19 @@ struct RunCommand: AsyncParsableCommand {
             services.append(.init(service: server))
         }
         services.append(.init(service: application.service))
-        services.append(.init(service: notifier))
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
+        groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
         groupConfiguration.maximumGracefulShutdownDuration =
             configuration.shutdown.drainDeadline + configuration.kafka.rebalanceDrainDeadline + .seconds(10)
         groupConfiguration.maximumCancellationDuration = .seconds(10)
         let group = ServiceGroup(configuration: groupConfiguration)
         let running = Task { try await group.run() }
-        // First SIGTERM/SIGINT: drain and commit. A second one: stop at once (still committing only what is done).
+        // First SIGTERM/SIGINT: the group shuts down gracefully (drain, commit). A second one: stop at once (still
+        // committing only what is done). Both dispatch sources see every signal: the group's and this one.
         let signals = SignalEscalation(
             first: {
                 logger.notice("relay.shutdown.requested")
-                Task { await group.triggerGracefulShutdown() }
+                notifier.notifyStopping(status: "draining")
             },
             second: {
                 logger.warning("relay.shutdown.forced")
