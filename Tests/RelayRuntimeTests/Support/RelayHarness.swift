@@ -64,10 +64,10 @@ struct RelayHarness: Sendable {
 
     /// Runs the relay for `configuration` while `body` runs, then shuts it down gracefully (as SIGTERM does).
     func runRelay(
-        _ configuration: RelayConfiguration, health: HealthState = HealthState(),
+        _ configuration: RelayConfiguration, health: HealthState = HealthState(), observer: any RelayObserver = CountingObserver(),
         _ body: @Sendable (RelayApplication) async throws -> Void
     ) async throws {
-        let application = try RelayApplication(configuration: configuration, observer: CountingObserver(), health: health, logger: Self.logger)
+        let application = try RelayApplication(configuration: configuration, observer: observer, health: health, logger: Self.logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: application.service)], logger: Self.logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
