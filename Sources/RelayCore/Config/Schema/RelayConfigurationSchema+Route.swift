@@ -80,7 +80,7 @@ extension RelayConfigurationSchema {
             ),
             field(
                 "maxAge", .duration(.zero...(.seconds(86_400))), "0s",
-                "Drop a record older than this (by its Kafka timestamp) when its turn comes; `0s` keeps records however old."
+                "Drop a record that waited in the relay longer than this when its turn comes; `0s` keeps records however long they wait (see decision 0003)."
             ),
             field("conflate", .boolean, false, "Keep only the newest queued record per key (records without a key are kept)."),
         ])
