@@ -122,3 +122,24 @@ struct EndToEndTests {
         }
     }
 }
+
+@Suite("End to end: readiness follows Kafka", .timeLimit(.minutes(2)))
+struct KafkaReadinessTests {
+    @Test func aBrokerOutageMakesTheRelayNotReadyAndRecoveryReadyAgain() async throws {
+        try await RelayHarness.with(topics: [("beats", 1)]) { harness in
+            let configuration = try harness.configuration(topics: ["beats"])
+            let health = HealthState()
+            try await harness.runRelay(configuration, health: health) { _ in
+                try await harness.produce("beats", count: 5, partition: 0)
+                await eventually("ready") { health.snapshot.isReady }
+                try harness.cluster.setBrokerDown(1)
+                await eventually("not ready while no broker is connected") { health.snapshot.problems[.kafka] != nil }
+                try harness.cluster.setBrokerUp(1)
+                await eventually("ready again") { health.snapshot.isReady }
+                try await harness.produce("beats", count: 5, start: 5, partition: 0)
+                await eventually("records after the outage arrived") { harness.deliveredNumbers("beats").count >= 10 }
+            }
+            #expect(harness.deliveredNumbers("beats") == Array(0..<10))
+        }
+    }
+}
