@@ -1,6 +1,7 @@
 import CLibCurl
 import CurlShims
 import Foundation
+import Synchronization
 
 /// The libcurl multi loop: one dedicated thread that owns a multi handle and every transfer on it.
 ///
@@ -35,7 +36,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         var finishWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let shared = Locked(Shared())
+    private let shared = Mutex(Shared())
     private let multi: CurlMultiHandle
     private let configuration: HTTPClientConfiguration
 

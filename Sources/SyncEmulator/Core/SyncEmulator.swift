@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The local Sync Streams API: Twilio's endpoints, JSON shapes and rules, plus read-back and fault injection.
 ///
@@ -9,7 +10,7 @@ public final class SyncEmulator: Sendable {
     public let configuration: SyncEmulatorConfiguration
     /// The clock for dates, TTL expiry and rate windows.
     public let clock: any EmulatorClock
-    let state = Locked(EmulatorState())
+    let state = Mutex(EmulatorState())
     /// Subscribers of the live feed.
     let feed = LiveFeed()
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Fans accepted messages out to live-feed watchers (server-sent events).
 ///
@@ -9,7 +10,7 @@ final class LiveFeed: Sendable {
         let continuation: AsyncStream<AcceptedMessage>.Continuation
     }
 
-    private let watchers = Locked([UUID: Watcher]())
+    private let watchers = Mutex([UUID: Watcher]())
 
     /// Events for one stream (SID or unique name), or for all streams when `stream` is `nil`.
     func watch(stream: String?) -> AsyncStream<AcceptedMessage> {
