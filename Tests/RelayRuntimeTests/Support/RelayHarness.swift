@@ -15,7 +15,9 @@ struct RelayHarness: Sendable {
     let emulator: RunningSyncEmulator
     let producer: KafkaProducer
 
-    static let logger = Logger(label: "e2e") { _ in SwiftLogNoOpLogHandler() }
+    static let logger = Logger(label: "e2e") { label -> any LogHandler in
+        ProcessInfo.processInfo.environment["E2E_LOG"] == nil ? SwiftLogNoOpLogHandler() : { var h = StreamLogHandler.standardError(label: label); h.logLevel = .debug; return h }()
+    }
 
     /// Runs `body` with a cluster holding `topics` (name, partitions) and a running emulator.
     static func with(
