@@ -139,7 +139,8 @@ struct KafkaReadinessTests {
                 try await harness.produce("beats", count: 5, start: 5, partition: 0)
                 await eventually("records after the outage arrived") { harness.deliveredNumbers("beats").count >= 10 }
             }
-            #expect(harness.deliveredNumbers("beats") == Array(0..<10))
+            // At least once: a record whose commit the outage interrupted may be published again; none is missing.
+            #expect(Set(harness.deliveredNumbers("beats")) == Set(0..<10))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Runs the built `sync-relay` executable as an operator would, and captures what it prints.
@@ -30,6 +31,9 @@ struct CommandRunner {
         var outputURL: URL { folder.appendingPathComponent("stdout") }
         var errorURL: URL { folder.appendingPathComponent("stderr") }
 
+        /// Whether the child exited, and who waits for it. Set from Foundation's termination handler.
+        private let exitState = Mutex<(exited: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+
         init(_ arguments: [String], environment: [String: String]) throws {
             process.executableURL = CommandRunner.executable
             process.arguments = arguments
@@ -41,19 +45,30 @@ struct CommandRunner {
             process.standardOutput = try FileHandle(forWritingTo: outputURL)
             process.standardError = try FileHandle(forWritingTo: errorURL)
             process.standardInput = FileHandle.nullDevice
+            process.terminationHandler = { _ in self.markExited() }  // called on a Foundation thread
+        }
+
+        private func markExited() {
+            let waiter = exitState.withLock { state -> CheckedContinuation<Void, Never>? in
+                state.exited = true
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume()
         }
 
         /// What the child printed so far.
         var standardError: String { (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "" }
 
-        /// Waits for the child to exit without blocking a thread of Swift's cooperative pool (in-process servers
-        /// the command talks to need those threads).
+        /// Waits for the child to exit without blocking any thread: on Linux, Dispatch's global queues and Swift's
+        /// cooperative pool share threads, and in-process servers the command talks to need them.
         func exit() async -> Output {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().async {
-                    self.process.waitUntilExit()
-                    continuation.resume()
+                let exited = exitState.withLock { state -> Bool in
+                    if !state.exited { state.waiter = continuation }
+                    return state.exited
                 }
+                if exited { continuation.resume() }
             }
             return output()
         }

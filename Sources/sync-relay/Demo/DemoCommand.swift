@@ -58,7 +58,8 @@ struct DemoCommand: AsyncParsableCommand {
         let emulator = SyncEmulator()
         let server = SyncEmulatorServer(emulator: emulator, port: emulatorPort, logger: quiet)
         let registry = PrometheusCollectorRegistry()
-        let statistics = DemoStatistics(forwardingTo: RelayMetrics(registry: registry))
+        let metrics = RelayMetrics(registry: registry)
+        let statistics = DemoStatistics(forwardingTo: metrics)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
@@ -69,7 +70,7 @@ struct DemoCommand: AsyncParsableCommand {
 
             let configuration = try demoConfiguration(brokers: cluster.bootstrapServers, baseURL: baseURL)
             let metricsPorts = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
-            let health = HealthState()
+            let health = HealthState { snapshot in metrics.readinessChanged(ready: snapshot.isReady) }
             let metricsServer = MetricsServer(
                 address: HostPort("127.0.0.1:\(metricsPort)")!, registry: registry, health: health, logger: quiet
             ) { port in metricsPorts.continuation.yield(port) }

@@ -38,7 +38,7 @@ struct ConfigurationSchemaTests {
         ("wrong type", minimalConfiguration.setting(["metrics", "enabled"], to: "yes")),
     ]
 
-    @Test func schemaAndDecoderAgree() throws {
+    @Test(.timeLimit(.minutes(1))) func schemaAndDecoderAgree() async throws {
         let accepted: [(String, JSONValue)] = [
             ("minimal", minimalConfiguration),
             ("example", try JSONParser.parse(Array(try Data(contentsOf: repositoryRoot.appendingPathComponent("config.example.json"))))),
@@ -53,7 +53,7 @@ struct ConfigurationSchemaTests {
         for (name, document) in Self.rejected {
             if case .success = loadConfiguration(document) { Issue.record("decoder accepted \(name)") }
         }
-        let verdicts = try JSONSchemaValidator.validate(
+        let verdicts = try await JSONSchemaValidator.validate(
             schema: repositoryRoot.appendingPathComponent("docs/config.schema.json"),
             documents: accepted.map(\.1) + Self.rejected.map(\.1)
         )
@@ -69,7 +69,7 @@ struct ConfigurationSchemaTests {
 /// Runs a real JSON Schema validator (Python's `jsonschema`, installed by scripts/install-deps.sh) over documents.
 enum JSONSchemaValidator {
     /// For each document, nil when valid, else the validator's first message.
-    static func validate(schema: URL, documents: [JSONValue]) throws -> [String?] {
+    static func validate(schema: URL, documents: [JSONValue]) async throws -> [String?] {
         let script = """
             import json, sys, jsonschema
             schema = json.load(open(sys.argv[1]))
@@ -81,18 +81,19 @@ enum JSONSchemaValidator {
                 out.append(errors[0].message if errors else None)
             print(json.dumps(out))
             """
-        let interpreter = try findInterpreter()
+        let interpreter = try await findInterpreter()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: interpreter)
         process.arguments = ["-c", script, schema.path]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
+        let exited = exitSignal(process)
         try process.run()
         input.fileHandleForWriting.write(Data(JSONValue.array(documents).text().utf8))
         try input.fileHandleForWriting.close()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        await exited()
         guard process.terminationStatus == 0, case .array(let verdicts) = try JSONParser.parse(Array(data)) else {
             throw ValidatorError(reason: "the validator failed with status \(process.terminationStatus)")
         }
@@ -100,7 +101,7 @@ enum JSONSchemaValidator {
     }
 
     /// The first Python that has `jsonschema`.
-    static func findInterpreter() throws -> String {
+    static func findInterpreter() async throws -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"
         let candidates = path.split(separator: ":").map { "\($0)/python3" } + ["/usr/bin/python3"]
         for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
@@ -108,11 +109,20 @@ enum JSONSchemaValidator {
             probe.executableURL = URL(fileURLWithPath: candidate)
             probe.arguments = ["-c", "import jsonschema"]
             probe.standardError = FileHandle.nullDevice
+            let exited = exitSignal(probe)
             try probe.run()
-            probe.waitUntilExit()
+            await exited()
             if probe.terminationStatus == 0 { return candidate }
         }
         throw ValidatorError(reason: "no python3 with the jsonschema module; run scripts/install-deps.sh")
+    }
+
+    /// Returns a function that waits, without blocking a thread, until `process` (not yet started) exits.
+    /// (`waitUntilExit` would block a thread that Swift's cooperative pool shares with Dispatch on Linux.)
+    static func exitSignal(_ process: Process) -> @Sendable () async -> Void {
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        process.terminationHandler = { _ in continuation.finish() }
+        return { for await _ in stream {} }
     }
 
     struct ValidatorError: Error, CustomStringConvertible {
