@@ -131,16 +131,15 @@ metrics_port="$(free_port)"
 "$binary" demo --duration 300 --plain --metrics-port "$metrics_port" > "$work/demo.log" 2>&1 &
 pids+=($!)
 metrics_url="http://127.0.0.1:$metrics_port/metrics"
-# Wait until messages have been published, the firehose has overflowed its lane (drops) and the emulator has
-# answered a 429 (retries), so those families have series.
+# Wait until messages have been published and the firehose has overflowed its lane (drops), so those families have
+# series.
 has_traffic() {
   curl -fsS "$metrics_url" > "$work/metrics.txt" 2>/dev/null || return 1
   grep -q '^sync_relay_messages_published_total{' "$work/metrics.txt" &&
     grep -q '^sync_relay_consumer_lag_records{' "$work/metrics.txt" &&
-    grep -q '^sync_relay_records_dropped_total{' "$work/metrics.txt" &&
-    grep -q '^sync_relay_publish_retries_total{' "$work/metrics.txt"
+    grep -q '^sync_relay_records_dropped_total{' "$work/metrics.txt"
 }
-wait_for 120 has_traffic || { tail -n 30 "$work/demo.log"; fail "the demo published nothing within 120 s"; }
+wait_for 120 has_traffic || { tail -n 30 "$work/demo.log"; fail "the demo published or dropped nothing within 120 s"; }
 sleep 5
 curl -fsS "$metrics_url" > "$work/metrics.txt"
 curl -fsS "http://127.0.0.1:$metrics_port/healthz" >/dev/null || fail "/healthz"
@@ -151,10 +150,10 @@ promtool check metrics < "$work/metrics.txt"
 echo "ok: promtool check metrics reports nothing"
 
 step "every metric the alerts and the dashboard query is in the output"
-# A family has series only once its event has happened. The demo never dead-letters and never sees a stream vanish,
-# so these two, and only these, may be absent from its output; they must then be in the metric catalogue (the
-# source of truth) and in docs/metrics.md.
-event_only=(sync_relay_records_dead_lettered_total sync_relay_streams_recreated_total)
+# A family has series only once its event has happened. The demo never dead-letters, never sees a stream vanish,
+# and retries only when a 429 happens to come (timing), so these three, and only these, may be absent from its
+# output; they must then be in the metric catalogue (the source of truth) and in docs/metrics.md.
+event_only=(sync_relay_records_dead_lettered_total sync_relay_streams_recreated_total sync_relay_publish_retries_total)
 catalogue=Sources/RelayRuntime/Observability/RelayMetricCatalogue.swift
 queried="$( { grep -oE 'sync_relay_[a-z_]+' deploy/prometheus/alerts.yml; grep -oE 'sync_relay_[a-z_]+' "$work/dashboard-queries"; } | sort -u)"
 absent=()
@@ -164,7 +163,7 @@ for name in $queried; do
     base="${name#sync_relay_}"
     grep -q "\"${base%_total}\", \"total\"" "$catalogue" && grep -q "\`$name\`" docs/metrics.md ||
       fail "$name is neither exported by the demo nor in $catalogue and docs/metrics.md"
-    echo "note: $name has no series in the demo (its event does not happen there); it is in the catalogue"
+    echo "note: $name has no series in this demo run (its event did not happen); it is in the catalogue and docs/metrics.md"
     continue
   fi
   absent+=("$name")
