@@ -145,3 +145,29 @@ struct KafkaReadinessTests {
     }
 }
 
+
+@Suite("End to end: stream lifetime", .timeLimit(.minutes(1)))
+struct StreamLifetimeTests {
+    @Test func anActiveStreamHasItsTTLRefreshedSoItDoesNotExpire() async throws {
+        try await RelayHarness.with(topics: [("pulse", 1)]) { harness in
+            let observer = CountingObserver()
+            let configuration = try harness.configuration(topics: ["pulse"], defaults: [JSONMember("ttl", "2s")])
+            try await harness.runRelay(configuration, observer: observer) { _ in
+                try await harness.produce("pulse", count: 1, partition: 0)
+                await eventually("the stream exists and took its first record") { harness.deliveredNumbers("pulse").count == 1 }
+                // Keep records flowing for longer than the TTL; the relay refreshes it at most every TTL/2.
+                let start = ContinuousClock.now
+                var number = 1
+                while ContinuousClock.now - start < .seconds(3) {
+                    try await harness.produce("pulse", count: 1, start: number, partition: 0)
+                    number += 1
+                    try await Task.sleep(for: .milliseconds(100))  // the producer's pace, not a wait for a condition
+                }
+                await eventually("the last record arrived") { harness.deliveredNumbers("pulse").count >= number }
+                #expect(harness.fetchStream("pulse") != nil, "the stream expired while in use")
+            }
+            #expect(observer.counts.withLock { $0.ttlRefreshes } >= 1)
+            #expect(observer.counts.withLock { $0.recreated } == 0)
+        }
+    }
+}
