@@ -18,12 +18,12 @@ struct Rig: Sendable {
     let producer: KafkaProducer
     let counts: PublishCounter
 
-    /// Runs `body` with a cluster holding `topics` (one partition each) and a running emulator.
+    /// Runs `body` with a cluster holding `topics` (name, partitions) and a running emulator.
     static func with<Result: Sendable>(
-        topics: [String], rateLimit: EmulatorRateLimit, _ body: @Sendable (Rig) async throws -> Result
+        topics: [(String, Int)], rateLimit: EmulatorRateLimit, _ body: @Sendable (Rig) async throws -> Result
     ) async throws -> Result {
         let cluster = try KafkaMockCluster(brokers: 1)
-        for topic in topics { try cluster.createTopic(topic, partitions: 1) }
+        for (topic, partitions) in topics { try cluster.createTopic(topic, partitions: partitions) }
         // linger.ms 0: a record leaves for the broker at once (the latency figure starts at the produce call).
         let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], properties: [("linger.ms", "0")], logger: quiet)
         let emulator = SyncEmulator(configuration: SyncEmulatorConfiguration(rateLimit: rateLimit))

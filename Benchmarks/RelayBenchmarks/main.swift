@@ -12,9 +12,9 @@ var rows: [Row] = []
 func megabytes(_ bytes: Int) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
 
 // Memory first, in a fresh process, so the other runs' freed heap does not hide or inflate it.
-progress("4. resident memory: 1,000 topics matched by ^bench\\..*, 3 records each ...")
+progress("4. resident memory: 1,000 streams (one topic, 1,000 partitions, bench-{partition}), 3 records each ...")
 let memoryResult = try await memory(streams: 1_000)
-rows.append(Row(figure: "RSS before the relay (mock cluster with 1,000 topics, emulator)", value: megabytes(memoryResult.baseline), target: "—", pass: nil))
+rows.append(Row(figure: "RSS before the relay (mock cluster with 1,000 partitions, emulator)", value: megabytes(memoryResult.baseline), target: "—", pass: nil))
 rows.append(Row(figure: "RSS at idle (relay running, 1,000 partitions assigned, no traffic)", value: megabytes(memoryResult.idle), target: "—", pass: nil))
 rows.append(Row(
     figure: "RSS with 1,000 active streams (\(memoryResult.liveStreams) streams live)", value: megabytes(memoryResult.active), target: "—",
