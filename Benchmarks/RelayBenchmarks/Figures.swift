@@ -117,11 +117,11 @@ struct LatencyResult {
 
 /// `streams` topics each fed 5 records/s for `seconds`; each record carries the wall-clock time of its produce call
 /// (`t`, microseconds since the epoch), compared with the emulator's `arrivedAt`.
-func latencyUnderBudget(streams: Int, seconds: Double) async throws -> LatencyResult {
+func latencyUnderBudget(streams: Int, seconds: Double, fetchWaitMs: Int) async throws -> LatencyResult {
     let topics = (0..<streams).map { "latency.\($0)" }
     let perStream = Int(seconds * 5)
     return try await Rig.with(topics: topics.map { ($0, 1) }, rateLimit: .strict()) { rig in
-        let configuration = try rig.configuration(topics: topics)
+        let configuration = try rig.configuration(topics: topics, fetchWaitMs: fetchWaitMs)
         try await rig.runRelay(configuration) { _ in
             // Warm up: one record per stream, so the group has joined and every stream exists before timing.
             for topic in topics {

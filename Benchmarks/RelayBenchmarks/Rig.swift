@@ -34,8 +34,10 @@ struct Rig: Sendable {
         return result
     }
 
-    /// The relay's configuration: `defaults` as given, everything else pointing at the rig.
-    func configuration(topics: [String], defaults: [JSONMember] = []) throws -> RelayConfiguration {
+    /// The relay's configuration: `defaults` as given, everything else pointing at the rig. `fetchWaitMs` is
+    /// librdkafka's `fetch.wait.max.ms`: the mock broker holds a fetch that finds no data for that long, even when a
+    /// record arrives meanwhile, so it bounds the latency figure (a real broker answers as soon as data arrives).
+    func configuration(topics: [String], defaults: [JSONMember] = [], fetchWaitMs: Int = 20) throws -> RelayConfiguration {
         let document = JSONValue.object([
             JSONMember("kafka", .object([
                 JSONMember("brokers", .array([.string(cluster.bootstrapServers)])),
@@ -43,7 +45,7 @@ struct Rig: Sendable {
                 JSONMember("topics", .array(topics.map(JSONValue.string))),
                 JSONMember("properties", .object([
                     JSONMember("auto.offset.reset", "earliest"), JSONMember("session.timeout.ms", "6000"),
-                    JSONMember("heartbeat.interval.ms", "250"), JSONMember("fetch.wait.max.ms", "20"),
+                    JSONMember("heartbeat.interval.ms", "250"), JSONMember("fetch.wait.max.ms", .string("\(fetchWaitMs)")),
                 ])),
                 JSONMember("commitInterval", "100ms"),
                 JSONMember("statisticsInterval", "1s"),
