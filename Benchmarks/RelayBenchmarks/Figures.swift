@@ -39,12 +39,12 @@ struct RateResult {
 
 /// `streams` topics each with a backlog of ~300-byte records, `maxMessageBytes` 512 (one record per message), the
 /// emulator strict (no 31st message in any sliding second), optionally `latencyMs` added to every request.
-func sustainedRate(streams: Int, window: Double, latencyMs: Int?) async throws -> RateResult {
+func sustainedRate(streams: Int, window: Double, latencyMs: Int?, rateLimit: EmulatorRateLimit = .strict()) async throws -> RateResult {
     let topics = (0..<streams).map { "rate.\($0)" }
     // Enough for the window plus the start (group join, stream creation) and a margin: the backlog never runs out
     // inside the window.
     let perStream = Int(30 * (window + 3))
-    return try await Rig.with(topics: topics.map { ($0, 1) }, rateLimit: .strict()) { rig in
+    return try await Rig.with(topics: topics.map { ($0, 1) }, rateLimit: rateLimit) { rig in
         for topic in topics {
             try await rig.producer.send((0..<perStream).map { number in
                 KafkaProducer.OutgoingRecord(topic: topic, partition: 0, key: nil, value: paddedValue(number, bytes: 300))

@@ -21,17 +21,19 @@ rows.append(Row(
     pass: memoryResult.complete ? nil : false))
 rows.append(Row(figure: "RSS per 1,000 active streams (active − idle)", value: megabytes((memoryResult.active - memoryResult.idle) * 1_000 / memoryResult.streams), target: "—", pass: nil))
 
-for latencyMs in [nil, 150] as [Int?] {
-    let label = latencyMs.map { "+\($0) ms latency" } ?? "loopback"
-    progress("1. sustained rate, strict emulator, \(label): 4 streams, \(Int(plan.rateWindow)) s window ...")
-    let result = try await sustainedRate(streams: 4, window: plan.rateWindow, latencyMs: latencyMs)
+for (latencyMs, strict) in [(nil, true), (150, true), (150, false)] as [(Int?, Bool)] {
+    let label = (latencyMs.map { "+\($0) ms latency" } ?? "loopback")
+    progress("1. sustained rate, \(strict ? "strict" : "burst"), \(label): 4 streams, \(Int(plan.rateWindow)) s window ...")
+    let result = try await sustainedRate(
+        streams: 4, window: plan.rateWindow, latencyMs: latencyMs, rateLimit: strict ? .strict() : .burst(perSecond: 30, burst: 60))
     let slowest = result.perStream.min() ?? 0
     let rejected = result.rejections.values.reduce(0, +)
+    let mode = strict ? "strict" : "burst 30/s + 60 (shows whether the in-flight window hides the latency)"
     rows.append(Row(
-        figure: "messages/s per stream under backlog, strict, \(label) (slowest of 4; all: \(result.perStream.map { String(format: "%.2f", $0) }.joined(separator: " ")))",
+        figure: "messages/s per stream under backlog, \(mode), \(label) (slowest of 4; all: \(result.perStream.map { String(format: "%.2f", $0) }.joined(separator: " ")))",
         value: String(format: "%.2f", slowest), target: "≥ 29.5", pass: slowest >= 29.5 && result.complete))
     rows.append(Row(
-        figure: "rejections, strict, \(label) (most in one sliding second: \(result.maxInOneSecond); retries: \(result.retries))",
+        figure: "rejections, \(strict ? "strict" : "burst"), \(label) (most in one sliding second: \(result.maxInOneSecond); retries: \(result.retries))",
         value: rejected == 0 ? "0" : "\(rejected) \(result.rejections.sorted { $0.key < $1.key })", target: "0", pass: rejected == 0))
 }
 
