@@ -57,6 +57,10 @@ struct Rig: Sendable {
                 JSONMember("baseURL", .string(emulator.baseURL)),
                 JSONMember("connectTimeout", "1s"),
                 JSONMember("requestTimeout", "5s"),
+                // The emulator speaks HTTP/1.1 only (one request per connection at a time), Twilio HTTP/2 (many per
+                // connection). 4 streams × 30/s × 150 ms need 18 requests at once, more than the default 16
+                // connections, so allow enough connections to stand in for HTTP/2's multiplexing.
+                JSONMember("maxConnections", 64),
             ])),
             JSONMember("defaults", .object(defaults)),
             JSONMember("shutdown", .object([JSONMember("drainDeadline", "2s")])),
