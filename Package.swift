@@ -109,6 +109,18 @@ let package = Package(
             path: "Benchmarks/HTTPBenchmarks"
         ),
 
+        /// End to end (`swift run -c release relay-bench [--quick]`): the whole relay against the mock cluster and the
+        /// Sync emulator: paced rate under backlog, fill, latency under budget, resident memory per thousand streams.
+        .executableTarget(
+            name: "relay-bench",
+            dependencies: [
+                "RelayCore", "RelayKafka", "RelayRuntime", "SyncEmulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/RelayBenchmarks"
+        ),
+
         // MARK: Tests
         .testTarget(
             name: "RelayCoreTests",
