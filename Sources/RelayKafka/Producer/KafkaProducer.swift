@@ -45,10 +45,8 @@ public final class KafkaProducer: Sendable {
     ) async throws(KafkaError) -> Delivery {
         guard !closed.load(ordering: .relaxed) else { throw KafkaError(code: .closed, reason: "the producer is closed") }
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Delivery, KafkaError>, Never>) in
-            let box = Unmanaged.passRetained(DeliveryWaiter(continuation)).toOpaque()
-            if let error = enqueue(topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp, opaque: box) {
-                Unmanaged<DeliveryWaiter>.fromOpaque(box).release()
-                continuation.resume(returning: .failure(error))
+            enqueue(topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp) {
+                continuation.resume(returning: $0)
             }
         }
         return try result.get()
@@ -76,31 +74,15 @@ public final class KafkaProducer: Sendable {
     /// acknowledgement. Throws the first failure, after all have completed.
     public func send(_ records: [OutgoingRecord]) async throws(KafkaError) {
         guard !closed.load(ordering: .relaxed) else { throw KafkaError(code: .closed, reason: "the producer is closed") }
-        let results = await withTaskGroup(of: Result<Delivery, KafkaError>.self, returning: [Result<Delivery, KafkaError>].self) { group in
-            // Enqueue in order on this task; each record's delivery report completes its own child task.
-            var waiters: [CheckedContinuation<Result<Delivery, KafkaError>, Never>] = []
-            let (ready, readyContinuation) = AsyncStream.makeStream(of: CheckedContinuation<Result<Delivery, KafkaError>, Never>.self)
-            for _ in records {
-                group.addTask {
-                    await withCheckedContinuation { continuation in
-                        readyContinuation.yield(continuation)
-                    }
+        guard !records.isEmpty else { return }
+        let results = await withCheckedContinuation { (continuation: CheckedContinuation<[Result<Delivery, KafkaError>], Never>) in
+            // Enqueued in order here, on one thread; each delivery report fills its slot, the last one resumes.
+            let batch = DeliveryBatch(count: records.count, continuation: continuation)
+            for (index, record) in records.enumerated() {
+                enqueue(topic: record.topic, partition: record.partition, key: record.key, value: record.value, headers: record.headers, timestamp: nil) {
+                    batch.complete(index, $0)
                 }
             }
-            for await continuation in ready {
-                waiters.append(continuation)
-                if waiters.count == records.count { break }
-            }
-            for (record, continuation) in zip(records, waiters) {
-                let box = Unmanaged.passRetained(DeliveryWaiter(continuation)).toOpaque()
-                if let error = enqueue(topic: record.topic, partition: record.partition, key: record.key, value: record.value, headers: record.headers, timestamp: nil, opaque: box) {
-                    Unmanaged<DeliveryWaiter>.fromOpaque(box).release()
-                    continuation.resume(returning: .failure(error))
-                }
-            }
-            var results: [Result<Delivery, KafkaError>] = []
-            for await result in group { results.append(result) }
-            return results
         }
         for result in results { _ = try result.get() }
     }
@@ -131,10 +113,13 @@ public final class KafkaProducer: Sendable {
 
     // MARK: librdkafka
 
+    /// Enqueues one record; `completion` runs once, with the broker's answer (on the poll thread) or at once with
+    /// the enqueue error.
     private func enqueue(
         topic: String, partition: Int32?, key: [UInt8]?, value: [UInt8]?, headers: [SourceRecord.Header],
-        timestamp: Int64?, opaque: UnsafeMutableRawPointer
-    ) -> KafkaError? {
+        timestamp: Int64?, completion: @escaping @Sendable (Result<Delivery, KafkaError>) -> Void
+    ) {
+        let opaque = Unmanaged.passRetained(DeliveryWaiter(completion)).toOpaque()
         let headerList = rd_kafka_headers_new(headers.count)!
         for header in headers {
             let size = header.value?.count ?? 0
@@ -166,12 +151,13 @@ public final class KafkaProducer: Sendable {
                 }
             }
         }
-        guard let error else { return nil }  // librdkafka owns the headers now
+        guard let error else { return }  // librdkafka owns the headers and the waiter now
         rd_kafka_headers_destroy(headerList)
         let code = rd_kafka_error_code(error)
         let reason = String(cString: rd_kafka_error_string(error))
         rd_kafka_error_destroy(error)
-        return KafkaError(code: .produce, reason: reason, librdkafkaCode: Int(code.rawValue))
+        Unmanaged<DeliveryWaiter>.fromOpaque(opaque).release()
+        completion(.failure(KafkaError(code: .produce, reason: reason, librdkafkaCode: Int(code.rawValue))))
     }
 
     private func pollUntilClosed() {
@@ -188,13 +174,32 @@ public final class KafkaProducer: Sendable {
     }
 }
 
-/// Carries a waiting `send` through librdkafka as the message's opaque: retained when enqueued, released by the
-/// delivery-report callback (or right away when enqueueing fails).
-final class DeliveryWaiter: @unchecked Sendable {
-    // @unchecked: resumed exactly once, by whichever of enqueue failure or delivery report happens.
-    let continuation: CheckedContinuation<Result<KafkaProducer.Delivery, KafkaError>, Never>
-    init(_ continuation: CheckedContinuation<Result<KafkaProducer.Delivery, KafkaError>, Never>) {
+/// Carries a record's completion through librdkafka as the message's opaque: retained when enqueued, released by
+/// the delivery-report callback (or right away when enqueueing fails).
+final class DeliveryWaiter: Sendable {
+    let completion: @Sendable (Result<KafkaProducer.Delivery, KafkaError>) -> Void
+    init(_ completion: @escaping @Sendable (Result<KafkaProducer.Delivery, KafkaError>) -> Void) {
+        self.completion = completion
+    }
+}
+
+/// Collects the answers of a batch of records and resumes the waiting `send(_:)` when the last one arrives.
+final class DeliveryBatch: Sendable {
+    private let state: Mutex<(results: [Result<KafkaProducer.Delivery, KafkaError>?], remaining: Int)>
+    private let continuation: CheckedContinuation<[Result<KafkaProducer.Delivery, KafkaError>], Never>
+
+    init(count: Int, continuation: CheckedContinuation<[Result<KafkaProducer.Delivery, KafkaError>], Never>) {
+        state = Mutex((Array(repeating: nil, count: count), count))
         self.continuation = continuation
+    }
+
+    func complete(_ index: Int, _ result: Result<KafkaProducer.Delivery, KafkaError>) {
+        let finished = state.withLock { state -> [Result<KafkaProducer.Delivery, KafkaError>]? in
+            state.results[index] = result
+            state.remaining -= 1
+            return state.remaining == 0 ? state.results.map { $0! } : nil
+        }
+        if let finished { continuation.resume(returning: finished) }
     }
 }
 
@@ -207,10 +212,10 @@ final class ProducerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
             let waiter = Unmanaged<DeliveryWaiter>.fromOpaque(opaque).takeRetainedValue()
             let code = message.pointee.err
             if code == RD_KAFKA_RESP_ERR_NO_ERROR {
-                waiter.continuation.resume(returning: .success(.init(partition: message.pointee.partition, offset: message.pointee.offset)))
+                waiter.completion(.success(.init(partition: message.pointee.partition, offset: message.pointee.offset)))
             } else {
                 let reason = String(cString: rd_kafka_err2str(code))
-                waiter.continuation.resume(returning: .failure(KafkaError(code: .produce, reason: reason, librdkafkaCode: Int(code.rawValue))))
+                waiter.completion(.failure(KafkaError(code: .produce, reason: reason, librdkafkaCode: Int(code.rawValue))))
             }
         }
     }
