@@ -88,6 +88,7 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Waits until every record sent so far is acknowledged or `timeout` passes; returns the number still pending.
+    /// Blocks the calling thread: call it from a thread of your own, not from Swift's cooperative pool.
     @discardableResult
     public func flush(timeout: Duration) -> Int {
         _ = rd_kafka_flush(handle.pointer, Int32(KafkaConsumerSettings.milliseconds(timeout)))
@@ -98,7 +99,12 @@ public final class KafkaProducer: Sendable {
     /// thread. Idempotent.
     public func close(timeout: Duration = .seconds(10)) async {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
-        if flush(timeout: timeout) > 0 {
+        let handle = self.handle
+        let pending = await BlockingCall.run { () -> Int in
+            _ = rd_kafka_flush(handle.pointer, Int32(KafkaConsumerSettings.milliseconds(timeout)))
+            return Int(rd_kafka_outq_len(handle.pointer))
+        }
+        if pending > 0 {
             _ = rd_kafka_purge(handle.pointer, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
         }
         await withCheckedContinuation { continuation in
