@@ -92,7 +92,10 @@ enum JSONSchemaValidator {
         try process.run()
         input.fileHandleForWriting.write(Data(JSONValue.array(documents).text().utf8))
         try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        // Read on a thread of its own: the read blocks until python is done.
+        let data = await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
+            Thread { continuation.resume(returning: output.fileHandleForReading.readDataToEndOfFile()) }.start()
+        }
         await exited()
         guard process.terminationStatus == 0, case .array(let verdicts) = try JSONParser.parse(Array(data)) else {
             throw ValidatorError(reason: "the validator failed with status \(process.terminationStatus)")
