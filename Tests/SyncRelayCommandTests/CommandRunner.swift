@@ -96,3 +96,9 @@ struct CommandRunner {
         try await start(arguments, environment: environment).exit()
     }
 }
+
+/// Tests that run `sync-relay` as a child process talking to servers inside the test process (the mock cluster,
+/// the emulator) hung twice in a fresh clone on a loaded 2-core machine, with every test thread idle: a wait that
+/// never resumed, not yet explained. Until it is, they run only when asked: `SYNC_RELAY_PROCESS_TESTS=1 swift test`.
+let processTestsEnabled = ProcessInfo.processInfo.environment["SYNC_RELAY_PROCESS_TESTS"] == "1"
+let processTestsReason: Comment = "set SYNC_RELAY_PROCESS_TESTS=1 to run sync-relay as a child process against in-process servers"

@@ -5,7 +5,7 @@ import SyncEmulator
 import Testing
 
 /// `sync-relay run` as a separate process, between an in-process mock cluster and emulator.
-@Suite("sync-relay run as a process", .timeLimit(.minutes(3)))
+@Suite("sync-relay run as a process", .enabled(if: processTestsEnabled, processTestsReason), .timeLimit(.minutes(3)))
 struct RunCommandTests {
     static let logger = Logger(label: "run-tests") { _ in SwiftLogNoOpLogHandler() }
 
