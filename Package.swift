@@ -122,11 +122,13 @@ let package = Package(
         ),
 
         // MARK: Tests
+        /// Helpers shared by the test targets (polling with a deadline).
+        .target(name: "RelayTestSupport", path: "Tests/RelayTestSupport"),
         .testTarget(
             name: "RelayCoreTests",
             dependencies: ["RelayCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka", "RelayCore", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka", "RelayCore", "RelayTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RelaySyncTests", dependencies: [
                 "RelaySync", "RelayCore", "SyncEmulator", "CurlShims", "CLibCurl",
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
@@ -137,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "RelayRuntimeTests",
             dependencies: [
-                "RelayRuntime", "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator",
+                "RelayRuntime", "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator", "RelayTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -145,7 +147,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncRelayCommandTests",
-            dependencies: ["sync-relay", "RelayCore", "RelayKafka", "SyncEmulator", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["sync-relay", "RelayCore", "RelayKafka", "SyncEmulator", "RelayTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
     ]
 )

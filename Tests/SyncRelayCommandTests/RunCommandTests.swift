@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RelayKafka
 import SyncEmulator
+import RelayTestSupport
 import Testing
 
 /// `sync-relay run` as a separate process, between an in-process mock cluster and emulator.
@@ -50,14 +51,6 @@ struct RunCommandTests {
         })
     }
 
-    func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: () -> Bool) async {
-        let deadline = ContinuousClock.now + timeout
-        while !condition() {
-            if ContinuousClock.now > deadline { Issue.record("timed out waiting until \(what)"); return }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-    }
-
     @Test func killedHardAndRestartedItLosesNothing() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)
         try cluster.createTopic("orders", partitions: 2)
@@ -67,14 +60,14 @@ struct RunCommandTests {
             let environment = ["TWILIO_AUTH_TOKEN": SyncEmulatorConfiguration.defaultAuthToken]
             try await produce(producer, "orders", 0..<3000)
             let first = try CommandRunner.start(["run", "--config", config], environment: environment)
-            await waitUntil("some records arrived") { !delivered(running.emulator, "orders").isEmpty }
+            await eventually("some records arrived", timeout: .seconds(60)) { !delivered(running.emulator, "orders").isEmpty }
             kill(first.process.processIdentifier, SIGKILL)
             let killed = await first.exit()
             #expect(killed.status == SIGKILL)
             try await produce(producer, "orders", 3000..<3500)
 
             let second = try CommandRunner.start(["run", "--config", config], environment: environment)
-            await waitUntil("every record arrived after the restart") { Set(delivered(running.emulator, "orders")).count == 3500 }
+            await eventually("every record arrived after the restart", timeout: .seconds(60)) { Set(delivered(running.emulator, "orders")).count == 3500 }
             kill(second.process.processIdentifier, SIGTERM)
             let stopped = await second.exit()
             #expect(stopped.status == 0, "\(stopped.standardError.suffix(2000))")
@@ -97,7 +90,7 @@ struct RunCommandTests {
             let environment = ["TWILIO_AUTH_TOKEN": SyncEmulatorConfiguration.defaultAuthToken]
             try await produce(producer, "events", 0..<500)
             let first = try CommandRunner.start(["run", "--config", config], environment: environment)
-            await waitUntil("every record arrived") { delivered(running.emulator, "events").count == 500 }
+            await eventually("every record arrived", timeout: .seconds(60)) { delivered(running.emulator, "events").count == 500 }
             // The log is JSON lines on standard output; the metrics port is in one of them.
             kill(first.process.processIdentifier, SIGTERM)
             let output = await first.exit()
@@ -108,7 +101,7 @@ struct RunCommandTests {
             // Committed on the way out: a new run publishes only what is new.
             try await produce(producer, "events", 500..<510)
             let second = try CommandRunner.start(["run", "--config", config], environment: environment)
-            await waitUntil("the new records arrived") { delivered(running.emulator, "events").count >= 510 }
+            await eventually("the new records arrived", timeout: .seconds(60)) { delivered(running.emulator, "events").count >= 510 }
             kill(second.process.processIdentifier, SIGTERM)
             _ = await second.exit()
             #expect(delivered(running.emulator, "events") == Array(0..<510))

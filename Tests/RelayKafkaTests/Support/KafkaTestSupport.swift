@@ -2,22 +2,9 @@ import Foundation
 import Logging
 import RelayCore
 import RelayKafka
+@_exported import RelayTestSupport
 import Testing
 
-/// Polls `condition` every 20 ms until it holds or `timeout` passes; records an issue on timeout.
-func eventually(
-    _ what: String, timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
-    _ condition: () -> Bool
-) async {
-    let deadline = ContinuousClock.now.advanced(by: timeout)
-    while !condition() {
-        if ContinuousClock.now >= deadline {
-            Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
-            return
-        }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-}
 
 /// A logger that prints nothing (librdkafka's lines are routed to it).
 let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }

@@ -6,6 +6,7 @@ import RelayRuntime
 import ServiceLifecycle
 import SyncEmulator
 import Synchronization
+@_exported import RelayTestSupport
 import Testing
 
 /// A whole relay on loopback: librdkafka's mock cluster, the Sync emulator over HTTP, and `RelayApplication` built
@@ -182,17 +183,3 @@ final class CountingObserver: RelayObserver {
     func readinessChanged(ready: Bool) {}
 }
 
-/// Polls `condition` every 20 ms until it holds or `timeout` passes; records an issue on timeout.
-func eventually(
-    _ what: String, timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
-    _ condition: () -> Bool
-) async {
-    let deadline = ContinuousClock.now.advanced(by: timeout)
-    while !condition() {
-        if ContinuousClock.now >= deadline {
-            Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
-            return
-        }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-}
