@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // MARK: C bridges (system libraries from Debian's -dev packages)
@@ -39,6 +40,15 @@ let package = Package(
         // MARK: Pure core
         .target(name: "RelayCore"),
 
+        /// Sleeping and timers on SwiftNIO's event loops, never libdispatch's (docs/decisions/0004-timers-on-nio.md).
+        .target(
+            name: "RelayTimers",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
         // MARK: Adapters
         .target(
             name: "RelayKafka",
@@ -57,7 +67,7 @@ let package = Package(
         .target(
             name: "SyncEmulator",
             dependencies: [
-                "RelayCore",
+                "RelayCore", "RelayTimers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -68,7 +78,7 @@ let package = Package(
         .target(
             name: "RelayRuntime",
             dependencies: [
-                "RelayCore", "RelayKafka", "RelaySync",
+                "RelayCore", "RelayKafka", "RelaySync", "RelayTimers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -81,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "sync-relay",
             dependencies: [
-                "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator", "RelayRuntime",
+                "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator", "RelayRuntime", "RelayTimers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -95,7 +105,7 @@ let package = Package(
         /// Kafka ingest (`swift run -c release kafka-bench`): the relay's consumer versus a bare librdkafka loop.
         .executableTarget(
             name: "kafka-bench",
-            dependencies: ["CLibRDKafka", "RelayCore", "RelayKafka", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLibRDKafka", "RelayCore", "RelayKafka", "RelayTimers", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/KafkaBenchmarks"
         ),
         /// HTTP client (`swift run -c release http-bench`): sustained requests/s and CPU per request.
@@ -114,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "relay-bench",
             dependencies: [
-                "RelayCore", "RelayKafka", "RelayRuntime", "SyncEmulator",
+                "RelayCore", "RelayKafka", "RelayRuntime", "SyncEmulator", "RelayTimers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -123,14 +133,15 @@ let package = Package(
 
         // MARK: Tests
         /// Helpers shared by the test targets (polling with a deadline).
-        .target(name: "RelayTestSupport", path: "Tests/RelayTestSupport"),
+        .target(name: "RelayTestSupport", dependencies: ["RelayTimers"], path: "Tests/RelayTestSupport"),
+        .testTarget(name: "RelayTimersTests", dependencies: ["RelayTimers"]),
         .testTarget(
             name: "RelayCoreTests",
             dependencies: ["RelayCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka", "RelayCore", "RelayTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RelaySyncTests", dependencies: [
-                "RelaySync", "RelayCore", "SyncEmulator", "CurlShims", "CLibCurl",
+                "RelaySync", "RelayCore", "SyncEmulator", "CurlShims", "CLibCurl", "RelayTimers",
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -139,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "RelayRuntimeTests",
             dependencies: [
-                "RelayRuntime", "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator", "RelayTestSupport",
+                "RelayRuntime", "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator", "RelayTestSupport", "RelayTimers",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -147,7 +158,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncRelayCommandTests",
-            dependencies: ["sync-relay", "RelayCore", "RelayKafka", "SyncEmulator", "RelayTestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["sync-relay", "RelayCore", "RelayKafka", "SyncEmulator", "RelayTestSupport", "RelayTimers", .product(name: "Logging", package: "swift-log")]
         ),
     ]
 )

@@ -7,6 +7,7 @@ import Logging
 import RelayCore
 import RelayKafka
 import Synchronization
+import RelayTimers
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let recordCount = arguments.first ?? 200_000
@@ -109,7 +110,7 @@ func relayConsumer(group: String) async throws -> Measurement {
     let settings = KafkaConsumerSettings(brokers: [cluster.bootstrapServers], groupId: group, topics: ["bench"], properties: [("auto.offset.reset", "earliest")])
     let consumer = try KafkaConsumer(settings: settings, handler: handler, logger: quiet)
     let task = Task { try await consumer.run() }
-    while handler.state.withLock({ $0.end == nil }) { try await Task.sleep(for: .milliseconds(10)) }
+    while handler.state.withLock({ $0.end == nil }) { try await Timers.sleep(for: .milliseconds(10)) }
     consumer.stop()
     try await task.value
     let state = handler.state.withLock { $0 }

@@ -2,6 +2,7 @@ import Foundation
 import RelayCore
 import RelayKafka
 import SyncEmulator
+import RelayTimers
 
 /// One row of the final table.
 struct Row {
@@ -135,7 +136,7 @@ func latencyUnderBudget(streams: Int, seconds: Double, fetchWaitMs: Int) async t
                         // Streams staggered within each 200 ms period.
                         let offset = Duration.milliseconds(200) * index / streams
                         for number in 0..<perStream {
-                            try await Task.sleep(until: start + offset + .milliseconds(200) * number, clock: .continuous)
+                            try await Timers.sleep(until: start + offset + .milliseconds(200) * number)
                             let micros = Int64(Date().timeIntervalSince1970 * 1e6)
                             _ = try await rig.producer.send(
                                 topic: topic, partition: 0, key: nil,
@@ -183,14 +184,14 @@ struct MemoryResult {
 func memory(streams: Int) async throws -> MemoryResult {
     let recordsPerStream = 3
     return try await Rig.with(topics: [("bench", streams)], rateLimit: .unlimited) { rig in
-        try? await Task.sleep(for: .seconds(1))
+        try? await Timers.sleep(for: .seconds(1))
         let baseline = residentBytes()
         let configuration = try rig.configuration(topics: ["bench"], defaults: [JSONMember("stream", "bench-{partition}")])
         return try await rig.runRelay(configuration) { _ in
             // One record on one partition: once it arrives the group has joined and every partition is assigned.
             _ = try await rig.producer.send(topic: "bench", partition: 0, key: nil, value: paddedValue(-1, bytes: 100))
             var complete = await rig.waitUntil(timeout: .seconds(30)) { rig.counts.records >= 1 }
-            try await Task.sleep(for: .seconds(2))
+            try await Timers.sleep(for: .seconds(2))
             let idle = residentBytes()
             for batch in stride(from: 0, to: streams, by: 100) {
                 try await rig.producer.send((batch..<min(batch + 100, streams)).flatMap { partition in
@@ -200,7 +201,7 @@ func memory(streams: Int) async throws -> MemoryResult {
                 })
             }
             complete = await rig.waitUntil(timeout: .seconds(60)) { rig.counts.records >= 1 + streams * recordsPerStream } && complete
-            try await Task.sleep(for: .seconds(2))
+            try await Timers.sleep(for: .seconds(2))
             return MemoryResult(
                 baseline: baseline, idle: idle, active: residentBytes(), streams: streams,
                 liveStreams: rig.emulator.emulator.stats().streams, complete: complete)

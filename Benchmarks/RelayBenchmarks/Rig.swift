@@ -6,6 +6,7 @@ import RelayRuntime
 import ServiceLifecycle
 import SyncEmulator
 import Synchronization
+import RelayTimers
 
 /// The benchmark's logger: silent (the figures are the output).
 let quiet = Logger(label: "relay-bench") { _ in SwiftLogNoOpLogHandler() }
@@ -91,7 +92,7 @@ struct Rig: Sendable {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while !condition() {
             if ContinuousClock.now >= deadline { return false }
-            try? await Task.sleep(for: .milliseconds(50))
+            try? await Timers.sleep(for: .milliseconds(50))
         }
         return true
     }

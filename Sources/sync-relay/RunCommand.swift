@@ -69,18 +69,19 @@ struct RunCommand: AsyncParsableCommand {
         }
         services.append(.init(service: application.service))
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
-        groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
+        // No `gracefulShutdownSignals`: SignalEscalation is the one watcher of SIGTERM/SIGINT (see why there).
         groupConfiguration.maximumGracefulShutdownDuration =
             configuration.shutdown.drainDeadline + configuration.kafka.rebalanceDrainDeadline + .seconds(10)
         groupConfiguration.maximumCancellationDuration = .seconds(10)
         let group = ServiceGroup(configuration: groupConfiguration)
         let running = Task { try await group.run() }
         // First SIGTERM/SIGINT: the group shuts down gracefully (drain, commit). A second one: stop at once (still
-        // committing only what is done). Both dispatch sources see every signal: the group's and this one.
+        // committing only what is done).
         let signals = SignalEscalation(
             first: {
                 logger.notice("relay.shutdown.requested")
                 notifier.notifyStopping(status: "draining")
+                Task { await group.triggerGracefulShutdown() }
             },
             second: {
                 logger.warning("relay.shutdown.forced")

@@ -10,7 +10,9 @@ enum ShutdownSignals {
         await withCheckedContinuation { continuation in
             let waiter = Waiter(continuation)
             for number in [SIGINT, SIGTERM] {
-                signal(number, SIG_IGN)
+                #if canImport(Darwin)
+                signal(number, SIG_IGN)  // see SignalEscalation for why not on Linux
+                #endif
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
                 source.setEventHandler { waiter.received(number) }
                 waiter.keep(source)

@@ -4,6 +4,7 @@ import RelayKafka
 import RelayRuntime
 import SyncEmulator
 import Testing
+import RelayTimers
 
 @Suite("End to end: mock Kafka, the relay, the Sync emulator over HTTP", .timeLimit(.minutes(2)))
 struct EndToEndTests {
@@ -161,7 +162,7 @@ struct StreamLifetimeTests {
                 while ContinuousClock.now - start < .seconds(3) {
                     try await harness.produce("pulse", count: 1, start: number, partition: 0)
                     number += 1
-                    try await Task.sleep(for: .milliseconds(100))  // the producer's pace, not a wait for a condition
+                    try await Timers.sleep(for: .milliseconds(100))  // the producer's pace, not a wait for a condition
                 }
                 await eventually("the last record arrived") { harness.deliveredNumbers("pulse").count >= number }
                 #expect(harness.fetchStream("pulse") != nil, "the stream expired while in use")

@@ -4,6 +4,7 @@ import HummingbirdHTTP2
 import Logging
 import RelaySync
 import Testing
+import RelayTimers
 
 /// TLS verification and HTTP/2 multiplexing, against a Hummingbird HTTP/2 server on loopback with a self-signed
 /// certificate.
@@ -20,7 +21,7 @@ struct TLSHTTP2Tests {
         logger.logLevel = .critical
         let app = Application(
             responder: CallbackResponder<BasicRequestContext> { _, _ in
-                if delay > .zero { try await Task.sleep(for: delay) }
+                if delay > .zero { try await Timers.sleep(for: delay) }
                 return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok")))
             },
             server: try .http2Upgrade(tlsConfiguration: tls),

@@ -1,4 +1,5 @@
 import Testing
+import RelayTimers
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes; records an issue (at the caller's line) on
 /// timeout. Tests wait for conditions this way, never by sleeping and hoping.
@@ -12,6 +13,6 @@ public func eventually(
             Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
             return
         }
-        try? await Task.sleep(for: .milliseconds(20))
+        try? await Timers.sleep(for: .milliseconds(20))
     }
 }

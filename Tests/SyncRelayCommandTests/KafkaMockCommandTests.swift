@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RelayKafka
 import Testing
+import RelayTimers
 
 @Suite("sync-relay kafka-mock", .timeLimit(.minutes(1)))
 struct KafkaMockCommandTests {
@@ -11,7 +12,7 @@ struct KafkaMockCommandTests {
         let deadline = ContinuousClock.now + .seconds(20)
         while bootstrap.isEmpty, ContinuousClock.now < deadline {
             bootstrap = ((try? String(contentsOf: child.outputURL, encoding: .utf8)) ?? "").split(separator: "\n").first.map(String.init) ?? ""
-            if bootstrap.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            if bootstrap.isEmpty { try await Timers.sleep(for: .milliseconds(20)) }
         }
         #expect(bootstrap.split(separator: ",").count == 2, "bootstrap: \(bootstrap)")
         let producer = try KafkaProducer(brokers: [bootstrap], logger: Logger(label: "t") { _ in SwiftLogNoOpLogHandler() })

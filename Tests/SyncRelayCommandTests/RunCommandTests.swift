@@ -6,7 +6,7 @@ import RelayTestSupport
 import Testing
 
 /// `sync-relay run` as a separate process, between an in-process mock cluster and emulator.
-@Suite("sync-relay run as a process", .enabled(if: processTestsEnabled, processTestsReason), .timeLimit(.minutes(3)))
+@Suite("sync-relay run as a process", .timeLimit(.minutes(3)))
 struct RunCommandTests {
     static let logger = Logger(label: "run-tests") { _ in SwiftLogNoOpLogHandler() }
 
@@ -107,6 +107,31 @@ struct RunCommandTests {
             #expect(delivered(running.emulator, "events") == Array(0..<510))
         }
         await producer.close()
+    }
+
+    /// Regression: the service group's signal sources and ours raced, and on Linux a `signal(SIG_IGN)` that ran
+    /// after libdispatch installed its handler made the kernel discard SIGTERM; the relay never stopped. Several
+    /// relays, each signalled as soon as it is up, must all stop gracefully.
+    @Test func everySigtermStopsTheRelay() async throws {
+        let document = """
+            {"kafka": {"brokers": ["127.0.0.1:1"], "topics": ["orders"]},
+             "twilio": {"accountSid": "AC00000000000000000000000000000000", "authToken": "${TWILIO_AUTH_TOKEN}",
+                        "serviceSid": "IS00000000000000000000000000000000", "baseURL": "http://127.0.0.1:1"},
+             "metrics": {"listen": "127.0.0.1:0"}, "log": {"format": "json"}, "shutdown": {"drainDeadline": "2s"}}
+            """
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sigterm-\(UUID().uuidString).json")
+        try document.write(to: file, atomically: true, encoding: .utf8)
+        let environment = ["TWILIO_AUTH_TOKEN": "not-a-real-token"]
+        let children = try (0..<6).map { _ in try CommandRunner.start(["run", "--config", file.path], environment: environment) }
+        for child in children {
+            await eventually("the relay is up", timeout: .seconds(60)) { child.standardOutput.contains("metrics.listening") }
+            kill(child.process.processIdentifier, SIGTERM)
+        }
+        for child in children {
+            let output = await child.exit(within: .seconds(60))
+            #expect(output.status == 0, "\(output.all.suffix(1500))")
+            #expect(output.standardOutput.contains("relay.shutdown.requested"))
+        }
     }
 
     @Test func aBrokenConfigurationExits78BeforeConnecting() async throws {

@@ -3,7 +3,7 @@ import RelayCore
 import SyncEmulator
 import Testing
 
-@Suite("sync-relay streams against the emulator", .enabled(if: processTestsEnabled, processTestsReason), .timeLimit(.minutes(1)))
+@Suite("sync-relay streams against the emulator", .timeLimit(.minutes(1)))
 struct StreamsCommandTests {
     /// A configuration file for `running`, with the emulator's credentials.
     func configFile(_ running: RunningSyncEmulator) throws -> String {

@@ -2,6 +2,7 @@ import Foundation
 import RelayCore
 import RelayKafka
 import RelaySync
+import RelayTimers
 
 /// The Twilio side: one worker per stream that makes sure the stream exists, then packs, paces and publishes.
 extension RelayPipeline {
@@ -40,7 +41,7 @@ extension RelayPipeline {
             let wait: Duration
             if case .unauthorized = outcome { wait = settings.retry.authRetryInterval } else { wait = backoff }
             logger.warning("stream.create.failed", metadata: [LogKeys.stream: .string(name), LogKeys.outcome: .string("\(outcome)")])
-            try? await Task.sleep(for: wait)
+            try? await Timers.sleep(for: wait)
             backoff = min(backoff * 2, settings.retry.maxBackoff)
         }
     }
@@ -121,7 +122,7 @@ extension RelayPipeline {
                     } catch {
                         if Task.isCancelled { return }  // not done: consumed again after restart
                         logger.warning("deadletter.failed", metadata: [LogKeys.stream: .string(name), LogKeys.error: .string(error.description)])
-                        try? await Task.sleep(for: backoff)
+                        try? await Timers.sleep(for: backoff)
                         backoff = min(backoff * 2, .seconds(10))
                     }
                 }

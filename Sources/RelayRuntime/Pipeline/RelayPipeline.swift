@@ -4,6 +4,7 @@ import RelayCore
 import RelayKafka
 import RelaySync
 import Synchronization
+import RelayTimers
 
 /// The relay between Kafka and Twilio: routes consumed records to one lane per stream, runs a worker per stream
 /// that packs, paces and publishes, applies retry decisions, and marks offsets done only when their records were
@@ -100,7 +101,7 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
                 health.setNotReady(.twilio, reason: "Twilio is not usable yet: \(error.commandLineMessage(baseURL: configuration.twilio.baseURL))")
                 logger.warning("twilio.probe.failed", metadata: [LogKeys.outcome: .string("\(outcome)")])
             }
-            try? await Task.sleep(for: wait)
+            try? await Timers.sleep(for: wait)
             wait = min(wait * 2, .seconds(30))
         }
     }
@@ -117,7 +118,7 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
         consumer.withLock { $0 }?.pause(partitions)
         while ContinuousClock.now < deadline {
             if isIdle { return true }
-            try? await Task.sleep(for: .milliseconds(20))
+            try? await Timers.sleep(for: .milliseconds(20))
         }
         return isIdle
     }

@@ -1,4 +1,5 @@
 import Synchronization
+import RelayTimers
 
 /// Wakes one waiting task: `signal()` from any thread, `wait(until:)` from the one task that owns it. A signal
 /// that arrives while nobody waits is kept (once), so a wake-up is never lost between checking for work and
@@ -24,17 +25,14 @@ final class Wakeup: Sendable {
         waiter?.resume()
     }
 
-    /// Returns when signalled, when `deadline` passes (nil: no deadline), or when the task is cancelled.
+    /// Returns when signalled, when `deadline` passes (nil: no deadline), or when the task is cancelled. The
+    /// deadline is a one-shot timer that signals; if it fires just as a signal arrives, the next `wait` may return
+    /// at once (callers re-check their work, so an early return costs one look, never a lost wake-up).
     func wait(until deadline: ContinuousClock.Instant?) async {
         if state.withLock({ state in defer { state.pending = false }; return state.pending }) { return }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.signalled() }
-            if let deadline {
-                group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
-            }
-            await group.next()
-            group.cancelAll()
-        }
+        let timer = deadline.map { Timers.at($0) { [self] in signal() } }
+        await signalled()
+        timer?.cancel()
     }
 
     private func signalled() async {

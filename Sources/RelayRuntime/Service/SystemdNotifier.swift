@@ -1,4 +1,5 @@
 import Logging
+import RelayTimers
 import ServiceLifecycle
 import Synchronization
 
@@ -126,7 +127,7 @@ public struct SystemdNotifier: Service {
             if isAlive() { notifyWatchdog() }
             deadline = max(deadline.advanced(by: interval), clock.now)
             do {
-                try await clock.sleep(until: deadline)
+                try await Timers.sleep(until: deadline)
             } catch {
                 return
             }

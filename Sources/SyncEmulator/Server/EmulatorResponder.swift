@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RelayTimers
 
 /// Turns Hummingbird requests into emulator requests and emulator responses into Hummingbird responses.
 struct EmulatorResponder: Sendable {
@@ -28,7 +29,7 @@ struct EmulatorResponder: Sendable {
         )
         let decision = emulator.decideFaults(for: apiRequest)
         if let latency = decision.latency {
-            try await Task.sleep(for: latency)
+            try await Timers.sleep(for: latency)
         }
         if decision.dropConnection {
             return Self.droppedConnection()

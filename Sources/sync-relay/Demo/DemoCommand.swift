@@ -7,6 +7,7 @@ import RelayKafka
 import RelayRuntime
 import ServiceLifecycle
 import SyncEmulator
+import RelayTimers
 
 /// `sync-relay demo`: everything on one machine with nothing else to install: librdkafka's mock Kafka cluster with
 /// three sample producers, the Sync emulator (strict 30 messages/s per stream), and the relay between them, with a
@@ -101,7 +102,7 @@ struct DemoCommand: AsyncParsableCommand {
             let services = ServiceGroup(configuration: groupConfiguration)
             if let duration {
                 group.addTask {
-                    try await Task.sleep(for: .seconds(duration))
+                    try await Timers.sleep(for: .seconds(duration))
                     await services.triggerGracefulShutdown()
                 }
             }

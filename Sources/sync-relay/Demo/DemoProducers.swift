@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RelayKafka
 import ServiceLifecycle
+import RelayTimers
 
 /// The demo's sample producers: each writes JSON records to its topic at a steady rate until shutdown.
 struct DemoProducers: Service {
@@ -41,7 +42,7 @@ struct DemoProducers: Service {
                     inFlight.addTask { _ = try? await producer.send(topic: feed.topic, key: Array(key.utf8), value: Array(value.utf8)) }
                     sent += 1
                 }
-                try? await Task.sleep(for: .milliseconds(50))
+                try? await Timers.sleep(for: .milliseconds(50))
             }
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import RelayRuntime
 import ServiceLifecycle
 import SyncEmulator
+import RelayTimers
 
 /// The demo's live terminal view: once a second, per stream, records in/s, messages out/s, records per message,
 /// fill of the 4 KiB budget, queue and drops.
@@ -15,7 +16,7 @@ struct DemoView: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             var previous = statistics.snapshot
-            while (try? await Task.sleep(for: .seconds(1))) != nil {
+            while (try? await Timers.sleep(for: .seconds(1))) != nil {
                 let current = statistics.snapshot
                 let screen = render(current: current, previous: previous)
                 FileHandle.standardOutput.write(Data(((interactive ? "\u{1B}[H\u{1B}[2J" : "") + screen + "\n").utf8))

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RelayTimers
 
 /// A Unix datagram socket that plays systemd's side of `sd_notify`: bound to a path in a fresh temporary directory
 /// (or, on Linux, to an abstract name), it collects the datagrams sent to it. Reads never block; `next` polls until
@@ -50,7 +51,7 @@ final class DatagramReceiver {
             let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Self.dontWait) }
             if count >= 0 { return String(decoding: buffer[..<count], as: UTF8.self) }
             guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else { throw ReceiverError(call: "recv") }
-            try await Task.sleep(for: .milliseconds(2))
+            try await Timers.sleep(for: .milliseconds(2))
         }
         return nil
     }

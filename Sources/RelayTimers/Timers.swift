@@ -1,0 +1,119 @@
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Sleeping and one-shot timers on SwiftNIO's event loops instead of libdispatch's.
+///
+/// Why (docs/decisions/0004-timers-on-nio.md): on Linux, `Task.sleep` is a libdispatch timer, and we caught
+/// libdispatch's `CLOCK_BOOTTIME` timer (the one `ContinuousClock` sleeps use) stuck for good in a busy process: its
+/// timerfd had expired but was no longer armed in dispatch's epoll set, so every later `Task.sleep(for:)` in the
+/// process slept forever while the threads sat idle. NIO's event loops keep their own timer per loop and have no
+/// such state, so everything in the relay that waits for time waits here.
+public enum Timers {
+    /// The loops the timers run on: NIO's shared group, which the HTTP servers use too. A timer's work is only to
+    /// resume a continuation, so it never holds a loop up.
+    static var loops: any EventLoopGroup { MultiThreadedEventLoopGroup.singleton }
+
+    /// Suspends the calling task for `duration` (at once for zero or less). Throws `CancellationError` as soon as
+    /// the task is cancelled, like `Task.sleep`.
+    public static func sleep(for duration: Duration) async throws {
+        try Task.checkCancellation()
+        let nanoseconds = duration.clampedNanoseconds
+        guard nanoseconds > 0 else { return }
+        let sleeper = Sleeper()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                guard sleeper.begin(continuation) else { return }
+                let scheduled = loops.any().scheduleTask(in: .nanoseconds(nanoseconds)) { sleeper.finish(nil) }
+                sleeper.attach(scheduled)
+            }
+        } onCancel: {
+            sleeper.finish(CancellationError())
+        }
+    }
+
+    /// Suspends the calling task until `deadline` on the continuous clock (at once if it has passed).
+    public static func sleep(until deadline: ContinuousClock.Instant) async throws {
+        try await sleep(for: deadline - ContinuousClock.now)
+    }
+
+    /// Runs `action` once on an event loop after `duration`, unless the returned timer is cancelled first.
+    /// `action` must be short: it runs on a loop thread.
+    @discardableResult
+    public static func after(_ duration: Duration, _ action: @escaping @Sendable () -> Void) -> OneShotTimer {
+        OneShotTimer(loops.any().scheduleTask(in: .nanoseconds(max(0, duration.clampedNanoseconds))) { action() })
+    }
+
+    /// Runs `action` once at `deadline` on the continuous clock; see `after(_:_:)`.
+    @discardableResult
+    public static func at(_ deadline: ContinuousClock.Instant, _ action: @escaping @Sendable () -> Void) -> OneShotTimer {
+        after(deadline - ContinuousClock.now, action)
+    }
+}
+
+/// A timer from `Timers.after` or `Timers.at`.
+public struct OneShotTimer: Sendable {
+    private let scheduled: Scheduled<Void>
+
+    init(_ scheduled: Scheduled<Void>) { self.scheduled = scheduled }
+
+    /// Stops the timer if it has not fired yet. (If it is firing at this moment, the action may still run.)
+    public func cancel() { scheduled.cancel() }
+}
+
+/// One sleep: its continuation and its scheduled wake-up; whichever of "fired" and "cancelled" comes first resumes
+/// the continuation, exactly once.
+private final class Sleeper: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Void, any Error>?
+        var scheduled: Scheduled<Void>?
+        var finished = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Stores the continuation; returns false (having resumed it) if the sleep was cancelled before it began.
+    func begin(_ continuation: CheckedContinuation<Void, any Error>) -> Bool {
+        let cancelledEarly = state.withLock { state -> Bool in
+            if state.finished { return true }
+            state.continuation = continuation
+            return false
+        }
+        if cancelledEarly { continuation.resume(throwing: CancellationError()) }
+        return !cancelledEarly
+    }
+
+    /// Keeps the scheduled wake-up so that cancelling can stop it; stops it at once if the sleep already ended.
+    func attach(_ scheduled: Scheduled<Void>) {
+        let alreadyFinished = state.withLock { state -> Bool in
+            if state.finished { return true }
+            state.scheduled = scheduled
+            return false
+        }
+        if alreadyFinished { scheduled.cancel() }
+    }
+
+    /// Ends the sleep: normally (`error` nil) when the timer fired, with `CancellationError` when cancelled.
+    func finish(_ error: (any Error)?) {
+        let (continuation, scheduled) = state.withLock { state -> (CheckedContinuation<Void, any Error>?, Scheduled<Void>?) in
+            if state.finished { return (nil, nil) }
+            state.finished = true
+            defer { state.continuation = nil; state.scheduled = nil }
+            return (state.continuation, state.scheduled)
+        }
+        if error != nil { scheduled?.cancel() }
+        if let error { continuation?.resume(throwing: error) } else { continuation?.resume() }
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, clamped to Int64 (durations here are far below 292 years).
+    var clampedNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        let (sum, overflow2) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
+        if overflow2 { return seconds < 0 ? .min : .max }
+        return sum
+    }
+}
