@@ -14,15 +14,23 @@ public struct PacerSettings: Sendable, Hashable {
     /// This relay's share of the stream's budget when several relays feed it (scale-out): `0 < share <= 1`,
     /// default 1. The runtime sets it to owned partitions / all partitions on every rebalance.
     public var share: Double
+    /// How late a message may go without the lateness pushing every later message back, in nanoseconds (default 0).
+    /// A worker never wakes exactly on time; without this, each wake-up's lateness is lost for good and a stream
+    /// under backlog runs below its rate. With it, the schedule catches up: any `n + 1` consecutive admissions span at
+    /// least `n` intervals less `catchUpNanoseconds` (with `burst = 1`), so callers that pace below the hard limit
+    /// can spend part of that margin here (docs/decisions/0002-pacing-margin.md).
+    public var catchUpNanoseconds: Int64
 
     /// Settings with the given values; values outside the documented ranges are a programming error.
-    public init(rate: Double = PacerSettings.maximumRate, burst: Int = 1, share: Double = 1) {
+    public init(rate: Double = PacerSettings.maximumRate, burst: Int = 1, share: Double = 1, catchUpNanoseconds: Int64 = 0) {
         precondition(rate > 0 && rate <= Self.maximumRate, "rate \(rate) outside (0, 30]")
         precondition(Self.burstRange.contains(burst), "burst \(burst) outside \(Self.burstRange)")
         precondition(share > 0 && share <= 1, "share \(share) outside (0, 1]")
+        precondition(catchUpNanoseconds >= 0, "catch-up \(catchUpNanoseconds) is negative")
         self.rate = rate
         self.burst = burst
         self.share = share
+        self.catchUpNanoseconds = catchUpNanoseconds
     }
 
     /// Messages per second after the share: `rate × share`.

@@ -33,7 +33,8 @@ public struct StreamPacer: Sendable {
     @discardableResult
     public mutating func admit(now: Instant) -> Bool {
         guard canAdmit(now: now) else { return false }
-        theoreticalArrival = Instant(nanoseconds: max(theoreticalArrival.nanoseconds, now.nanoseconds) + interval)
+        let caughtUp = now.nanoseconds - settings.catchUpNanoseconds
+        theoreticalArrival = Instant(nanoseconds: max(theoreticalArrival.nanoseconds, caughtUp) + interval)
         return true
     }
 
@@ -44,7 +45,7 @@ public struct StreamPacer: Sendable {
 
     /// Applies a new scale-out share; the spacing changes from the next admission on.
     public mutating func setShare(_ share: Double) {
-        settings = PacerSettings(rate: settings.rate, burst: settings.burst, share: share)
+        settings = PacerSettings(rate: settings.rate, burst: settings.burst, share: share, catchUpNanoseconds: settings.catchUpNanoseconds)
         interval = settings.intervalNanoseconds
         tolerance = Int64(settings.burst - 1) * interval
     }
