@@ -48,6 +48,7 @@ extension RelayPipeline {
 
     /// Publishes one message and applies the retry planner's decision.
     private func publish(_ message: OutgoingMessage, stream name: String, settings: StreamSettings) async {
+        await accountGate.enter()
         let started = ContinuousClock.now
         let outcome: PublishOutcome
         do {
@@ -63,6 +64,9 @@ extension RelayPipeline {
             outcome: outcome, history: AttemptHistory(attempts: message.previousAttempts + 1, recreations: recreations),
             now: clock.now(), using: &random
         )
+        var accountRateLimited = false
+        if case .retry(_, let reason) = decision { accountRateLimited = reason.lowersAccountConcurrency }
+        accountGate.leave(accountRateLimited: accountRateLimited, succeeded: decision == .done, now: clock.now())
         switch decision {
         case .done:
             let records = state.withLock { state -> [SourceRecord] in

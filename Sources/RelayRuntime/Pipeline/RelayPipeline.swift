@@ -44,6 +44,8 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
     let workerWakeup = Wakeup()
     /// The consumer, for pause and resume (set once by `attach`).
     let consumer = Mutex<KafkaConsumer?>(nil)
+    /// The account-wide cap on publishes in flight, lowered by 20429 (account rate limited).
+    let accountGate: AccountGate
     /// Identifies this run in message `e` (epoch) fields, so subscribers can tell a restart from a gap.
     let epoch: UInt64
 
@@ -60,6 +62,7 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
         self.health = health
         self.logger = logger
         registry = StreamRegistry(client: client, observer: observer, health: health, logger: logger)
+        accountGate = AccountGate(logger: logger)
         epoch = UInt64(Date().timeIntervalSince1970 * 1000)
         state = Mutex(State(router: StreamRouter(configuration: configuration), tracker: OffsetTracker()))
     }
