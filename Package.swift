@@ -44,6 +44,7 @@ let package = Package(
         .target(
             name: "RelayTimers",
             dependencies: [
+                "RelayCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

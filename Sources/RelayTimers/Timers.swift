@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import RelayCore
 import Synchronization
 
 /// Sleeping and one-shot timers on SwiftNIO's event loops instead of libdispatch's.
@@ -18,7 +19,7 @@ public enum Timers {
     /// the task is cancelled, like `Task.sleep`.
     public static func sleep(for duration: Duration) async throws {
         try Task.checkCancellation()
-        let nanoseconds = duration.clampedNanoseconds
+        let nanoseconds = duration.nanosecondsClamped
         guard nanoseconds > 0 else { return }
         let sleeper = Sleeper()
         try await withTaskCancellationHandler {
@@ -41,7 +42,7 @@ public enum Timers {
     /// `action` must be short: it runs on a loop thread.
     @discardableResult
     public static func after(_ duration: Duration, _ action: @escaping @Sendable () -> Void) -> OneShotTimer {
-        OneShotTimer(loops.any().scheduleTask(in: .nanoseconds(max(0, duration.clampedNanoseconds))) { action() })
+        OneShotTimer(loops.any().scheduleTask(in: .nanoseconds(max(0, duration.nanosecondsClamped))) { action() })
     }
 
     /// Runs `action` once at `deadline` on the continuous clock; see `after(_:_:)`.
@@ -103,17 +104,5 @@ private final class Sleeper: Sendable {
         }
         if error != nil { scheduled?.cancel() }
         if let error { continuation?.resume(throwing: error) } else { continuation?.resume() }
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds, clamped to Int64 (durations here are far below 292 years).
-    var clampedNanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return seconds < 0 ? .min : .max }
-        let (sum, overflow2) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
-        if overflow2 { return seconds < 0 ? .min : .max }
-        return sum
     }
 }

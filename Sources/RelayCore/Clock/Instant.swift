@@ -52,7 +52,7 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
 
 extension Duration {
     /// This duration in whole nanoseconds, clamped to `Int64`.
-    var nanosecondsClamped: Int64 {
+    public var nanosecondsClamped: Int64 {
         let (seconds, attoseconds) = components
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         if overflow { return seconds < 0 ? .min : .max }

@@ -40,8 +40,7 @@ extension StreamSettings {
     func pacerSettings(share: Double) -> PacerSettings {
         PacerSettings(
             rate: Double(rate) * Self.pacingMargin, burst: min(burst + 1, PacerSettings.burstRange.upperBound),
-            share: max(share, 0.000_001), catchUpNanoseconds: Self.pacingCatchUp.components.attoseconds / 1_000_000_000
-                + Self.pacingCatchUp.components.seconds * 1_000_000_000)
+            share: max(share, 0.000_001), catchUpNanoseconds: Self.pacingCatchUp.nanosecondsClamped)
     }
 
     /// The retry planner's policy.
