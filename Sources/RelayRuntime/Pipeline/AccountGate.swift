@@ -18,10 +18,13 @@ final class AccountGate: Sendable {
         var nextID: UInt64 = 0
         var lowerings = 0
 
+        /// Whether one more publish fits under the cap.
+        var hasRoom: Bool { limit.limit.map { inFlight < $0 } ?? true }
+
         /// Admits waiters while there is room; returns their continuations to resume outside the lock.
         mutating func admitWaiting() -> [CheckedContinuation<Void, Never>] {
             var admitted: [CheckedContinuation<Void, Never>] = []
-            while !waiters.isEmpty, limit.limit.map({ inFlight < $0 }) ?? true {
+            while !waiters.isEmpty, hasRoom {
                 inFlight += 1
                 admitted.append(waiters.removeFirst().continuation)
             }
@@ -42,7 +45,7 @@ final class AccountGate: Sendable {
     /// Waits for a place under the cap. A cancelled waiter gets its place at once (its publish then ends quickly).
     func enter() async {
         let id = state.withLock { state -> UInt64? in
-            if state.limit.limit.map({ state.inFlight < $0 }) ?? true {
+            if state.hasRoom {
                 state.inFlight += 1
                 return nil
             }
@@ -53,7 +56,7 @@ final class AccountGate: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
-                    if Task.isCancelled || state.limit.limit.map({ state.inFlight < $0 }) ?? true {
+                    if Task.isCancelled || state.hasRoom {
                         state.inFlight += 1
                         return true
                     }
@@ -75,22 +78,29 @@ final class AccountGate: Sendable {
     /// Gives the place back. `accountRateLimited`: Twilio answered 20429 (lowers the cap); `succeeded`: it accepted
     /// the message (may raise or lift the cap).
     func leave(accountRateLimited: Bool, succeeded: Bool, now: Instant) {
-        let (admitted, change) = state.withLock { state -> ([CheckedContinuation<Void, Never>], (before: Int?, after: Int?)?) in
+        enum Change { case lowered(Int), lifted }
+        let (admitted, change) = state.withLock { state -> ([CheckedContinuation<Void, Never>], Change?) in
             let before = state.limit.limit
             let inFlight = state.inFlight
             state.inFlight -= 1
-            var changed = false
-            if accountRateLimited { changed = state.limit.accountRateLimited(inFlight: inFlight, now: now) }
-            if succeeded { changed = state.limit.succeeded(now: now) || changed }
-            if changed, let after = state.limit.limit, before.map({ after < $0 }) ?? true { state.lowerings += 1 }
-            return (state.admitWaiting(), changed ? (before, state.limit.limit) : nil)
-        }
-        if let change {
-            if let after = change.after, change.before.map({ after < $0 }) ?? true {
-                logger.warning("twilio.account.concurrency.lowered", metadata: ["twilio.concurrency.limit": .stringConvertible(after)])
-            } else if change.after == nil {
-                logger.notice("twilio.account.concurrency.restored")
+            if accountRateLimited { state.limit.accountRateLimited(inFlight: inFlight, now: now) }
+            if succeeded { state.limit.succeeded(now: now) }
+            var change: Change?
+            if let after = state.limit.limit, before.map({ after < $0 }) ?? true {
+                state.lowerings += 1
+                change = .lowered(after)
+            } else if before != nil, state.limit.limit == nil {
+                change = .lifted
             }
+            return (state.admitWaiting(), change)
+        }
+        switch change {
+        case .lowered(let limit):
+            logger.warning("twilio.account.concurrency.lowered", metadata: ["twilio.concurrency.limit": .stringConvertible(limit)])
+        case .lifted:
+            logger.notice("twilio.account.concurrency.restored")
+        case nil:
+            break
         }
         admitted.forEach { $0.resume() }
     }
