@@ -44,7 +44,7 @@ enum PackingBenchmarks {
             while lane.queuedRecords > 0 {
                 now = now + .seconds(1)
                 if let message = lane.nextStep(now: now).message {
-                    done += lane.acknowledge(sequence: message.sequence).count
+                    done += lane.acknowledge(sequence: message.sequence, now: now).count
                 }
             }
             return done
@@ -100,7 +100,7 @@ enum PackingBenchmarks {
             let step = lane.nextStep(now: now)
             if let message = step.message {
                 sizes.append(message.data.count)
-                _ = lane.acknowledge(sequence: message.sequence)
+                _ = lane.acknowledge(sequence: message.sequence, now: now)
             } else if let wake = step.wakeAt {
                 now = wake
             }

@@ -34,7 +34,7 @@ enum SchedulingBenchmarks {
                 if operation % streams == 0 { now = now + .milliseconds(5) }
                 _ = lanes[stream].offer(records[operation & 4095], now: now)
                 if let message = lanes[stream].nextStep(now: now).message {
-                    published += lanes[stream].acknowledge(sequence: message.sequence).count
+                    published += lanes[stream].acknowledge(sequence: message.sequence, now: now).count
                 }
             }
             Measure.consume(published)

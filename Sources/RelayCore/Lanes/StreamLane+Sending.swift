@@ -15,20 +15,24 @@ extension StreamLane {
         guard pacer.canAdmit(now: now) else {
             return LaneStep(message: nil, dropped: dropped, wakeAt: pacer.nextAdmission(now: now))
         }
+        let ticket = pacer.nextTicket
         if let sequence = retryDue {
             pacer.admit(now: now)
+            inFlight[sequence]!.ticket = ticket
             inFlight[sequence]!.retryAt = nil
             inFlight[sequence]!.message.previousAttempts += 1
             return LaneStep(message: inFlight[sequence]!.message, dropped: dropped, wakeAt: nil)
         }
         if let message = takePendingChunk() {
             pacer.admit(now: now)
+            inFlight[message.sequence]?.ticket = ticket
             return LaneStep(message: message, dropped: dropped, wakeAt: nil)
         }
         guard let message = buildMessage(now: now, dropped: &dropped) else {
             return LaneStep(message: nil, dropped: dropped, wakeAt: earliestRetry())
         }
         pacer.admit(now: now)
+        inFlight[message.sequence]?.ticket = ticket
         return LaneStep(message: message, dropped: dropped, wakeAt: nil)
     }
 

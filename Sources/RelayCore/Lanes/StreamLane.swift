@@ -2,7 +2,8 @@
 /// in-flight window of messages awaiting acknowledgement.
 ///
 /// Pure and single-owner: the runtime owns one lane per stream and calls it with `now`. Records enter with `offer`,
-/// messages leave with `nextStep`, and the Sync client's results come back as `acknowledge`, `retry` or `abandon`.
+/// messages leave with `nextStep`, and the Sync client's results come back as `acknowledge`, `retry` or `abandon`,
+/// each with the instant the response came (the pacer's arrival guard learns round trips from it).
 /// Every record leaves exactly once: published (returned by `acknowledge`) or dropped (a `DroppedRecord`).
 /// When a token is available and records are queued, a message goes out at once, with as many records as fit.
 public struct StreamLane: Sendable {
@@ -30,6 +31,8 @@ public struct StreamLane: Sendable {
         var records: [SourceRecord]
         var chunkGroup: UInt64?
         var retryAt: Instant?
+        /// The pacer's ticket for the latest attempt (`StreamPacer.responded`).
+        var ticket: UInt64 = 0
     }
 
     struct ChunkGroup: Sendable {

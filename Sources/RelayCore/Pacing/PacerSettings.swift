@@ -20,9 +20,16 @@ public struct PacerSettings: Sendable, Hashable {
     /// least `n` intervals less `catchUpNanoseconds` (with `burst = 1`), so callers that pace below the hard limit
     /// can spend part of that margin here (docs/decisions/0002-pacing-margin.md).
     public var catchUpNanoseconds: Int64
+    /// Whether an `ArrivalGuard` also holds sends so that requests held up on their way cannot make a one-second
+    /// window of arrivals hold more than the window's share (default false; only with `burst = 1`). The caller
+    /// then reports every response (`StreamPacer.responded`).
+    public var guardsArrivals: Bool
 
     /// Settings with the given values; values outside the documented ranges are a programming error.
-    public init(rate: Double = PacerSettings.maximumRate, burst: Int = 1, share: Double = 1, catchUpNanoseconds: Int64 = 0) {
+    public init(
+        rate: Double = PacerSettings.maximumRate, burst: Int = 1, share: Double = 1, catchUpNanoseconds: Int64 = 0,
+        guardsArrivals: Bool = false
+    ) {
         precondition(rate > 0 && rate <= Self.maximumRate, "rate \(rate) outside (0, 30]")
         precondition(Self.burstRange.contains(burst), "burst \(burst) outside \(Self.burstRange)")
         precondition(share > 0 && share <= 1, "share \(share) outside (0, 1]")
@@ -31,10 +38,16 @@ public struct PacerSettings: Sendable, Hashable {
         self.burst = burst
         self.share = share
         self.catchUpNanoseconds = catchUpNanoseconds
+        self.guardsArrivals = guardsArrivals
     }
 
     /// Messages per second after the share: `rate × share`.
     public var effectiveRate: Double { rate * share }
+
+    /// Messages per one-second window after the share, rounded up: how far back the arrival guard looks.
+    public var messagesPerWindow: Int {
+        max(1, Int(effectiveRate.rounded(.up)))
+    }
 
     /// The spacing between messages, in nanoseconds: one nanosecond more than 1 s / effective rate, so that `rate`
     /// intervals always span strictly more than one second (no closed one-second window holds `rate + 1` messages).

@@ -3,7 +3,8 @@
 /// It keeps a theoretical arrival time (TAT): a message may go at `now` when `now >= TAT - tolerance`, and each one
 /// pushes TAT one interval further. With `burst = 1` the tolerance is zero, so admitted messages are at least one
 /// interval apart and no one-second window ever holds more than `rate`. Retries take tokens like any message. The
-/// pacer delays, it never drops. Pure: the caller passes `now`.
+/// pacer delays, it never drops. With `guardsArrivals` (and `burst = 1`) an `ArrivalGuard` also holds sends that
+/// a held-up earlier request could otherwise squeeze into its one-second window. Pure: the caller passes `now`.
 public struct StreamPacer: Sendable {
     /// The current settings.
     public private(set) var settings: PacerSettings
@@ -11,17 +12,26 @@ public struct StreamPacer: Sendable {
     private var tolerance: Int64
     private var theoreticalArrival = Instant(nanoseconds: .min / 2)
     private var pausedUntil = Instant(nanoseconds: .min / 2)
+    /// Present with `settings.guardsArrivals` and `burst = 1`.
+    public private(set) var arrivalGuard: ArrivalGuard?
+    /// How many messages were admitted: the next admission's ticket, to pass to `responded`.
+    public private(set) var nextTicket: UInt64 = 0
 
     /// A pacer that admits at once, then at `settings`' rate.
     public init(settings: PacerSettings = PacerSettings()) {
         self.settings = settings
         interval = settings.intervalNanoseconds
         tolerance = Int64(settings.burst - 1) * interval
+        if settings.guardsArrivals && settings.burst == 1 {
+            arrivalGuard = ArrivalGuard(window: settings.messagesPerWindow)
+        }
     }
 
     /// The earliest instant, not before `now`, at which a message would be admitted.
     public func nextAdmission(now: Instant) -> Instant {
-        max(now, pausedUntil, Instant(nanoseconds: theoreticalArrival.nanoseconds - tolerance))
+        max(
+            now, pausedUntil, Instant(nanoseconds: theoreticalArrival.nanoseconds - tolerance),
+            arrivalGuard?.earliestSend ?? now)
     }
 
     /// Whether a message may go at `now`, without taking the token.
@@ -35,7 +45,14 @@ public struct StreamPacer: Sendable {
         guard canAdmit(now: now) else { return false }
         let caughtUp = now.nanoseconds - settings.catchUpNanoseconds
         theoreticalArrival = Instant(nanoseconds: max(theoreticalArrival.nanoseconds, caughtUp) + interval)
+        arrivalGuard?.sent(at: now)
+        nextTicket &+= 1
         return true
+    }
+
+    /// The request admitted with `ticket` was answered at `now` (accepted or not). Only the arrival guard uses it.
+    public mutating func responded(ticket: UInt64, now: Instant) {
+        arrivalGuard?.responded(ticket: ticket, at: now)
     }
 
     /// Admits nothing before `until` (a `Retry-After`, or a backoff after 429). Never shortens an earlier pause.
@@ -45,8 +62,10 @@ public struct StreamPacer: Sendable {
 
     /// Applies a new scale-out share; the spacing changes from the next admission on.
     public mutating func setShare(_ share: Double) {
-        settings = PacerSettings(rate: settings.rate, burst: settings.burst, share: share, catchUpNanoseconds: settings.catchUpNanoseconds)
+        precondition(share > 0 && share <= 1, "share \(share) outside (0, 1]")
+        settings.share = share
         interval = settings.intervalNanoseconds
         tolerance = Int64(settings.burst - 1) * interval
+        arrivalGuard?.resize(window: settings.messagesPerWindow)
     }
 }

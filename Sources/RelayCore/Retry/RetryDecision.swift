@@ -2,7 +2,7 @@
 public enum RetryDecision: Sendable, Hashable {
     /// Accepted: acknowledge the message in its lane.
     case done
-    /// Send the same message again, not before `at` (`StreamLane.retry(sequence:notBefore:)`).
+    /// Send the same message again, not before `at` (`StreamLane.retry(sequence:notBefore:now:)`).
     case retry(at: Instant, reason: RetryReason)
     /// The stream vanished: create it again (with the route's TTL), then send the message again, not before `at`.
     case recreateStreamThenRetry(at: Instant)

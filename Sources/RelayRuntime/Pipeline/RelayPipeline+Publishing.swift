@@ -57,12 +57,13 @@ extension RelayPipeline {
         } catch {
             outcome = .invalid(status: 0, twilioCode: nil)  // the packer never builds such a message
         }
+        let answeredAt = clock.now()
         observer.twilioResponse(statusClass: outcome.statusClass, twilioCode: outcome.twilioCode)
         let recreations = state.withLock { $0.streams[name]?.recreations[message.sequence] ?? 0 }
         var random = SystemRandomNumberGenerator()
         let decision = RetryPlanner(policy: settings.retryPolicy).decide(
             outcome: outcome, history: AttemptHistory(attempts: message.previousAttempts + 1, recreations: recreations),
-            now: clock.now(), using: &random
+            now: answeredAt, using: &random
         )
         var accountRateLimited = false
         if case .retry(_, let reason) = decision { accountRateLimited = reason.lowersAccountConcurrency }
@@ -71,7 +72,7 @@ extension RelayPipeline {
         case .done:
             let records = state.withLock { state -> [SourceRecord] in
                 state.streams[name]?.recreations[message.sequence] = nil
-                return state.streams[name]?.lane.acknowledge(sequence: message.sequence) ?? []
+                return state.streams[name]?.lane.acknowledge(sequence: message.sequence, now: answeredAt) ?? []
             }
             health.setReady(.twilio)
             observer.messagePublished(stream: name, records: message.recordCount, bytes: message.data.count, latency: .now - started)
@@ -83,7 +84,7 @@ extension RelayPipeline {
             if settings.ttlRefresh { await registry.refreshIfDue(name, ttl: settings.ttl) }
         case .retry(let at, let reason):
             state.withLock { state in
-                state.streams[name]?.lane.retry(sequence: message.sequence, notBefore: at)
+                state.streams[name]?.lane.retry(sequence: message.sequence, notBefore: at, now: answeredAt)
                 if reason.pausesStream { state.streams[name]?.lane.pause(until: at) }
             }
             observer.publishRetried(stream: name, reason: reason.rawValue)
@@ -92,7 +93,7 @@ extension RelayPipeline {
             _ = await registry.ensure(name, ttl: settings.ttl, recreate: true)
             state.withLock { state in
                 state.streams[name]?.recreations[message.sequence, default: 0] += 1
-                state.streams[name]?.lane.retry(sequence: message.sequence, notBefore: at)
+                state.streams[name]?.lane.retry(sequence: message.sequence, notBefore: at, now: answeredAt)
             }
             observer.publishRetried(stream: name, reason: "stream-missing")
         case .deadLetter(let reason), .drop(let reason):
@@ -101,12 +102,12 @@ extension RelayPipeline {
             logger.error("message.rejected", metadata: [LogKeys.stream: .string(name), LogKeys.sequence: .stringConvertible(message.sequence), LogKeys.reason: .string(reason.label), LogKeys.outcome: .string("\(outcome)")])
             state.withLock { state in
                 state.streams[name]?.recreations[message.sequence] = nil
-                let dropped = state.streams[name]?.lane.abandon(sequence: message.sequence, reason: .rejected, deadLetter: deadLetter) ?? []
+                let dropped = state.streams[name]?.lane.abandon(sequence: message.sequence, reason: .rejected, deadLetter: deadLetter, now: answeredAt) ?? []
                 state.streams[name]?.drops += dropped
             }
         case .holdUnhealthy(let retryAt):
             health.setNotReady(.twilio, reason: "Twilio refused the credentials (\(outcome)); records are held and retried")
-            state.withLock { $0.streams[name]?.lane.retry(sequence: message.sequence, notBefore: retryAt) }
+            state.withLock { $0.streams[name]?.lane.retry(sequence: message.sequence, notBefore: retryAt, now: answeredAt) }
             observer.publishRetried(stream: name, reason: "unauthorized")
         }
         state.withLock { $0.streams[name]?.wakeup }?.signal()

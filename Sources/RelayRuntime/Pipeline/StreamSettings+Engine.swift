@@ -36,11 +36,13 @@ extension StreamSettings {
     static let pacingCatchUp: Duration = .milliseconds(2)
 
     /// The pacer: `rate` per second less the margin, `burst` extra messages (the engine counts the bucket,
-    /// 1 = no burst), catching up on up to `pacingCatchUp` of wake-up lateness.
+    /// 1 = no burst), catching up on up to `pacingCatchUp` of wake-up lateness, with the arrival guard
+    /// (docs/decisions/0005-arrival-guard.md) so that a request held up on its way cannot cost a 54009.
     func pacerSettings(share: Double) -> PacerSettings {
         PacerSettings(
             rate: Double(rate) * Self.pacingMargin, burst: min(burst + 1, PacerSettings.burstRange.upperBound),
-            share: max(share, 0.000_001), catchUpNanoseconds: Self.pacingCatchUp.nanosecondsClamped)
+            share: max(share, 0.000_001), catchUpNanoseconds: Self.pacingCatchUp.nanosecondsClamped,
+            guardsArrivals: true)
     }
 
     /// The retry planner's policy.

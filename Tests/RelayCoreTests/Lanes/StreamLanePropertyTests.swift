@@ -90,13 +90,13 @@ import Testing
                     switch Int.random(in: 0..<10, using: &random.rng) {
                     case 0...6:
                         accepted[message.sequence] = message.data
-                        published += lane.acknowledge(sequence: message.sequence)
+                        published += lane.acknowledge(sequence: message.sequence, now: now)
                     case 7, 8:
                         lane.retry(
                             sequence: message.sequence,
-                            notBefore: now + .milliseconds(Int64.random(in: 0...500, using: &random.rng)))
+                            notBefore: now + .milliseconds(Int64.random(in: 0...500, using: &random.rng)), now: now)
                     default:
-                        dropped += lane.abandon(sequence: message.sequence)
+                        dropped += lane.abandon(sequence: message.sequence, now: now)
                     }
                 }
             }
@@ -109,7 +109,7 @@ import Testing
                 pump()
                 for message in awaiting {
                     accepted[message.sequence] = message.data
-                    published += lane.acknowledge(sequence: message.sequence)
+                    published += lane.acknowledge(sequence: message.sequence, now: now)
                 }
                 awaiting.removeAll()
                 if lane.isIdle && held.isEmpty { break }

@@ -16,7 +16,7 @@ import Testing
         let message = try #require(step.message)
         #expect(message.sequence == 1 && message.recordCount == 1)
         #expect(String(decoding: message.data, as: UTF8.self) == "{\"v\":1,\"q\":1,\"r\":[{\"j\":\"xxxxxxxxxx\"}]}")
-        let result1 = lane.acknowledge(sequence: 1)
+        let result1 = lane.acknowledge(sequence: 1, now: .zero)
         #expect(result1.map(\.offset) == [0])
         #expect(lane.isIdle)
     }
@@ -48,7 +48,7 @@ import Testing
         #expect(result3.message?.sequence == 2)
         let blocked = lane.nextStep(now: .zero)
         #expect(blocked.message == nil && blocked.wakeAt == nil)
-        _ = lane.acknowledge(sequence: 1)
+        _ = lane.acknowledge(sequence: 1, now: .zero)
         let result4 = lane.nextStep(now: .zero)
         #expect(result4.message?.sequence == 3)
     }
@@ -93,7 +93,7 @@ import Testing
         _ = lane.offer(record(3), now: .zero)
         _ = lane.offer(record(4), now: .zero)  // no key: never conflated
         let message = try #require(lane.nextStep(now: .zero).message)
-        let result6 = lane.acknowledge(sequence: message.sequence)
+        let result6 = lane.acknowledge(sequence: message.sequence, now: .zero)
         #expect(result6.map(\.offset) == [1, 2, 3, 4])
     }
 
@@ -104,7 +104,7 @@ import Testing
         let step = lane.nextStep(now: .seconds(1.2))
         #expect(step.dropped.map(\.record.offset) == [0] && step.dropped.first?.reason == .expired)
         let message = try #require(step.message)
-        let result7 = lane.acknowledge(sequence: message.sequence)
+        let result7 = lane.acknowledge(sequence: message.sequence, now: .seconds(1.2))
         #expect(result7.map(\.offset) == [1])
     }
 
@@ -130,7 +130,7 @@ import Testing
         #expect(messages.count == 5)
         #expect(messages[1].chunk?.index == 0 && messages[1].chunk?.count == 3)
         var done: [Int64] = []
-        for message in messages.reversed() { done += lane.acknowledge(sequence: message.sequence).map(\.offset) }
+        for message in messages.reversed() { done += lane.acknowledge(sequence: message.sequence, now: .zero).map(\.offset) }
         #expect(done.sorted() == [0, 1, 2])
         #expect(done.filter { $0 == 1 }.count == 1)
         var decoder = MessageDecoder(budget: 4096)
@@ -142,7 +142,7 @@ import Testing
         var lane = StreamLane(settings: LaneSettings(maxInFlight: 1))
         _ = lane.offer(record(7, size: 10_000), now: .zero)
         let first = lane.nextStep(now: .zero).message!
-        let dropped = lane.abandon(sequence: first.sequence)
+        let dropped = lane.abandon(sequence: first.sequence, now: .zero)
         #expect(dropped.map(\.record.offset) == [7] && dropped.first?.reason == .rejected)
         #expect(lane.isIdle)
         let result9 = lane.nextStep(now: .seconds(10))
@@ -150,16 +150,35 @@ import Testing
         #expect(lane.isIdle)
     }
 
+    /// The lane tells the pacer when each message was answered: a message answered 100 ms later than the others
+    /// holds the message sent a window (here 2 messages) after it by its excess.
+    @Test func responsesReachTheArrivalGuard() throws {
+        let pacer = StreamPacer(settings: PacerSettings(rate: 2, guardsArrivals: true))
+        var lane = StreamLane(settings: LaneSettings(maxInFlight: 10), pacer: pacer)
+        _ = lane.offer(record(0), now: .zero)
+        let first = try #require(lane.nextStep(now: .zero).message)
+        _ = lane.offer(record(1), now: .zero)
+        let second = try #require(lane.nextStep(now: .seconds(0.6)).message)
+        _ = lane.acknowledge(sequence: second.sequence, now: .seconds(0.601))  // 1 ms: the baseline
+        _ = lane.acknowledge(sequence: first.sequence, now: .seconds(0.201))  // 201 ms: 200 ms excess
+        _ = lane.offer(record(2), now: .zero)
+        // The pacer alone would send at 1.1 s; the guard holds until 1 s + 2 ms + 200 ms after the first.
+        let held = lane.nextStep(now: .seconds(1.15))
+        #expect(held.message == nil && held.wakeAt == .seconds(1.202))
+        let third = lane.nextStep(now: .seconds(1.202))
+        #expect(third.message != nil)
+    }
+
     @Test func retriesKeepTheirBytesAndGoThroughThePacer() throws {
         var lane = StreamLane()
         _ = lane.offer(record(0), now: .zero)
         let first = try #require(lane.nextStep(now: .zero).message)
-        lane.retry(sequence: first.sequence, notBefore: .seconds(2))
+        lane.retry(sequence: first.sequence, notBefore: .seconds(2), now: .zero)
         let waiting = lane.nextStep(now: .seconds(1))
         #expect(waiting.message == nil && waiting.wakeAt == .seconds(2))
         let again = try #require(lane.nextStep(now: .seconds(2)).message)
         #expect(again.data == first.data && again.sequence == first.sequence && again.previousAttempts == 1)
-        let result10 = lane.acknowledge(sequence: first.sequence)
+        let result10 = lane.acknowledge(sequence: first.sequence, now: .seconds(2))
         #expect(result10.count == 1)
     }
 

@@ -20,7 +20,7 @@ import Testing
                 offset += 1
             }
             while let first = pending.first, first.due <= clock.now {
-                _ = lane.acknowledge(sequence: first.sequence)
+                _ = lane.acknowledge(sequence: first.sequence, now: clock.now)
                 pending.removeFirst()
             }
             let step = lane.nextStep(now: clock.now)

@@ -1,0 +1,116 @@
+/// Keeps delays between sending a message and its arrival at Twilio from squeezing one message too many into a
+/// one-second window (docs/decisions/0005-arrival-guard.md).
+///
+/// The pacer spaces messages when they are sent; Twilio counts them when they arrive. When one request is held up
+/// (a stalled thread, a slow network path) it arrives late, and the message sent `window` attempts after it may then
+/// arrive less than a second after it, which a strict limit answers with 429 (54009). The guard remembers the last
+/// `window` attempts with their send and response times, and holds the next send until one second (plus `safety`)
+/// after the attempt `window` back, plus that attempt's *excess* latency: its round trip less the fastest recent
+/// round trip (the baseline). A message cannot arrive after its response, so a late arrival always shows as excess
+/// latency; and as long as one way out plus one way back takes at least the baseline, a message that arrived `d`
+/// late had at least `d` of excess. Steady latency, however long, costs nothing; a hold-up delays one message a
+/// window later, by the hold-up less the pacer's margin, and never by more than `maxHold`. An attempt still
+/// unanswered when the next one is due holds it until its response comes, or for `maxHold`.
+///
+/// Pure: the caller passes every instant.
+public struct ArrivalGuard: Sendable {
+    /// Twilio's window: one second.
+    public static let windowNanoseconds: Int64 = 1_000_000_000
+
+    /// Attempts per window (the rate's share of the limit, rounded up): the guard looks this many attempts back.
+    public private(set) var window: Int
+    /// Added to the window, in nanoseconds, for clock granularity.
+    public let safetyNanoseconds: Int64
+    /// The most the guard holds a send beyond the window, in nanoseconds.
+    public let maxHoldNanoseconds: Int64
+    /// How long a baseline sample stays valid, in nanoseconds: after that, the fastest round trip among the
+    /// remembered attempts replaces it, so a lasting change of route is learnt.
+    public let baselineHorizonNanoseconds: Int64
+
+    private struct Attempt: Sendable {
+        var sentAt: Instant
+        var latency: Int64?
+    }
+
+    /// The last `window` attempts, oldest first; `attempts[0]` has ticket `firstTicket`.
+    private var attempts: [Attempt] = []
+    private var firstTicket: UInt64 = 0
+    private var baseline: (latency: Int64, measuredAt: Instant)?
+
+    /// A guard looking `window` attempts back.
+    public init(
+        window: Int, safetyNanoseconds: Int64 = 2_000_000, maxHoldNanoseconds: Int64 = 250_000_000,
+        baselineHorizonNanoseconds: Int64 = 10_000_000_000
+    ) {
+        precondition(window >= 1, "window \(window) is below 1")
+        self.window = window
+        self.safetyNanoseconds = safetyNanoseconds
+        self.maxHoldNanoseconds = maxHoldNanoseconds
+        self.baselineHorizonNanoseconds = baselineHorizonNanoseconds
+        attempts.reserveCapacity(window)
+    }
+
+    /// The ticket the next recorded send gets.
+    public var nextTicket: UInt64 { firstTicket &+ UInt64(attempts.count) }
+
+    /// The fastest recent round trip, in nanoseconds, once any attempt was answered.
+    public var baselineNanoseconds: Int64? { baseline?.latency }
+
+    /// The earliest instant the next attempt may be sent, or nil when fewer than `window` attempts were made.
+    public var earliestSend: Instant? {
+        guard attempts.count >= window else { return nil }
+        let reference = attempts[attempts.count - window]
+        let excess: Int64
+        if let latency = reference.latency {
+            excess = max(0, latency - (baseline?.latency ?? latency))
+        } else {
+            excess = maxHoldNanoseconds  // unanswered: its response re-evaluates this sooner
+        }
+        return Instant(
+            nanoseconds: reference.sentAt.nanoseconds &+ Self.windowNanoseconds &+ safetyNanoseconds
+                &+ min(excess, maxHoldNanoseconds))
+    }
+
+    /// Records a send at `now`; returns its ticket, to pass to `responded`.
+    @discardableResult
+    public mutating func sent(at now: Instant) -> UInt64 {
+        let ticket = nextTicket
+        attempts.append(Attempt(sentAt: now, latency: nil))
+        trim()
+        return ticket
+    }
+
+    /// Records the response to attempt `ticket` (success or failure: either way the request was answered) at `now`.
+    /// Responses to attempts already forgotten (more than `window` sends ago) or already answered are ignored.
+    public mutating func responded(ticket: UInt64, at now: Instant) {
+        guard ticket >= firstTicket && ticket < nextTicket else { return }
+        let index = Int(ticket - firstTicket)
+        guard attempts[index].latency == nil else { return }
+        let latency = max(0, now.nanoseconds &- attempts[index].sentAt.nanoseconds)
+        attempts[index].latency = latency
+        guard let current = baseline else {
+            baseline = (latency, now)
+            return
+        }
+        if latency <= current.latency {
+            baseline = (latency, now)
+        } else if now.nanoseconds &- current.measuredAt.nanoseconds > baselineHorizonNanoseconds {
+            // The baseline expired: the fastest remembered round trip replaces it.
+            baseline = (attempts.compactMap(\.latency).min() ?? latency, now)
+        }
+    }
+
+    /// Looks `window` attempts back from now on (a new scale-out share).
+    public mutating func resize(window newWindow: Int) {
+        precondition(newWindow >= 1, "window \(newWindow) is below 1")
+        window = newWindow
+        trim()
+    }
+
+    private mutating func trim() {
+        let excess = attempts.count - window
+        guard excess > 0 else { return }
+        attempts.removeFirst(excess)
+        firstTicket &+= UInt64(excess)
+    }
+}

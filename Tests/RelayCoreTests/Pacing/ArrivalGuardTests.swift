@@ -1,0 +1,141 @@
+import PropertyBased
+import RelayCore
+import Testing
+
+@Suite struct ArrivalGuardTests {
+    @Test func looksNoFurtherBackThanItsWindow() {
+        var guardian = ArrivalGuard(window: 3)
+        for index in 0..<2 {
+            let ticket = guardian.sent(at: .seconds(Double(index)))
+            #expect(ticket == UInt64(index))
+        }
+        #expect(guardian.earliestSend == nil)
+        guardian.sent(at: .seconds(2))
+        guardian.responded(ticket: 0, at: .seconds(0.01))
+        // The attempt three back was sent at 0 s with the only (so the fastest) round trip: no excess.
+        #expect(guardian.earliestSend == .seconds(1.002))
+    }
+
+    @Test func aHeldUpRequestHoldsTheMessageAWindowLaterByItsExcess() {
+        var guardian = ArrivalGuard(window: 2)
+        guardian.sent(at: .seconds(0))
+        guardian.sent(at: .seconds(0.5))
+        guardian.responded(ticket: 1, at: .seconds(0.501))  // 1 ms: the baseline
+        guardian.responded(ticket: 0, at: .seconds(0.061))  // 61 ms: 60 ms late
+        #expect(guardian.baselineNanoseconds == 1_000_000)
+        #expect(guardian.earliestSend == .seconds(1.062))
+        guardian.sent(at: .seconds(1.062))
+        // Now the reference is ticket 1, answered at the baseline: only the window and the safety.
+        #expect(guardian.earliestSend == .seconds(1.502))
+    }
+
+    @Test func anUnansweredRequestHoldsUntilItsResponseOrTheMaximum() {
+        var guardian = ArrivalGuard(window: 1, maxHoldNanoseconds: 250_000_000)
+        guardian.sent(at: .seconds(0))
+        #expect(guardian.earliestSend == .seconds(1.252))
+        guardian.responded(ticket: 0, at: .seconds(0.02))
+        #expect(guardian.earliestSend == .seconds(1.002))
+    }
+
+    @Test func theHoldNeverExceedsTheMaximum() {
+        var guardian = ArrivalGuard(window: 1, maxHoldNanoseconds: 250_000_000)
+        guardian.sent(at: .seconds(0))
+        guardian.responded(ticket: 0, at: .seconds(0.001))
+        guardian.sent(at: .seconds(2))
+        guardian.responded(ticket: 1, at: .seconds(7))  // 5 s late
+        #expect(guardian.earliestSend == .seconds(3.252))
+    }
+
+    @Test func anExpiredBaselineIsReplacedByTheFastestRememberedRoundTrip() {
+        var guardian = ArrivalGuard(window: 2, baselineHorizonNanoseconds: 10_000_000_000)
+        guardian.sent(at: .seconds(0))
+        guardian.responded(ticket: 0, at: .seconds(0.001))  // baseline 1 ms at 0.001 s
+        guardian.sent(at: .seconds(20))
+        guardian.responded(ticket: 1, at: .seconds(20.2))  // 200 ms, baseline expired: 1 ms is still remembered
+        #expect(guardian.baselineNanoseconds == 1_000_000)
+        guardian.sent(at: .seconds(21))
+        guardian.responded(ticket: 2, at: .seconds(21.15))  // ticket 0 forgotten: 150 ms is the fastest left
+        guardian.sent(at: .seconds(40))
+        guardian.responded(ticket: 3, at: .seconds(40.3))
+        #expect(guardian.baselineNanoseconds == 150_000_000)
+    }
+
+    @Test func forgottenAndRepeatedResponsesAreIgnored() {
+        var guardian = ArrivalGuard(window: 1)
+        guardian.sent(at: .seconds(0))
+        guardian.sent(at: .seconds(1))
+        guardian.responded(ticket: 0, at: .seconds(1.5))  // forgotten: the window holds ticket 1 only
+        #expect(guardian.baselineNanoseconds == nil)
+        guardian.responded(ticket: 1, at: .seconds(1.01))
+        guardian.responded(ticket: 1, at: .seconds(3))
+        #expect(guardian.baselineNanoseconds == 10_000_000)
+        #expect(guardian.earliestSend == .seconds(2.002))
+    }
+
+    @Test func resizingKeepsTheMostRecentAttempts() {
+        var guardian = ArrivalGuard(window: 4)
+        for index in 0..<4 { guardian.sent(at: .seconds(Double(index) / 4)) }
+        guardian.resize(window: 2)
+        #expect(guardian.nextTicket == 4)
+        guardian.responded(ticket: 2, at: .seconds(0.51))
+        #expect(guardian.earliestSend == .seconds(1.502))
+    }
+
+    /// The runtime's pacer (30/s less 1.5%, 2 ms catch-up, late wake-ups) over a simulated network whose requests
+    /// are now and then held up on the way (up to 200 ms) or on the way back. Arrivals are what Twilio counts.
+    /// With the guard no 31 arrivals ever fall in one second; without it they do (so the check can fail).
+    @Test func heldUpRequestsNeverSqueezeThirtyOneArrivalsIntoASecond() async {
+        await propertyCheck(count: 20, input: Gen.uint64()) { seed in
+            let guarded = simulate(seed: seed, guardsArrivals: true, holdUpEvery: 20, seconds: 120)
+            #expect(maximumInAnySecond(guarded.arrivals) <= 30)
+            let unguarded = simulate(seed: seed, guardsArrivals: false, holdUpEvery: 20, seconds: 120)
+            #expect(maximumInAnySecond(unguarded.arrivals) > 30)
+        }
+    }
+
+    /// Steady latency, however long, costs nothing: with 150 ms each way and no hold-ups, the guarded pacer sends
+    /// at least 99.9% of what the pacer alone sends.
+    @Test func steadyLatencyCostsNoRate() async {
+        await propertyCheck(count: 5, input: Gen.uint64()) { seed in
+            let guarded = simulate(seed: seed, guardsArrivals: true, holdUpEvery: nil, seconds: 300, leg: 150_000_000)
+            let unguarded = simulate(seed: seed, guardsArrivals: false, holdUpEvery: nil, seconds: 300, leg: 150_000_000)
+            #expect(Double(guarded.arrivals.count) >= 0.999 * Double(unguarded.arrivals.count))
+            #expect(maximumInAnySecond(guarded.arrivals) <= 30)
+        }
+    }
+
+    /// Sends through a pacer for `seconds`; each request takes `leg` (plus up to 0.5 ms) each way, and one in
+    /// `holdUpEvery` is held up by up to 200 ms on the way out or back. Returns the arrival instants.
+    private func simulate(
+        seed: UInt64, guardsArrivals: Bool, holdUpEvery: Int?, seconds: Double, leg: Int64 = 300_000
+    ) -> (arrivals: [Instant], count: Int) {
+        var rng = SeededGenerator(seed: seed)
+        var pacer = StreamPacer(
+            settings: PacerSettings(rate: 30 * 0.985, catchUpNanoseconds: 2_000_000, guardsArrivals: guardsArrivals))
+        var pending: [(at: Instant, ticket: UInt64)] = []  // responses not yet seen
+        var arrivals: [Instant] = []
+        var now = Instant.zero
+        while now < .seconds(seconds) {
+            let due = pacer.nextAdmission(now: now)
+            let answered = pending.filter { $0.at <= due }.sorted { $0.at < $1.at }
+            if !answered.isEmpty {
+                for response in answered { pacer.responded(ticket: response.ticket, now: response.at) }
+                pending.removeAll { $0.at <= due }
+                now = max(now, answered.last!.at)
+                continue  // a response may move the next admission
+            }
+            now = due + .nanoseconds(Int64.random(in: 0...3_000_000, using: &rng))  // a late wake-up
+            let ticket = pacer.nextTicket
+            guard pacer.admit(now: now) else { continue }
+            var out = leg + Int64.random(in: 0...500_000, using: &rng)
+            var back = leg + Int64.random(in: 0...500_000, using: &rng)
+            if let holdUpEvery, Int.random(in: 0..<holdUpEvery, using: &rng) == 0 {
+                let hold = Int64.random(in: 0...200_000_000, using: &rng)
+                if Bool.random(using: &rng) { out += hold } else { back += hold }
+            }
+            arrivals.append(now + .nanoseconds(out))
+            pending.append((now + .nanoseconds(out + back), ticket))
+        }
+        return (arrivals.sorted(), arrivals.count)
+    }
+}
