@@ -47,6 +47,9 @@ final class ConsumerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
         let isFatal = code == RD_KAFKA_RESP_ERR__FATAL.rawValue
         var error = KafkaError(code: isFatal ? .fatal : .transient, reason: reason, librdkafkaCode: Int(code))
         if isFatal, let client {
+            // librdkafka reports a consumer's fatal error both to this callback and as a consumer error message:
+            // the first report ends the poll loop, the second adds nothing.
+            guard fatalError.withLock({ $0 == nil }) else { return }
             var errorText = ErrorText()
             let fatalCode = rd_kafka_fatal_error(client, &errorText.buffer, errorText.size)
             error = KafkaError(code: .fatal, reason: errorText.text, librdkafkaCode: Int(fatalCode.rawValue))
@@ -62,6 +65,10 @@ final class ConsumerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
     func messageError(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
         let code = message.pointee.err
         let reason = String(cString: rd_kafka_err2str(code))
+        if code == RD_KAFKA_RESP_ERR__FATAL {
+            error(code: code.rawValue, reason: reason)
+            return
+        }
         logger.warning("kafka.consume.error", metadata: [LogKey.code: .stringConvertible(code.rawValue), LogKey.message: .string(reason)])
         handler.kafkaError(KafkaError(code: .transient, reason: reason, librdkafkaCode: Int(code.rawValue)), isFatal: false)
     }

@@ -76,6 +76,12 @@ public final class KafkaConsumer: Sendable {
     /// The current assignment. Safe from any thread.
     public var assignment: KafkaAssignment { callbacks.assignment.withLock { $0 } }
 
+    /// Makes librdkafka raise a fatal error, as when the cluster fences this member (`FENCED_INSTANCE_ID`), so tests
+    /// can follow the fatal path: the mock cluster never fences. Internal: reachable only with `@testable import`.
+    func raiseFatalErrorForTesting(reason: String) {
+        _ = rd_kafka_test_fatal_error(handle.pointer, RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID, reason)
+    }
+
     // MARK: Poll thread
 
     private func subscribe() throws(KafkaError) {

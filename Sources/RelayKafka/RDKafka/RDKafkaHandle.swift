@@ -28,6 +28,15 @@ final class RDKafkaHandle: @unchecked Sendable {
     }
 
     deinit {
+        // After a fatal error librdkafka 2.0.2 can neither close nor destroy a consumer whose group was cut short:
+        // `rd_kafka_destroy` waits forever for a group termination that never completes, and destroying without
+        // the close aborts on `!rd_kafka_assignment_in_progress` (librdkafka issues #3470, #4792). A fatally failed
+        // client is therefore left to the process's exit, which follows at once (the service exits non-zero); its
+        // callbacks object stays alive because librdkafka's threads may still log through it.
+        if fatalError() != nil {
+            _ = Unmanaged.passRetained(callbacks)
+            return
+        }
         rd_kafka_destroy(pointer)
     }
 
