@@ -138,7 +138,7 @@ let package = Package(
         .testTarget(name: "RelayTimersTests", dependencies: ["RelayTimers"]),
         .testTarget(
             name: "RelayCoreTests",
-            dependencies: ["RelayCore", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["RelayCore", "RelayTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka", "RelayCore", "RelayTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RelaySyncTests", dependencies: [

@@ -10,68 +10,27 @@ import Testing
 struct RunCommandTests {
     static let logger = Logger(label: "run-tests") { _ in SwiftLogNoOpLogHandler() }
 
-    /// Writes the relay's configuration file for `cluster` and `emulator`.
-    func configFile(cluster: KafkaMockCluster, emulator: RunningSyncEmulator, topics: [String]) throws -> String {
-        let settings = SyncEmulatorConfiguration()
-        let document = """
-            {
-              "kafka": {"brokers": ["\(cluster.bootstrapServers)"], "groupId": "run-tests", "topics": [\(topics.map { "\"\($0)\"" }.joined(separator: ","))],
-                        "properties": {"auto.offset.reset": "earliest", "session.timeout.ms": "6000", "heartbeat.interval.ms": "250"},
-                        "commitInterval": "100ms", "rebalanceDrainDeadline": "3s"},
-              "twilio": {"accountSid": "\(settings.accountSID)", "authToken": "${TWILIO_AUTH_TOKEN}", "serviceSid": "\(settings.serviceSID)",
-                         "baseURL": "\(emulator.baseURL)", "requestTimeout": "5s"},
-              "metrics": {"listen": "127.0.0.1:0"},
-              "log": {"level": "info", "format": "json"},
-              "shutdown": {"drainDeadline": "5s"}
-            }
-            """
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString).json")
-        try document.write(to: file, atomically: true, encoding: .utf8)
-        return file.path
-    }
-
-    /// The numbers of every record the emulator accepted on `stream` (message format v1, batches of JSON values),
-    /// in sequence order (`q`, then epoch `e` across restarts), as a subscriber restores it.
-    func delivered(_ emulator: SyncEmulator, _ stream: String) -> [Int] {
-        let objects = emulator.messages(stream: stream).compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.data.utf8)) as? [String: Any]
-        }
-        let ordered = objects.sorted {
-            ($0["e"] as? Int ?? 0, $0["q"] as? Int ?? 0) < ($1["e"] as? Int ?? 0, $1["q"] as? Int ?? 0)
-        }
-        return ordered.flatMap { object -> [Int] in
-            guard let entries = object["r"] as? [[String: Any]] else { return [] }
-            return entries.compactMap { ($0["j"] as? [String: Any])?["n"] as? Int }
-        }
-    }
-
-    func produce(_ producer: KafkaProducer, _ topic: String, _ numbers: Range<Int>) async throws {
-        try await producer.send(numbers.map { number in
-            KafkaProducer.OutgoingRecord(topic: topic, key: Array("k\(number)".utf8), value: Array("{\"n\":\(number)}".utf8))
-        })
-    }
-
     @Test func killedHardAndRestartedItLosesNothing() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)
         try cluster.createTopic("orders", partitions: 2)
         let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: Self.logger)
         try await SyncEmulatorServer.withRunning { running in
-            let config = try configFile(cluster: cluster, emulator: running, topics: ["orders"])
+            let config = try RelayProcessRig.configFile(cluster: cluster, emulator: running, topics: ["orders"])
             let environment = ["TWILIO_AUTH_TOKEN": SyncEmulatorConfiguration.defaultAuthToken]
-            try await produce(producer, "orders", 0..<3000)
+            try await RelayProcessRig.produce(producer, "orders", 0..<3000)
             let first = try CommandRunner.start(["run", "--config", config], environment: environment)
-            await eventually("some records arrived", timeout: .seconds(60)) { !delivered(running.emulator, "orders").isEmpty }
+            await eventually("some records arrived", timeout: .seconds(60)) { !RelayProcessRig.delivered(running.emulator, "orders").isEmpty }
             kill(first.process.processIdentifier, SIGKILL)
             let killed = await first.exit()
             #expect(killed.status == SIGKILL)
-            try await produce(producer, "orders", 3000..<3500)
+            try await RelayProcessRig.produce(producer, "orders", 3000..<3500)
 
             let second = try CommandRunner.start(["run", "--config", config], environment: environment)
-            await eventually("every record arrived after the restart", timeout: .seconds(60)) { Set(delivered(running.emulator, "orders")).count == 3500 }
+            await eventually("every record arrived after the restart", timeout: .seconds(60)) { Set(RelayProcessRig.delivered(running.emulator, "orders")).count == 3500 }
             kill(second.process.processIdentifier, SIGTERM)
             let stopped = await second.exit()
             #expect(stopped.status == 0, "\(stopped.standardError.suffix(2000))")
-            let all = delivered(running.emulator, "orders")
+            let all = RelayProcessRig.delivered(running.emulator, "orders")
             #expect(Set(all) == Set(0..<3500))
             // Duplicates are allowed after a hard kill (at-least-once); gaps are not.
             print("kill and restart: \(all.count) records delivered for 3500 produced, \(all.count - 3500) duplicates")
@@ -86,11 +45,11 @@ struct RunCommandTests {
         try cluster.createTopic("events", partitions: 1)
         let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: Self.logger)
         try await SyncEmulatorServer.withRunning { running in
-            let config = try configFile(cluster: cluster, emulator: running, topics: ["events"])
+            let config = try RelayProcessRig.configFile(cluster: cluster, emulator: running, topics: ["events"])
             let environment = ["TWILIO_AUTH_TOKEN": SyncEmulatorConfiguration.defaultAuthToken]
-            try await produce(producer, "events", 0..<500)
+            try await RelayProcessRig.produce(producer, "events", 0..<500)
             let first = try CommandRunner.start(["run", "--config", config], environment: environment)
-            await eventually("every record arrived", timeout: .seconds(60)) { delivered(running.emulator, "events").count == 500 }
+            await eventually("every record arrived", timeout: .seconds(60)) { RelayProcessRig.delivered(running.emulator, "events").count == 500 }
             // The log is JSON lines on standard output; the metrics port is in one of them.
             kill(first.process.processIdentifier, SIGTERM)
             let output = await first.exit()
@@ -99,12 +58,12 @@ struct RunCommandTests {
             #expect(!output.all.contains(SyncEmulatorConfiguration.defaultAuthToken))
 
             // Committed on the way out: a new run publishes only what is new.
-            try await produce(producer, "events", 500..<510)
+            try await RelayProcessRig.produce(producer, "events", 500..<510)
             let second = try CommandRunner.start(["run", "--config", config], environment: environment)
-            await eventually("the new records arrived", timeout: .seconds(60)) { delivered(running.emulator, "events").count >= 510 }
+            await eventually("the new records arrived", timeout: .seconds(60)) { RelayProcessRig.delivered(running.emulator, "events").count >= 510 }
             kill(second.process.processIdentifier, SIGTERM)
             _ = await second.exit()
-            #expect(delivered(running.emulator, "events") == Array(0..<510))
+            #expect(RelayProcessRig.delivered(running.emulator, "events") == Array(0..<510))
         }
         await producer.close()
     }

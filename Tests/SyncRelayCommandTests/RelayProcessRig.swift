@@ -1,0 +1,56 @@
+import Foundation
+import RelayKafka
+import SyncEmulator
+
+/// What the process-level suites share: the relay's configuration for an in-process mock cluster and emulator,
+/// numbered records, and what the emulator accepted.
+enum RelayProcessRig {
+    /// The credential the relay reads from its environment (`${TWILIO_AUTH_TOKEN}` in the configuration).
+    static let environment = ["TWILIO_AUTH_TOKEN": SyncEmulatorConfiguration.defaultAuthToken]
+
+    /// Writes the relay's configuration file for `cluster` and `emulator`; `sessionTimeoutMs` bounds how long the
+    /// group waits for a member that was killed.
+    static func configFile(
+        cluster: KafkaMockCluster, emulator: RunningSyncEmulator, topics: [String], groupId: String = "run-tests",
+        sessionTimeoutMs: Int = 6000
+    ) throws -> String {
+        let settings = SyncEmulatorConfiguration()
+        let document = """
+            {
+              "kafka": {"brokers": ["\(cluster.bootstrapServers)"], "groupId": "\(groupId)", "topics": [\(topics.map { "\"\($0)\"" }.joined(separator: ","))],
+                        "properties": {"auto.offset.reset": "earliest", "session.timeout.ms": "\(sessionTimeoutMs)", "heartbeat.interval.ms": "250"},
+                        "commitInterval": "100ms", "rebalanceDrainDeadline": "3s"},
+              "twilio": {"accountSid": "\(settings.accountSID)", "authToken": "${TWILIO_AUTH_TOKEN}", "serviceSid": "\(settings.serviceSID)",
+                         "baseURL": "\(emulator.baseURL)", "requestTimeout": "5s"},
+              "metrics": {"listen": "127.0.0.1:0"},
+              "log": {"level": "info", "format": "json"},
+              "shutdown": {"drainDeadline": "5s"}
+            }
+            """
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString).json")
+        try document.write(to: file, atomically: true, encoding: .utf8)
+        return file.path
+    }
+
+    /// The numbers of every record the emulator accepted on `stream` (message format v1, batches of JSON values),
+    /// in sequence order (`q`, then epoch `e` across restarts), as a subscriber restores it.
+    static func delivered(_ emulator: SyncEmulator, _ stream: String) -> [Int] {
+        let objects = emulator.messages(stream: stream).compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.data.utf8)) as? [String: Any]
+        }
+        let ordered = objects.sorted {
+            ($0["e"] as? Int ?? 0, $0["q"] as? Int ?? 0) < ($1["e"] as? Int ?? 0, $1["q"] as? Int ?? 0)
+        }
+        return ordered.flatMap { object -> [Int] in
+            guard let entries = object["r"] as? [[String: Any]] else { return [] }
+            return entries.compactMap { ($0["j"] as? [String: Any])?["n"] as? Int }
+        }
+    }
+
+    /// Produces records `{"n": number}` keyed `k<number>` to `topic` and waits for every acknowledgement.
+    static func produce(_ producer: KafkaProducer, _ topic: String, _ numbers: Range<Int>) async throws {
+        try await producer.send(numbers.map { number in
+            KafkaProducer.OutgoingRecord(topic: topic, key: Array("k\(number)".utf8), value: Array("{\"n\":\(number)}".utf8))
+        })
+    }
+}
