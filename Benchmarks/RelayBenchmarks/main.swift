@@ -46,6 +46,9 @@ rows.append(Row(
     target: "≥ 95%", pass: fillMean >= 0.95 && fillResult.complete))
 rows.append(Row(figure: "p5 fill under backlog", value: String(format: "%.1f%%", quantile(fills, 0.05) * 100), target: "—", pass: nil))
 
+// The target applies at fetch.wait.max.ms 5: librdkafka's mock broker delays an empty fetch response by the whole
+// fetch.wait.max.ms and does not cut the wait short when a record is produced meanwhile (a real broker answers as
+// soon as data arrives), so at 20 ms the figure mostly measures the mock's hold (docs/performance.md).
 for fetchWaitMs in [20, 5] {
     progress("3. latency: 4 streams × 5 records/s for \(Int(plan.latencySeconds)) s, fetch.wait.max.ms \(fetchWaitMs) ...")
     let latencyResult = try await latencyUnderBudget(streams: 4, seconds: plan.latencySeconds, fetchWaitMs: fetchWaitMs)
@@ -54,7 +57,7 @@ for fetchWaitMs in [20, 5] {
     rows.append(Row(
         figure: "latency produce → accepted, p50, \(label) (\(latencies.count) of \(latencyResult.expected) records)",
         value: String(format: "%.1f ms", quantile(latencies, 0.5)), target: "—", pass: latencies.count == latencyResult.expected ? nil : false))
-    rows.append(Row(figure: "latency produce → accepted, p99, \(label)", value: String(format: "%.1f ms", quantile(latencies, 0.99)), target: "< 20 ms", pass: quantile(latencies, 0.99) < 20))
+    rows.append(Row(figure: "latency produce → accepted, p99, \(label)", value: String(format: "%.1f ms", quantile(latencies, 0.99)), target: fetchWaitMs == 5 ? "< 20 ms" : "— (mock's hold)", pass: fetchWaitMs == 5 ? quantile(latencies, 0.99) < 20 : nil))
     rows.append(Row(figure: "latency produce → accepted, max, \(label)", value: String(format: "%.1f ms", latencies.last ?? .nan), target: "—", pass: nil))
 }
 
