@@ -77,7 +77,7 @@ struct CrashSuiteTests {
                     Foundation.kill(members[victim]!.process.processIdentifier, SIGKILL)
                 case .shutdown:
                     Foundation.kill(members[victim]!.process.processIdentifier, SIGTERM)
-                    try await Timers.sleep(for: .milliseconds(Int64.random(in: 0...400, using: &rng)))
+                    try await Timers.sleep(for: .milliseconds(Int64.random(in: 0...150, using: &rng)))
                     Foundation.kill(members[victim]!.process.processIdentifier, SIGKILL)
                 }
                 let ended = await members[victim]!.exit()

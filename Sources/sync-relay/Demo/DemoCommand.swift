@@ -43,10 +43,11 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         // The view is the demo's output: only warnings and errors are logged, to standard error.
+        let logGate = DemoLogGate()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .warning
-            return handler
+            return logGate.handler(handler)
         }
         let logger = Logger(label: "sync-relay.demo")
         var quiet = Logger(label: "sync-relay.demo.emulator")
@@ -111,6 +112,7 @@ struct DemoCommand: AsyncParsableCommand {
             await application.close()
             group.cancelAll()
         }
+        logGate.close()
         print(summary(statistics: statistics, emulator: emulator))
         withExtendedLifetime(cluster) {}  // the brokers live until everything that talks to them has stopped
     }
