@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import RelayKafka
+import RelayTestSupport
+import RelayTimers
+import Synchronization
+import SyncEmulator
+import Testing
+
+/// The scale-out suite (issue 8, docs/reliability.md): three relay processes in one consumer group share topics of
+/// several partitions under a backlog far above the budget, while members join, leave gracefully and are killed.
+/// Each member paces a stream at its share of 30 messages/s (owned partitions / all partitions), so the strict
+/// emulator, which answers a 31st message in any second with 429/54009, must reject nothing; and nothing is lost
+/// across the rebalances.
+///
+/// `SYNC_RELAY_SCALE_ROUNDS` sets how many membership changes a run makes (default 6).
+@Suite("Scale-out suite", .timeLimit(.minutes(10)))
+struct ScaleOutSuiteTests {
+    static let logger = Logger(label: "scale-out-suite") { _ in SwiftLogNoOpLogHandler() }
+    static let topics = ["scale-a", "scale-b"]
+    /// 300-byte values: about 12 records per 4 KiB message, so 30 messages/s carry about 360 records/s per stream.
+    static let padding = 300
+
+    @Test func threeMembersJoiningAndLeavingStayWithinTheBudgetAndLoseNothing() async throws {
+        let rounds = ProcessInfo.processInfo.environment["SYNC_RELAY_SCALE_ROUNDS"].flatMap(Int.init) ?? 6
+        let cluster = try KafkaMockCluster(brokers: 1)
+        for topic in Self.topics { try cluster.createTopic(topic, partitions: 6) }
+        let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: Self.logger)
+        try await SyncEmulatorServer.withRunning { running in
+            let config = try RelayProcessRig.configFile(
+                cluster: cluster, emulator: running, topics: Self.topics, groupId: "scale-out", sessionTimeoutMs: 3000)
+            // A backlog of about 12 s at the full budget, then more while the members change.
+            var produced = 4_000
+            for topic in Self.topics { try await RelayProcessRig.produce(producer, topic, 0..<produced, padding: Self.padding) }
+
+            var members: [CommandRunner.Child?] = [nil, nil, nil]
+            var outputs: [String] = []
+            func start(_ slot: Int) async throws {
+                let child = try CommandRunner.start(["run", "--config", config], environment: RelayProcessRig.environment)
+                members[slot] = child
+                await eventually("member \(slot) is up", timeout: .seconds(60)) { child.standardOutput.contains("metrics.listening") }
+            }
+            func stop(_ slot: Int, signal: Int32) async {
+                guard let member = members[slot] else { return }
+                Foundation.kill(member.process.processIdentifier, signal)
+                let ended = await member.exit()
+                outputs.append(ended.all)
+                if signal == SIGTERM { #expect(ended.status == 0, "\(ended.all.suffix(1500))") }
+                members[slot] = nil
+            }
+            try await start(0)
+            try await start(1)
+            try await start(2)
+            for round in 0..<rounds {
+                try await Timers.sleep(for: .seconds(2))
+                let slot = round % 3
+                await stop(slot, signal: round % 2 == 0 ? SIGTERM : SIGKILL)
+                for topic in Self.topics {
+                    try await RelayProcessRig.produce(producer, topic, produced..<(produced + 300), padding: Self.padding)
+                }
+                produced += 300
+                try await Timers.sleep(for: .seconds(2))
+                try await start(slot)
+            }
+            for topic in Self.topics {
+                await eventually("every record of \(topic) arrived", timeout: .seconds(300)) {
+                    Set(RelayProcessRig.delivered(running.emulator, topic)).isSuperset(of: 0..<produced)
+                }
+            }
+            for slot in 0..<3 { await stop(slot, signal: SIGTERM) }
+
+            var delivered = 0
+            var lost = 0
+            for topic in Self.topics {
+                let numbers = RelayProcessRig.delivered(running.emulator, topic)
+                delivered += numbers.count
+                lost += Set(0..<produced).subtracting(numbers).count
+            }
+            let stats = running.emulator.stats()
+            print(
+                "scale-out suite: 3 members, \(rounds) membership changes, \(produced * Self.topics.count) records produced, "
+                    + "\(delivered) delivered, \(delivered - produced * Self.topics.count) duplicates, \(lost) lost, "
+                    + "\(stats.accepted) messages accepted, rejections \(stats.rejections)")
+            #expect(lost == 0)
+            #expect(stats.rejections[54009, default: 0] == 0, "a stream went over 30 messages/s in total")
+            #expect(!outputs.contains { $0.contains(SyncEmulatorConfiguration.defaultAuthToken) })
+        }
+        await producer.close()
+    }
+}
