@@ -83,28 +83,85 @@ func sustainedRate(streams: Int, window: Double, latencyMs: Int?, rateLimit: Emu
 struct FillResult {
     /// Each message's `Data` bytes over 4096, every stream's last message excluded (it holds the remainder).
     let fills: [Double]
+    /// Records delivered over messages accepted.
+    let recordsPerMessage: Double
+    /// Process CPU (user + system) per thousand records relayed, in milliseconds: consuming, packing, publishing
+    /// and, since they share the process, the mock cluster's and the emulator's work too (an upper bound).
+    let cpuMillisecondsPerThousand: Double
     let complete: Bool
 }
 
-/// `streams` topics each with a backlog of `records` 100-byte records, the default 4096-byte budget.
-func meanFill(streams: Int, records: Int) async throws -> FillResult {
+/// The sizes of `fill` records: one size, or sizes spread evenly between two bounds.
+enum RecordSizes: CustomStringConvertible {
+    case fixed(Int)
+    case mixed(ClosedRange<Int>)
+
+    func size(of number: Int) -> Int {
+        switch self {
+        case .fixed(let bytes): bytes
+        case .mixed(let range): range.lowerBound + (number &* 7_919) % (range.count)
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .fixed(let bytes): bytes >= 1024 ? "\(bytes / 1024) KiB" : "\(bytes)-byte"
+        case .mixed(let range): "mixed \(range.lowerBound)–\(range.upperBound)-byte"
+        }
+    }
+}
+
+/// `streams` topics each with a backlog of `records` records of `sizes`, the default 4096-byte budget.
+func meanFill(streams: Int, records: Int, sizes: RecordSizes = .fixed(100)) async throws -> FillResult {
     let topics = (0..<streams).map { "fill.\($0)" }
     return try await Rig.with(topics: topics.map { ($0, 1) }, rateLimit: .unlimited) { rig in
         for topic in topics {
             try await rig.producer.send((0..<records).map { number in
-                KafkaProducer.OutgoingRecord(topic: topic, partition: 0, key: nil, value: paddedValue(number, bytes: 100))
+                KafkaProducer.OutgoingRecord(topic: topic, partition: 0, key: nil, value: paddedValue(number, bytes: sizes.size(of: number)))
             })
         }
         let configuration = try rig.configuration(topics: topics)
+        let cpuBefore = processCPUSeconds()
         let complete = try await rig.runRelay(configuration) { _ in
             await rig.waitUntil(timeout: .seconds(90)) { rig.counts.records >= records * streams }
         }
+        let cpu = processCPUSeconds() - cpuBefore
         var fills: [Double] = []
+        var messageCount = 0
         for topic in topics {
             let messages = rig.emulator.emulator.messages(stream: topic).sorted { $0.sequence < $1.sequence }
+            messageCount += messages.count
             fills += messages.dropLast().map { Double($0.data.utf8.count) / 4096 }
         }
-        return FillResult(fills: fills, complete: complete)
+        return FillResult(
+            fills: fills, recordsPerMessage: Double(rig.counts.records) / Double(max(messageCount, 1)),
+            cpuMillisecondsPerThousand: cpu * 1000 / (Double(max(rig.counts.records, 1)) / 1000), complete: complete)
+    }
+}
+
+// MARK: 3b. Time to the first message of a new stream
+
+/// One topic of `streams + 1` partitions routed to a stream per partition (`first-{partition}`). After a warm-up
+/// record on partition 0 (the group has joined, every partition is assigned), one record goes to each other
+/// partition in turn; each is the first of its stream, so the time from its produce call to the emulator's
+/// acceptance includes creating the stream. Milliseconds, sorted.
+func timeToFirstMessage(streams: Int) async throws -> [Double] {
+    try await Rig.with(topics: [("first", streams + 1)], rateLimit: .strict()) { rig in
+        let configuration = try rig.configuration(topics: ["first"], defaults: [JSONMember("stream", "first-{partition}")], fetchWaitMs: 5)
+        return try await rig.runRelay(configuration) { _ in
+            _ = try await rig.producer.send(topic: "first", partition: 0, key: nil, value: paddedValue(0, bytes: 100))
+            _ = await rig.waitUntil(timeout: .seconds(30)) { rig.counts.records >= 1 }
+            var times: [Double] = []
+            for partition in 1...streams {
+                let start = Date()
+                _ = try await rig.producer.send(topic: "first", partition: Int32(partition), key: nil, value: paddedValue(partition, bytes: 100))
+                guard await rig.waitUntil(timeout: .seconds(10), { rig.counts.records >= 1 + partition }),
+                    let arrived = rig.emulator.emulator.messages(stream: "first-\(partition)").first?.arrivedAt
+                else { continue }
+                times.append(arrived.timeIntervalSince(start) * 1000)
+            }
+            return times.sorted()
+        }
     }
 }
 

@@ -146,3 +146,11 @@ func quantile(_ sorted: [Double], _ q: Double) -> Double {
 func progress(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
+
+/// CPU time (user + system) this process has used, in seconds.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}

@@ -2,7 +2,7 @@
 // the Sync emulator over loopback HTTP, all in this process. Figures from issue 6: sustained messages/s per stream
 // under backlog (strict emulator, with and without 150 ms of added latency), mean fill under backlog, latency from the
 // produce call to the emulator's acceptance when under budget, resident memory at idle and with 1,000 active streams.
-// Run: swift run -c release relay-bench [--quick]
+// Run: swift run -c release relay-bench [--quick] [--json FILE]
 import Foundation
 
 let quick = CommandLine.arguments.contains("--quick")
@@ -21,7 +21,7 @@ rows.append(Row(
     pass: memoryResult.complete ? nil : false))
 rows.append(Row(figure: "RSS per 1,000 active streams (active − idle)", value: megabytes((memoryResult.active - memoryResult.idle) * 1_000 / memoryResult.streams), target: "—", pass: nil))
 
-for (latencyMs, strict) in [(nil, true), (150, true), (150, false)] as [(Int?, Bool)] {
+for (latencyMs, strict) in [(nil, true), (50, true), (150, true), (150, false)] as [(Int?, Bool)] {
     let label = (latencyMs.map { "+\($0) ms latency" } ?? "loopback")
     progress("1. sustained rate, \(strict ? "strict" : "burst"), \(label): 4 streams, \(Int(plan.rateWindow)) s window ...")
     let result = try await sustainedRate(
@@ -37,14 +37,32 @@ for (latencyMs, strict) in [(nil, true), (150, true), (150, false)] as [(Int?, B
         value: rejected == 0 ? "0" : "\(rejected) \(result.rejections.sorted { $0.key < $1.key })", target: "0", pass: rejected == 0))
 }
 
-progress("2. fill: 4 streams × \(plan.fillRecords) 100-byte records, 4096-byte budget ...")
-let fillResult = try await meanFill(streams: 4, records: plan.fillRecords)
-let fills = fillResult.fills.sorted()
-let fillMean = fills.reduce(0, +) / Double(max(fills.count, 1))
+for sizes in [RecordSizes.fixed(100), .fixed(1024), .mixed(50...2_000)] {
+    let isReference: Bool = if case .fixed(100) = sizes { true } else { false }
+    // Larger records, fewer of them: the mock cluster keeps at most 5 MB per partition.
+    let records = isReference ? plan.fillRecords : plan.fillRecords / 5
+    progress("2. fill: 4 streams × \(records) \(sizes) records, 4096-byte budget ...")
+    let fillResult = try await meanFill(streams: 4, records: records, sizes: sizes)
+    let fills = fillResult.fills.sorted()
+    let fillMean = fills.reduce(0, +) / Double(max(fills.count, 1))
+    rows.append(Row(
+        figure: "mean fill under backlog, \(sizes) records (\(fills.count) messages)", value: String(format: "%.1f%% (%.0f B)", fillMean * 100, fillMean * 4096),
+        target: isReference ? "≥ 95%" : "≤ 4096 B", pass: isReference ? fillMean >= 0.95 && fillResult.complete : fillResult.complete && (fills.last ?? 0) <= 1))
+    rows.append(Row(figure: "p5 fill under backlog, \(sizes) records", value: String(format: "%.1f%%", quantile(fills, 0.05) * 100), target: "—", pass: nil))
+    rows.append(Row(
+        figure: "records delivered per second per stream, \(sizes) records (\(String(format: "%.1f", fillResult.recordsPerMessage)) per message × 29.5 messages/s)",
+        value: String(format: "%.0f", fillResult.recordsPerMessage * 29.5), target: "—", pass: nil))
+    rows.append(Row(
+        figure: "CPU per 1,000 records, \(sizes) records (whole process: relay, mock cluster, emulator)",
+        value: String(format: "%.1f ms", fillResult.cpuMillisecondsPerThousand), target: "—", pass: nil))
+}
+
+progress("3b. time to the first message of a new stream: 10 streams created one after another ...")
+let firsts = try await timeToFirstMessage(streams: 10)
 rows.append(Row(
-    figure: "mean fill under backlog, 100-byte records (\(fills.count) messages)", value: String(format: "%.1f%% (%.0f B)", fillMean * 100, fillMean * 4096),
-    target: "≥ 95%", pass: fillMean >= 0.95 && fillResult.complete))
-rows.append(Row(figure: "p5 fill under backlog", value: String(format: "%.1f%%", quantile(fills, 0.05) * 100), target: "—", pass: nil))
+    figure: "time to first message of a new stream, creation included, p50 (\(firsts.count) of 10 streams)",
+    value: String(format: "%.1f ms", quantile(firsts, 0.5)), target: "—", pass: firsts.count == 10 ? nil : false))
+rows.append(Row(figure: "time to first message of a new stream, max", value: String(format: "%.1f ms", firsts.last ?? .nan), target: "—", pass: nil))
 
 // The target applies at fetch.wait.max.ms 5: librdkafka's mock broker delays an empty fetch response by the whole
 // fetch.wait.max.ms and does not cut the wait short when a record is produced meanwhile (a real broker answers as
@@ -71,4 +89,11 @@ for row in rows {
     print("\(marker) \(row.figure.padding(toLength: width, withPad: " ", startingAt: 0))  \(row.value.padding(toLength: valueWidth, withPad: " ", startingAt: 0))  \(row.target)")
 }
 print("")
+if let flag = CommandLine.arguments.firstIndex(of: "--json"), flag + 1 < CommandLine.arguments.count {
+    let objects: [[String: Any]] = rows.map { row in
+        ["figure": row.figure, "value": row.value, "target": row.target, "pass": row.pass.map { $0 as Any } ?? NSNull()]
+    }
+    let document: [String: Any] = ["benchmark": "relay-bench", "quick": quick, "rows": objects]
+    try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: CommandLine.arguments[flag + 1]))
+}
 print(String(format: "total %.0f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))

@@ -82,10 +82,12 @@ public struct SyncStreamsClient: Sendable {
     }
 
     /// Publishes one message and reports what happened instead of throwing: the input of the relay's retry
-    /// decisions.
+    /// decisions. A 2xx answer is acceptance; its body (the message echoed back, up to 4 KiB of JSON) is not parsed:
+    /// decoding and re-encoding it in `publish` cost about two thirds of the relay's CPU under backlog
+    /// (docs/performance.md, finding 4).
     public func publishOutcome(_ data: SyncMessageData, to stream: String) async -> PublishOutcome {
         do {
-            _ = try await publish(data, to: stream)
+            _ = try await send(.post, "\(streamURL(stream))/Messages", form: [("Data", data.json)])
             return .accepted
         } catch {
             return error.outcome
