@@ -47,6 +47,19 @@ enum RelayProcessRig {
         }
     }
 
+    /// What the emulator holds of records numbered `0..<produced` on each of `streams`: every accepted copy,
+    /// and the numbers no accepted message carries.
+    static func tally(_ emulator: SyncEmulator, streams: [String], produced: Int) -> (delivered: Int, lost: Int) {
+        var delivered = 0
+        var lost = 0
+        for stream in streams {
+            let numbers = Self.delivered(emulator, stream)
+            delivered += numbers.count
+            lost += Set(0..<produced).subtracting(numbers).count
+        }
+        return (delivered, lost)
+    }
+
     /// Produces records `{"n": number}` keyed `k<number>` to `topic` and waits for every acknowledgement;
     /// `padding` adds a `"p"` string of that many bytes (fewer records per message, so the pacer binds sooner).
     static func produce(_ producer: KafkaProducer, _ topic: String, _ numbers: Range<Int>, padding: Int = 0) async throws {

@@ -69,13 +69,7 @@ struct ScaleOutSuiteTests {
             }
             for slot in 0..<3 { await stop(slot, signal: SIGTERM) }
 
-            var delivered = 0
-            var lost = 0
-            for topic in Self.topics {
-                let numbers = RelayProcessRig.delivered(running.emulator, topic)
-                delivered += numbers.count
-                lost += Set(0..<produced).subtracting(numbers).count
-            }
+            let (delivered, lost) = RelayProcessRig.tally(running.emulator, streams: Self.topics, produced: produced)
             let stats = running.emulator.stats()
             print(
                 "scale-out suite: 3 members, \(rounds) membership changes, \(produced * Self.topics.count) records produced, "
