@@ -138,7 +138,8 @@ struct KafkaReadinessTests {
                 try harness.cluster.setBrokerUp(1)
                 await eventually("ready again") { health.snapshot.isReady }
                 try await harness.produce("beats", count: 5, start: 5, partition: 0)
-                await eventually("records after the outage arrived") { harness.deliveredNumbers("beats").count >= 10 }
+                // Every number, not a count: records before the outage may arrive twice (their commit was cut short).
+                await eventually("records after the outage arrived") { Set(harness.deliveredNumbers("beats")).isSuperset(of: 0..<10) }
             }
             // At least once: a record whose commit the outage interrupted may be published again; none is missing.
             #expect(Set(harness.deliveredNumbers("beats")) == Set(0..<10))
@@ -152,14 +153,15 @@ struct StreamLifetimeTests {
     @Test func anActiveStreamHasItsTTLRefreshedSoItDoesNotExpire() async throws {
         try await RelayHarness.with(topics: [("pulse", 1)]) { harness in
             let observer = CountingObserver()
-            let configuration = try harness.configuration(topics: ["pulse"], defaults: [JSONMember("ttl", "2s")])
+            // TTL 4 s: refreshed at most every 2 s, so a refresh delayed by a loaded CI machine still lands in time.
+            let configuration = try harness.configuration(topics: ["pulse"], defaults: [JSONMember("ttl", "4s")])
             try await harness.runRelay(configuration, observer: observer) { _ in
                 try await harness.produce("pulse", count: 1, partition: 0)
                 await eventually("the stream exists and took its first record") { harness.deliveredNumbers("pulse").count == 1 }
                 // Keep records flowing for longer than the TTL; the relay refreshes it at most every TTL/2.
                 let start = ContinuousClock.now
                 var number = 1
-                while ContinuousClock.now - start < .seconds(3) {
+                while ContinuousClock.now - start < .seconds(6) {
                     try await harness.produce("pulse", count: 1, start: number, partition: 0)
                     number += 1
                     try await Timers.sleep(for: .milliseconds(100))  // the producer's pace, not a wait for a condition
