@@ -173,4 +173,27 @@ struct StreamLifetimeTests {
             #expect(observer.counts.withLock { $0.recreated } == 0)
         }
     }
+
+    /// A stream that expires while the relay is idle (TTL 1 s, no refresh) is gone when the next records come: the
+    /// publish finds it missing, the relay creates it again and publishes there; nothing is lost.
+    @Test func aStreamThatExpiredIsCreatedAgainAndNothingIsLost() async throws {
+        try await RelayHarness.with(topics: [("fleeting", 1)]) { harness in
+            let observer = CountingObserver()
+            let configuration = try harness.configuration(
+                topics: ["fleeting"], defaults: [JSONMember("ttl", "1s"), JSONMember("ttlRefresh", false)])
+            try await harness.runRelay(configuration, observer: observer) { _ in
+                try await harness.produce("fleeting", count: 5, partition: 0)
+                await eventually("the first records arrived") { harness.deliveredNumbers("fleeting").count == 5 }
+                let oldSID = try #require(harness.fetchStream("fleeting")?["sid"] as? String)
+                await eventually("the stream expired") { harness.fetchStream("fleeting") == nil }
+                try await harness.produce("fleeting", count: 5, start: 5, partition: 0)
+                await eventually("the later records arrived on a new stream") {
+                    Set(harness.deliveredNumbers("fleeting")).isSuperset(of: 5..<10)
+                }
+                // The expired stream kept what it accepted; together nothing is missing.
+                #expect(Set(harness.deliveredNumbers(oldSID) + harness.deliveredNumbers("fleeting")) == Set(0..<10))
+            }
+            #expect(observer.counts.withLock { $0.recreated } >= 1)
+        }
+    }
 }
