@@ -148,6 +148,42 @@ struct KafkaReadinessTests {
 }
 
 
+@Suite("End to end: the Sync host unreachable", .timeLimit(.minutes(5)))
+struct SyncUnreachableTests {
+    /// Every connection to the Sync host is dropped for a while (5 s; `SYNC_RELAY_OUTAGE_SECONDS=60` for the
+    /// minute of docs/reliability.md) while records keep coming: the relay retries with backoff and counts the
+    /// retries, and once the host answers again every record arrives, with no restart.
+    @Test func recordsProducedWhileTheHostIsUnreachableArriveWhenItIsBack() async throws {
+        let outage = ProcessInfo.processInfo.environment["SYNC_RELAY_OUTAGE_SECONDS"].flatMap(Int64.init) ?? 5
+        try await RelayHarness.with(topics: [("outage", 1)]) { harness in
+            let observer = CountingObserver()
+            let configuration = try harness.configuration(
+                topics: ["outage"],
+                defaults: [JSONMember("retry", .object([JSONMember("initialBackoff", "100ms"), JSONMember("maxBackoff", "1s")]))])
+            let emulator = harness.emulator.emulator
+            try await harness.runRelay(configuration, observer: observer) { _ in
+                try await harness.produce("outage", count: 10, partition: 0)
+                await eventually("the first records arrived") { harness.deliveredNumbers("outage").count == 10 }
+                _ = emulator.injectFault(EmulatorFault(dropConnection: true))
+                let start = ContinuousClock.now
+                var number = 10
+                while ContinuousClock.now - start < .seconds(outage) {
+                    try await harness.produce("outage", count: 10, start: number, partition: 0)
+                    number += 10
+                    try await Timers.sleep(for: .milliseconds(500))  // the producer's pace, not a wait for a condition
+                }
+                await eventually("publishes were retried during the outage") { observer.counts.withLock { !$0.retries.isEmpty } }
+                emulator.clearFaults()
+                let produced = number
+                await eventually("every record arrived after the outage", timeout: .seconds(60)) {
+                    Set(harness.deliveredNumbers("outage")).isSuperset(of: 0..<produced)
+                }
+            }
+            #expect(observer.counts.withLock { $0.dropped.isEmpty })
+        }
+    }
+}
+
 @Suite("End to end: stream lifetime", .timeLimit(.minutes(1)))
 struct StreamLifetimeTests {
     @Test func anActiveStreamHasItsTTLRefreshedSoItDoesNotExpire() async throws {
