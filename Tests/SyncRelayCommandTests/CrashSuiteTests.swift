@@ -56,9 +56,7 @@ struct CrashSuiteTests {
             var gracefulBeforeKill = 0
             var outputs: [String] = []
             func startMember(_ slot: Int) async throws {
-                let child = try CommandRunner.start(["run", "--config", config], environment: RelayProcessRig.environment)
-                members[slot] = child
-                await eventually("member \(slot) is up", timeout: .seconds(60)) { child.standardOutput.contains("metrics.listening") }
+                members[slot] = try await RelayProcessRig.startRelayAndWait(config: config, "member \(slot)")
             }
             try await startMember(0)
             for kill in 0..<kills {
@@ -71,7 +69,7 @@ struct CrashSuiteTests {
                     Foundation.kill(members[victim]!.process.processIdentifier, SIGKILL)
                 case .rebalance:
                     if members[other] == nil {
-                        members[other] = try CommandRunner.start(["run", "--config", config], environment: RelayProcessRig.environment)
+                        members[other] = try RelayProcessRig.startRelay(config: config)
                     }
                     try await Timers.sleep(for: .milliseconds(Int64.random(in: 0...1500, using: &rng)))
                     Foundation.kill(members[victim]!.process.processIdentifier, SIGKILL)

@@ -1,6 +1,8 @@
 import Foundation
 import RelayKafka
+import RelayTestSupport
 import SyncEmulator
+import Testing
 
 /// What the process-level suites share: the relay's configuration for an in-process mock cluster and emulator,
 /// numbered records, and what the emulator accepted.
@@ -45,6 +47,18 @@ enum RelayProcessRig {
             guard let entries = object["r"] as? [[String: Any]] else { return [] }
             return entries.compactMap { ($0["j"] as? [String: Any])?["n"] as? Int }
         }
+    }
+
+    /// Starts `sync-relay run --config config` as a child process with the credential in its environment.
+    static func startRelay(config: String) throws -> CommandRunner.Child {
+        try CommandRunner.start(["run", "--config", config], environment: environment)
+    }
+
+    /// Starts a relay and waits until it serves metrics (it has loaded its configuration and started its services).
+    static func startRelayAndWait(config: String, _ what: String) async throws -> CommandRunner.Child {
+        let child = try startRelay(config: config)
+        await eventually("\(what) is up", timeout: .seconds(60)) { child.standardOutput.contains("metrics.listening") }
+        return child
     }
 
     /// What the emulator holds of records numbered `0..<produced` on each of `streams`: every accepted copy,

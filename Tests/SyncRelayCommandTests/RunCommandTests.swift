@@ -16,16 +16,15 @@ struct RunCommandTests {
         let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: Self.logger)
         try await SyncEmulatorServer.withRunning { running in
             let config = try RelayProcessRig.configFile(cluster: cluster, emulator: running, topics: ["orders"])
-            let environment = ["TWILIO_AUTH_TOKEN": SyncEmulatorConfiguration.defaultAuthToken]
             try await RelayProcessRig.produce(producer, "orders", 0..<3000)
-            let first = try CommandRunner.start(["run", "--config", config], environment: environment)
+            let first = try RelayProcessRig.startRelay(config: config)
             await eventually("some records arrived", timeout: .seconds(60)) { !RelayProcessRig.delivered(running.emulator, "orders").isEmpty }
             kill(first.process.processIdentifier, SIGKILL)
             let killed = await first.exit()
             #expect(killed.status == SIGKILL)
             try await RelayProcessRig.produce(producer, "orders", 3000..<3500)
 
-            let second = try CommandRunner.start(["run", "--config", config], environment: environment)
+            let second = try RelayProcessRig.startRelay(config: config)
             await eventually("every record arrived after the restart", timeout: .seconds(60)) { Set(RelayProcessRig.delivered(running.emulator, "orders")).count == 3500 }
             kill(second.process.processIdentifier, SIGTERM)
             let stopped = await second.exit()
@@ -46,9 +45,8 @@ struct RunCommandTests {
         let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: Self.logger)
         try await SyncEmulatorServer.withRunning { running in
             let config = try RelayProcessRig.configFile(cluster: cluster, emulator: running, topics: ["events"])
-            let environment = ["TWILIO_AUTH_TOKEN": SyncEmulatorConfiguration.defaultAuthToken]
             try await RelayProcessRig.produce(producer, "events", 0..<500)
-            let first = try CommandRunner.start(["run", "--config", config], environment: environment)
+            let first = try RelayProcessRig.startRelay(config: config)
             await eventually("every record arrived", timeout: .seconds(60)) { RelayProcessRig.delivered(running.emulator, "events").count == 500 }
             // The log is JSON lines on standard output; the metrics port is in one of them.
             kill(first.process.processIdentifier, SIGTERM)
@@ -59,7 +57,7 @@ struct RunCommandTests {
 
             // Committed on the way out: a new run publishes only what is new.
             try await RelayProcessRig.produce(producer, "events", 500..<510)
-            let second = try CommandRunner.start(["run", "--config", config], environment: environment)
+            let second = try RelayProcessRig.startRelay(config: config)
             await eventually("the new records arrived", timeout: .seconds(60)) { RelayProcessRig.delivered(running.emulator, "events").count >= 510 }
             kill(second.process.processIdentifier, SIGTERM)
             _ = await second.exit()

@@ -36,9 +36,7 @@ struct ScaleOutSuiteTests {
             var members: [CommandRunner.Child?] = [nil, nil, nil]
             var outputs: [String] = []
             func start(_ slot: Int) async throws {
-                let child = try CommandRunner.start(["run", "--config", config], environment: RelayProcessRig.environment)
-                members[slot] = child
-                await eventually("member \(slot) is up", timeout: .seconds(60)) { child.standardOutput.contains("metrics.listening") }
+                members[slot] = try await RelayProcessRig.startRelayAndWait(config: config, "member \(slot)")
             }
             func stop(_ slot: Int, signal: Int32) async {
                 guard let member = members[slot] else { return }

@@ -66,7 +66,7 @@ public struct SyncStreamsClient: Sendable {
 
     /// Publishes one message to a stream.
     public func publish(_ data: SyncMessageData, to stream: String) async throws(SyncError) -> SyncStreamMessage {
-        let response = try await send(.post, "\(streamURL(stream))/Messages", form: [("Data", data.json)])
+        let response = try await postMessage(data, to: stream)
         guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
             let sid = object["sid"] as? String
         else {
@@ -87,11 +87,16 @@ public struct SyncStreamsClient: Sendable {
     /// (docs/performance.md, finding 4).
     public func publishOutcome(_ data: SyncMessageData, to stream: String) async -> PublishOutcome {
         do {
-            _ = try await send(.post, "\(streamURL(stream))/Messages", form: [("Data", data.json)])
+            _ = try await postMessage(data, to: stream)
             return .accepted
         } catch {
             return error.outcome
         }
+    }
+
+    /// The Stream Message create request both publish paths send; throws for a non-2xx answer.
+    private func postMessage(_ data: SyncMessageData, to stream: String) async throws(SyncError) -> HTTPClientResponse {
+        try await send(.post, "\(streamURL(stream))/Messages", form: [("Data", data.json)])
     }
 
     /// Fetches the first page of streams. `pageSize` is 1...100 (Twilio's default is 50).
