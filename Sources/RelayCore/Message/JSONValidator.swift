@@ -3,10 +3,15 @@
 ///
 /// The packer uses it to decide whether a record value can be embedded as JSON. It is a recognizer, not a parser: it
 /// builds nothing. Nesting deeper than `maximumDepth` is reported as invalid, so such a value is carried as text
-/// (still exactly). Lone `\u` surrogate escapes are accepted, as the RFC grammar and JavaScript's `JSON.parse` do.
+/// (still exactly). A `\u` escape of a lone surrogate (a high one not followed by a low one, or a low one alone) is
+/// reported as invalid, as I-JSON (RFC 7493) requires: the RFC 8259 grammar allows it, but many subscribers' parsers
+/// (Foundation's `JSONSerialization`, Rust's serde_json, Go's strict decoders) refuse the whole message, so such a value
+/// is carried as text instead, exactly.
 public enum JSONValidator {
-    /// The deepest nesting of arrays and objects accepted.
-    public static let maximumDepth = 512
+    /// The deepest nesting of arrays and objects accepted: 500, so that a value embedded in a message (three levels
+    /// down: `{"r":[{"j":…}]}`) nests at most 503 deep, within the 512 levels that Foundation's `JSONSerialization`
+    /// (Twilio's iOS SDK) parses.
+    public static let maximumDepth = 500
 
     /// Whether `bytes` is one valid JSON text.
     @inlinable
@@ -18,7 +23,7 @@ public enum JSONValidator {
     public static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
         // One bit per nesting level: 1 = object, 0 = array. 8 words = 512 levels, on the stack.
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: maximumDepth / 64) { stack in
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: (maximumDepth + 63) / 64) { stack in
             var scanner = Scanner(base: base, count: bytes.count, stack: stack.baseAddress!)
             return scanner.scanDocument()
         }
@@ -81,6 +86,7 @@ public enum JSONValidator {
                         index += 1
                         skipWhitespace()
                         if index < count && base[index] == UInt8(ascii: "}") {
+                            guard depth < JSONValidator.maximumDepth else { return false }  // an empty one is a level too
                             index += 1
                             state = .afterValue
                         } else {
@@ -91,6 +97,7 @@ public enum JSONValidator {
                         index += 1
                         skipWhitespace()
                         if index < count && base[index] == UInt8(ascii: "]") {
+                            guard depth < JSONValidator.maximumDepth else { return false }  // an empty one is a level too
                             index += 1
                             state = .afterValue
                         } else {
@@ -198,11 +205,15 @@ public enum JSONValidator {
                         UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                         index += 2
                     case UInt8(ascii: "u"):
-                        guard index + 6 <= count else { return false }
-                        for offset in 2..<6 where !isHexDigit(base[index + offset]) {
-                            return false
-                        }
+                        guard let unit = codeUnit(at: index) else { return false }
                         index += 6
+                        if unit & 0xFC00 == 0xDC00 { return false }  // a low surrogate alone
+                        if unit & 0xFC00 == 0xD800 {  // a high surrogate needs a low one next
+                            guard index + 1 < count, base[index] == UInt8(ascii: "\\"), base[index + 1] == UInt8(ascii: "u"),
+                                let low = codeUnit(at: index), low & 0xFC00 == 0xDC00
+                            else { return false }
+                            index += 6
+                        }
                     default:
                         return false
                     }
@@ -219,9 +230,24 @@ public enum JSONValidator {
             return false
         }
 
+        /// The UTF-16 code unit of the `\uXXXX` escape starting at `start`, or nil when it is cut short or not hex.
         @inline(__always)
-        private func isHexDigit(_ byte: UInt8) -> Bool {
-            byte &- UInt8(ascii: "0") < 10 || (byte | 0x20) &- UInt8(ascii: "a") < 6
+        private func codeUnit(at start: Int) -> UInt16? {
+            guard start + 6 <= count else { return nil }
+            var unit: UInt16 = 0
+            for offset in 2..<6 {
+                let byte = base[start + offset]
+                let digit: UInt8
+                if byte &- UInt8(ascii: "0") < 10 {
+                    digit = byte &- UInt8(ascii: "0")
+                } else if (byte | 0x20) &- UInt8(ascii: "a") < 6 {
+                    digit = (byte | 0x20) &- UInt8(ascii: "a") &+ 10
+                } else {
+                    return nil
+                }
+                unit = unit << 4 | UInt16(digit)
+            }
+            return unit
         }
     }
 }

@@ -5,7 +5,7 @@ import Testing
 @Suite struct JSONValidatorTests {
     @Test(arguments: [
         "0", "-0", "1.5e10", "-2E-3", "true", "false", "null", "\"\"", "\"a\\u00e9\\n\\\"\"", "[]", "{}", " [1, 2 ,3] ",
-        "{\"a\":{\"b\":[null,{}]}}", "\"é😀\"", "\t\n\r{\"k\" : \"v\"}\n", "\"\\ud800\"", "[[[[[]]]]]",
+        "{\"a\":{\"b\":[null,{}]}}", "\"é😀\"", "\t\n\r{\"k\" : \"v\"}\n", "\"\\ud83d\\ude00\"", "\"\\uD834\\uDD1E\"", "[[[[[]]]]]",
     ])
     func acceptsValidJSON(_ text: String) {
         #expect(JSONValidator.isValid(Array(text.utf8)))
@@ -15,6 +15,8 @@ import Testing
         "", " ", "01", "1.", ".5", "-", "1e", "+1", "tru", "nul", "True", "\"abc", "\"\\x\"", "\"\\u12g4\"", "[1,]",
         "{\"a\"}", "{\"a\":1,}", "{a:1}", "[1 2]", "1 2", "[", "]", "{\"a\":1]", "[1}", "'a'", "\"tab\there\"", "NaN",
         "{\"a\":1}}", "\u{0}", "[1]x",
+        // Escaped lone surrogates (I-JSON): a high one alone, before a non-surrogate, before another high; a low one.
+        "\"\\ud800\"", "\"\\ud800x\"", "\"\\ud800\\u0041\"", "\"\\ud800\\ud800\"", "\"\\udc00\"", "\"\\ude00\\ud83d\"", "\"\\ud83d\\u",
     ])
     func rejectsInvalidJSON(_ text: String) {
         #expect(!JSONValidator.isValid(Array(text.utf8)))
@@ -28,10 +30,14 @@ import Testing
     }
 
     @Test func rejectsNestingBeyondTheLimit() {
-        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        let deep = String(repeating: "[", count: 501) + String(repeating: "]", count: 501)
         let fine = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
         #expect(!JSONValidator.isValid(Array(deep.utf8)))
         #expect(JSONValidator.isValid(Array(fine.utf8)))
+        // Found by the packer fuzzer: an empty innermost container is a level too.
+        let deepObjects = String(repeating: "{\"a\":", count: 500) + "{}" + String(repeating: "}", count: 500)
+        #expect(!JSONValidator.isValid(Array(deepObjects.utf8)))
+        #expect(JSONValidator.isValid(Array((String(repeating: "[", count: 499) + "[1]" + String(repeating: "]", count: 499)).utf8)))
     }
 
     @Test func acceptsRandomJSONAndRejectsItsTruncations() async {
