@@ -152,18 +152,22 @@ struct KafkaReadinessTests {
 struct SyncUnreachableTests {
     /// Every connection to the Sync host is dropped for a while (5 s; `SYNC_RELAY_OUTAGE_SECONDS=60` for the
     /// minute of docs/reliability.md) while records keep coming: the relay retries with backoff and counts the
-    /// retries, and once the host answers again every record arrives, with no restart.
+    /// retries, readiness reports Twilio unavailable once every request failed for `twilio.unavailableAfter` (2 s
+    /// here), and once the host answers again the relay is ready and every record arrives, with no restart.
     @Test func recordsProducedWhileTheHostIsUnreachableArriveWhenItIsBack() async throws {
         let outage = ProcessInfo.processInfo.environment["SYNC_RELAY_OUTAGE_SECONDS"].flatMap(Int64.init) ?? 5
         try await RelayHarness.with(topics: [("outage", 1)]) { harness in
             let observer = CountingObserver()
+            let health = HealthState()
             let configuration = try harness.configuration(
                 topics: ["outage"],
-                defaults: [JSONMember("retry", .object([JSONMember("initialBackoff", "100ms"), JSONMember("maxBackoff", "1s")]))])
+                defaults: [JSONMember("retry", .object([JSONMember("initialBackoff", "100ms"), JSONMember("maxBackoff", "1s")]))],
+                twilio: [JSONMember("unavailableAfter", "2s")])
             let emulator = harness.emulator.emulator
-            try await harness.runRelay(configuration, observer: observer) { _ in
+            try await harness.runRelay(configuration, health: health, observer: observer) { _ in
                 try await harness.produce("outage", count: 10, partition: 0)
                 await eventually("the first records arrived") { harness.deliveredNumbers("outage").count == 10 }
+                await eventually("ready") { health.snapshot.isReady }
                 _ = emulator.injectFault(EmulatorFault(dropConnection: true))
                 let start = ContinuousClock.now
                 var number = 10
@@ -173,11 +177,15 @@ struct SyncUnreachableTests {
                     try await Timers.sleep(for: .milliseconds(500))  // the producer's pace, not a wait for a condition
                 }
                 await eventually("publishes were retried during the outage") { observer.counts.withLock { !$0.retries.isEmpty } }
+                await eventually("not ready: Twilio unavailable") {
+                    health.snapshot.problems[.twilio]?.hasPrefix("every request to Twilio failed for 2s") == true
+                }
                 emulator.clearFaults()
                 let produced = number
                 await eventually("every record arrived after the outage", timeout: .seconds(60)) {
                     Set(harness.deliveredNumbers("outage")).isSuperset(of: 0..<produced)
                 }
+                await eventually("ready again") { health.snapshot.isReady }
             }
             #expect(observer.counts.withLock { $0.dropped.isEmpty })
         }

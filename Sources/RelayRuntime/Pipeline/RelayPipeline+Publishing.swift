@@ -59,6 +59,7 @@ extension RelayPipeline {
         }
         let answeredAt = clock.now()
         observer.twilioResponse(statusClass: outcome.statusClass, twilioCode: outcome.twilioCode)
+        availability.answered(outcome)
         let recreations = state.withLock { $0.streams[name]?.recreations[message.sequence] ?? 0 }
         var random = SystemRandomNumberGenerator()
         let decision = RetryPlanner(policy: settings.retryPolicy).decide(

@@ -44,6 +44,8 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
     let workerWakeup = Wakeup()
     /// The consumer, for pause and resume (set once by `attach`).
     let consumer = Mutex<KafkaConsumer?>(nil)
+    /// Readiness's view of a sustained Twilio outage.
+    let availability: TwilioAvailability
     /// The account-wide cap on publishes in flight, lowered by 20429 (account rate limited).
     let accountGate: AccountGate
     /// Identifies this run in message `e` (epoch) fields, so subscribers can tell a restart from a gap.
@@ -61,7 +63,8 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
         self.observer = observer
         self.health = health
         self.logger = logger
-        registry = StreamRegistry(client: client, observer: observer, health: health, logger: logger)
+        availability = TwilioAvailability(threshold: configuration.twilio.unavailableAfter, health: health, logger: logger)
+        registry = StreamRegistry(client: client, observer: observer, health: health, availability: availability, logger: logger)
         accountGate = AccountGate(logger: logger)
         epoch = UInt64(Date().timeIntervalSince1970 * 1000)
         state = Mutex(State(router: StreamRouter(configuration: configuration), tracker: OffsetTracker()))

@@ -15,10 +15,12 @@ final class StreamRegistry: Sendable {
     private let client: SyncStreamsClient
     private let observer: any RelayObserver
     private let health: HealthState
+    private let availability: TwilioAvailability
     private let logger: Logger
     private let entries = Mutex<[String: Entry]>([:])
 
-    init(client: SyncStreamsClient, observer: any RelayObserver, health: HealthState, logger: Logger) {
+    init(client: SyncStreamsClient, observer: any RelayObserver, health: HealthState, availability: TwilioAvailability, logger: Logger) {
+        self.availability = availability
         self.client = client
         self.observer = observer
         self.health = health
@@ -40,6 +42,7 @@ final class StreamRegistry: Sendable {
             outcome = error.outcome
         }
         observer.twilioResponse(statusClass: outcome.statusClass, twilioCode: outcome.twilioCode)
+        availability.answered(outcome)
         switch outcome {
         case .accepted, .alreadyExists:
             entries.withLock { $0[name] = Entry(exists: true, lastTTLRefresh: .now) }

@@ -34,7 +34,10 @@ struct RelayHarness: Sendable {
     }
 
     /// The relay's configuration: `defaults` and `routes` as given, everything else pointing at the harness.
-    func configuration(topics: [String], group: String = "relay", defaults: [JSONMember] = [], routes: [JSONValue] = [], deadLetterTopic: String? = nil) throws -> RelayConfiguration {
+    func configuration(
+        topics: [String], group: String = "relay", defaults: [JSONMember] = [], routes: [JSONValue] = [], deadLetterTopic: String? = nil,
+        twilio: [JSONMember] = []
+    ) throws -> RelayConfiguration {
         var kafka: [JSONMember] = [
             JSONMember("brokers", .array([.string(cluster.bootstrapServers)])),
             JSONMember("groupId", .string(group)),
@@ -57,7 +60,7 @@ struct RelayHarness: Sendable {
                 JSONMember("baseURL", .string(emulator.baseURL)),
                 JSONMember("connectTimeout", "1s"),
                 JSONMember("requestTimeout", "5s"),
-            ])),
+            ] + twilio)),
             JSONMember("defaults", .object(defaults)),
             JSONMember("routes", .array(routes)),
             JSONMember("shutdown", .object([JSONMember("drainDeadline", "10s")])),

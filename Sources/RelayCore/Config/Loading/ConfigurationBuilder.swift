@@ -105,6 +105,7 @@ struct ConfigurationBuilder {
             accountSid: reader.string("accountSid") ?? "", auth: buildAuth(reader),
             serviceSid: reader.string("serviceSid") ?? "", baseURL: baseURL,
             connectTimeout: reader.duration("connectTimeout"), requestTimeout: reader.duration("requestTimeout"),
+            unavailableAfter: reader.duration("unavailableAfter"),
             maxConcurrentRequests: reader.int("maxConcurrentRequests"), maxConnections: reader.int("maxConnections")
         )
     }

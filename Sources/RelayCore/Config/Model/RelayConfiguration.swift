@@ -76,6 +76,8 @@ public struct TwilioConfiguration: Sendable, Equatable {
     public var connectTimeout: Duration
     /// Time allowed for a whole request.
     public var requestTimeout: Duration
+    /// How long requests may fail without a success before readiness reports Twilio unavailable.
+    public var unavailableAfter: Duration
     /// Cap on requests in flight.
     public var maxConcurrentRequests: Int
     /// Cap on connections to the host.

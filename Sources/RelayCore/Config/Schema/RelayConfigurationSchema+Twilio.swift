@@ -29,6 +29,10 @@ extension RelayConfigurationSchema {
         ConfigField("connectTimeout", .duration(.milliseconds(100)...(.seconds(60))), default: "5s", "Time allowed to open a connection."),
         ConfigField("requestTimeout", .duration(.seconds(1)...(.seconds(300))), default: "15s", "Time allowed for a whole request."),
         ConfigField(
+            "unavailableAfter", .duration(.seconds(1)...(.seconds(3600))), default: "30s",
+            "How long every request to Twilio may fail (connection errors, timeouts, 5xx) before `/readyz` reports Twilio unavailable. Records are held and retried either way; the next success makes the relay ready again."
+        ),
+        ConfigField(
             "maxConcurrentRequests", .integer(1...10_000), default: 256,
             "Cap on requests in flight to Twilio across all streams. A 20429 (account rate) lowers it for a while."
         ),
