@@ -133,8 +133,8 @@ let package = Package(
         ),
 
         // MARK: Tests
-        /// Helpers shared by the test targets (polling with a deadline).
-        .target(name: "RelayTestSupport", dependencies: ["RelayTimers"], path: "Tests/RelayTestSupport"),
+        /// Helpers shared by the test targets (polling with a deadline, seeded randomness, a subscriber's decoder).
+        .target(name: "RelayTestSupport", dependencies: ["RelayTimers", "RelayCore"], path: "Tests/RelayTestSupport"),
         .testTarget(name: "RelayTimersTests", dependencies: ["RelayTimers"]),
         .testTarget(
             name: "RelayCoreTests",

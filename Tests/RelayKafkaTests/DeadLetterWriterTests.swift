@@ -39,6 +39,29 @@ struct DeadLetterWriterTests {
         #expect(header(DeadLetterWriter.HeaderName.reason, letters[1]) == "overflow")
     }
 
+    /// A record larger than the producer (or the topic) accepts would fail for ever and stall its partition: it is
+    /// dead-lettered without its value, with a header saying how large it was.
+    @Test func aRecordTooLargeForTheTopicIsDeadLetteredWithoutItsValue() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        try cluster.createTopic("relay.dead-letters", partitions: 1)
+        let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], properties: [("message.max.bytes", "100000")], logger: quietLogger)
+        let writer = DeadLetterWriter(producer: producer, topic: "relay.dead-letters")
+        let original = SourceRecord(topic: "orders", partition: 1, offset: 77, key: Array("big".utf8), value: [UInt8](repeating: 0x41, count: 200_000))
+        try await writer.write(original, reason: "oversize", stream: "orders")
+
+        let running = try RunningConsumer.start(cluster, group: "dlq-big", topics: ["relay.dead-letters"])
+        await eventually("the dead letter arrived") { running.handler.records.count == 1 }
+        try await running.stop()
+        await producer.close()
+        let letter = try #require(running.handler.records.first)
+        #expect(letter.value == nil)
+        #expect(letter.key == original.key)
+        let headers = Dictionary(letter.headers.map { ($0.name, $0.value.map { String(decoding: $0, as: UTF8.self) } ?? "") }, uniquingKeysWith: { a, _ in a })
+        #expect(headers[DeadLetterWriter.HeaderName.valueOmitted] == "200000 bytes: larger than the dead-letter topic accepts")
+        #expect(headers[DeadLetterWriter.HeaderName.sourceOffset] == "77")
+        #expect(headers[DeadLetterWriter.HeaderName.reason] == "oversize")
+    }
+
     @Test func sendFailsClearlyAfterClose() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)
         let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: quietLogger)

@@ -11,7 +11,14 @@ public struct DeadLetterWriter: Sendable {
         public static let sourceTopic = "sync-relay.source.topic"
         public static let sourcePartition = "sync-relay.source.partition"
         public static let sourceOffset = "sync-relay.source.offset"
+        /// Present when the record was too large for the dead-letter topic: the dead letter then carries no value,
+        /// and this header says how large it was (the source coordinates find the original).
+        public static let valueOmitted = "sync-relay.value-omitted"
     }
+
+    /// librdkafka's and the broker's code for a record larger than `message.max.bytes` (or the topic's
+    /// `max.message.bytes`).
+    static let messageSizeTooLarge = 10
 
     private let producer: KafkaProducer
     /// The dead-letter topic.
@@ -32,8 +39,19 @@ public struct DeadLetterWriter: Sendable {
             .init(name: HeaderName.sourcePartition, value: Array(String(record.partition).utf8)),
             .init(name: HeaderName.sourceOffset, value: Array(String(record.offset).utf8)),
         ]
-        _ = try await producer.send(
-            topic: topic, key: record.key, value: record.value, headers: record.headers + added, timestamp: record.timestamp
-        )
+        do {
+            _ = try await producer.send(
+                topic: topic, key: record.key, value: record.value, headers: record.headers + added, timestamp: record.timestamp
+            )
+        } catch where error.librdkafkaCode == Self.messageSizeTooLarge {
+            // Retrying the same bytes would fail for ever and stall the partition. Write the dead letter without
+            // its value instead: the headers still name the reason and where the original is.
+            let omitted = SourceRecord.Header(
+                name: HeaderName.valueOmitted,
+                value: Array("\(record.value?.count ?? 0) bytes: larger than the dead-letter topic accepts".utf8))
+            _ = try await producer.send(
+                topic: topic, key: record.key, value: nil, headers: record.headers + added + [omitted], timestamp: record.timestamp
+            )
+        }
     }
 }

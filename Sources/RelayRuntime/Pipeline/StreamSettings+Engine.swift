@@ -3,8 +3,8 @@ import RelayCore
 /// The engine's settings for a stream, from its configured `StreamSettings` (already validated against the
 /// engine's ranges by the configuration loader).
 extension StreamSettings {
-    /// The lane's bounds and policies. Dropped records go to the dead-letter topic when `deadLetter` is true
-    /// (the route's oversize policy is `dead-letter`, or a dead-letter topic is configured for overflow drops).
+    /// The lane's bounds and policies. Dropped records go to the dead-letter topic when `deadLetterDrops` is true:
+    /// whenever one is configured, every record a policy drops goes there (DESIGN.md, "Dead letters").
     func laneSettings(deadLetterDrops: Bool) -> LaneSettings {
         LaneSettings(
             maxRecords: overflow.maxRecords, maxBytes: overflow.maxBytes,

@@ -20,12 +20,13 @@ struct RelayHarness: Sendable {
         ProcessInfo.processInfo.environment["E2E_LOG"] == nil ? SwiftLogNoOpLogHandler() : { var h = StreamLogHandler.standardError(label: label); h.logLevel = .debug; return h }()
     }
 
-    /// Runs `body` with a cluster holding `topics` (name, partitions) and a running emulator.
+    /// Runs `body` with a cluster of `brokers` holding `topics` (name, partitions; replicated on every broker) and a
+    /// running emulator.
     static func with(
-        topics: [(String, Int)], emulator: SyncEmulator = SyncEmulator(), _ body: @Sendable (RelayHarness) async throws -> Void
+        topics: [(String, Int)], brokers: Int = 1, emulator: SyncEmulator = SyncEmulator(), _ body: @Sendable (RelayHarness) async throws -> Void
     ) async throws {
-        let cluster = try KafkaMockCluster(brokers: 1)
-        for (topic, partitions) in topics { try cluster.createTopic(topic, partitions: partitions) }
+        let cluster = try KafkaMockCluster(brokers: brokers)
+        for (topic, partitions) in topics { try cluster.createTopic(topic, partitions: partitions, replicationFactor: brokers) }
         let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: logger)
         try await SyncEmulatorServer(emulator: emulator).withRunning { running in
             try await body(RelayHarness(cluster: cluster, emulator: running, producer: producer))
@@ -33,19 +34,21 @@ struct RelayHarness: Sendable {
         await producer.close()
     }
 
-    /// The relay's configuration: `defaults` and `routes` as given, everything else pointing at the harness.
+    /// The relay's configuration: `defaults` and `routes` as given, `twilio` members added or replacing the harness's,
+    /// `kafkaProperties` added to librdkafka's,
+    /// everything else pointing at the harness.
     func configuration(
         topics: [String], group: String = "relay", defaults: [JSONMember] = [], routes: [JSONValue] = [], deadLetterTopic: String? = nil,
-        twilio: [JSONMember] = []
+        twilio: [JSONMember] = [], kafkaProperties: [JSONMember] = []
     ) throws -> RelayConfiguration {
         var kafka: [JSONMember] = [
-            JSONMember("brokers", .array([.string(cluster.bootstrapServers)])),
+            JSONMember("brokers", .array(cluster.bootstrapServers.split(separator: ",").map { .string(String($0)) })),
             JSONMember("groupId", .string(group)),
             JSONMember("topics", .array(topics.map(JSONValue.string))),
             JSONMember("properties", .object([
                 JSONMember("auto.offset.reset", "earliest"), JSONMember("session.timeout.ms", "6000"),
                 JSONMember("heartbeat.interval.ms", "250"), JSONMember("fetch.wait.max.ms", "20"),
-            ])),
+            ] + kafkaProperties)),
             JSONMember("commitInterval", "100ms"),
             JSONMember("statisticsInterval", "1s"),
             JSONMember("rebalanceDrainDeadline", "5s"),
@@ -60,7 +63,7 @@ struct RelayHarness: Sendable {
                 JSONMember("baseURL", .string(emulator.baseURL)),
                 JSONMember("connectTimeout", "1s"),
                 JSONMember("requestTimeout", "5s"),
-            ] + twilio)),
+            ].filter { member in !twilio.contains { $0.key == member.key } } + twilio)),
             JSONMember("defaults", .object(defaults)),
             JSONMember("routes", .array(routes)),
             JSONMember("shutdown", .object([JSONMember("drainDeadline", "10s")])),

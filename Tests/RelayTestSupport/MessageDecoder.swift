@@ -1,35 +1,34 @@
 import Foundation
 import RelayCore
-import Testing
 
 /// The subscriber's side of docs/message-format.md, written independently of the packer with Foundation's JSON parser:
 /// it checks every message, reassembles chunks and yields the records in sequence order.
-struct MessageDecoder {
+public struct MessageDecoder {
     /// One record as a subscriber sees it.
-    struct DecodedRecord {
-        var entry: [String: Any]
-        var sequence: UInt64
+    public struct DecodedRecord {
+        public var entry: [String: Any]
+        public var sequence: UInt64
     }
 
-    enum DecodeError: Error, CustomStringConvertible {
+    public enum DecodeError: Error, CustomStringConvertible {
         case invalid(String)
-        var description: String {
+        public var description: String {
             switch self { case .invalid(let reason): reason }
         }
     }
 
-    var budget: Int
+    public var budget: Int
     private var chunks: [UInt64: [Int: String]] = [:]
     private var chunkCounts: [UInt64: Int] = [:]
-    private(set) var records: [DecodedRecord] = []
-    private(set) var sequences: [UInt64] = []
+    public private(set) var records: [DecodedRecord] = []
+    public private(set) var sequences: [UInt64] = []
 
-    init(budget: Int) {
+    public init(budget: Int) {
         self.budget = budget
     }
 
     /// Checks one message's `Data` bytes against the format and the budget, and collects its records.
-    mutating func receive(_ data: [UInt8]) throws {
+    public mutating func receive(_ data: [UInt8]) throws {
         guard data.count <= budget else { throw DecodeError.invalid("message of \(data.count) bytes > \(budget)") }
         guard let object = try JSONSerialization.jsonObject(with: Data(data)) as? [String: Any] else {
             throw DecodeError.invalid("Data is not a JSON object")
@@ -60,10 +59,10 @@ struct MessageDecoder {
     }
 
     /// Chunk groups still incomplete.
-    var incompleteChunkGroups: Int { chunks.count }
+    public var incompleteChunkGroups: Int { chunks.count }
 
     /// Whether `entry` carries exactly `record` under `format`.
-    static func matches(_ entry: [String: Any], _ record: SourceRecord, format: MessageFormatOptions) -> Bool {
+    public static func matches(_ entry: [String: Any], _ record: SourceRecord, format: MessageFormatOptions) -> Bool {
         if format.includePartition, (entry["p"] as? NSNumber)?.int32Value != record.partition { return false }
         if format.includeOffset, (entry["o"] as? NSNumber)?.int64Value != record.offset { return false }
         if format.includeTopic, entry["tp"] as? String != record.topic { return false }
@@ -90,7 +89,7 @@ struct MessageDecoder {
         return valueMatches(entry, record.value)
     }
 
-    static func valueMatches(_ entry: [String: Any], _ value: [UInt8]?) -> Bool {
+    public static func valueMatches(_ entry: [String: Any], _ value: [UInt8]?) -> Bool {
         let present = ["j", "s", "b"].filter { entry[$0] != nil }
         guard let value else { return present.isEmpty }
         guard present.count == 1 else { return false }
