@@ -109,6 +109,19 @@ let package = Package(
             dependencies: ["CLibRDKafka", "RelayCore", "RelayKafka", "RelayTimers", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/KafkaBenchmarks"
         ),
+        /// Load (`swift run -c release load-bench scale|soak`): `sync-relay run` as its own process against the mock
+        /// cluster and a minimal loopback Sync sink: streams served at full budget, and a bounded soak run.
+        .executableTarget(
+            name: "load-bench",
+            dependencies: [
+                "RelayKafka", "RelayTimers",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Benchmarks/LoadBenchmarks"
+        ),
         /// HTTP client (`swift run -c release http-bench`): sustained requests/s and CPU per request.
         .executableTarget(
             name: "http-bench",

@@ -1,0 +1,203 @@
+// load-bench: `sync-relay run` as a separate process between librdkafka's mock cluster and a minimal loopback Sync
+// sink (LoopbackSink), both in this process, so the relay's own CPU, memory, threads and descriptors can be read
+// from /proc while the sink keeps up far beyond what the emulator can.
+//
+//   swift run -c release load-bench scale [--streams 1000] [--seconds 20] [--json FILE]
+//       streams served at full budget: every stream has a backlog, one record per message; messages/s in total
+//       and per stream, rejections by the strict sink, the relay's CPU (cores) and resident memory.
+//   swift run -c release load-bench soak [--minutes 15] [--streams 200] [--budget 0.8] [--json FILE]
+//       a bounded run at a share of the budget, sampling the relay's resident memory, descriptors and threads every
+//       10 s; at the end every produced record must have reached the sink (lost = 0) and growth after warm-up must
+//       stay within a small bound.
+import Foundation
+import Logging
+import RelayKafka
+import RelayTimers
+
+let quiet = Logger(label: "load-bench") { _ in SwiftLogNoOpLogHandler() }
+let arguments = CommandLine.arguments
+
+func option(_ name: String, _ fallback: Double) -> Double {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Double(arguments[index + 1]) else { return fallback }
+    return value
+}
+
+func progress(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// The relay's configuration: one topic of `streams` partitions, stream `load-{partition}`, one record per message.
+func relayConfiguration(cluster: KafkaMockCluster, sinkURL: String) -> String {
+    """
+    {
+      "kafka": {"brokers": ["\(cluster.bootstrapServers)"], "groupId": "load-bench", "topics": ["load"],
+                "properties": {"auto.offset.reset": "earliest", "fetch.wait.max.ms": "20"}, "commitInterval": "1s"},
+      "twilio": {"accountSid": "AC00000000000000000000000000000000", "authToken": "load-bench-token",
+                 "serviceSid": "IS00000000000000000000000000000000", "baseURL": "\(sinkURL)",
+                 "maxConnections": 256, "maxConcurrentRequests": 1024},
+      "defaults": {"stream": "load-{partition}", "maxRecordsPerMessage": 1},
+      "metrics": {"listen": "127.0.0.1:0"},
+      "log": {"level": "warning"},
+      "shutdown": {"drainDeadline": "10s"}
+    }
+    """
+}
+
+/// Produces `perSecond` records a second spread evenly over `partitions`, numbered from 0, until cancelled.
+func produce(_ producer: KafkaProducer, partitions: Int, perSecond: Double, produced: Counter) async {
+    let tick = 0.1
+    let started = ContinuousClock.now
+    var sent = 0
+    let padding = String(repeating: "x", count: 80)
+    while !Task.isCancelled {
+        let elapsed = ContinuousClock.now - started
+        let due = Int(perSecond * (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18 + tick))
+        if due > sent {
+            let batch = (sent..<due).map { number in
+                KafkaProducer.OutgoingRecord(topic: "load", partition: Int32(number % partitions), key: nil, value: Array("{\"n\":\(number),\"p\":\"\(padding)\"}".utf8))
+            }
+            do { try await producer.send(batch) } catch { progress("produce failed: \(error)"); return }
+            sent = due
+            produced.set(sent)
+        }
+        try? await Timers.sleep(for: .milliseconds(Int64(tick * 1000)))
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func set(_ new: Int) { lock.lock(); value = new; lock.unlock() }
+    var current: Int { lock.lock(); defer { lock.unlock() }; return value }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+func writeJSON(_ document: [String: Any]) throws {
+    if let flag = arguments.firstIndex(of: "--json"), flag + 1 < arguments.count {
+        try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: arguments[flag + 1]))
+    }
+}
+
+let mode = arguments.dropFirst().first ?? "scale"
+let streams = Int(option("--streams", mode == "soak" ? 200 : 1_000))
+let cluster = try KafkaMockCluster(brokers: 1)
+try cluster.createTopic("load", partitions: streams)
+let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], properties: [("linger.ms", "5")], logger: quiet)
+let sink = LoopbackSink()
+let sinkURL = try await sink.start()
+let relay = try RelayProcess(configuration: relayConfiguration(cluster: cluster, sinkURL: sinkURL))
+let produced = Counter()
+var failed = false
+
+switch mode {
+case "scale":
+    let window = option("--seconds", 20)
+    // Offer 20% more than the budget so every stream keeps a backlog and the pacer, not the supply, sets the rate.
+    let offered = Double(streams) * 30 * 1.2
+    progress("scale: \(streams) streams, offering \(Int(offered)) records/s (one record per message), \(Int(window)) s window")
+    let producing = Task { await produce(producer, partitions: streams, perSecond: offered, produced: produced) }
+    // Warm-up: every stream created and publishing, then 5 s more.
+    let warmDeadline = ContinuousClock.now + .seconds(120)
+    while sink.totals.streams.count < streams, ContinuousClock.now < warmDeadline { try await Timers.sleep(for: .milliseconds(200)) }
+    let live = sink.totals.streams.count
+    try await Timers.sleep(for: .seconds(5))
+    let start = (sink.totals, relay.cpuSeconds(), processCPUSeconds(), ContinuousClock.now)
+    try await Timers.sleep(for: .seconds(Int64(window)))
+    let end = (sink.totals, relay.cpuSeconds(), processCPUSeconds(), ContinuousClock.now)
+    let memory = relay.resources()
+    producing.cancel()
+    _ = await producing.value
+    let status = relay.stop()
+    let wall = seconds(end.3 - start.3)
+    let total = Double(end.0.messages - start.0.messages) / wall
+    let perStream = end.0.streams.map { name, entry in Double(entry.messages - (start.0.streams[name]?.messages ?? 0)) / wall }.sorted()
+    let median = perStream.isEmpty ? 0 : perStream[perStream.count / 2]
+    let relayCores = (end.1 - start.1) / wall
+    let benchCores = (end.2 - start.2) / wall
+    let rejections = end.0.rejections
+    print("load-bench scale: sync-relay run (separate process) → loopback sink, \(streams) streams, one record per message")
+    print("")
+    print(String(format: "  streams live                               %6d of %d", live, streams))
+    print(String(format: "  messages/s accepted in total               %8.0f   (budget: %d × 29.55 = %.0f)", total, streams, Double(streams) * 29.55))
+    print(String(format: "  messages/s per stream, min / median / max  %6.2f / %.2f / %.2f   (limit 30)", perStream.first ?? 0, median, perStream.last ?? 0))
+    print(String(format: "  rejections by the strict sink (54009)      %6d   (limit 0)", rejections))
+    print(String(format: "  relay CPU                                  %6.2f cores   (%.1f µs per message)", relayCores, relayCores / max(total, 1) * 1e6))
+    print(String(format: "  bench process CPU (sink, mock cluster, producer) %.2f cores", benchCores))
+    print(String(format: "  relay resident memory                      %6.1f MiB, %d threads, %d descriptors", Double(memory.rss) / 1_048_576, memory.threads, memory.fds))
+    print("  relay exit status after SIGTERM            \(status)")
+    failed = rejections > 0 || status != 0
+    try writeJSON([
+        "benchmark": "load-bench scale", "streams": streams, "streamsLive": live, "window_s": wall, "messagesPerSecond": total,
+        "perStreamMin": perStream.first ?? 0, "perStreamMedian": median, "perStreamMax": perStream.last ?? 0, "rejections": rejections,
+        "relayCores": relayCores, "benchCores": benchCores, "relayRSSBytes": memory.rss, "relayThreads": memory.threads, "relayFDs": memory.fds,
+        "exitStatus": Int(status),
+    ])
+
+case "soak":
+    let minutes = option("--minutes", 15)
+    let share = option("--budget", 0.8)
+    let offered = Double(streams) * 30 * share
+    let runFor = Duration.seconds(minutes * 60)
+    let warmUp = min(Duration.seconds(60), runFor / 5)
+    progress("soak: \(streams) streams at \(Int(share * 100))% of the budget (\(Int(offered)) records/s, one per message) for \(minutes) min; samples every 10 s")
+    let producing = Task { await produce(producer, partitions: streams, perSecond: offered, produced: produced) }
+    let started = ContinuousClock.now
+    var samples: [(t: Double, rss: Int, threads: Int, fds: Int, cpu: Double, messages: Int)] = []
+    while ContinuousClock.now - started < runFor {
+        try await Timers.sleep(for: .seconds(10))
+        let resources = relay.resources()
+        let sample = (t: seconds(ContinuousClock.now - started), rss: resources.rss, threads: resources.threads, fds: resources.fds, cpu: relay.cpuSeconds(), messages: sink.totals.messages)
+        samples.append(sample)
+        progress(String(format: "  %5.0f s  RSS %6.1f MiB  threads %3d  fds %4d  CPU %7.1f s  messages %d", sample.t, Double(sample.rss) / 1_048_576, sample.threads, sample.fds, sample.cpu, sample.messages))
+    }
+    producing.cancel()
+    _ = await producing.value
+    let total = produced.current
+    let drainDeadline = ContinuousClock.now + .seconds(60)
+    while sink.totals.records < total, ContinuousClock.now < drainDeadline { try await Timers.sleep(for: .milliseconds(200)) }
+    let delivered = sink.totals.records
+    let rejections = sink.totals.rejections
+    let status = relay.stop()
+    let warm = samples.first { $0.t >= seconds(warmUp) } ?? samples.first!
+    let after = samples.filter { $0.t >= warm.t }
+    let rssGrowth = (after.map(\.rss).max() ?? 0) - warm.rss
+    let threadGrowth = (after.map(\.threads).max() ?? 0) - warm.threads
+    let fdGrowth = (after.map(\.fds).max() ?? 0) - warm.fds
+    let last = samples.last!
+    let rate = Double(last.messages - warm.messages) / max(last.t - warm.t, 1)
+    let cores = (last.cpu - warm.cpu) / max(last.t - warm.t, 1)
+    let rssBound = 16 * 1_048_576
+    print("load-bench soak: sync-relay run (separate process) → loopback sink, \(streams) streams at \(Int(share * 100))% of the budget, \(minutes) min")
+    print("")
+    print(String(format: "  records produced / delivered / lost        %d / %d / %d", total, delivered, max(0, total - delivered)))
+    print(String(format: "  rejections by the strict sink              %d   (limit 0)", rejections))
+    print(String(format: "  messages/s after warm-up                   %.0f   (offered %.0f)", rate, offered))
+    print(String(format: "  relay CPU after warm-up                    %.2f cores", cores))
+    print(String(format: "  RSS at warm-up (%.0f s) / end / growth      %.1f / %.1f / %+.1f MiB   (bound +16 MiB)", warm.t, Double(warm.rss) / 1_048_576, Double(last.rss) / 1_048_576, Double(rssGrowth) / 1_048_576))
+    print("  threads at warm-up / end / growth          \(warm.threads) / \(last.threads) / +\(threadGrowth)   (bound +2)")
+    print("  descriptors at warm-up / end / growth      \(warm.fds) / \(last.fds) / +\(fdGrowth)   (bound +8)")
+    print("  relay exit status after SIGTERM            \(status)")
+    failed = delivered < total || rejections > 0 || rssGrowth > rssBound || threadGrowth > 2 || fdGrowth > 8 || status != 0
+    try writeJSON([
+        "benchmark": "load-bench soak", "streams": streams, "minutes": minutes, "share": share, "produced": total, "delivered": delivered,
+        "lost": max(0, total - delivered), "rejections": rejections, "messagesPerSecond": rate, "relayCores": cores,
+        "rssGrowthBytes": rssGrowth, "threadGrowth": threadGrowth, "fdGrowth": fdGrowth, "exitStatus": Int(status),
+        "samples": samples.map { ["t": $0.t, "rss": $0.rss, "threads": $0.threads, "fds": $0.fds, "cpu": $0.cpu, "messages": $0.messages] },
+    ])
+
+default:
+    progress("usage: load-bench scale|soak [options]  (see the header of Benchmarks/LoadBenchmarks/main.swift)")
+    failed = true
+}
+
+await producer.close()
+await sink.stop()
+exit(failed ? 1 : 0)
