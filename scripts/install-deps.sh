@@ -8,6 +8,7 @@ packages=(
   libcurl4-openssl-dev  # libcurl for the Twilio HTTP client
   pkg-config            # SwiftPM finds both through pkg-config
   python3-jsonschema    # the tests validate docs/config.schema.json with a real JSON Schema validator
+  python3-venv          # bench/run --short (in the test command) runs the Python baseline in a venv
 )
 
 missing=()
