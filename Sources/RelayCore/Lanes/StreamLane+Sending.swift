@@ -97,7 +97,7 @@ extension StreamLane {
             case .oversize:
                 guard let chunks = packer.split(entry: head.entry, firstSequence: nextSequence) else {
                     dropped.append(
-                        DroppedRecord(record: head.record, reason: .oversize, deadLetter: settings.deadLetterDrops))
+                        DroppedRecord(record: head.record, reason: .oversize, deadLetter: true))  // to the dead-letter topic when one is configured
                     continue
                 }
                 let group = nextSequence

@@ -203,7 +203,7 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
             if state.streams[route.name] == nil {
                 let share = state.assignment.share(of: record.topic)
                 let lane = StreamLane(
-                    settings: route.settings.laneSettings(deadLetterDrops: deadLetters != nil),
+                    settings: route.settings.laneSettings(deadLetterDrops: deadLetters != nil && route.settings.oversize == .deadLetter),
                     packer: route.settings.packer(epoch: epoch),
                     pacer: StreamPacer(settings: route.settings.pacerSettings(share: share > 0 ? share : 1))
                 )

@@ -3,8 +3,9 @@ import RelayCore
 /// The engine's settings for a stream, from its configured `StreamSettings` (already validated against the
 /// engine's ranges by the configuration loader).
 extension StreamSettings {
-    /// The lane's bounds and policies. Dropped records go to the dead-letter topic when `deadLetterDrops` is true:
-    /// whenever one is configured, every record a policy drops goes there (DESIGN.md, "Dead letters").
+    /// The lane's bounds and policies. Dropped records go to the dead-letter topic when `deadLetterDrops` is true
+    /// (the route's oversize policy is `dead-letter`); a record too large even for `maxChunks` goes there whenever
+    /// a dead-letter topic is configured.
     func laneSettings(deadLetterDrops: Bool) -> LaneSettings {
         LaneSettings(
             maxRecords: overflow.maxRecords, maxBytes: overflow.maxBytes,

@@ -41,7 +41,7 @@ extension RelayConfigurationSchema {
             ),
             field(
                 "oversize", .choice(["split", "drop", "dead-letter"]), "split",
-                "A record that alone exceeds `maxMessageBytes`: split it into chunk messages (more than 1,024 chunks: dropped), drop it, or send it to `kafka.deadLetterTopic`. With a dead-letter topic configured, every dropped record goes there."
+                "A record that alone exceeds `maxMessageBytes`: split it into chunk messages (one needing more than 1,024 chunks is dead-lettered when `kafka.deadLetterTopic` is set, else dropped), drop it, or send it to `kafka.deadLetterTopic`."
             ),
             ConfigField(
                 "overflow", .object(overflow(withDefaults: withDefaults)), default: withDefaults ? .object([]) : nil,
