@@ -13,6 +13,7 @@ import Foundation
 import Logging
 import RelayKafka
 import RelayTimers
+import Synchronization
 
 let quiet = Logger(label: "load-bench") { _ in SwiftLogNoOpLogHandler() }
 let arguments = CommandLine.arguments
@@ -69,11 +70,11 @@ func produce(_ producer: KafkaProducer, partitions: Int, perSecond: Double, prod
     }
 }
 
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func set(_ new: Int) { lock.lock(); value = new; lock.unlock() }
-    var current: Int { lock.lock(); defer { lock.unlock() }; return value }
+/// Records produced so far, shared between the producing task and the report.
+final class Counter: Sendable {
+    private let value = Atomic<Int>(0)
+    func set(_ new: Int) { value.store(new, ordering: .relaxed) }
+    var current: Int { value.load(ordering: .relaxed) }
 }
 
 func seconds(_ duration: Duration) -> Double {

@@ -76,7 +76,7 @@ struct BadInputEndToEndTests {
             // Decode every message as a subscriber does, in sequence order, and compare each record byte for byte.
             let messages = harness.emulator.emulator.messages(stream: "bad").map { Array($0.data.utf8) }
             var decoder = MessageDecoder(budget: 4096)
-            for message in messages.sorted(by: { sequence($0) < sequence($1) }) { try decoder.receive(message) }
+            for (_, message) in messages.map({ (sequence($0), $0) }).sorted(by: { $0.0 < $1.0 }) { try decoder.receive(message) }
             #expect(decoder.incompleteChunkGroups == 0)
             let decoded = decoder.records.map(\.entry)
             try #require(decoded.count == cases.count + 1, "\(decoded.count) records decoded")
