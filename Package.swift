@@ -43,11 +43,7 @@ let package = Package(
         /// Sleeping and timers on SwiftNIO's event loops, never libdispatch's (docs/decisions/0004-timers-on-nio.md).
         .target(
             name: "RelayTimers",
-            dependencies: [
-                "RelayCore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            dependencies: ["RelayCore"]
         ),
 
         // MARK: Adapters

@@ -1,19 +1,15 @@
-import NIOCore
-import NIOPosix
 import RelayCore
 import Synchronization
 
-/// Sleeping and one-shot timers on SwiftNIO's event loops instead of libdispatch's.
+/// Sleeping and one-shot timers on the process's own timer thread instead of libdispatch's.
 ///
-/// Why (docs/decisions/0004-timers-on-nio.md): on Linux, `Task.sleep` is a libdispatch timer, and we caught
-/// libdispatch's `CLOCK_BOOTTIME` timer (the one `ContinuousClock` sleeps use) stuck for good in a busy process: its
-/// timerfd had expired but was no longer armed in dispatch's epoll set, so every later `Task.sleep(for:)` in the
-/// process slept forever while the threads sat idle. NIO's event loops keep their own timer per loop and have no
-/// such state, so everything in the relay that waits for time waits here.
+/// Why (docs/decisions/0004-timers-and-signals-off-libdispatch.md): on Linux, `Task.sleep` is a libdispatch timer,
+/// and we caught libdispatch's `CLOCK_BOOTTIME` timer (the one `ContinuousClock` sleeps use) stuck for good in a busy
+/// process: its timerfd had expired but was no longer armed in dispatch's epoll set, so every later
+/// `Task.sleep(for:)` in the process slept forever while the threads sat idle. `TimerThread` keeps one heap and one
+/// condition variable with no such state, so everything in the relay that waits for time waits here. A timer's work
+/// is only to resume a continuation or signal, so it never holds the thread up.
 public enum Timers {
-    /// The loops the timers run on: NIO's shared group, which the HTTP servers use too. A timer's work is only to
-    /// resume a continuation, so it never holds a loop up.
-    static var loops: any EventLoopGroup { MultiThreadedEventLoopGroup.singleton }
 
     /// Suspends the calling task for `duration` (at once for zero or less). Throws `CancellationError` as soon as
     /// the task is cancelled, like `Task.sleep`.
@@ -25,8 +21,8 @@ public enum Timers {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 guard sleeper.begin(continuation) else { return }
-                let scheduled = loops.any().scheduleTask(in: .nanoseconds(nanoseconds)) { sleeper.finish(nil) }
-                sleeper.attach(scheduled)
+                let timer = after(.nanoseconds(nanoseconds)) { sleeper.finish(nil) }
+                sleeper.attach(timer)
             }
         } onCancel: {
             sleeper.finish(CancellationError())
@@ -38,28 +34,28 @@ public enum Timers {
         try await sleep(for: deadline - ContinuousClock.now)
     }
 
-    /// Runs `action` once on an event loop after `duration`, unless the returned timer is cancelled first.
-    /// `action` must be short: it runs on a loop thread.
+    /// Runs `action` once on the timer thread after `duration`, unless the returned timer is cancelled first.
+    /// `action` must be short: every timer of the process runs on that thread.
     @discardableResult
     public static func after(_ duration: Duration, _ action: @escaping @Sendable () -> Void) -> OneShotTimer {
-        OneShotTimer(loops.any().scheduleTask(in: .nanoseconds(max(0, duration.nanosecondsClamped))) { action() })
+        at(ContinuousClock.now.advanced(by: max(.zero, duration)), action)
     }
 
     /// Runs `action` once at `deadline` on the continuous clock; see `after(_:_:)`.
     @discardableResult
     public static func at(_ deadline: ContinuousClock.Instant, _ action: @escaping @Sendable () -> Void) -> OneShotTimer {
-        after(deadline - ContinuousClock.now, action)
+        OneShotTimer(TimerThread.shared.schedule(at: deadline, action))
     }
 }
 
 /// A timer from `Timers.after` or `Timers.at`.
 public struct OneShotTimer: Sendable {
-    private let scheduled: Scheduled<Void>
+    private let entry: TimerThread.Entry
 
-    init(_ scheduled: Scheduled<Void>) { self.scheduled = scheduled }
+    init(_ entry: TimerThread.Entry) { self.entry = entry }
 
     /// Stops the timer if it has not fired yet. (If it is firing at this moment, the action may still run.)
-    public func cancel() { scheduled.cancel() }
+    public func cancel() { TimerThread.shared.cancel(entry) }
 }
 
 /// One sleep: its continuation and its scheduled wake-up; whichever of "fired" and "cancelled" comes first resumes
@@ -67,7 +63,7 @@ public struct OneShotTimer: Sendable {
 private final class Sleeper: Sendable {
     private struct State {
         var continuation: CheckedContinuation<Void, any Error>?
-        var scheduled: Scheduled<Void>?
+        var scheduled: OneShotTimer?
         var finished = false
     }
 
@@ -85,7 +81,7 @@ private final class Sleeper: Sendable {
     }
 
     /// Keeps the scheduled wake-up so that cancelling can stop it; stops it at once if the sleep already ended.
-    func attach(_ scheduled: Scheduled<Void>) {
+    func attach(_ scheduled: OneShotTimer) {
         let alreadyFinished = state.withLock { state -> Bool in
             if state.finished { return true }
             state.scheduled = scheduled
@@ -96,7 +92,7 @@ private final class Sleeper: Sendable {
 
     /// Ends the sleep: normally (`error` nil) when the timer fired, with `CancellationError` when cancelled.
     func finish(_ error: (any Error)?) {
-        let (continuation, scheduled) = state.withLock { state -> (CheckedContinuation<Void, any Error>?, Scheduled<Void>?) in
+        let (continuation, scheduled) = state.withLock { state -> (CheckedContinuation<Void, any Error>?, OneShotTimer?) in
             if state.finished { return (nil, nil) }
             state.finished = true
             defer { state.continuation = nil; state.scheduled = nil }

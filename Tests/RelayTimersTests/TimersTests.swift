@@ -1,8 +1,8 @@
-import RelayTimers
+@testable import RelayTimers
 import Synchronization
 import Testing
 
-@Suite("Timers on NIO's event loops")
+@Suite("Timers on the timer thread")
 struct TimersTests {
     @Test func aSleepLastsAtLeastItsDuration() async throws {
         let start = ContinuousClock.now
@@ -56,6 +56,41 @@ struct TimersTests {
         cancelled.cancel()
         try await Timers.sleep(for: .milliseconds(100))
         #expect(fired.values == ["kept"])
+    }
+}
+
+extension TimersTests {
+    @Test func anEarlierTimerScheduledWhileTheThreadWaitsForALaterOneFiresFirst() async throws {
+        // The thread is waiting for the hour-long timer; the short one must signal it awake.
+        let fired = Recorder<String>()
+        let late = Timers.after(.seconds(3600)) { fired.append("late") }
+        try await Timers.sleep(for: .milliseconds(20))
+        let start = ContinuousClock.now
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Timers.after(.milliseconds(20)) {
+                fired.append("early")
+                continuation.resume()
+            }
+        }
+        #expect(ContinuousClock.now - start >= .milliseconds(20))
+        late.cancel()
+        #expect(fired.values == ["early"])
+    }
+
+    @Test func timersWithOneDeadlineFireInTheOrderTheyWereScheduled() async throws {
+        let fired = Recorder<Int>()
+        let deadline = ContinuousClock.now.advanced(by: .milliseconds(30))
+        for index in 0..<50 { Timers.at(deadline) { fired.append(index) } }
+        try await Timers.sleep(until: deadline.advanced(by: .milliseconds(50)))
+        #expect(fired.values == Array(0..<50))
+    }
+
+    @Test func cancelledTimersDoNotPileUpInTheHeap() async throws {
+        // 20,000 hour-long timers cancelled at once (as the relay's wake-ups are, once their message is sent): the
+        // heap is rebuilt once they are the majority instead of holding them for an hour.
+        let before = TimerThread.shared.pendingEntries
+        for _ in 0..<20_000 { Timers.after(.seconds(3600)) {}.cancel() }
+        #expect(TimerThread.shared.pendingEntries < before + 2_100)
     }
 }
 

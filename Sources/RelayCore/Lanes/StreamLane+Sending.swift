@@ -36,6 +36,19 @@ extension StreamLane {
         return LaneStep(message: message, dropped: dropped, wakeAt: nil)
     }
 
+    /// When `nextStep` would next hand out a message, without taking anything: `now` (or earlier) if one could go at
+    /// once, nil if nothing is waiting to go. The pipeline compares it with the time its worker sleeps until, so an
+    /// acknowledgement wakes the worker only when it changes that time (an ack lets a held window slot or the
+    /// arrival guard go earlier; most do neither). It can be earlier than the next message (a batch whose records
+    /// all expired), never later.
+    public func nextWake(now: Instant) -> Instant? {
+        let windowOpen = inFlight.count < settings.maxInFlight
+        let hasNew = pendingChunkHead < pendingChunks.count || queuedRecords > 0
+        // A new message can go at the next admission; a retry needs that admission too, so it cannot go earlier.
+        guard windowOpen && hasNew else { return earliestRetry() }
+        return pacer.nextAdmission(now: now)
+    }
+
     /// The earliest in-flight message waiting to be retried whose time has come.
     private func dueRetry(now: Instant) -> UInt64? {
         var best: (sequence: UInt64, at: Instant)?

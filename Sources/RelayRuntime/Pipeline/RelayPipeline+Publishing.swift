@@ -14,16 +14,20 @@ extension RelayPipeline {
             while !Task.isCancelled {
                 let now = clock.now()
                 let (step, drops, depth) = state.withLock { state -> (LaneStep, [DroppedRecord], (Int, Int, Int)) in
-                    let step = state.streams[name]!.lane.nextStep(now: now)
-                    let drops = state.streams[name]!.drops + step.dropped
-                    state.streams[name]!.drops.removeAll()
-                    let lane = state.streams[name]!.lane
-                    return (step, drops, (lane.queuedRecords, lane.queuedBytes, lane.inFlightCount))
+                    let entry = state.streams[name]!
+                    let step = entry.lane.nextStep(now: now)
+                    var drops = step.dropped
+                    if !entry.drops.isEmpty {
+                        drops = entry.drops + drops
+                        entry.drops.removeAll()
+                    }
+                    entry.workerSleepsUntil = step.message == nil && drops.isEmpty ? .some(step.wakeAt) : nil
+                    return (step, drops, (entry.lane.queuedRecords, entry.lane.queuedBytes, entry.lane.inFlightCount))
                 }
                 observer.laneDepth(stream: name, records: depth.0, bytes: depth.1, inFlight: depth.2)
                 if !drops.isEmpty { await settle(drops, stream: name) }
                 if let message = step.message {
-                    publishes.addTask { await self.publish(message, stream: name, settings: settings) }
+                    publishes.addTask { await self.publish(message, stream: name, settings: settings, wakeup: wakeup) }
                     continue
                 }
                 if !drops.isEmpty { continue }
@@ -47,7 +51,7 @@ extension RelayPipeline {
     }
 
     /// Publishes one message and applies the retry planner's decision.
-    private func publish(_ message: OutgoingMessage, stream name: String, settings: StreamSettings) async {
+    private func publish(_ message: OutgoingMessage, stream name: String, settings: StreamSettings, wakeup: Wakeup) async {
         await accountGate.enter()
         let started = ContinuousClock.now
         let outcome: PublishOutcome
@@ -69,11 +73,15 @@ extension RelayPipeline {
         var accountRateLimited = false
         if case .retry(_, let reason) = decision { accountRateLimited = reason.lowersAccountConcurrency }
         accountGate.leave(accountRateLimited: accountRateLimited, succeeded: decision == .done, now: clock.now())
+        var wakeWorker = true
         switch decision {
         case .done:
             let records = state.withLock { state -> [SourceRecord] in
-                state.streams[name]?.recreations[message.sequence] = nil
-                return state.streams[name]?.lane.acknowledge(sequence: message.sequence, now: answeredAt) ?? []
+                guard let entry = state.streams[name] else { return [] }
+                entry.recreations[message.sequence] = nil
+                let records = entry.lane.acknowledge(sequence: message.sequence, now: answeredAt)
+                wakeWorker = entry.workerMustWake(now: answeredAt)
+                return records
             }
             health.setReady(.twilio)
             observer.messagePublished(stream: name, records: message.recordCount, bytes: message.data.count, latency: .now - started)
@@ -111,7 +119,7 @@ extension RelayPipeline {
             state.withLock { $0.streams[name]?.lane.retry(sequence: message.sequence, notBefore: retryAt, now: answeredAt) }
             observer.publishRetried(stream: name, reason: "unauthorized")
         }
-        state.withLock { $0.streams[name]?.wakeup }?.signal()
+        if wakeWorker { wakeup.signal() }
     }
 
     /// Dead-letters (when asked and configured) or counts dropped records, then marks them done. A dead-letter

@@ -1,8 +1,11 @@
 import RelayCore
 
 /// One stream's state in the pipeline: its lane, the partitions feeding it, and work for its worker.
-/// Lives inside `RelayPipeline`'s lock.
-struct StreamEntry {
+///
+/// Lives inside `RelayPipeline`'s lock and is only touched with it held. A class, not a struct: reading one field
+/// through `state.streams[name]?` copied the whole entry (its lane's queues included, a retain per field) several
+/// times per message (docs/performance.md).
+final class StreamEntry {
     let name: String
     let topic: String
     let settings: StreamSettings
@@ -15,4 +18,23 @@ struct StreamEntry {
     var drops: [DroppedRecord] = []
     /// How often each in-flight message needed its stream recreated.
     var recreations: [UInt64: Int] = [:]
+    /// What the worker decided at its last look: nil while it is working (it will look again), otherwise the time
+    /// it sleeps until (`.some(nil)`: until signalled).
+    var workerSleepsUntil: Instant??
+
+    /// Whether the worker must be woken to act earlier than it planned, judged at `now` after a change that can
+    /// only bring its next message forward (an acknowledgement). Most acknowledgements under backlog change
+    /// nothing: the pacer's next token is what the worker waits for.
+    func workerMustWake(now: Instant) -> Bool {
+        guard let planned = workerSleepsUntil, let wake = lane.nextWake(now: now) else { return false }
+        guard let planned else { return true }
+        return wake < planned
+    }
+
+    init(name: String, topic: String, settings: StreamSettings, lane: StreamLane) {
+        self.name = name
+        self.topic = topic
+        self.settings = settings
+        self.lane = lane
+    }
 }

@@ -12,7 +12,7 @@ public struct HTTPClientConfiguration: Sendable {
     /// counts from `execute`). This keeps libcurl's per-transfer bookkeeping small with thousands of waiting
     /// requests, and it matches Twilio's per-account concurrency limit (20429 past it).
     public var maxTransfersInFlight: Int
-    /// The size of the idle connection cache (`CURLMOPT_MAXCONNECTS`).
+    /// The size of the idle connection cache (`CURLMOPT_MAXCONNECTS`); never less than `maxConnectionsPerHost`.
     public var connectionCacheSize: Int
     /// Skip TLS certificate checks, for loopback hosts only (a local emulator with a self-signed certificate).
     /// Verification can never be turned off for any other host: the client ignores this for them.

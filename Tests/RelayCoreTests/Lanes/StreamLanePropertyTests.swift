@@ -53,8 +53,12 @@ import Testing
 
             func pump() {
                 while true {
+                    // nextWake never says later than nextStep acts (the pipeline skips wake-ups on it).
+                    let wake = lane.nextWake(now: now)
                     let step = lane.nextStep(now: now)
                     dropped += step.dropped
+                    if step.message != nil { #expect(wake.map { $0 <= now } == true) }
+                    if let wakeAt = step.wakeAt { #expect(wake.map { $0 <= wakeAt } == true) }
                     guard let message = step.message else { return }
                     #expect(message.data.count <= budget)
                     #expect(lane.inFlightCount <= settings.maxInFlight)

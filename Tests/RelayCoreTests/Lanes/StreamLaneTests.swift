@@ -48,7 +48,9 @@ import Testing
         #expect(result3.message?.sequence == 2)
         let blocked = lane.nextStep(now: .zero)
         #expect(blocked.message == nil && blocked.wakeAt == nil)
+        #expect(lane.nextWake(now: .zero) == nil)
         _ = lane.acknowledge(sequence: 1, now: .zero)
+        #expect(lane.nextWake(now: .zero) == .zero)  // the freed slot: the worker must be woken
         let result4 = lane.nextStep(now: .zero)
         #expect(result4.message?.sequence == 3)
     }
@@ -165,6 +167,7 @@ import Testing
         // The pacer alone would send at 1.1 s; the guard holds until 1 s + 2 ms + 200 ms after the first.
         let held = lane.nextStep(now: .seconds(1.15))
         #expect(held.message == nil && held.wakeAt == .seconds(1.202))
+        #expect(lane.nextWake(now: .seconds(1.15)) == .seconds(1.202))
         let third = lane.nextStep(now: .seconds(1.202))
         #expect(third.message != nil)
     }
@@ -180,6 +183,23 @@ import Testing
         #expect(again.data == first.data && again.sequence == first.sequence && again.previousAttempts == 1)
         let result10 = lane.acknowledge(sequence: first.sequence, now: .seconds(2))
         #expect(result10.count == 1)
+    }
+
+    @Test func nextWakeSaysWhenTheNextMessageCanGoWithoutTakingIt() throws {
+        var lane = StreamLane(pacer: StreamPacer(settings: PacerSettings(rate: 2)))
+        #expect(lane.nextWake(now: .zero) == nil)  // nothing to send
+        _ = lane.offer(record(0), now: .zero)
+        #expect(lane.nextWake(now: .zero) == .zero)
+        #expect(lane.nextWake(now: .zero) == .zero)  // asking takes nothing
+        let first = try #require(lane.nextStep(now: .zero).message)
+        _ = lane.offer(record(1), now: .zero)
+        let token = try #require(lane.nextWake(now: .zero))  // the pacer's next token, half a second on
+        #expect(token >= .seconds(0.5) && token < .seconds(0.51))
+        #expect(lane.nextStep(now: .zero).wakeAt == token)
+        _ = lane.acknowledge(sequence: first.sequence, now: .seconds(0.1))
+        #expect(lane.nextWake(now: .seconds(0.1)) == token)  // an ack alone changes nothing here
+        _ = try #require(lane.nextStep(now: token).message)
+        #expect(lane.nextWake(now: token) == nil)
     }
 
     @Test func pauseDelaysTheNextMessage() {

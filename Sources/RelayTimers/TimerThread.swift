@@ -1,0 +1,178 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// One thread that runs every one-shot timer of the process from a heap ordered by deadline.
+///
+/// Why not SwiftNIO's event loops (docs/decisions/0004-timers-and-signals-off-libdispatch.md): scheduling on a loop
+/// from another thread writes its eventfd, and so does cancelling; the relay schedules and cancels one timer per
+/// due message, so under load that was two system calls and a loop wake-up per message, about 12% of the relay's
+/// CPU (docs/performance.md). Here scheduling takes a lock and signals the thread only when the new deadline is the
+/// earliest; cancelling only takes the lock (the entry stays in the heap, inert, until its deadline or until
+/// cancelled entries are the majority, when the heap is rebuilt).
+///
+/// Clocks: deadlines are `ContinuousClock` instants (CLOCK_BOOTTIME on Linux). The thread waits on a condition
+/// variable on CLOCK_MONOTONIC for the remaining time and compares with `ContinuousClock.now` again on waking, so
+/// the difference between the two clocks (time suspended) can only wake it early, never late.
+///
+/// `@unchecked Sendable`: `heap`, `cancelledCount`, `nextSequence` and every entry's `action` are only touched with
+/// `mutex` held; the mutex and condition are allocated once and never freed (the thread lives as long as the
+/// process).
+final class TimerThread: @unchecked Sendable {
+    /// A scheduled action; `action` is nil once it has fired or been cancelled.
+    final class Entry: @unchecked Sendable {
+        let deadline: ContinuousClock.Instant
+        let sequence: UInt64
+        fileprivate var action: (@Sendable () -> Void)?
+
+        init(deadline: ContinuousClock.Instant, sequence: UInt64, action: @escaping @Sendable () -> Void) {
+            self.deadline = deadline
+            self.sequence = sequence
+            self.action = action
+        }
+
+        /// Earlier deadline first; equal deadlines in scheduling order.
+        func precedes(_ other: Entry) -> Bool {
+            deadline != other.deadline ? deadline < other.deadline : sequence < other.sequence
+        }
+    }
+
+    /// The process's timer thread, started on first use.
+    static let shared = TimerThread()
+
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let condition: UnsafeMutablePointer<pthread_cond_t>
+    private var heap: [Entry] = []
+    private var cancelledCount = 0
+    private var nextSequence: UInt64 = 0
+    /// Rebuilding the heap starts only past this many cancelled entries (and when they are the majority).
+    private let rebuildThreshold = 1024
+
+    private init() {
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+        condition = .allocate(capacity: 1)
+        var attributes = pthread_condattr_t()
+        pthread_condattr_init(&attributes)
+        #if os(Linux)
+        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+        #endif
+        pthread_cond_init(condition, &attributes)
+        pthread_condattr_destroy(&attributes)
+        let thread = Thread { [self] in run() }
+        thread.name = "sync-relay.timers"
+        thread.start()
+    }
+
+    /// Runs `action` on the timer thread at `deadline` (at once if it has passed) unless cancelled first.
+    func schedule(at deadline: ContinuousClock.Instant, _ action: @escaping @Sendable () -> Void) -> Entry {
+        pthread_mutex_lock(mutex)
+        let entry = Entry(deadline: deadline, sequence: nextSequence, action: action)
+        nextSequence &+= 1
+        heap.append(entry)
+        siftUp(heap.count - 1)
+        let isEarliest = heap[0] === entry
+        pthread_mutex_unlock(mutex)
+        // The thread re-reads the heap under the lock before every wait, so a signal is only needed when it may be
+        // waiting for a later deadline than this one.
+        if isEarliest { pthread_cond_signal(condition) }
+        return entry
+    }
+
+    /// Stops `entry` if it has not fired (if it is firing at this moment, its action may still run).
+    func cancel(_ entry: Entry) {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        guard entry.action != nil else { return }
+        entry.action = nil
+        cancelledCount += 1
+        if cancelledCount > rebuildThreshold, cancelledCount * 2 > heap.count { rebuild() }
+    }
+
+    /// The number of entries in the heap, cancelled ones included (for tests).
+    var pendingEntries: Int {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return heap.count
+    }
+
+    // MARK: Timer thread
+
+    private func run() {
+        var due: [@Sendable () -> Void] = []
+        pthread_mutex_lock(mutex)
+        while true {
+            let now = ContinuousClock.now
+            while let first = heap.first, first.deadline <= now {
+                removeFirst()
+                if let action = first.action {
+                    first.action = nil
+                    due.append(action)
+                } else {
+                    cancelledCount -= 1
+                }
+            }
+            if !due.isEmpty {
+                pthread_mutex_unlock(mutex)
+                for action in due { action() }
+                due.removeAll(keepingCapacity: true)
+                pthread_mutex_lock(mutex)
+                continue
+            }
+            guard let first = heap.first else {
+                pthread_cond_wait(condition, mutex)
+                continue
+            }
+            var wakeAt = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &wakeAt)
+            let remaining = first.deadline - now
+            let (seconds, attoseconds) = remaining.components
+            let nanoseconds = Int(wakeAt.tv_nsec) + Int(attoseconds / 1_000_000_000) + 1
+            wakeAt.tv_sec += Int(clamping: seconds) + nanoseconds / 1_000_000_000
+            wakeAt.tv_nsec = nanoseconds % 1_000_000_000
+            pthread_cond_timedwait(condition, mutex, &wakeAt)
+        }
+    }
+
+    // MARK: Heap (mutex held)
+
+    private func siftUp(_ start: Int) {
+        var child = start
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child].precedes(heap[parent]) else { return }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    private func siftDown(_ start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1
+            guard left < heap.count else { return }
+            let right = left + 1
+            let child = right < heap.count && heap[right].precedes(heap[left]) ? right : left
+            guard heap[child].precedes(heap[parent]) else { return }
+            heap.swapAt(child, parent)
+            parent = child
+        }
+    }
+
+    private func removeFirst() {
+        let last = heap.removeLast()
+        guard !heap.isEmpty else { return }
+        heap[0] = last
+        siftDown(0)
+    }
+
+    /// Drops cancelled entries and restores the heap order.
+    private func rebuild() {
+        heap.removeAll { $0.action == nil }
+        cancelledCount = 0
+        for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
+    }
+}
