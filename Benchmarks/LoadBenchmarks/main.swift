@@ -147,7 +147,11 @@ case "soak":
     let share = option("--budget", 0.8)
     let offered = Double(streams) * 30 * share
     let runFor = Duration.seconds(minutes * 60)
-    let warmUp = min(Duration.seconds(60), runFor / 5)
+    // Warm-up: a third of the run, at least 60 s and at most 10 min. The relay's resident memory settles at the
+    // high-water mark of its first backlogs (a stream catches up at only 5.5 messages/s above an 80% feed, so a
+    // one-second stall queues records for several seconds); the first 15-minute run reached it after 5 min and
+    // was flat from there (docs/reliability.md). A leak shows as growth over the rest of the run.
+    let warmUp = min(max(Duration.seconds(60), runFor / 3), .seconds(600))
     progress("soak: \(streams) streams at \(Int(share * 100))% of the budget (\(Int(offered)) records/s, one per message) for \(minutes) min; samples every 10 s")
     let producing = Task { await produce(producer, partitions: streams, perSecond: offered, produced: produced) }
     let started = ContinuousClock.now

@@ -109,7 +109,8 @@ final class CurlTransfer {
             status: easy.info(CURLINFO_RESPONSE_CODE),
             headers: headers,
             body: body,
-            httpVersion: version
+            httpVersion: version,
+            newConnections: easy.info(CURLINFO_NUM_CONNECTS)
         )
         resume(.success(response))
     }

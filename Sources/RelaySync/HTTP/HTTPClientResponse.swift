@@ -8,13 +8,19 @@ public struct HTTPClientResponse: Sendable {
     public var body: [UInt8]
     /// The HTTP version used (`1.1`, `2`), as libcurl negotiated it.
     public var httpVersion: String
+    /// How many new connections the request had to open (`CURLINFO_NUM_CONNECTS`): 0 when it reused one.
+    public var newConnections: Int
 
     /// Creates a response.
-    public init(status: Int, headers: [String: String] = [:], body: [UInt8] = [], httpVersion: String = "1.1") {
+    public init(
+        status: Int, headers: [String: String] = [:], body: [UInt8] = [], httpVersion: String = "1.1",
+        newConnections: Int = 0
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
         self.httpVersion = httpVersion
+        self.newConnections = newConnections
     }
 
     /// The value of a header, looked up case-insensitively.
