@@ -1,4 +1,4 @@
-/// A fast, non-allocating, byte-level check that bytes are one JSON text (RFC 8259): a single value with optional
+/// A fast, byte-level check (allocating only to read a number with an exponent) that bytes are one JSON text (RFC 8259): a single value with optional
 /// surrounding whitespace, in well-formed UTF-8.
 ///
 /// The packer uses it to decide whether a record value can be embedded as JSON. It is a recognizer, not a parser: it
@@ -6,7 +6,8 @@
 /// (still exactly). A `\u` escape of a lone surrogate (a high one not followed by a low one, or a low one alone) is
 /// reported as invalid, as I-JSON (RFC 7493) requires: the RFC 8259 grammar allows it, but many subscribers' parsers
 /// (Foundation's `JSONSerialization`, Rust's serde_json, Go's strict decoders) refuse the whole message, so such a value
-/// is carried as text instead, exactly.
+/// is carried as text instead, exactly. For the same reason a number outside IEEE 754 double range (`12e345`, a 309-digit
+/// integer) is reported as invalid, as I-JSON asks.
 public enum JSONValidator {
     /// The deepest nesting of arrays and objects accepted: 500, so that a value embedded in a message (three levels
     /// down: `{"r":[{"j":…}]}`) nests at most 503 deep, within the 512 levels that Foundation's `JSONSerialization`
@@ -167,13 +168,17 @@ public enum JSONValidator {
         }
 
         private mutating func scanNumber() -> Bool {
+            let start = index
             if base[index] == UInt8(ascii: "-") { index += 1 }
             guard isDigit(index) else { return false }
+            let integerStart = index
             if base[index] == UInt8(ascii: "0") {
                 index += 1
             } else {
                 while isDigit(index) { index += 1 }
             }
+            // Only an exponent or more than 308 integer digits can take a number past Double's range.
+            var mayOverflow = index - integerStart > 308
             if index < count && base[index] == UInt8(ascii: ".") {
                 index += 1
                 guard isDigit(index) else { return false }
@@ -186,8 +191,17 @@ public enum JSONValidator {
                 }
                 guard isDigit(index) else { return false }
                 while isDigit(index) { index += 1 }
+                mayOverflow = true
             }
-            return true
+            return !mayOverflow || Self.isFiniteDouble(UnsafeBufferPointer(start: base + start, count: index - start))
+        }
+
+        /// Whether a number's text, read as a Double, is finite: I-JSON (RFC 7493) asks for numbers within IEEE 754
+        /// double range, and Foundation's `JSONSerialization` (Twilio's iOS SDK) refuses the whole message when one
+        /// is not ("Number 12e345 is not representable"; found by the packer fuzzer). Underflow (`1e-400`, read as 0)
+        /// is accepted, as Foundation does. Allocates a string, but only for numbers with an exponent or 309+ digits.
+        private static func isFiniteDouble(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+            Double(String(decoding: text, as: UTF8.self))?.isFinite ?? false
         }
 
         /// Scans a string starting at its opening quote, leaving `index` after the closing quote.

@@ -22,6 +22,23 @@ import Testing
         #expect(!JSONValidator.isValid(Array(text.utf8)))
     }
 
+    /// Numbers outside IEEE 754 double range (I-JSON): Foundation's JSONSerialization refuses a whole message with
+    /// one ("Number 12e345 is not representable"), found by the packer fuzzer's campaign. Underflow and long
+    /// numbers that still read as finite doubles stay JSON, as Foundation accepts them.
+    @Test func numbersBeyondDoubleRangeAreNotJSONAndTheRestAre() {
+        for text in ["12e345", "1.8e308", "-1e400", "[1, 2345e6789]", "{\"n\":12345E789}", String(repeating: "9", count: 309)] {
+            #expect(!JSONValidator.isValid(Array(text.utf8)), "\(text.prefix(40))")
+        }
+        let accepted = [
+            "1e308", "1.7976931348623157e308", "1e-400", "0.0000001e-400", "1e0000000000000000000000000000000000001",
+            String(repeating: "9", count: 308), "0." + String(repeating: "0", count: 400) + "1",
+            "1" + String(repeating: "0", count: 400) + "e-300", "123456789012345678901234567890",
+        ]
+        for text in accepted {
+            #expect(JSONValidator.isValid(Array(text.utf8)), "\(text.prefix(40))")
+        }
+    }
+
     @Test func rejectsInvalidUTF8InsideStrings() {
         #expect(!JSONValidator.isValid([0x22, 0xC3, 0x28, 0x22]))
         #expect(!JSONValidator.isValid([0x22, 0xED, 0xA0, 0x80, 0x22]))  // encoded surrogate

@@ -81,6 +81,8 @@ struct PackerFuzzTests {
         let values = [
             "\"\\ud800\"", "[\"\\udc00 alone\"]", "{\"a\":\"\\ud83d then text\"}",
             String(repeating: "[", count: limit + 1) + String(repeating: "]", count: limit + 1),
+            // Numbers beyond double range (found by the 2026-11-23 campaign, seed 13426975936105949).
+            "12e345", "{\"n\":[1, 123e456789]}", String(repeating: "9", count: 309),
         ]
         let packer = MessagePacker(settings: PackerSettings(budget: 4096), format: .full)
         for value in values {
