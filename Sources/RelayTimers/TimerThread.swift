@@ -128,7 +128,8 @@ final class TimerThread: @unchecked Sendable {
             }
             var wakeAt = timespec()
             clock_gettime(CLOCK_MONOTONIC, &wakeAt)
-            let remaining = first.deadline - now
+            // At most an hour per wait (the loop re-reads the heap anyway), so the absolute time cannot overflow.
+            let remaining = min(first.deadline - now, .seconds(3600))
             let (seconds, attoseconds) = remaining.components
             let nanoseconds = Int(wakeAt.tv_nsec) + Int(attoseconds / 1_000_000_000) + 1
             wakeAt.tv_sec += Int(clamping: seconds) + nanoseconds / 1_000_000_000

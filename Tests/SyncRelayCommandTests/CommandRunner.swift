@@ -96,8 +96,13 @@ struct CommandRunner {
         }
     }
 
-    /// Starts `sync-relay arguments...` with exactly `environment`, in the repository root.
+    /// Starts `sync-relay arguments...` with exactly `environment` (plus `SWIFT_BACKTRACE=enable=no` unless it sets
+    /// one), in the repository root. Without the backtracer a crashing child aborts at once with its message on
+    /// standard error: in one CI run the backtracer attached to a crashed relay never finished, the child could not
+    /// be reaped, and the suite waited for its exit until the CI limit.
     static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Child {
+        var environment = environment
+        if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
         let child = try Child(arguments, environment: environment)
         try child.process.run()
         return child
