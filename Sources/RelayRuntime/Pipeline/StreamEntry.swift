@@ -22,9 +22,10 @@ final class StreamEntry {
     /// it sleeps until (`.some(nil)`: until signalled).
     var workerSleepsUntil: Instant??
 
-    /// Whether the worker must be woken to act earlier than it planned, judged at `now` after a change that can
-    /// only bring its next message forward (an acknowledgement). Most acknowledgements under backlog change
-    /// nothing: the pacer's next token is what the worker waits for.
+    /// Whether the worker must be woken, judged at `now` after an acknowledgement: only when its next send can now
+    /// go earlier than it planned (a freed window slot, the arrival guard letting go). A send moved later needs no
+    /// wake-up: the worker looks again when it wakes. Most acknowledgements under backlog change nothing: the
+    /// pacer's next token is what the worker waits for.
     func workerMustWake(now: Instant) -> Bool {
         guard let planned = workerSleepsUntil, let wake = lane.nextWake(now: now) else { return false }
         guard let planned else { return true }
