@@ -10,7 +10,6 @@ import Synchronization
 /// condition variable with no such state, so everything in the relay that waits for time waits here. A timer's work
 /// is only to resume a continuation or signal, so it never holds the thread up.
 public enum Timers {
-
     /// Suspends the calling task for `duration` (at once for zero or less). Throws `CancellationError` as soon as
     /// the task is cancelled, like `Task.sleep`.
     public static func sleep(for duration: Duration) async throws {
@@ -63,7 +62,7 @@ public struct OneShotTimer: Sendable {
 private final class Sleeper: Sendable {
     private struct State {
         var continuation: CheckedContinuation<Void, any Error>?
-        var scheduled: OneShotTimer?
+        var timer: OneShotTimer?
         var finished = false
     }
 
@@ -81,24 +80,24 @@ private final class Sleeper: Sendable {
     }
 
     /// Keeps the scheduled wake-up so that cancelling can stop it; stops it at once if the sleep already ended.
-    func attach(_ scheduled: OneShotTimer) {
+    func attach(_ timer: OneShotTimer) {
         let alreadyFinished = state.withLock { state -> Bool in
             if state.finished { return true }
-            state.scheduled = scheduled
+            state.timer = timer
             return false
         }
-        if alreadyFinished { scheduled.cancel() }
+        if alreadyFinished { timer.cancel() }
     }
 
     /// Ends the sleep: normally (`error` nil) when the timer fired, with `CancellationError` when cancelled.
     func finish(_ error: (any Error)?) {
-        let (continuation, scheduled) = state.withLock { state -> (CheckedContinuation<Void, any Error>?, OneShotTimer?) in
+        let (continuation, timer) = state.withLock { state -> (CheckedContinuation<Void, any Error>?, OneShotTimer?) in
             if state.finished { return (nil, nil) }
             state.finished = true
-            defer { state.continuation = nil; state.scheduled = nil }
-            return (state.continuation, state.scheduled)
+            defer { state.continuation = nil; state.timer = nil }
+            return (state.continuation, state.timer)
         }
-        if error != nil { scheduled?.cancel() }
+        if error != nil { timer?.cancel() }
         if let error { continuation?.resume(throwing: error) } else { continuation?.resume() }
     }
 }

@@ -1,13 +1,13 @@
-/// A fast, byte-level check (allocating only to read a number with an exponent) that bytes are one JSON text (RFC 8259): a single value with optional
-/// surrounding whitespace, in well-formed UTF-8.
+/// A fast, byte-level check that bytes are one JSON text (RFC 8259): a single value with optional surrounding
+/// whitespace, in well-formed UTF-8. It allocates only to read a number with an exponent or 309+ digits.
 ///
 /// The packer uses it to decide whether a record value can be embedded as JSON. It is a recognizer, not a parser: it
 /// builds nothing. Nesting deeper than `maximumDepth` is reported as invalid, so such a value is carried as text
 /// (still exactly). A `\u` escape of a lone surrogate (a high one not followed by a low one, or a low one alone) is
 /// reported as invalid, as I-JSON (RFC 7493) requires: the RFC 8259 grammar allows it, but many subscribers' parsers
 /// (Foundation's `JSONSerialization`, Rust's serde_json, Go's strict decoders) refuse the whole message, so such a value
-/// is carried as text instead, exactly. For the same reason a number outside IEEE 754 double range (`12e345`, a 309-digit
-/// integer) is reported as invalid, as I-JSON asks.
+/// is carried as text instead, exactly. For the same reason a number outside IEEE 754 double range (`12e345`, a
+/// 309-digit integer) is reported as invalid, as I-JSON asks.
 public enum JSONValidator {
     /// The deepest nesting of arrays and objects accepted: 500, so that a value embedded in a message (three levels
     /// down: `{"r":[{"j":…}]}`) nests at most 503 deep, within the 512 levels that Foundation's `JSONSerialization`

@@ -21,7 +21,7 @@ extension RelayPipeline {
                         drops = entry.drops + drops
                         entry.drops.removeAll()
                     }
-                    entry.workerSleepsUntil = step.message == nil && drops.isEmpty ? .some(step.wakeAt) : nil
+                    entry.workerPlan = step.message == nil && drops.isEmpty ? .sleeping(until: step.wakeAt) : .working
                     return (step, drops, (entry.lane.queuedRecords, entry.lane.queuedBytes, entry.lane.inFlightCount))
                 }
                 observer.laneDepth(stream: name, records: depth.0, bytes: depth.1, inFlight: depth.2)

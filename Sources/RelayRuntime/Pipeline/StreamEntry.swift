@@ -18,16 +18,22 @@ final class StreamEntry {
     var drops: [DroppedRecord] = []
     /// How often each in-flight message needed its stream recreated.
     var recreations: [UInt64: Int] = [:]
-    /// What the worker decided at its last look: nil while it is working (it will look again), otherwise the time
-    /// it sleeps until (`.some(nil)`: until signalled).
-    var workerSleepsUntil: Instant??
+    /// What the worker decided at its last look.
+    enum WorkerPlan {
+        /// It has work in hand and will look again before it sleeps.
+        case working
+        /// It sleeps until this time (nil: until signalled).
+        case sleeping(until: Instant?)
+    }
+
+    var workerPlan = WorkerPlan.working
 
     /// Whether the worker must be woken, judged at `now` after an acknowledgement: only when its next send can now
     /// go earlier than it planned (a freed window slot, the arrival guard letting go). A send moved later needs no
     /// wake-up: the worker looks again when it wakes. Most acknowledgements under backlog change nothing: the
     /// pacer's next token is what the worker waits for.
     func workerMustWake(now: Instant) -> Bool {
-        guard let planned = workerSleepsUntil, let wake = lane.nextWake(now: now) else { return false }
+        guard case .sleeping(let planned) = workerPlan, let wake = lane.nextWake(now: now) else { return false }
         guard let planned else { return true }
         return wake < planned
     }
