@@ -149,7 +149,7 @@ let package = Package(
             name: "RelayCoreTests",
             dependencies: ["RelayCore", "RelayTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka", "RelayCore", "RelayTestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka", "RelayCore", "RelayTestSupport", "RelayTimers", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RelaySyncTests", dependencies: [
                 "RelaySync", "RelayCore", "SyncEmulator", "CurlShims", "CLibCurl", "RelayTimers",
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),

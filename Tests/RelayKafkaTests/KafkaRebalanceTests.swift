@@ -1,5 +1,7 @@
 import RelayCore
+import Foundation
 import RelayKafka
+import RelayTimers
 import Testing
 
 @Suite("Kafka rebalances against the mock cluster", .timeLimit(.minutes(2)))
@@ -47,5 +49,57 @@ struct KafkaRebalanceTests {
         #expect(first.handler.state.withLock { $0.unownedReceipts.isEmpty })
         #expect(second.handler.state.withLock { $0.unownedReceipts.isEmpty })
         #expect(!first.handler.state.withLock { $0.revoked.isEmpty })
+    }
+}
+
+@Suite("Kafka: members stopped mid-rebalance", .timeLimit(.minutes(5)))
+struct KafkaStopMidRebalanceTests {
+    /// librdkafka 2.0.2 aborted the process (`rd_kafka_cgrp_terminated: assert: !rd_kafka_assignment_in_progress`)
+    /// when `rd_kafka_consumer_close` began while a rebalance was in progress, and, with the cooperative-sticky
+    /// assignor, when it destroyed a member that had joined but was never assigned (`assignor_state`). Each round
+    /// starts two members, produces, lets a third join and stops the first at a moment of that rebalance (from
+    /// inside its revoke in the first round, then 0–800 ms after the newcomer started), then the other two at
+    /// once, in the middle of the rebalances their leaving causes. Each must leave and close (an abort ends the
+    /// test process); a fresh member of the group must then consume whatever they did not commit, so that every
+    /// record was consumed. `SYNC_RELAY_REBALANCE_SEED` replays one run's moments.
+    @Test(arguments: ["range", "cooperative-sticky"])
+    func leaveAndCloseWithNothingLost(strategy: String) async throws {
+        let seed = ProcessInfo.processInfo.environment["SYNC_RELAY_REBALANCE_SEED"].flatMap(UInt64.init)
+            ?? UInt64.random(in: 1...UInt64.max / 2)
+        var rng = SeededGenerator(seed: seed)
+        let cluster = try KafkaMockCluster(brokers: 1)
+        let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: quietLogger)
+        let extra = [(name: "partition.assignment.strategy", value: strategy)]
+        for round in 0..<6 {
+            let topic = "rides-\(round)"
+            try cluster.createTopic(topic, partitions: 8)
+            let group = "mid-rebalance-\(strategy)-\(round)"
+            let start = { try RunningConsumer.start(cluster, group: group, topics: [topic], extra: extra) }
+            let first = try start(), second = try start()
+            // Only until every partition has an owner: the second member may still be joining.
+            await eventually("the partitions have owners") {
+                first.consumer.assignment.partitions.count + second.consumer.assignment.partitions.count == 8
+            }
+            try await produceNumbered(producer, topic: topic, count: 80)
+            if round == 0 { first.handler.onRevoke.withLock { $0 = { [consumer = first.consumer] in consumer.stop() } } }
+            let third = try start()
+            if round > 0 {
+                try await Timers.sleep(for: .milliseconds(Int64.random(in: 0...800, using: &rng)))
+                first.consumer.stop()
+            }
+            try await first.task.value
+            try await second.stop()
+            try await third.stop()
+            for member in [first, second, third] {
+                #expect(member.consumer.assignment.partitions.isEmpty, "seed \(seed), round \(round)")
+            }
+
+            let last = try start()
+            await eventually("every record was consumed (seed \(seed), round \(round))") {
+                Set([first, second, third, last].flatMap(\.handler.records).map(\.value)).count == 80
+            }
+            try await last.stop()
+        }
+        await producer.close()
     }
 }

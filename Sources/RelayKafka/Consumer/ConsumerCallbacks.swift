@@ -23,6 +23,9 @@ final class ConsumerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
     let committed = Mutex<[TopicPartition: Int64]>([:])
     let assignment = Mutex(KafkaAssignment())
     let fatalError = Mutex<KafkaError?>(nil)
+    /// Whether the group has handed this member an assignment yet (possibly empty, as the cooperative protocol
+    /// does): until then a member that has joined has no assignor state. Poll thread only.
+    nonisolated(unsafe) var hasBeenAssigned = false
 
     init(handler: any KafkaConsumerHandler, settings: KafkaConsumerSettings, logger: Logger) {
         self.handler = handler
@@ -112,6 +115,7 @@ final class ConsumerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
         let cooperative = String(cString: rd_kafka_rebalance_protocol(client)) == "COOPERATIVE"
         switch code {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            hasBeenAssigned = true
             if cooperative {
                 if let error = rd_kafka_incremental_assign(client, list) { logAndDestroy(error, "kafka.assign.failed") }
             } else {

@@ -111,9 +111,9 @@ public final class KafkaConsumer: Sendable {
             }
         }
         if failure == nil {
+            awaitFirstAssignmentIfSticky()
             commitDoneOffsets()
-            // Leaves the group: the rebalance callback revokes every partition through the handler (which drains
-            // and returns what is done, committed there) before this returns.
+            leaveGroup()
             let closeResult = rd_kafka_consumer_close(handle.pointer)
             if closeResult != RD_KAFKA_RESP_ERR_NO_ERROR {
                 logger.warning("kafka.close.failed", metadata: [LogKey.code: .stringConvertible(closeResult.rawValue)])
@@ -121,6 +121,67 @@ public final class KafkaConsumer: Sendable {
         }
         logger.info("kafka.consumer.stopped")
         return failure
+    }
+
+    /// Leaves the group before `rd_kafka_consumer_close`: unsubscribes, then serves the consumer queue until the
+    /// revoke has run (the handler drains and returns what is done, committed there) and nothing is assigned, or
+    /// until the drain deadline and `revokeGrace` have passed.
+    ///
+    /// Closing straight away is what librdkafka documents, but in 2.0.2 a close that starts while a rebalance is
+    /// in progress can abort the process (`rd_kafka_cgrp_terminated: assert: !rd_kafka_assignment_in_progress`) or
+    /// hang in close: the group terminates on its own while the application's revoke (its commit and unassign) is
+    /// still on the way (confluentinc/librdkafka#4792). After an unsubscribe the revoke runs while the group is
+    /// still alive, and close has nothing left to revoke. Records fetched meanwhile are not handed over: they are
+    /// not done, so the partition's next owner consumes them again.
+    private func leaveGroup() {
+        let result = rd_kafka_unsubscribe(handle.pointer)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            logger.warning("kafka.unsubscribe.failed", metadata: [LogKey.code: .stringConvertible(result.rawValue)])
+            return
+        }
+        let deadline = ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline + Self.revokeGrace)
+        let (left, discarded) = serveQueue(until: deadline) {
+            callbacks.assignment.withLock { $0.partitions.isEmpty } && librdkafkaAssignmentIsEmpty()
+        }
+        logger.log(
+            level: left ? .info : .warning, left ? "kafka.unsubscribed" : "kafka.unsubscribe.incomplete",
+            metadata: [LogKey.count: .stringConvertible(discarded)])
+    }
+
+    /// With the cooperative-sticky assignor, waits (up to the drain deadline) for the group's first assignment if
+    /// none came yet: librdkafka 2.0.2 aborts when it destroys a member that joined but was never assigned
+    /// (`rd_kafka_sticky_assignor_state_destroy: Assertion 'assignor_state'`, fixed upstream in 2.2.0). If none
+    /// comes, the member still leaves and closes, but its client is left to the process's exit rather than destroyed.
+    private func awaitFirstAssignmentIfSticky() {
+        let strategy = settings.librdkafkaProperties.last { $0.name == "partition.assignment.strategy" }?.value ?? ""
+        guard strategy.contains("cooperative-sticky"), !callbacks.hasBeenAssigned else { return }
+        let deadline = ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline)
+        guard !serveQueue(until: deadline, { callbacks.hasBeenAssigned }).done else { return }
+        logger.warning("kafka.close.never_assigned")
+        handle.leaveToProcessExit()
+    }
+
+    /// Serves the consumer queue, so rebalance callbacks run, until `condition` holds or `deadline` passes.
+    /// Records fetched meanwhile are dropped, not handed over: they are not done, so they are consumed again.
+    private func serveQueue(until deadline: ContinuousClock.Instant, _ condition: () -> Bool) -> (done: Bool, discarded: Int) {
+        var discarded = 0
+        while !condition() {
+            guard ContinuousClock.now < deadline else { return (false, discarded) }
+            guard let message = rd_kafka_consumer_poll(handle.pointer, 50) else { continue }
+            if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR { discarded += 1 }
+            rd_kafka_message_destroy(message)
+        }
+        return (true, discarded)
+    }
+
+    /// How long leaving waits for the revoke beyond the drain deadline it may spend in the handler.
+    private static let revokeGrace = Duration.seconds(5)
+
+    private func librdkafkaAssignmentIsEmpty() -> Bool {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard rd_kafka_assignment(handle.pointer, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return false }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        return list.pointee.cnt == 0
     }
 
     /// Polls up to `maximumBatch` records (waiting up to 100 ms for the first) and hands them over.

@@ -1,5 +1,6 @@
 import CLibRDKafka
 import Logging
+import Synchronization
 
 /// One librdkafka client (`rd_kafka_t`), consumer or producer, with the context its C callbacks reach.
 ///
@@ -11,6 +12,7 @@ final class RDKafkaHandle: @unchecked Sendable {
     // @unchecked: `pointer` and `callbacks` are set once in init; librdkafka's API is thread-safe.
     let pointer: OpaquePointer
     let callbacks: RDKafkaCallbacks
+    private let leftToExit = Atomic<Bool>(false)
 
     init(
         type: rd_kafka_type_t, configuration: RDKafkaConfiguration, callbacks: RDKafkaCallbacks
@@ -33,11 +35,17 @@ final class RDKafkaHandle: @unchecked Sendable {
         // the close aborts on `!rd_kafka_assignment_in_progress` (librdkafka issues #3470, #4792). A fatally failed
         // client is therefore left to the process's exit, which follows at once (the service exits non-zero); its
         // callbacks object stays alive because librdkafka's threads may still log through it.
-        if fatalError() != nil {
+        // `leaveToProcessExit()` asks for the same, for a client closed in a state librdkafka cannot destroy.
+        if fatalError() != nil || leftToExit.load(ordering: .relaxed) {
             _ = Unmanaged.passRetained(callbacks)
             return
         }
         rd_kafka_destroy(pointer)
+    }
+
+    /// Leaves the client to the process's exit instead of destroying it in `deinit` (it must be closed already).
+    func leaveToProcessExit() {
+        leftToExit.store(true, ordering: .relaxed)
     }
 
     /// The callbacks object of a client, from the opaque librdkafka hands back.

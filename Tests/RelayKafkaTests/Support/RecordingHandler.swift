@@ -19,6 +19,8 @@ final class RecordingHandler: KafkaConsumerHandler {
 
     let state = Mutex(State())
     let markDoneOnReceipt: Bool
+    /// Run on the poll thread at each revoke, after the handler took note of it (e.g. to stop the consumer mid-rebalance).
+    let onRevoke = Mutex<(@Sendable () -> Void)?>(nil)
 
     init(markDoneOnReceipt: Bool = true) { self.markDoneOnReceipt = markDoneOnReceipt }
 
@@ -44,7 +46,7 @@ final class RecordingHandler: KafkaConsumerHandler {
     func partitionsRevoking(
         _ partitions: [TopicPartition], lost: Bool, deadline: ContinuousClock.Instant, remaining: KafkaAssignment
     ) -> [TopicPartition: Int64] {
-        state.withLock { state in
+        let offsets = state.withLock { state in
             var offsets: [TopicPartition: Int64] = [:]
             for partition in partitions { offsets[partition] = state.tracker.revoke(partition) }
             state.revoked += partitions
@@ -52,6 +54,8 @@ final class RecordingHandler: KafkaConsumerHandler {
             state.assignments.append(remaining)
             return offsets
         }
+        onRevoke.withLock { $0 }?()
+        return offsets
     }
 
     func nextOffsetsToCommit() -> [TopicPartition: Int64] { state.withLock { $0.tracker.commitOffsets } }
