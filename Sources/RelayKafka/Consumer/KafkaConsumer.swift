@@ -8,8 +8,8 @@ import Synchronization
 /// follows rebalances (eager or cooperative), pauses and resumes partitions for back-pressure, and commits only
 /// the offsets the handler reports done.
 ///
-/// Life: `run()` is the whole life (subscribe, poll until `stop()`, final commit, close). The poll thread is a
-/// dedicated `Thread`: librdkafka's blocking calls never run on Swift's cooperative pool.
+/// Life: `run()` is the whole life (subscribe, poll until `stop()`, final commit, unsubscribe and revoke, close). The
+/// poll thread is a dedicated `Thread`: librdkafka's blocking calls never run on Swift's cooperative pool.
 public final class KafkaConsumer: Sendable {
     private let handle: RDKafkaHandle
     private let callbacks: ConsumerCallbacks
@@ -163,7 +163,9 @@ public final class KafkaConsumer: Sendable {
 
     /// Serves the consumer queue, so rebalance callbacks run, until `condition` holds or `deadline` passes.
     /// Records fetched meanwhile are dropped, not handed over: they are not done, so they are consumed again.
-    private func serveQueue(until deadline: ContinuousClock.Instant, _ condition: () -> Bool) -> (done: Bool, discarded: Int) {
+    private func serveQueue(
+        until deadline: ContinuousClock.Instant, _ condition: () -> Bool
+    ) -> (done: Bool, discarded: Int) {
         var discarded = 0
         while !condition() {
             guard ContinuousClock.now < deadline else { return (false, discarded) }
