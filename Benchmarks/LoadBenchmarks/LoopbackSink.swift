@@ -28,6 +28,15 @@ final class LoopbackSink: Sendable {
         var rejections = 0
         var creates = 0
         var requests = 0
+        /// Rejections within 1.5 s after the sink's own thread stalled (a tick more than 50 ms late): arrivals
+        /// bunched by the sink, not by the relay.
+        var rejectionsAfterSinkStall = 0
+        /// The sink thread's lateness: ticks every 5 ms, how late the latest one was, the worst, and how many were
+        /// more than 50 ms and more than 250 ms late.
+        var worstStall: UInt64 = 0
+        var stallsOver50ms = 0
+        var stallsOver250ms = 0
+        var lastStallAt: UInt64 = 0
     }
 
     let state = Mutex(Totals())
@@ -48,12 +57,42 @@ final class LoopbackSink: Sendable {
             }
             .bind(host: "127.0.0.1", port: 0).get()
         channel.withLock { $0 = bound }
+        watchStalls()
         return "http://127.0.0.1:\(bound.localAddress?.port ?? 0)"
     }
 
     func stop() async {
         if let bound = channel.withLock({ $0 }) { try? await bound.close() }
         try? await group.shutdownGracefully()
+    }
+
+    /// Ticks on the sink's thread every 5 ms and records how late each tick ran: a late tick means requests that
+    /// arrived meanwhile were read, and their arrival stamped, late (bunched).
+    private func watchStalls() {
+        let period: UInt64 = 5_000_000
+        let last = Mutex(DispatchTime.now().uptimeNanoseconds)
+        group.next().scheduleRepeatedTask(initialDelay: .nanoseconds(Int64(period)), delay: .nanoseconds(Int64(period))) { [self] _ in
+            let now = DispatchTime.now().uptimeNanoseconds
+            let late = last.withLock { previous in
+                defer { previous = now }
+                return now &- previous > period ? now &- previous &- period : 0
+            }
+            guard late > 50_000_000 else { return }
+            state.withLock { totals in
+                totals.worstStall = max(totals.worstStall, late)
+                totals.stallsOver50ms += 1
+                if late > 250_000_000 { totals.stallsOver250ms += 1 }
+                totals.lastStallAt = now
+            }
+        }
+    }
+
+    /// Blocks the sink's thread for `milliseconds` every `period` (an experiment: Twilio's side stalling, which
+    /// bunches the arrivals it stamps; `load-bench soak --sink-stall-ms`).
+    func stall(every period: TimeAmount, milliseconds: Int) {
+        group.next().scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
+            usleep(UInt32(milliseconds * 1000))
+        }
     }
 
     /// A snapshot of the totals.
@@ -66,6 +105,7 @@ final class LoopbackSink: Sendable {
             var entry = totals.streams[stream] ?? Stream()
             if entry.ring.count == 30, now &- entry.ring[entry.head] < 1_000_000_000 {
                 totals.rejections += 1
+                if totals.lastStallAt != 0, now &- totals.lastStallAt < 1_500_000_000 { totals.rejectionsAfterSinkStall += 1 }
                 return false
             }
             if entry.ring.count < 30 {

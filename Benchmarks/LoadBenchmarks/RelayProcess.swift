@@ -38,8 +38,10 @@ final class RelayProcess {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
-    /// Resident memory in bytes, threads, and open file descriptors.
-    func resources() -> (rss: Int, threads: Int, fds: Int) {
+    /// Resident memory in bytes, threads, open file descriptors, and how many of those are TCP connections to
+    /// `port` on loopback (the sink): libcurl opens connections up to `maxConnections` as in-flight requests need
+    /// them and closes those idle for two minutes, so they come and go; a leak shows in the other descriptors.
+    func resources(connectionsTo port: Int) -> (rss: Int, threads: Int, fds: Int, connections: Int) {
         var rss = 0
         var threads = 0
         if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) {
@@ -49,8 +51,29 @@ final class RelayProcess {
                 if line.hasPrefix("Threads:") { threads = value }
             }
         }
-        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0
-        return (rss, threads, fds)
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+        var sockets = Set<Substring>()
+        for descriptor in descriptors {
+            // A socket's link reads `socket:[inode]`.
+            guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(descriptor)"),
+                link.hasPrefix("socket:[")
+            else { continue }
+            sockets.insert(Substring(link.dropFirst(8).dropLast()))
+        }
+        // /proc/<pid>/net/tcp lists the namespace's IPv4 sockets: `sl local rem st ... uid timeout inode`, addresses
+        // as hex `ip:port`.
+        let remote = String(format: ":%04X", port)
+        var connections = 0
+        // Read to the end: String(contentsOfFile:) stops after the first 4 KiB the kernel hands out.
+        if let file = FileHandle(forReadingAtPath: "/proc/\(pid)/net/tcp") {
+            let table = String(decoding: file.readDataToEndOfFile(), as: UTF8.self)
+            try? file.close()
+            for line in table.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                if fields.count > 9, fields[2].hasSuffix(remote), sockets.contains(fields[9]) { connections += 1 }
+            }
+        }
+        return (rss, threads, descriptors.count, connections)
     }
 
     /// Sends SIGTERM and waits for the exit status.

@@ -5,10 +5,11 @@
 //   swift run -c release load-bench scale [--streams 1000] [--seconds 20] [--json FILE]
 //       streams served at full budget: every stream has a backlog, one record per message; messages/s in total
 //       and per stream, rejections by the strict sink, the relay's CPU (cores) and resident memory.
-//   swift run -c release load-bench soak [--minutes 15] [--streams 200] [--budget 0.8] [--json FILE]
+//   swift run -c release load-bench soak [--minutes 15] [--streams 200] [--budget 0.8] [--sink-stall-ms 0] [--json FILE]
 //       a bounded run at a share of the budget, sampling the relay's resident memory, descriptors and threads every
 //       10 s; at the end every produced record must have reached the sink (lost = 0) and growth after warm-up must
-//       stay within a small bound.
+//       stay within a small bound. The sink counts how often its own thread stalled and which rejections followed a
+//       stall; `--sink-stall-ms N` blocks it for N ms every 10 s (Twilio's side stalling: arrivals bunch).
 import Foundation
 import Logging
 import RelayKafka
@@ -32,6 +33,9 @@ func processCPUSeconds() -> Double {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
+/// The relay's `twilio.maxConnections`: libcurl opens up to this many connections to the sink.
+let maxConnections = 256
+
 /// The relay's configuration: one topic of `streams` partitions, stream `load-{partition}`, one record per message.
 func relayConfiguration(cluster: KafkaMockCluster, sinkURL: String) -> String {
     """
@@ -40,7 +44,7 @@ func relayConfiguration(cluster: KafkaMockCluster, sinkURL: String) -> String {
                 "properties": {"auto.offset.reset": "earliest", "fetch.wait.max.ms": "20"}, "commitInterval": "1s"},
       "twilio": {"accountSid": "AC00000000000000000000000000000000", "authToken": "load-bench-token",
                  "serviceSid": "IS00000000000000000000000000000000", "baseURL": "\(sinkURL)",
-                 "maxConnections": 256, "maxConcurrentRequests": 1024},
+                 "maxConnections": \(maxConnections), "maxConcurrentRequests": 1024},
       "defaults": {"stream": "load-{partition}", "maxRecordsPerMessage": 1},
       "metrics": {"listen": "127.0.0.1:0"},
       "log": {"level": "warning"},
@@ -94,6 +98,7 @@ try cluster.createTopic("load", partitions: streams)
 let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], properties: [("linger.ms", "5")], logger: quiet)
 let sink = LoopbackSink()
 let sinkURL = try await sink.start()
+let sinkPort = Int(sinkURL.split(separator: ":").last ?? "") ?? 0
 let relay = try RelayProcess(configuration: relayConfiguration(cluster: cluster, sinkURL: sinkURL))
 let produced = Counter()
 var failed = false
@@ -113,7 +118,7 @@ case "scale":
     let start = (sink.totals, relay.cpuSeconds(), processCPUSeconds(), ContinuousClock.now)
     try await Timers.sleep(for: .seconds(Int64(window)))
     let end = (sink.totals, relay.cpuSeconds(), processCPUSeconds(), ContinuousClock.now)
-    let memory = relay.resources()
+    let memory = relay.resources(connectionsTo: sinkPort)
     producing.cancel()
     _ = await producing.value
     let status = relay.stop()
@@ -132,13 +137,14 @@ case "scale":
     print(String(format: "  rejections by the strict sink (54009)      %6d   (limit 0)", rejections))
     print(String(format: "  relay CPU                                  %6.2f cores   (%.1f µs per message)", relayCores, relayCores / max(total, 1) * 1e6))
     print(String(format: "  bench process CPU (sink, mock cluster, producer) %.2f cores", benchCores))
-    print(String(format: "  relay resident memory                      %6.1f MiB, %d threads, %d descriptors", Double(memory.rss) / 1_048_576, memory.threads, memory.fds))
+    print(String(format: "  relay resident memory                      %6.1f MiB, %d threads, %d descriptors (%d connections to the sink)", Double(memory.rss) / 1_048_576, memory.threads, memory.fds, memory.connections))
     print("  relay exit status after SIGTERM            \(status)")
     failed = rejections > 0 || status != 0
     try writeJSON([
         "benchmark": "load-bench scale", "streams": streams, "streamsLive": live, "window_s": wall, "messagesPerSecond": total,
         "perStreamMin": perStream.first ?? 0, "perStreamMedian": median, "perStreamMax": perStream.last ?? 0, "rejections": rejections,
         "relayCores": relayCores, "benchCores": benchCores, "relayRSSBytes": memory.rss, "relayThreads": memory.threads, "relayFDs": memory.fds,
+        "relayConnections": memory.connections,
         "exitStatus": Int(status),
     ])
 
@@ -152,16 +158,22 @@ case "soak":
     // one-second stall queues records for several seconds); the first 15-minute run reached it after 5 min and
     // was flat from there (docs/reliability.md). A leak shows as growth over the rest of the run.
     let warmUp = min(max(Duration.seconds(60), runFor / 3), .seconds(600))
-    progress("soak: \(streams) streams at \(Int(share * 100))% of the budget (\(Int(offered)) records/s, one per message) for \(minutes) min; samples every 10 s")
+    let sinkStall = Int(option("--sink-stall-ms", 0))
+    if sinkStall > 0 { sink.stall(every: .seconds(10), milliseconds: sinkStall) }
+    progress("soak: \(streams) streams at \(Int(share * 100))% of the budget (\(Int(offered)) records/s, one per message) for \(minutes) min; samples every 10 s\(sinkStall > 0 ? "; the sink stalls \(sinkStall) ms every 10 s" : "")")
     let producing = Task { await produce(producer, partitions: streams, perSecond: offered, produced: produced) }
     let started = ContinuousClock.now
-    var samples: [(t: Double, rss: Int, threads: Int, fds: Int, cpu: Double, messages: Int)] = []
+    var samples: [(t: Double, rss: Int, threads: Int, fds: Int, connections: Int, cpu: Double, messages: Int)] = []
     while ContinuousClock.now - started < runFor {
         try await Timers.sleep(for: .seconds(10))
-        let resources = relay.resources()
-        let sample = (t: seconds(ContinuousClock.now - started), rss: resources.rss, threads: resources.threads, fds: resources.fds, cpu: relay.cpuSeconds(), messages: sink.totals.messages)
+        let resources = relay.resources(connectionsTo: sinkPort)
+        let sample = (
+            t: seconds(ContinuousClock.now - started), rss: resources.rss, threads: resources.threads, fds: resources.fds,
+            connections: resources.connections, cpu: relay.cpuSeconds(), messages: sink.totals.messages
+        )
         samples.append(sample)
-        progress(String(format: "  %5.0f s  RSS %6.1f MiB  threads %3d  fds %4d  CPU %7.1f s  messages %d", sample.t, Double(sample.rss) / 1_048_576, sample.threads, sample.fds, sample.cpu, sample.messages))
+        let now = sink.totals
+        progress(String(format: "  %5.0f s  RSS %6.1f MiB  threads %3d  fds %4d (%3d connections)  CPU %7.1f s  messages %d  rejections %d (%d after a sink stall)  sink stalls > 50 ms %d", sample.t, Double(sample.rss) / 1_048_576, sample.threads, sample.fds, sample.connections, sample.cpu, sample.messages, now.rejections, now.rejectionsAfterSinkStall, now.stallsOver50ms))
     }
     producing.cancel()
     _ = await producing.value
@@ -175,27 +187,34 @@ case "soak":
     let after = samples.filter { $0.t >= warm.t }
     let rssGrowth = (after.map(\.rss).max() ?? 0) - warm.rss
     let threadGrowth = (after.map(\.threads).max() ?? 0) - warm.threads
-    let fdGrowth = (after.map(\.fds).max() ?? 0) - warm.fds
+    // Connections to the sink come and go within maxConnections (libcurl opens more when more requests are in
+    // flight and closes those idle for two minutes); a leak shows in the other descriptors.
+    let fdGrowth = (after.map { $0.fds - $0.connections }.max() ?? 0) - (warm.fds - warm.connections)
+    let mostConnections = samples.map(\.connections).max() ?? 0
     let last = samples.last!
     let rate = Double(last.messages - warm.messages) / max(last.t - warm.t, 1)
     let cores = (last.cpu - warm.cpu) / max(last.t - warm.t, 1)
     let rssBound = 16 * 1_048_576
-    print("load-bench soak: sync-relay run (separate process) → loopback sink, \(streams) streams at \(Int(share * 100))% of the budget, \(minutes) min")
+    print("load-bench soak: sync-relay run (separate process) → loopback sink, \(streams) streams at \(Int(share * 100))% of the budget, \(minutes) min\(sinkStall > 0 ? ", sink stalled \(sinkStall) ms every 10 s" : "")")
     print("")
     print(String(format: "  records produced / delivered / lost        %d / %d / %d", total, delivered, max(0, total - delivered)))
     print(String(format: "  rejections by the strict sink              %d   (limit 0)", rejections))
+    print(String(format: "    of which within 1.5 s of a sink stall    %d", sink.totals.rejectionsAfterSinkStall))
+    print(String(format: "  sink thread stalls > 50 ms / > 250 ms / worst  %d / %d / %.0f ms", sink.totals.stallsOver50ms, sink.totals.stallsOver250ms, Double(sink.totals.worstStall) / 1e6))
     print(String(format: "  messages/s after warm-up                   %.0f   (offered %.0f)", rate, offered))
     print(String(format: "  relay CPU after warm-up                    %.2f cores", cores))
     print(String(format: "  RSS at warm-up (%.0f s) / end / growth      %.1f / %.1f / %+.1f MiB   (bound +16 MiB)", warm.t, Double(warm.rss) / 1_048_576, Double(last.rss) / 1_048_576, Double(rssGrowth) / 1_048_576))
     print("  threads at warm-up / end / growth          \(warm.threads) / \(last.threads) / +\(threadGrowth)   (bound +2)")
-    print("  descriptors at warm-up / end / growth      \(warm.fds) / \(last.fds) / +\(fdGrowth)   (bound +8)")
+    print("  other descriptors at warm-up / end / growth \(warm.fds - warm.connections) / \(last.fds - last.connections) / +\(fdGrowth)   (bound +8)")
+    print("  connections to the sink: warm-up / end / most  \(warm.connections) / \(last.connections) / \(mostConnections)   (limit \(maxConnections))")
     print("  relay exit status after SIGTERM            \(status)")
-    failed = delivered < total || rejections > 0 || rssGrowth > rssBound || threadGrowth > 2 || fdGrowth > 8 || status != 0
+    failed = delivered < total || rejections > 0 || rssGrowth > rssBound || threadGrowth > 2 || fdGrowth > 8 || mostConnections > maxConnections || status != 0
     try writeJSON([
-        "benchmark": "load-bench soak", "streams": streams, "minutes": minutes, "share": share, "produced": total, "delivered": delivered,
-        "lost": max(0, total - delivered), "rejections": rejections, "messagesPerSecond": rate, "relayCores": cores,
-        "rssGrowthBytes": rssGrowth, "threadGrowth": threadGrowth, "fdGrowth": fdGrowth, "exitStatus": Int(status),
-        "samples": samples.map { ["t": $0.t, "rss": $0.rss, "threads": $0.threads, "fds": $0.fds, "cpu": $0.cpu, "messages": $0.messages] },
+        "benchmark": "load-bench soak", "streams": streams, "minutes": minutes, "share": share, "sinkStallMilliseconds": sinkStall, "produced": total, "delivered": delivered,
+        "lost": max(0, total - delivered), "rejections": rejections, "rejectionsAfterSinkStall": sink.totals.rejectionsAfterSinkStall,
+        "sinkStallsOver50ms": sink.totals.stallsOver50ms, "sinkStallsOver250ms": sink.totals.stallsOver250ms, "sinkWorstStallSeconds": Double(sink.totals.worstStall) / 1e9, "messagesPerSecond": rate, "relayCores": cores,
+        "rssGrowthBytes": rssGrowth, "threadGrowth": threadGrowth, "fdGrowth": fdGrowth, "mostConnections": mostConnections, "exitStatus": Int(status),
+        "samples": samples.map { ["t": $0.t, "rss": $0.rss, "threads": $0.threads, "fds": $0.fds, "connections": $0.connections, "cpu": $0.cpu, "messages": $0.messages] },
     ])
 
 default:

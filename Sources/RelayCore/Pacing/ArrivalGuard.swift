@@ -9,20 +9,29 @@
 /// round trip (the baseline). A message cannot arrive after its response, so a late arrival always shows as excess
 /// latency; and as long as one way out plus one way back takes at least the baseline, a message that arrived `d`
 /// late had at least `d` of excess. Steady latency, however long, costs nothing; a hold-up delays one message a
-/// window later, by the hold-up less the pacer's margin, and never by more than `maxHold`. An attempt still
-/// unanswered when the next one is due holds it until its response comes, or for `maxHold`.
+/// window later, by the hold-up less the pacer's margin, and never by more than `maxHold` (one second: a 600 ms
+/// stall at the receiving end drew 429s with the former 250 ms, docs/decisions/0005). An attempt still unanswered
+/// when the next one is due holds it until its response comes, or for `unansweredHold` (250 ms): a round trip
+/// that long is usually steady latency, which holding longer would only slow down.
 ///
 /// Pure: the caller passes every instant.
 public struct ArrivalGuard: Sendable {
     /// Twilio's window: one second.
     public static let windowNanoseconds: Int64 = 1_000_000_000
+    /// The default `maxHold`: one second.
+    public static let defaultMaxHoldNanoseconds: Int64 = 1_000_000_000
+    /// The default `unansweredHold`: 250 ms.
+    public static let defaultUnansweredHoldNanoseconds: Int64 = 250_000_000
 
     /// Attempts per window (the rate's share of the limit, rounded up): the guard looks this many attempts back.
     public private(set) var window: Int
     /// Added to the window, in nanoseconds, for clock granularity.
     public let safetyNanoseconds: Int64
-    /// The most the guard holds a send beyond the window, in nanoseconds.
+    /// The most the guard holds a send beyond the window for an answered attempt's excess latency, in nanoseconds.
     public let maxHoldNanoseconds: Int64
+    /// How long the guard holds a send beyond the window for an attempt still unanswered, in nanoseconds (its
+    /// response, when it comes, re-evaluates the hold).
+    public let unansweredHoldNanoseconds: Int64
     /// How long a baseline sample stays valid, in nanoseconds: after that, the fastest round trip among the
     /// remembered attempts replaces it, so a lasting change of route is learnt.
     public let baselineHorizonNanoseconds: Int64
@@ -39,13 +48,15 @@ public struct ArrivalGuard: Sendable {
 
     /// A guard looking `window` attempts back.
     public init(
-        window: Int, safetyNanoseconds: Int64 = 2_000_000, maxHoldNanoseconds: Int64 = 250_000_000,
+        window: Int, safetyNanoseconds: Int64 = 2_000_000, maxHoldNanoseconds: Int64 = ArrivalGuard.defaultMaxHoldNanoseconds,
+        unansweredHoldNanoseconds: Int64 = ArrivalGuard.defaultUnansweredHoldNanoseconds,
         baselineHorizonNanoseconds: Int64 = 10_000_000_000
     ) {
         precondition(window >= 1, "window \(window) is below 1")
         self.window = window
         self.safetyNanoseconds = safetyNanoseconds
         self.maxHoldNanoseconds = maxHoldNanoseconds
+        self.unansweredHoldNanoseconds = unansweredHoldNanoseconds
         self.baselineHorizonNanoseconds = baselineHorizonNanoseconds
         attempts.reserveCapacity(window)
     }
@@ -60,15 +71,14 @@ public struct ArrivalGuard: Sendable {
     public var earliestSend: Instant? {
         guard attempts.count >= window else { return nil }
         let reference = attempts[attempts.count - window]
-        let excess: Int64
+        let hold: Int64
         if let latency = reference.latency {
-            excess = max(0, latency - (baseline?.latency ?? latency))
+            hold = min(max(0, latency - (baseline?.latency ?? latency)), maxHoldNanoseconds)
         } else {
-            excess = maxHoldNanoseconds  // unanswered: its response re-evaluates this sooner
+            hold = unansweredHoldNanoseconds  // its response re-evaluates this sooner
         }
         return Instant(
-            nanoseconds: reference.sentAt.nanoseconds &+ Self.windowNanoseconds &+ safetyNanoseconds
-                &+ min(excess, maxHoldNanoseconds))
+            nanoseconds: reference.sentAt.nanoseconds &+ Self.windowNanoseconds &+ safetyNanoseconds &+ hold)
     }
 
     /// Records a send at `now`; returns its ticket, to pass to `responded`.

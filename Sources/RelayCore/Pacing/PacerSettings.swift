@@ -24,21 +24,26 @@ public struct PacerSettings: Sendable, Hashable {
     /// window of arrivals hold more than the window's share (default false; only with `burst = 1`). The caller
     /// then reports every response (`StreamPacer.responded`).
     public var guardsArrivals: Bool
+    /// The most the arrival guard holds a send beyond the window, in nanoseconds (default one second,
+    /// `ArrivalGuard.defaultMaxHoldNanoseconds`).
+    public var arrivalGuardMaxHoldNanoseconds: Int64
 
     /// Settings with the given values; values outside the documented ranges are a programming error.
     public init(
         rate: Double = PacerSettings.maximumRate, burst: Int = 1, share: Double = 1, catchUpNanoseconds: Int64 = 0,
-        guardsArrivals: Bool = false
+        guardsArrivals: Bool = false, arrivalGuardMaxHoldNanoseconds: Int64 = ArrivalGuard.defaultMaxHoldNanoseconds
     ) {
         precondition(rate > 0 && rate <= Self.maximumRate, "rate \(rate) outside (0, 30]")
         precondition(Self.burstRange.contains(burst), "burst \(burst) outside \(Self.burstRange)")
         precondition(share > 0 && share <= 1, "share \(share) outside (0, 1]")
         precondition(catchUpNanoseconds >= 0, "catch-up \(catchUpNanoseconds) is negative")
+        precondition(arrivalGuardMaxHoldNanoseconds >= 0, "maximum hold \(arrivalGuardMaxHoldNanoseconds) is negative")
         self.rate = rate
         self.burst = burst
         self.share = share
         self.catchUpNanoseconds = catchUpNanoseconds
         self.guardsArrivals = guardsArrivals
+        self.arrivalGuardMaxHoldNanoseconds = arrivalGuardMaxHoldNanoseconds
     }
 
     /// Messages per second after the share: `rate × share`.

@@ -23,7 +23,8 @@ public struct StreamPacer: Sendable {
         interval = settings.intervalNanoseconds
         tolerance = Int64(settings.burst - 1) * interval
         if settings.guardsArrivals && settings.burst == 1 {
-            arrivalGuard = ArrivalGuard(window: settings.messagesPerWindow)
+            arrivalGuard = ArrivalGuard(
+                window: settings.messagesPerWindow, maxHoldNanoseconds: settings.arrivalGuardMaxHoldNanoseconds)
         }
     }
 
