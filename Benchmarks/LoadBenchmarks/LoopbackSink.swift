@@ -31,8 +31,8 @@ final class LoopbackSink: Sendable {
         /// Rejections within 1.5 s after the sink's own thread stalled (a tick more than 50 ms late): arrivals
         /// bunched by the sink, not by the relay.
         var rejectionsAfterSinkStall = 0
-        /// The sink thread's lateness: ticks every 5 ms, how late the latest one was, the worst, and how many were
-        /// more than 50 ms and more than 250 ms late.
+        /// The sink thread's stalls, from a tick every 5 ms: the worst lateness, how many ticks were more than 50 ms
+        /// and more than 250 ms late, and when the last stall was seen (uptime ns, 0: none).
         var worstStall: UInt64 = 0
         var stallsOver50ms = 0
         var stallsOver250ms = 0
@@ -87,8 +87,8 @@ final class LoopbackSink: Sendable {
         }
     }
 
-    /// Blocks the sink's thread for `milliseconds` every `period` (an experiment: Twilio's side stalling, which
-    /// bunches the arrivals it stamps; `load-bench soak --sink-stall-ms`).
+    /// Blocks the sink's thread for `milliseconds`, `period` after the previous stall ended (an experiment: Twilio's
+    /// side stalling, which bunches the arrivals it stamps; `load-bench soak --sink-stall-ms`).
     func stall(every period: TimeAmount, milliseconds: Int) {
         group.next().scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
             usleep(UInt32(milliseconds * 1000))

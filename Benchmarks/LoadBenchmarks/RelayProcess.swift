@@ -38,9 +38,11 @@ final class RelayProcess {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
-    /// Resident memory in bytes, threads, open file descriptors, and how many of those are TCP connections to
-    /// `port` on loopback (the sink): libcurl opens connections up to `maxConnections` as in-flight requests need
-    /// them and closes those idle for two minutes, so they come and go; a leak shows in the other descriptors.
+    /// Resident memory in bytes, threads, open file descriptors, and how many of those are established TCP
+    /// connections to `port` on loopback (the sink): libcurl opens connections up to `maxConnections` as in-flight
+    /// requests need them and closes those idle for two minutes, so they come and go; a leak shows in the other
+    /// descriptors, among them sockets to the sink no longer established (a socket left open after its peer closed
+    /// it stays in CLOSE_WAIT).
     func resources(connectionsTo port: Int) -> (rss: Int, threads: Int, fds: Int, connections: Int) {
         var rss = 0
         var threads = 0
@@ -61,7 +63,7 @@ final class RelayProcess {
             sockets.insert(Substring(link.dropFirst(8).dropLast()))
         }
         // /proc/<pid>/net/tcp lists the namespace's IPv4 sockets: `sl local rem st ... uid timeout inode`, addresses
-        // as hex `ip:port`.
+        // as hex `ip:port`, state 01 established.
         let remote = String(format: ":%04X", port)
         var connections = 0
         // Read to the end: String(contentsOfFile:) stops after the first 4 KiB the kernel hands out.
@@ -70,7 +72,7 @@ final class RelayProcess {
             try? file.close()
             for line in table.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ")
-                if fields.count > 9, fields[2].hasSuffix(remote), sockets.contains(fields[9]) { connections += 1 }
+                if fields.count > 9, fields[2].hasSuffix(remote), fields[3] == "01", sockets.contains(fields[9]) { connections += 1 }
             }
         }
         return (rss, threads, descriptors.count, connections)

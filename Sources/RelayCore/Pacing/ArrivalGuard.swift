@@ -11,8 +11,9 @@
 /// late had at least `d` of excess. Steady latency, however long, costs nothing; a hold-up delays one message a
 /// window later, by the hold-up less the pacer's margin, and never by more than `maxHold` (one second: a 600 ms
 /// stall at the receiving end drew 429s with the former 250 ms, docs/decisions/0005). An attempt still unanswered
-/// when the next one is due holds it until its response comes, or for `unansweredHold` (250 ms): a round trip
-/// that long is usually steady latency, which holding longer would only slow down.
+/// when the next one is due holds it until its response comes: for up to `maxHold` when a later attempt has been
+/// answered already (it was overtaken, so it is held up), and for up to `unansweredHold` (250 ms) when none has
+/// (every attempt since is as slow: steady latency longer than the window, which holding longer would only slow).
 ///
 /// Pure: the caller passes every instant.
 public struct ArrivalGuard: Sendable {
@@ -29,8 +30,8 @@ public struct ArrivalGuard: Sendable {
     public let safetyNanoseconds: Int64
     /// The most the guard holds a send beyond the window for an answered attempt's excess latency, in nanoseconds.
     public let maxHoldNanoseconds: Int64
-    /// How long the guard holds a send beyond the window for an attempt still unanswered, in nanoseconds (its
-    /// response, when it comes, re-evaluates the hold).
+    /// How long the guard holds a send beyond the window for an attempt still unanswered when no later attempt has
+    /// been answered either, in nanoseconds (its response, when it comes, re-evaluates the hold).
     public let unansweredHoldNanoseconds: Int64
     /// How long a baseline sample stays valid, in nanoseconds: after that, the fastest round trip among the
     /// remembered attempts replaces it, so a lasting change of route is learnt.
@@ -48,11 +49,18 @@ public struct ArrivalGuard: Sendable {
 
     /// A guard looking `window` attempts back.
     public init(
-        window: Int, safetyNanoseconds: Int64 = 2_000_000, maxHoldNanoseconds: Int64 = ArrivalGuard.defaultMaxHoldNanoseconds,
+        window: Int, safetyNanoseconds: Int64 = 2_000_000,
+        maxHoldNanoseconds: Int64 = ArrivalGuard.defaultMaxHoldNanoseconds,
         unansweredHoldNanoseconds: Int64 = ArrivalGuard.defaultUnansweredHoldNanoseconds,
         baselineHorizonNanoseconds: Int64 = 10_000_000_000
     ) {
         precondition(window >= 1, "window \(window) is below 1")
+        precondition(
+            safetyNanoseconds >= 0 && maxHoldNanoseconds >= 0 && unansweredHoldNanoseconds >= 0,
+            "safety and holds must not be negative")
+        precondition(
+            maxHoldNanoseconds <= 60_000_000_000 && unansweredHoldNanoseconds <= 60_000_000_000,
+            "holds above a minute")
         self.window = window
         self.safetyNanoseconds = safetyNanoseconds
         self.maxHoldNanoseconds = maxHoldNanoseconds
@@ -74,8 +82,10 @@ public struct ArrivalGuard: Sendable {
         let hold: Int64
         if let latency = reference.latency {
             hold = min(max(0, latency - (baseline?.latency ?? latency)), maxHoldNanoseconds)
+        } else if attempts[(attempts.count - window + 1)...].contains(where: { $0.latency != nil }) {
+            hold = maxHoldNanoseconds  // overtaken: held up; its response re-evaluates this sooner
         } else {
-            hold = unansweredHoldNanoseconds  // its response re-evaluates this sooner
+            hold = unansweredHoldNanoseconds  // everything since is as slow: steady latency
         }
         return Instant(
             nanoseconds: reference.sentAt.nanoseconds &+ Self.windowNanoseconds &+ safetyNanoseconds &+ hold)

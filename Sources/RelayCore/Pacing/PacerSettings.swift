@@ -24,8 +24,8 @@ public struct PacerSettings: Sendable, Hashable {
     /// window of arrivals hold more than the window's share (default false; only with `burst = 1`). The caller
     /// then reports every response (`StreamPacer.responded`).
     public var guardsArrivals: Bool
-    /// The most the arrival guard holds a send beyond the window, in nanoseconds (default one second,
-    /// `ArrivalGuard.defaultMaxHoldNanoseconds`).
+    /// The most the arrival guard holds a send beyond the window for a held-up earlier attempt, in nanoseconds
+    /// (default one second, `ArrivalGuard.defaultMaxHoldNanoseconds`; `ArrivalGuard.maxHoldNanoseconds`).
     public var arrivalGuardMaxHoldNanoseconds: Int64
 
     /// Settings with the given values; values outside the documented ranges are a programming error.
@@ -37,7 +37,9 @@ public struct PacerSettings: Sendable, Hashable {
         precondition(Self.burstRange.contains(burst), "burst \(burst) outside \(Self.burstRange)")
         precondition(share > 0 && share <= 1, "share \(share) outside (0, 1]")
         precondition(catchUpNanoseconds >= 0, "catch-up \(catchUpNanoseconds) is negative")
-        precondition(arrivalGuardMaxHoldNanoseconds >= 0, "maximum hold \(arrivalGuardMaxHoldNanoseconds) is negative")
+        precondition(
+            (0...60_000_000_000).contains(arrivalGuardMaxHoldNanoseconds),
+            "maximum hold \(arrivalGuardMaxHoldNanoseconds) ns outside 0 to 60 s")
         self.rate = rate
         self.burst = burst
         self.share = share
