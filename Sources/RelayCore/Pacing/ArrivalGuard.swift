@@ -28,7 +28,8 @@ public struct ArrivalGuard: Sendable {
     public private(set) var window: Int
     /// Added to the window, in nanoseconds, for clock granularity.
     public let safetyNanoseconds: Int64
-    /// The most the guard holds a send beyond the window for an answered attempt's excess latency, in nanoseconds.
+    /// The most the guard holds a send beyond the window for a held-up attempt (an answered one's excess latency,
+    /// or an unanswered one a later attempt overtook), in nanoseconds.
     public let maxHoldNanoseconds: Int64
     /// How long the guard holds a send beyond the window for an attempt still unanswered when no later attempt has
     /// been answered either, in nanoseconds (its response, when it comes, re-evaluates the hold).
