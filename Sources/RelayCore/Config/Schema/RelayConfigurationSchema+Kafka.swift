@@ -12,7 +12,7 @@ extension RelayConfigurationSchema {
         ConfigField(
             "topics", .array(.string(pattern: TopicSelector.pattern, meaning: TopicSelector.meaning), minItems: 1),
             required: true,
-            "Topics to consume: names, or regular expressions starting with `^` (topics created later that match are picked up)."
+            "Topics to consume: names, or regular expressions starting with `^` (topics created later that match are picked up at the next metadata refresh: `topic.metadata.refresh.interval.ms` in `kafka.properties`, librdkafka's default 5 minutes)."
         ),
         ConfigField(
             "properties", .stringMap, default: .object([]),
