@@ -70,6 +70,9 @@ struct RunCommand: AsyncParsableCommand {
         services.append(.init(service: application.service))
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
         // No `gracefulShutdownSignals`: SignalEscalation is the one watcher of SIGTERM/SIGINT (see why there).
+        // The drain, then the consumer's stop (`KafkaConsumer.stopBudget`: the rebalance drain + 8 s, and at least
+        // 1 s for its close), with a second to spare: past this the group cancels, and a cancellation that outlasts
+        // `maximumCancellationDuration` crashes the process.
         groupConfiguration.maximumGracefulShutdownDuration =
             configuration.shutdown.drainDeadline + configuration.kafka.rebalanceDrainDeadline + .seconds(10)
         groupConfiguration.maximumCancellationDuration = .seconds(10)

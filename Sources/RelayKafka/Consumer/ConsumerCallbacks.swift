@@ -85,26 +85,69 @@ final class ConsumerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
         if !records.isEmpty { handler.handle(records: records) }
     }
 
-    /// Commits `offsets` (next offsets to consume) that changed since the last commit, synchronously.
+    /// Where commit results arrive (`rd_kafka_commit_queue` events), created with the client. Poll thread only.
+    nonisolated(unsafe) var commitQueue: OpaquePointer?
+    /// The token of the last commit sent: a result with another token is a late answer to a commit that timed out.
+    nonisolated(unsafe) private var commitToken = 0
+    /// Set when the consumer is asked to stop (from any thread): no commit (nor revoke) waits past it, including a
+    /// commit already waiting then.
+    let stopDeadline = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// Longest a commit waits for its answer. librdkafka alone keeps a commit to an unreachable coordinator queued
+    /// until the session times out (45 s by default) and the poll thread with it; a commit that times out is
+    /// reported and sent again next time (what is committed only ever moves forward, so a late success is harmless).
+    static let commitTimeout = Duration.seconds(5)
+
+    /// Commits `offsets` (next offsets to consume) that changed since the last commit, and waits for the answer up
+    /// to `commitTimeout` (or the stop deadline). Offsets are recorded as committed only when the broker says so.
     func commit(_ offsets: [TopicPartition: Int64], to client: OpaquePointer) {
         let last = committed.withLock { $0 }
         let changed = offsets.filter { last[$0.key] != $0.value }.sorted { $0.key.description < $1.key.description }
-        guard !changed.isEmpty else { return }
-        let result = TopicPartitionList.withList(changed.map { ($0.key, $0.value) }) { list in
-            let code = rd_kafka_commit(client, list, 0)
-            return (code, TopicPartitionList.errors(of: list))
+        guard !changed.isEmpty, let commitQueue else { return }
+        commitToken += 1
+        let token = commitToken
+        let sent = TopicPartitionList.withList(changed.map { ($0.key, $0.value) }) { list in
+            rd_kafka_commit_queue(client, list, commitQueue, nil, UnsafeMutableRawPointer(bitPattern: token))
         }
-        if result.0 == RD_KAFKA_RESP_ERR_NO_ERROR, result.1.isEmpty {
+        guard sent == RD_KAFKA_RESP_ERR_NO_ERROR else { return commitFailed(code: sent.rawValue, count: changed.count) }
+        let clock = ContinuousClock()
+        let timeout = clock.now.advanced(by: Self.commitTimeout)
+        while true {
+            let deadline = stopDeadline.withLock { $0 }.map { min($0, timeout) } ?? timeout
+            let remaining = clock.now.duration(to: deadline)
+            guard remaining > .zero else {
+                // Not fatal and nothing lost: the offsets stay uncommitted, are sent again next time, and a member
+                // that takes the partitions over (or this one after a restart) consumes from the last committed point.
+                logger.warning("kafka.commit.timed_out", metadata: [
+                    LogKey.count: .stringConvertible(changed.count), "kafka.timeout": .string("\(Self.commitTimeout)"),
+                ])
+                handler.kafkaError(KafkaError(code: .commit, reason: "offset commit not answered in time", librdkafkaCode: nil), isFatal: false)
+                return
+            }
+            let waitMilliseconds = Int32(clamping: min(KafkaConsumerSettings.milliseconds(remaining) + 1, 100))
+            guard let event = rd_kafka_queue_poll(commitQueue, waitMilliseconds) else { continue }
+            defer { rd_kafka_event_destroy(event) }
+            guard rd_kafka_event_type(event) == RD_KAFKA_EVENT_OFFSET_COMMIT,
+                Int(bitPattern: rd_kafka_event_opaque(event)) == token
+            else { continue }  // a late answer to a commit that timed out
+            let code = rd_kafka_event_error(event)
+            let errors = rd_kafka_event_topic_partition_list(event).map { TopicPartitionList.errors(of: $0) } ?? []
+            guard code == RD_KAFKA_RESP_ERR_NO_ERROR, errors.isEmpty else {
+                return commitFailed(code: code == RD_KAFKA_RESP_ERR_NO_ERROR ? errors[0].1 : code.rawValue, count: changed.count)
+            }
             committed.withLock { committed in
                 for (partition, offset) in changed { committed[partition] = offset }
             }
             logger.debug("kafka.committed", metadata: [LogKey.partitions: .string(changed.map { "\($0.key)@\($0.value)" }.joined(separator: ","))])
             return
         }
+    }
+
+    private func commitFailed(code: Int32, count: Int) {
         // Not fatal: the same offsets are committed again next time; consumption resumes at most from the last
         // committed point, so a failed commit only means duplicates after a crash, never a gap.
-        logger.warning("kafka.commit.failed", metadata: [LogKey.code: .stringConvertible(result.0.rawValue), LogKey.count: .stringConvertible(changed.count)])
-        handler.kafkaError(KafkaError(code: .commit, reason: "offset commit failed", librdkafkaCode: Int(result.0.rawValue)), isFatal: false)
+        logger.warning("kafka.commit.failed", metadata: [LogKey.code: .stringConvertible(code), LogKey.count: .stringConvertible(count)])
+        handler.kafkaError(KafkaError(code: .commit, reason: "offset commit failed", librdkafkaCode: Int(code)), isFatal: false)
     }
 
     // MARK: Rebalance
@@ -137,7 +180,8 @@ final class ConsumerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
                 current.partitions.subtract(revoked)
                 return current
             }
-            let deadline = ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline)
+            var deadline = ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline)
+            if let stopDeadline = stopDeadline.withLock({ $0 }), stopDeadline < deadline { deadline = stopDeadline }
             let done = handler.partitionsRevoking(partitions, lost: lost, deadline: deadline, remaining: remaining)
             if !lost { commit(done.filter { revoked.contains($0.key) }, to: client) }
             committed.withLock { committed in

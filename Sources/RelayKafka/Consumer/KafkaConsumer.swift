@@ -26,6 +26,7 @@ public final class KafkaConsumer: Sendable {
         callbacks = ConsumerCallbacks(handler: handler, settings: settings, logger: logger)
         handle = try RDKafkaHandle(type: RD_KAFKA_CONSUMER, configuration: configuration, callbacks: callbacks)
         callbacks.client = handle.pointer
+        callbacks.commitQueue = rd_kafka_queue_new(handle.pointer)
         // Serve rebalance, error and statistics callbacks from the consumer queue, i.e. from our poll thread.
         rd_kafka_poll_set_consumer(handle.pointer)
     }
@@ -47,8 +48,11 @@ public final class KafkaConsumer: Sendable {
         if let result { throw result }
     }
 
-    /// Asks `run()` to finish. Safe from any thread; returns at once.
+    /// Asks `run()` to finish, within `stopBudget` from now. Safe from any thread; returns at once.
     public func stop() {
+        callbacks.stopDeadline.withLock { deadline in
+            if deadline == nil { deadline = ContinuousClock.now.advanced(by: Self.stopBudget(settings)) }
+        }
         stopRequested.store(true, ordering: .relaxed)
     }
 
@@ -111,16 +115,52 @@ public final class KafkaConsumer: Sendable {
             }
         }
         if failure == nil {
+            // Everything from here (the last commit, leaving the group, closing) ends by the stop deadline set in
+            // `stop()`, even with the cluster unreachable: the relay's graceful shutdown reserves this much beyond
+            // its drain.
+            let stopDeadline = callbacks.stopDeadline.withLock { $0 } ?? clock.now.advanced(by: Self.stopBudget(settings))
             awaitFirstAssignmentIfSticky()
             commitDoneOffsets()
-            leaveGroup()
-            let closeResult = rd_kafka_consumer_close(handle.pointer)
-            if closeResult != RD_KAFKA_RESP_ERR_NO_ERROR {
-                logger.warning("kafka.close.failed", metadata: [LogKey.code: .stringConvertible(closeResult.rawValue)])
-            }
+            leaveGroup(by: stopDeadline)
+            close(by: stopDeadline)
         }
         logger.info("kafka.consumer.stopped")
         return failure
+    }
+
+    /// How long stopping may take after `stop()`: the rebalance drain deadline plus 8 s (for a commit under way, the
+    /// last commit, the revoke's commit and the close, each cut short by the deadline; a close gets at least 1 s).
+    public static func stopBudget(_ settings: KafkaConsumerSettings) -> Duration {
+        settings.rebalanceDrainDeadline + .seconds(8)
+    }
+
+    /// `rd_kafka_consumer_close`, on a thread of its own, waited for until `deadline` (at least a second). A close
+    /// still running then is left to finish or to the process's exit, with the client (never destroyed under it).
+    private func close(by deadline: ContinuousClock.Instant) {
+        let finished = DispatchSemaphore(value: 0)
+        let result = Mutex(RD_KAFKA_RESP_ERR_NO_ERROR)
+        let handle = handle
+        let closer = Thread {
+            let code = rd_kafka_consumer_close(handle.pointer)
+            result.withLock { $0 = code }
+            finished.signal()
+        }
+        closer.name = "kafka-close"
+        closer.start()
+        let wait = max(ContinuousClock.now.duration(to: deadline), .seconds(1))
+        guard finished.wait(timeout: .now() + .nanoseconds(Int(KafkaConsumerSettings.milliseconds(wait)) * 1_000_000)) == .success else {
+            logger.warning("kafka.close.timed_out")
+            handle.leaveToProcessExit()
+            return
+        }
+        let code = result.withLock { $0 }
+        if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+            logger.warning("kafka.close.failed", metadata: [LogKey.code: .stringConvertible(code.rawValue)])
+        }
+        if let queue = callbacks.commitQueue {
+            callbacks.commitQueue = nil
+            rd_kafka_queue_destroy(queue)
+        }
     }
 
     /// Leaves the group before `rd_kafka_consumer_close`: unsubscribes, then serves the consumer queue until the
@@ -133,13 +173,13 @@ public final class KafkaConsumer: Sendable {
     /// still on the way (confluentinc/librdkafka#4792). After an unsubscribe the revoke runs while the group is
     /// still alive, and close has nothing left to revoke. Records fetched meanwhile are not handed over: they are
     /// not done, so the partition's next owner consumes them again.
-    private func leaveGroup() {
+    private func leaveGroup(by stopDeadline: ContinuousClock.Instant) {
         let result = rd_kafka_unsubscribe(handle.pointer)
         guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
             logger.warning("kafka.unsubscribe.failed", metadata: [LogKey.code: .stringConvertible(result.rawValue)])
             return
         }
-        let deadline = ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline + Self.revokeGrace)
+        let deadline = min(ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline + Self.revokeGrace), stopDeadline)
         let (left, discarded) = serveQueue(until: deadline) {
             callbacks.assignment.withLock { $0.partitions.isEmpty } && librdkafkaAssignmentIsEmpty()
         }
@@ -155,7 +195,8 @@ public final class KafkaConsumer: Sendable {
     private func awaitFirstAssignmentIfSticky() {
         let strategy = settings.librdkafkaProperties.last { $0.name == "partition.assignment.strategy" }?.value ?? ""
         guard strategy.contains("cooperative-sticky"), !callbacks.hasBeenAssigned else { return }
-        let deadline = ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline)
+        var deadline = ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline)
+        if let stopDeadline = callbacks.stopDeadline.withLock({ $0 }), stopDeadline < deadline { deadline = stopDeadline }
         guard !serveQueue(until: deadline, { callbacks.hasBeenAssigned }).done else { return }
         logger.warning("kafka.close.never_assigned")
         handle.leaveToProcessExit()

@@ -43,7 +43,8 @@ final class RDKafkaHandle: @unchecked Sendable {
         rd_kafka_destroy(pointer)
     }
 
-    /// Leaves the client to the process's exit instead of destroying it in `deinit` (it must be closed already).
+    /// Leaves the client to the process's exit instead of destroying it in `deinit`: it must be closed already, or
+    /// be closing on a thread that holds this handle.
     func leaveToProcessExit() {
         leftToExit.store(true, ordering: .relaxed)
     }
