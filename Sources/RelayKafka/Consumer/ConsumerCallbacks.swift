@@ -93,6 +93,11 @@ final class ConsumerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
     /// commit already waiting then.
     let stopDeadline = Mutex<ContinuousClock.Instant?>(nil)
 
+    /// `deadline`, or the stop deadline if that comes first.
+    func cappedByStop(_ deadline: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        stopDeadline.withLock { $0 }.map { min($0, deadline) } ?? deadline
+    }
+
     /// Longest a commit waits for its answer. librdkafka alone keeps a commit to an unreachable coordinator queued
     /// until the session times out (45 s by default) and the poll thread with it; a commit that times out is
     /// reported and sent again next time (what is committed only ever moves forward, so a late success is harmless).
@@ -113,7 +118,7 @@ final class ConsumerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
         let clock = ContinuousClock()
         let timeout = clock.now.advanced(by: Self.commitTimeout)
         while true {
-            let deadline = stopDeadline.withLock { $0 }.map { min($0, timeout) } ?? timeout
+            let deadline = cappedByStop(timeout)
             let remaining = clock.now.duration(to: deadline)
             guard remaining > .zero else {
                 // Not fatal and nothing lost: the offsets stay uncommitted, are sent again next time, and a member
@@ -180,8 +185,7 @@ final class ConsumerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
                 current.partitions.subtract(revoked)
                 return current
             }
-            var deadline = ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline)
-            if let stopDeadline = stopDeadline.withLock({ $0 }), stopDeadline < deadline { deadline = stopDeadline }
+            let deadline = cappedByStop(ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline))
             let done = handler.partitionsRevoking(partitions, lost: lost, deadline: deadline, remaining: remaining)
             if !lost { commit(done.filter { revoked.contains($0.key) }, to: client) }
             committed.withLock { committed in

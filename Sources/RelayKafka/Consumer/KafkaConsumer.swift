@@ -195,8 +195,7 @@ public final class KafkaConsumer: Sendable {
     private func awaitFirstAssignmentIfSticky() {
         let strategy = settings.librdkafkaProperties.last { $0.name == "partition.assignment.strategy" }?.value ?? ""
         guard strategy.contains("cooperative-sticky"), !callbacks.hasBeenAssigned else { return }
-        var deadline = ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline)
-        if let stopDeadline = callbacks.stopDeadline.withLock({ $0 }), stopDeadline < deadline { deadline = stopDeadline }
+        let deadline = callbacks.cappedByStop(ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline))
         guard !serveQueue(until: deadline, { callbacks.hasBeenAssigned }).done else { return }
         logger.warning("kafka.close.never_assigned")
         handle.leaveToProcessExit()
