@@ -22,9 +22,9 @@ struct KafkaFailureTests {
 
     /// Stopping while the cluster is unreachable ends within the stop budget (the rebalance drain deadline + 8 s,
     /// 10 s here) instead of waiting in commits and the close: librdkafka keeps a commit to an unreachable
-    /// coordinator queued until `socket.timeout.ms` (60 s), and the relay's whole graceful shutdown is budgeted
-    /// (past it, swift-service-lifecycle crashes the process). What was not committed is reported, not claimed:
-    /// the group consumes it again, so nothing is lost.
+    /// coordinator queued until the session times out (45 s by default), and the relay's whole graceful shutdown
+    /// is budgeted (past it, swift-service-lifecycle crashes the process). What was not committed is reported, not
+    /// claimed: the group consumes it again, so nothing is lost.
     @Test func stoppingWhileTheClusterIsUnreachableEndsWithinTheStopBudget() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)
         try cluster.createTopic("orders", partitions: 2)
