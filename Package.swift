@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // MARK: C bridges (system libraries from Debian's -dev packages)
@@ -38,7 +39,15 @@ let package = Package(
         .target(name: "CurlShims", dependencies: ["CLibCurl"]),
 
         // MARK: Pure core
-        .target(name: "RelayCore"),
+        /// The engine and its value types; swift-collections' `Heap` (the scheduler) and `Deque` (held records) are
+        /// its only dependency.
+        .target(
+            name: "RelayCore",
+            dependencies: [
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
 
         /// Sleeping and timers on SwiftNIO's event loops, never libdispatch's (docs/decisions/0004-timers-on-nio.md).
         .target(

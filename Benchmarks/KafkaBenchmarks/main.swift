@@ -98,8 +98,8 @@ final class CountingHandler: KafkaConsumerHandler {
             if state.received >= recordCount, state.end == nil { state.end = Date(); state.cpuEnd = cpuSeconds() }
         }
     }
-    func partitionsAssigned(_ partitions: [TopicPartition], assignment: KafkaAssignment) {}
-    func partitionsRevoking(_ partitions: [TopicPartition], lost: Bool, deadline: ContinuousClock.Instant, remaining: KafkaAssignment) -> [TopicPartition: Int64] { [:] }
+    func partitionsAssigned(_ partitions: [TopicPartition], assignment: PartitionAssignment) {}
+    func partitionsRevoking(_ partitions: [TopicPartition], lost: Bool, deadline: ContinuousClock.Instant, remaining: PartitionAssignment) -> [TopicPartition: Int64] { [:] }
     func nextOffsetsToCommit() -> [TopicPartition: Int64] { [:] }
     func statisticsUpdated(_ statistics: KafkaStatistics) {}
     func kafkaError(_ error: KafkaError, isFatal: Bool) {}

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RelayCore
 import RelayKafka
 import RelayTestSupport
 import RelayTimers

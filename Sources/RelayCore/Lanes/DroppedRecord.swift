@@ -12,6 +12,8 @@ public enum DropReason: String, Sendable, Hashable, CaseIterable {
     case oversize
     /// Twilio rejected its message (400-class), or retries gave up: the caller abandoned it.
     case rejected
+    /// Its route renders a stream name Twilio cannot accept (e.g. shaped like a SID).
+    case invalidStreamName = "invalid-stream-name"
 }
 
 /// A record a lane gave up on, handed back unchanged with its reason. Its offset counts as done once the caller has

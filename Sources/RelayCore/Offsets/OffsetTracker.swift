@@ -3,7 +3,7 @@
 ///
 /// At-least-once: after a crash, what was not committed is consumed again (duplicates are acceptable, gaps are bugs).
 /// It also bounds how many records per partition may be outstanding; a full partition should be paused (this feeds
-/// the `block` overflow policy). Pure value; the Kafka adapter owns it and calls it from one place.
+/// the `block` overflow policy). Pure value; `RelayEngine` owns it.
 public struct OffsetTracker: Sendable {
     /// What `receive` made of a record.
     public enum Reception: Sendable, Hashable {
@@ -41,6 +41,11 @@ public struct OffsetTracker: Sendable {
     /// done are consumed again by the partition's next owner.
     public mutating func revoke(_ partition: TopicPartition) -> Int64? {
         partitions.removeValue(forKey: partition)?.commitOffset
+    }
+
+    /// Whether `partition` is being tracked (assigned and not revoked).
+    public func isAssigned(_ partition: TopicPartition) -> Bool {
+        partitions[partition] != nil
     }
 
     /// The partitions being tracked.

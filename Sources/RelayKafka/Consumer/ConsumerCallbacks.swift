@@ -21,7 +21,7 @@ final class ConsumerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
     /// The last offset committed per partition, so unchanged offsets are not committed again. Written on the poll
     /// thread, read by metrics.
     let committed = Mutex<[TopicPartition: Int64]>([:])
-    let assignment = Mutex(KafkaAssignment())
+    let assignment = Mutex(PartitionAssignment())
     let fatalError = Mutex<KafkaError?>(nil)
     /// Whether the group has handed this member an assignment yet (possibly empty, as the cooperative protocol
     /// does): until then a member that has joined has no assignor state. Poll thread only.

@@ -78,7 +78,7 @@ public final class KafkaConsumer: Sendable {
     public var committedOffsets: [TopicPartition: Int64] { callbacks.committed.withLock { $0 } }
 
     /// The current assignment. Safe from any thread.
-    public var assignment: KafkaAssignment { callbacks.assignment.withLock { $0 } }
+    public var assignment: PartitionAssignment { callbacks.assignment.withLock { $0 } }
 
     /// Makes librdkafka raise a fatal error, as when the cluster fences this member (`FENCED_INSTANCE_ID`), so tests
     /// can follow the fatal path: the mock cluster never fences. Internal: reachable only with `@testable import`.

@@ -9,7 +9,7 @@ public protocol KafkaConsumerHandler: AnyObject, Sendable {
 
     /// Partitions were added to this member's assignment; consumption starts from their committed offsets.
     /// `assignment` is the whole assignment after the change, with each topic's share of partitions.
-    func partitionsAssigned(_ partitions: [TopicPartition], assignment: KafkaAssignment)
+    func partitionsAssigned(_ partitions: [TopicPartition], assignment: PartitionAssignment)
 
     /// Partitions are leaving this member. Stop feeding them, drop their queued records, let in-flight publishes
     /// finish until `deadline`, and return the next offset to commit for each (one past the last contiguous done
@@ -17,7 +17,7 @@ public protocol KafkaConsumerHandler: AnyObject, Sendable {
     /// consumes it again. When `lost` is true the group already moved on and nothing will be committed.
     /// `remaining` is the assignment after the revoke.
     func partitionsRevoking(
-        _ partitions: [TopicPartition], lost: Bool, deadline: ContinuousClock.Instant, remaining: KafkaAssignment
+        _ partitions: [TopicPartition], lost: Bool, deadline: ContinuousClock.Instant, remaining: PartitionAssignment
     ) -> [TopicPartition: Int64]
 
     /// The next offset to commit for each partition with done records (one past the last contiguous done record).

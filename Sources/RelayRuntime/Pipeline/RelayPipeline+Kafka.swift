@@ -41,7 +41,7 @@ extension RelayPipeline {
         if !toPause.isEmpty { consumer.withLock { $0 }?.pause(toPause) }
     }
 
-    public func partitionsAssigned(_ partitions: [TopicPartition], assignment: KafkaAssignment) {
+    public func partitionsAssigned(_ partitions: [TopicPartition], assignment: PartitionAssignment) {
         state.withLock { state in
             for partition in partitions { state.tracker.assign(partition) }
             state.assignment = assignment
@@ -52,7 +52,7 @@ extension RelayPipeline {
     }
 
     public func partitionsRevoking(
-        _ partitions: [TopicPartition], lost: Bool, deadline: ContinuousClock.Instant, remaining: KafkaAssignment
+        _ partitions: [TopicPartition], lost: Bool, deadline: ContinuousClock.Instant, remaining: PartitionAssignment
     ) -> [TopicPartition: Int64] {
         let revoked = Set(partitions)
         // Stop feeding the revoked partitions: queued records are discarded (not done, so the next owner consumes

@@ -21,7 +21,7 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
         var held: [TopicPartition: [HeldRecord]] = [:]
         /// Partitions paused for back-pressure or shutdown.
         var paused: Set<TopicPartition> = []
-        var assignment = KafkaAssignment()
+        var assignment = PartitionAssignment()
         /// Streams that need a worker.
         var newStreams: [String] = []
         /// Set by `drain`: records arriving after it are held, not offered.

@@ -8,8 +8,8 @@ final class RecordingHandler: KafkaConsumerHandler {
     struct State {
         var records: [SourceRecord] = []
         var tracker = OffsetTracker()
-        var assignment = KafkaAssignment()
-        var assignments: [KafkaAssignment] = []
+        var assignment = PartitionAssignment()
+        var assignments: [PartitionAssignment] = []
         var revoked: [TopicPartition] = []
         var statistics: KafkaStatistics?
         var errors: [KafkaError] = []
@@ -35,7 +35,7 @@ final class RecordingHandler: KafkaConsumerHandler {
         }
     }
 
-    func partitionsAssigned(_ partitions: [TopicPartition], assignment: KafkaAssignment) {
+    func partitionsAssigned(_ partitions: [TopicPartition], assignment: PartitionAssignment) {
         state.withLock { state in
             for partition in partitions { state.tracker.assign(partition) }
             state.assignment = assignment
@@ -44,7 +44,7 @@ final class RecordingHandler: KafkaConsumerHandler {
     }
 
     func partitionsRevoking(
-        _ partitions: [TopicPartition], lost: Bool, deadline: ContinuousClock.Instant, remaining: KafkaAssignment
+        _ partitions: [TopicPartition], lost: Bool, deadline: ContinuousClock.Instant, remaining: PartitionAssignment
     ) -> [TopicPartition: Int64] {
         let offsets = state.withLock { state in
             var offsets: [TopicPartition: Int64] = [:]

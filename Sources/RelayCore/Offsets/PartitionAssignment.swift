@@ -1,8 +1,6 @@
-import RelayCore
-
 /// The partitions this group member owns, and each topic's partition count, so the engine can give each stream
 /// `rate × owned / all` of Twilio's per-stream budget and the group as a whole stays within it.
-public struct KafkaAssignment: Sendable, Equatable {
+public struct PartitionAssignment: Sendable, Equatable {
     /// Owned partitions.
     public var partitions: Set<TopicPartition>
     /// All partitions of each topic, as the cluster's metadata reported at the rebalance.

@@ -1,16 +1,14 @@
-import RelayCore
-
 /// Maps a record's topic and partition to its stream's unique name and settings, from the configuration's routes
 /// (first match wins) and defaults. Caches the settings per topic; pure apart from the cache.
-struct StreamRouter: Sendable {
+public struct StreamRouter: Sendable {
     private let configuration: RelayConfiguration
     private var settingsByTopic: [String: StreamSettings] = [:]
 
-    init(configuration: RelayConfiguration) { self.configuration = configuration }
+    public init(configuration: RelayConfiguration) { self.configuration = configuration }
 
     /// The stream for a record of `topic` and `partition`, or a reason the name is invalid (a topic whose name
     /// makes the template render an invalid unique name, e.g. shaped like a SID).
-    mutating func route(topic: String, partition: Int32) -> Result<(name: String, settings: StreamSettings), RouteError> {
+    public mutating func route(topic: String, partition: Int32) -> Result<(name: String, settings: StreamSettings), RouteError> {
         let settings: StreamSettings
         if let cached = settingsByTopic[topic] {
             settings = cached
@@ -24,7 +22,7 @@ struct StreamRouter: Sendable {
     }
 
     /// Why a record cannot be routed.
-    struct RouteError: Error {
-        let reason: String
+    public struct RouteError: Error, Sendable {
+        public let reason: String
     }
 }

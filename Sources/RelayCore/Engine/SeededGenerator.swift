@@ -1,12 +1,15 @@
-/// SplitMix64: a tiny deterministic random source, so a property test or a randomised campaign can be replayed from
+/// SplitMix64: a tiny deterministic random source. The engine draws its retry jitter from one (seeded by the runtime),
+/// and a property test or a randomised campaign can be replayed from
 /// its seed.
-public struct SeededGenerator: RandomNumberGenerator {
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
+    /// A generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) {
         state = seed
     }
 
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

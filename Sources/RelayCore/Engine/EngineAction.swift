@@ -1,0 +1,85 @@
+/// What the engine asks its driver to do, in order. The driver performs each through a port (`StreamPublisher`,
+/// `PartitionControl`, `DeadLetterSink`, `WakeTimer`) or reports it (`EngineReport`), outside any lock, and tells
+/// the engine the answers as `EngineEvent`s.
+public enum EngineAction: Sendable {
+    /// Send this message to Twilio; answer with `.publishAnswered`.
+    case publish(PublishRequest)
+    /// Create stream `name` with `ttl` (zero: never expires); `recreate` when it vanished while in use. Answer with
+    /// `.streamCreateAnswered`.
+    case createStream(name: String, ttl: Duration, recreate: Bool)
+    /// Set stream `name`'s TTL to `ttl` from now (it is active); answer with `.ttlRefreshAnswered`.
+    case refreshTTL(name: String, ttl: Duration)
+    /// Stop fetching these partitions (back-pressure or stop).
+    case pause([TopicPartition])
+    /// Fetch these partitions again.
+    case resume([TopicPartition])
+    /// Commit these offsets (the next offset to consume, per partition): the final offsets of a revoke.
+    case commit([TopicPartition: Int64])
+    /// Write this record to the dead-letter topic; answer with `.deadLetterAnswered`. Its offset is done only then.
+    case deadLetter(DeadLetter)
+    /// Send `.timeReached` at `at` (replacing any earlier request: the engine asks again when it needs another).
+    case wake(at: Instant)
+    /// Something to count or log.
+    case report(EngineReport)
+}
+
+/// One message to publish: stream, sequence number (its identity in the answer) and the exact `Data` bytes.
+public struct PublishRequest: Sendable, Hashable {
+    /// The stream's unique name.
+    public var stream: String
+    /// The message's per-stream sequence number (`q`).
+    public var sequence: UInt64
+    /// The `Data` JSON, exactly as sent (at most the route's budget).
+    public var data: [UInt8]
+    /// Records this message completes when accepted (a split record counts on its last chunk).
+    public var recordCount: Int
+    /// 1 for a first attempt, then 2, 3, ...
+    public var attempt: Int
+}
+
+/// A record for the dead-letter topic, unchanged, with why and for which stream.
+public struct DeadLetter: Sendable, Hashable {
+    /// The engine's identity of this write (the answer names it).
+    public var id: UInt64
+    /// The record, unchanged.
+    public var record: SourceRecord
+    /// Why (`DropReason.rawValue`).
+    public var reason: DropReason
+    /// The stream it was meant for.
+    public var stream: String
+}
+
+/// What the engine reports for metrics and logs. Labels are bounded: streams come from configuration, reasons and
+/// outcomes are fixed vocabularies.
+public enum EngineReport: Sendable {
+    /// Records handed in by the consumer, per topic.
+    case consumed(topic: String, count: Int)
+    /// A message was accepted; `records` are the records it completed (for end-to-end latency).
+    case acknowledged(stream: String, records: [SourceRecord])
+    /// Records a policy dropped (counted, not dead-lettered), each with its reason; they are done.
+    case dropped(stream: String, drops: [DroppedRecord])
+    /// A record the dead-letter topic acknowledged.
+    case deadLettered(stream: String, reason: DropReason)
+    /// A dead-letter write failed; it is retried.
+    case deadLetterFailed(stream: String)
+    /// A publish will be retried (`RetryReason.rawValue`, or `stream-missing`, `unauthorized`).
+    case retried(stream: String, reason: String)
+    /// Twilio rejected a message, or its retries gave up: its records are dead-lettered or dropped. Loud.
+    case rejected(stream: String, sequence: UInt64, reason: GiveUpReason, outcome: PublishOutcome)
+    /// Twilio refused the credentials: not ready; records are held and retried.
+    case credentialsRefused(outcome: PublishOutcome)
+    /// A record whose stream name cannot be valid: dropped and done.
+    case unroutable(topic: String, reason: String)
+    /// A stream was created (`recreated`: it had vanished while in use).
+    case streamCreated(stream: String, recreated: Bool)
+    /// Creating a stream failed; it is tried again after a backoff (slowly while the credentials are refused).
+    case streamCreateFailed(stream: String, outcome: PublishOutcome)
+    /// A stream's TTL was refreshed (or the refresh failed: `refreshed` false, tried again on a later publish).
+    case ttlRefreshed(stream: String, refreshed: Bool)
+    /// A lane's depth after the engine worked on it.
+    case laneDepth(stream: String, records: Int, bytes: Int, inFlight: Int)
+    /// Twilio said the account sends too much (20429): at most `limit` publishes in flight from now on.
+    case accountConcurrencyLowered(limit: Int)
+    /// The account-wide cap was lifted again.
+    case accountConcurrencyRestored
+}

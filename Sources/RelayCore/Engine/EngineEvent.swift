@@ -1,0 +1,28 @@
+/// What happened, as told to `RelayEngine.handle(_:now:into:)`. The driver (RelayRuntime) turns callbacks of the
+/// Kafka consumer, the Sync client, the dead-letter producer and its one timer into these, one at a time.
+public enum EngineEvent: Sendable {
+    /// Records consumed, in offset order per partition.
+    case recordsReceived([SourceRecord])
+    /// `partitions` were added to the assignment; `assignment` is the whole assignment after the change (with each
+    /// topic's partition count, for the scale-out shares).
+    case partitionsAssigned([TopicPartition], assignment: PartitionAssignment)
+    /// `partitions` are leaving (a rebalance, or the group being left): stop feeding them, discard their queued and
+    /// held records (not done: the next owner consumes them again), and let their in-flight publishes finish.
+    /// `remaining` is the assignment after the revoke. Ask `isDrained(_:)`, then end it with `revokeDrainEnded`.
+    case partitionsRevoked([TopicPartition], remaining: PartitionAssignment)
+    /// The revoke's drain is over (drained, or its deadline passed): the engine forgets the partitions, withdraws
+    /// their records from messages still waiting to be retried, and answers with `.commit` of their final offsets.
+    case revokeDrainEnded([TopicPartition])
+    /// Twilio answered a `.publish` (or the request failed) with `outcome`.
+    case publishAnswered(stream: String, sequence: UInt64, outcome: PublishOutcome)
+    /// Twilio answered a `.createStream`.
+    case streamCreateAnswered(stream: String, outcome: PublishOutcome)
+    /// Twilio answered a `.refreshTTL`.
+    case ttlRefreshAnswered(stream: String, outcome: PublishOutcome)
+    /// The dead-letter topic acknowledged (`written`) or failed a `.deadLetter`.
+    case deadLetterAnswered(id: UInt64, written: Bool)
+    /// The time the engine asked for with `.wake(at:)` has come (an early or late call is harmless).
+    case timeReached
+    /// Stop intake: pause every assigned partition and hold whatever still arrives; queued records are still sent.
+    case stopRequested
+}

@@ -1,0 +1,69 @@
+/// Rebalances: assignment, scale-out shares, the revoke and its drain.
+extension RelayEngine {
+    mutating func assign(_ partitions: [TopicPartition], assignment: PartitionAssignment) {
+        for partition in partitions { tracker.assign(partition) }
+        self.assignment = assignment
+        applyShares()
+    }
+
+    /// Stops feeding the revoked partitions: their queued and held records are discarded (not done, so the next
+    /// owner consumes them again), and their in-flight publishes may finish until the drain ends.
+    mutating func revoke(_ partitions: [TopicPartition], remaining: PartitionAssignment) {
+        for partition in partitions.sorted(by: Self.inOrder) {
+            let fed = feeding.removeValue(forKey: partition) ?? []
+            for slot in fed.sorted() {
+                _ = streams[slot]!.lane.discardQueued(of: partition)
+                streams[slot]!.partitions.remove(partition)
+            }
+            draining[partition, default: []].formUnion(fed)
+            held[partition] = nil
+            paused.remove(partition)
+            pausedReported.remove(partition)
+        }
+        assignment = remaining
+        applyShares()
+    }
+
+    /// Ends the drain of `partitions`: forgets them, answers `.commit` with their final offsets, and withdraws their
+    /// records from messages that would otherwise be sent again (a retry, a chunk not sent yet), so that nothing of
+    /// a revoked partition is sent after its drain ended.
+    mutating func endRevoke(_ partitions: [TopicPartition], now: Instant, into actions: inout [EngineAction]) {
+        var offsets: [TopicPartition: Int64] = [:]
+        var affected: Set<Int> = []
+        for partition in partitions {
+            if let offset = tracker.revoke(partition) { offsets[partition] = offset }
+            affected.formUnion(draining.removeValue(forKey: partition) ?? [])
+        }
+        let revoked = Set(partitions)
+        for (id, pending) in deadLetters where revoked.contains(pending.letter.record.topicPartition) {
+            // Not done either way now: the next owner consumes (and dead-letters) the record again.
+            deadLetters[id] = nil
+            streams[pending.slot]!.deadLettersPending -= 1
+        }
+        for slot in affected.sorted() where streams[slot]!.lane.inFlightCount > 0 {
+            streams[slot]!.holdsRevokedRecords = true
+            withdrawRevokedRecords(slot, now: now)
+        }
+        actions.append(.commit(offsets))
+    }
+
+    /// Takes the records of unassigned partitions out of the stream's messages waiting to be sent again; the other
+    /// records of those messages go back to the queue, to be packed anew.
+    mutating func withdrawRevokedRecords(_ slot: Int, now: Instant) {
+        let tracker = self.tracker
+        let kept = streams[slot]!.lane.withdraw(where: { !tracker.isAssigned($0.topicPartition) })
+        if !kept.isEmpty { streams[slot]!.lane.requeue(kept, now: now) }
+        streams[slot]!.holdsRevokedRecords = streams[slot]!.lane.inFlightCount > 0
+    }
+
+    /// Gives each stream's pacer its topic's share of the budget (scale-out: owned / all partitions).
+    mutating func applyShares() {
+        var shares: [String: Double] = [:]
+        for slot in streams.indices {
+            guard let topic = streams[slot]?.topic else { continue }
+            let share = shares[topic] ?? assignment.share(of: topic)
+            shares[topic] = share
+            if share > 0 { streams[slot]!.lane.setShare(share) }
+        }
+    }
+}

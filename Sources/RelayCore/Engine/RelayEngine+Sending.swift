@@ -1,0 +1,121 @@
+/// The scheduler's side: stepping due streams (create first, then pack, pace and send under the account cap).
+extension RelayEngine {
+    /// Runs every stream and dead-letter retry due at `now`.
+    mutating func runDue(now: Instant, into actions: inout [EngineAction]) {
+        while let entry = scheduler.popDue(now: now) {
+            switch entry.target {
+            case .stream(let slot):
+                guard streams[slot]?.scheduledAt == entry.at else { continue }  // stale: moved earlier since
+                streams[slot]!.scheduledAt = nil
+                step(slot, now: now, into: &actions)
+            case .deadLetter(let id):
+                if let pending = deadLetters[id] { actions.append(.deadLetter(pending.letter)) }
+            }
+        }
+    }
+
+    /// Schedules stream `slot` for when it next has something to do at or after `now`, if that is earlier than
+    /// its current entry.
+    mutating func reschedule(_ slot: Int, now: Instant) {
+        let stream = streams[slot]!
+        let wake: Instant?
+        switch stream.existence {
+        case .unknown: wake = now
+        case .creating: wake = nil
+        case .createBackoff(let retryAt, _): wake = retryAt
+        case .exists: wake = stream.waitingForAccount ? nil : stream.lane.nextWake(now: now)
+        }
+        guard let wake else { return }
+        schedule(slot, at: max(wake, now))
+    }
+
+    /// Puts stream `slot` in the scheduler at `at`, unless it is already there at or before `at`.
+    mutating func schedule(_ slot: Int, at: Instant) {
+        if let current = streams[slot]!.scheduledAt, current <= at { return }
+        streams[slot]!.scheduledAt = at
+        scheduler.schedule(.stream(slot), at: at)
+        if scheduler.count > max(1024, 4 * streams.count) {
+            let streams = self.streams
+            let deadLetters = self.deadLetters
+            scheduler.compact { entry in
+                switch entry.target {
+                case .stream(let slot): streams[slot]?.scheduledAt == entry.at
+                case .deadLetter(let id): deadLetters[id] != nil
+                }
+            }
+        }
+    }
+
+    /// What stream `slot` does at `now`: ask for the stream to be created, or send every message its lane, its
+    /// pacer and the account cap allow, then schedule its next look.
+    mutating func step(_ slot: Int, now: Instant, into actions: inout [EngineAction]) {
+        switch streams[slot]!.existence {
+        case .unknown:
+            return requestCreate(slot, recreate: false, into: &actions)
+        case .creating:
+            return
+        case .createBackoff(let retryAt, let recreate):
+            if retryAt <= now { requestCreate(slot, recreate: recreate, into: &actions) } else { schedule(slot, at: retryAt) }
+            return
+        case .exists:
+            break
+        }
+        while true {
+            guard accountHasRoom else {
+                if let wake = streams[slot]!.lane.nextWake(now: now) {
+                    if wake <= now {
+                        waitForAccount(slot)
+                    } else {
+                        schedule(slot, at: wake)
+                    }
+                }
+                break
+            }
+            let lane = streams[slot]!.lane.nextStep(now: now)
+            if !lane.dropped.isEmpty { settle(lane.dropped, slot: slot, into: &actions) }
+            if let message = lane.message {
+                accountInFlight += 1
+                actions.append(
+                    .publish(
+                        PublishRequest(
+                            stream: streams[slot]!.name, sequence: message.sequence, data: message.data,
+                            recordCount: message.recordCount, attempt: message.previousAttempts + 1)))
+                continue
+            }
+            if !lane.dropped.isEmpty { continue }  // records expired: look again
+            if let wakeAt = lane.wakeAt { schedule(slot, at: max(wakeAt, now + .nanoseconds(1))) }
+            break
+        }
+        let stream = streams[slot]!
+        actions.append(
+            .report(
+                .laneDepth(
+                    stream: stream.name, records: stream.lane.queuedRecords, bytes: stream.lane.queuedBytes,
+                    inFlight: stream.lane.inFlightCount)))
+    }
+
+    private mutating func requestCreate(_ slot: Int, recreate: Bool, into actions: inout [EngineAction]) {
+        streams[slot]!.existence = .creating(recreate: recreate)
+        let stream = streams[slot]!
+        actions.append(.createStream(name: stream.name, ttl: stream.settings.ttl, recreate: recreate))
+    }
+
+    // MARK: The account-wide cap
+
+    /// Whether one more publish fits under the account-wide cap (none until Twilio answers 20429).
+    var accountHasRoom: Bool { account.limit.map { accountInFlight < $0 } ?? true }
+
+    private mutating func waitForAccount(_ slot: Int) {
+        guard !streams[slot]!.waitingForAccount else { return }
+        streams[slot]!.waitingForAccount = true
+        accountWaiting.append(slot)
+    }
+
+    /// Steps the streams waiting for the account cap, first come first served, while there is room.
+    mutating func admitAccountWaiters(now: Instant, into actions: inout [EngineAction]) {
+        while accountHasRoom, let slot = accountWaiting.popFirst() {
+            streams[slot]!.waitingForAccount = false
+            step(slot, now: now, into: &actions)
+        }
+    }
+}

@@ -1,0 +1,205 @@
+import DequeModule
+
+/// The relay's whole policy as one pure value: routing, every stream's lane (queue, packer, pacer with arrival
+/// guard, in-flight window), the offset tracker, held and paused partitions, the scale-out shares, the account-wide
+/// concurrency cap, stream creation and TTL refresh, retries and dead letters.
+///
+/// Events go in (`handle(_:now:into:)`), actions come out (`EngineAction`), in the style of swift-kafka-client's
+/// `KafkaConsumer.StateMachine`: no locks, no clock (every event carries `now`), no I/O, and randomness (retry
+/// jitter) from a seeded generator, so a run is a deterministic function of its events. The driver in RelayRuntime
+/// holds it under one lock, performs the actions outside it through the ports, and feeds back the answers.
+///
+/// One scheduler (`StreamScheduler`, a heap) decides which streams are due; an idle stream has no entry, no task and
+/// no timer. At-least-once is the engine's property: an offset becomes committable only when its record was
+/// accepted by Twilio, or deliberately dropped (counted) or dead-lettered (acknowledged).
+public struct RelayEngine: Sendable {
+    /// What the engine is built from.
+    public struct Settings: Sendable {
+        /// Routes and per-stream settings.
+        public var configuration: RelayConfiguration
+        /// Whether a dead-letter topic is configured (otherwise drops are only counted).
+        public var deadLetters: Bool
+        /// The run's epoch for messages' `e` field (nil: omitted).
+        public var epoch: UInt64?
+        /// The most records one partition may have outstanding before it is paused.
+        public var maxOutstandingPerPartition: Int
+        /// Seeds the retry jitter.
+        public var seed: UInt64
+
+        /// Settings for `configuration`.
+        public init(
+            configuration: RelayConfiguration, deadLetters: Bool, epoch: UInt64? = nil,
+            maxOutstandingPerPartition: Int = OffsetTracker.defaultMaxOutstanding, seed: UInt64 = 0
+        ) {
+            self.configuration = configuration
+            self.deadLetters = deadLetters
+            self.epoch = epoch
+            self.maxOutstandingPerPartition = maxOutstandingPerPartition
+            self.seed = seed
+        }
+    }
+
+    /// A record held back by back-pressure; `received` says whether the offset tracker already counts it.
+    struct HeldRecord: Sendable {
+        var record: SourceRecord
+        var received: Bool
+    }
+
+    /// A dead-letter write not yet acknowledged.
+    struct PendingDeadLetter: Sendable {
+        var letter: DeadLetter
+        var slot: Int
+        var failures = 0
+    }
+
+    let settings: Settings
+    var router: StreamRouter
+    /// Every stream's state, by slot; `slotByName` finds a stream's slot.
+    var streams: [EngineStream?] = []
+    var slotByName: [String: Int] = [:]
+    var tracker: OffsetTracker
+    /// Records of a blocked partition, in offset order, waiting to be offered again.
+    var held: [TopicPartition: Deque<HeldRecord>] = [:]
+    /// Partitions that should be paused (back-pressure or stop), and those the driver was told to pause.
+    var paused: Set<TopicPartition> = []
+    var pausedReported: Set<TopicPartition> = []
+    /// The streams each assigned partition feeds, and those of partitions being revoked (until the drain ends).
+    var feeding: [TopicPartition: Set<Int>] = [:]
+    var draining: [TopicPartition: Set<Int>] = [:]
+    var assignment = PartitionAssignment()
+    var stopping = false
+    var scheduler = StreamScheduler()
+    /// The instant of the last `.wake` asked for and not yet reached.
+    var wakeRequested: Instant?
+    /// Some record became done while partitions are paused: see whether they may resume.
+    var resumeCheckNeeded = false
+    var account = AccountConcurrencyLimit()
+    var accountInFlight = 0
+    var accountWaiting = Deque<Int>()
+    var accountLowerings = 0
+    var deadLetters: [UInt64: PendingDeadLetter] = [:]
+    var nextDeadLetterID: UInt64 = 1
+    var random: SeededGenerator
+
+    /// An engine with nothing assigned.
+    public init(settings: Settings) {
+        self.settings = settings
+        router = StreamRouter(configuration: settings.configuration)
+        tracker = OffsetTracker(maxOutstandingPerPartition: settings.maxOutstandingPerPartition)
+        random = SeededGenerator(seed: settings.seed)
+    }
+
+    // MARK: Events
+
+    /// Applies `event` at `now`, appending what the driver must do to `actions` (in order).
+    public mutating func handle(_ event: EngineEvent, now: Instant, into actions: inout [EngineAction]) {
+        switch event {
+        case .recordsReceived(let records):
+            receive(records, now: now, into: &actions)
+        case .partitionsAssigned(let partitions, let assignment):
+            assign(partitions, assignment: assignment)
+        case .partitionsRevoked(let partitions, let remaining):
+            revoke(partitions, remaining: remaining)
+        case .revokeDrainEnded(let partitions):
+            endRevoke(partitions, now: now, into: &actions)
+        case .publishAnswered(let stream, let sequence, let outcome):
+            publishAnswered(stream: stream, sequence: sequence, outcome: outcome, now: now, into: &actions)
+        case .streamCreateAnswered(let stream, let outcome):
+            createAnswered(stream: stream, outcome: outcome, now: now, into: &actions)
+        case .ttlRefreshAnswered(let stream, let outcome):
+            refreshAnswered(stream: stream, outcome: outcome, now: now, into: &actions)
+        case .deadLetterAnswered(let id, let written):
+            deadLetterAnswered(id: id, written: written, now: now, into: &actions)
+        case .timeReached:
+            wakeRequested = nil
+        case .stopRequested:
+            stopping = true
+            paused.formUnion(assignment.partitions)
+        }
+        runUntilSettled(now: now, into: &actions)
+        reportPauses(into: &actions)
+        requestWake(into: &actions)
+    }
+
+    /// `handle(_:now:into:)` returning the actions.
+    public mutating func handle(_ event: EngineEvent, now: Instant) -> [EngineAction] {
+        var actions: [EngineAction] = []
+        handle(event, now: now, into: &actions)
+        return actions
+    }
+
+    // MARK: Queries
+
+    /// Whether nothing is queued, in flight or waiting for the dead-letter topic.
+    public var isIdle: Bool { streams.allSatisfy { $0?.isIdle ?? true } }
+
+    /// Whether the streams fed by `partitions` (being revoked) have nothing in flight nor waiting for the
+    /// dead-letter topic, so the revoke's drain may end.
+    public func isDrained(_ partitions: [TopicPartition]) -> Bool {
+        partitions.allSatisfy { partition in
+            (draining[partition] ?? []).allSatisfy { slot in
+                streams[slot].map { $0.lane.inFlightCount == 0 && $0.deadLettersPending == 0 } ?? true
+            }
+        }
+    }
+
+    /// The offset to commit for each partition with done records (one past the last contiguous done record).
+    public var commitOffsets: [TopicPartition: Int64] { tracker.commitOffsets }
+
+    /// The account-wide cap (nil: none), publishes in flight, and how often the cap was lowered.
+    public var accountConcurrency: (limit: Int?, inFlight: Int, lowerings: Int) {
+        (account.limit, accountInFlight, accountLowerings)
+    }
+
+    /// Streams the engine holds state for.
+    public var streamCount: Int { slotByName.count }
+
+    /// Scheduler wake-ups so far (entries that came due), for the benchmarks' idle-cost figure.
+    public var schedulerWakeups: UInt64 { scheduler.wakeups }
+
+    /// Partitions the driver was told to pause.
+    public var pausedPartitions: Set<TopicPartition> { pausedReported }
+
+    /// Stream `name`'s queued records, queued bytes and messages in flight, if the engine knows it.
+    public func depth(of name: String) -> (records: Int, bytes: Int, inFlight: Int)? {
+        guard let slot = slotByName[name], let stream = streams[slot] else { return nil }
+        return (stream.lane.queuedRecords, stream.lane.queuedBytes, stream.lane.inFlightCount)
+    }
+
+    // MARK: After every event
+
+    /// Steps the streams that are due, then lets paused partitions resume where records became done, until neither
+    /// has anything left to do at `now`.
+    private mutating func runUntilSettled(now: Instant, into actions: inout [EngineAction]) {
+        while true {
+            runDue(now: now, into: &actions)
+            guard resumeCheckNeeded else { return }
+            resumeCheckNeeded = false
+            resumeDrainedPartitions(now: now, into: &actions)
+        }
+    }
+
+    /// Tells the driver which partitions to pause and resume: the difference between what should be paused and
+    /// what it was told.
+    private mutating func reportPauses(into actions: inout [EngineAction]) {
+        guard paused != pausedReported else { return }
+        let toPause = paused.subtracting(pausedReported)
+        let toResume = pausedReported.subtracting(paused)
+        if !toPause.isEmpty { actions.append(.pause(toPause.sorted(by: Self.inOrder))) }
+        if !toResume.isEmpty { actions.append(.resume(toResume.sorted(by: Self.inOrder))) }
+        pausedReported = paused
+    }
+
+    /// Asks for a wake-up at the scheduler's earliest entry, unless one at or before it is already asked for.
+    private mutating func requestWake(into actions: inout [EngineAction]) {
+        guard let earliest = scheduler.earliest else { return }
+        if let requested = wakeRequested, requested <= earliest { return }
+        wakeRequested = earliest
+        actions.append(.wake(at: earliest))
+    }
+
+    /// Partitions by topic, then number: the engine's one order wherever it walks a set, so runs replay.
+    static func inOrder(_ lhs: TopicPartition, _ rhs: TopicPartition) -> Bool {
+        lhs.topic != rhs.topic ? lhs.topic < rhs.topic : lhs.partition < rhs.partition
+    }
+}

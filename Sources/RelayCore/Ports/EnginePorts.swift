@@ -1,0 +1,37 @@
+/// The effects `RelayEngine`'s actions need, as the driver performs them. Core declares them; the adapters
+/// implement them (RelaySync the publisher, RelayKafka the partition control and the dead-letter sink, RelayTimers
+/// the wake timer). Every answer is a callback that may run on any thread (the libcurl loop's, the producer's, the
+/// timer thread): the driver feeds it to the engine as an `EngineEvent`.
+
+/// Twilio Sync: publish, create, refresh.
+public protocol StreamPublisher: Sendable {
+    /// Publishes `request.data` to `request.stream`; calls `answer` once with what Twilio said.
+    func publish(_ request: PublishRequest, answer: @escaping @Sendable (PublishOutcome) -> Void)
+    /// Creates stream `name` with `ttl` (zero: never expires); "already exists" answers `.alreadyExists`.
+    func createStream(_ name: String, ttl: Duration, answer: @escaping @Sendable (PublishOutcome) -> Void)
+    /// Sets stream `name`'s TTL to `ttl` from now.
+    func refreshTTL(_ name: String, ttl: Duration, answer: @escaping @Sendable (PublishOutcome) -> Void)
+}
+
+/// The Kafka consumer's fetch control (back-pressure).
+public protocol PartitionControl: Sendable {
+    /// Stops fetching `partitions`; the group membership stays alive.
+    func pause(_ partitions: [TopicPartition])
+    /// Fetches `partitions` again.
+    func resume(_ partitions: [TopicPartition])
+}
+
+/// The dead-letter topic.
+public protocol DeadLetterSink: Sendable {
+    /// Writes `letter.record` with headers naming `letter.reason` and `letter.stream`; calls `answer(true)` once the
+    /// broker acknowledged it, `answer(false)` if it failed (the engine tries again later).
+    func write(_ letter: DeadLetter, answer: @escaping @Sendable (Bool) -> Void)
+}
+
+/// The driver's one timer.
+public protocol WakeTimer: Sendable {
+    /// Calls `fire` at `instant` (on the engine's timeline), replacing the previous request.
+    func wake(at instant: Instant, _ fire: @escaping @Sendable () -> Void)
+    /// Forgets the pending request, if any.
+    func cancel()
+}

@@ -1,0 +1,100 @@
+import Foundation
+import PropertyBased
+import RelayCore
+import RelayTestSupport
+import Testing
+
+/// The engine alone (manual clock, no Kafka, no HTTP) over random interleavings of records, answers, time,
+/// revokes, crashes and stops. `SYNC_RELAY_ENGINE_CASES` raises the number of cases (default 300).
+@Suite struct RelayEnginePropertyTests {
+    static let cases = Int(ProcessInfo.processInfo.environment["SYNC_RELAY_ENGINE_CASES"] ?? "") ?? 300
+
+    @Test func atLeastOncePacingAndRevokesHoldOverRandomRuns() async {
+        await propertyCheck(count: Self.cases, input: Gen.uint64()) { seed in
+            var simulation = Self.simulation(seed: seed)
+            for _ in 0..<400 {
+                Self.randomMove(&simulation)
+                if !simulation.failures.isEmpty { break }
+            }
+            if simulation.failures.isEmpty { simulation.finish() }
+            #expect(simulation.failures.isEmpty, "seed \(seed): \(simulation.failures.prefix(5))")
+            #expect(simulation.sends > 0, "seed \(seed): nothing was sent")
+        }
+    }
+
+    /// A world with random policies: block, drop-oldest or drop-newest with small bounds (so back-pressure and
+    /// drops happen), maxAge, conflation, a dead-letter topic or none, one stream per topic or per partition.
+    static func simulation(seed: UInt64) -> EngineSimulation {
+        var random = SeededGenerator(seed: seed ^ 0x5EED)
+        let policy = ["block", "drop-oldest", "drop-newest"].randomElement(using: &random)!
+        let perPartition = Bool.random(using: &random)
+        let deadLetters = Bool.random(using: &random)
+        var defaults: [JSONMember] = [
+            JSONMember("stream", .string(perPartition ? "{topic}-{partition}" : "{topic}")),
+            JSONMember("rate", .number(String(Int.random(in: 1...30, using: &random)))),
+            JSONMember("inFlight", .number(String(Int.random(in: 1...8, using: &random)))),
+            JSONMember("ttl", .string("\(Int.random(in: 2...20, using: &random))s")),
+            JSONMember("maxMessageBytes", .number(String(Int.random(in: 1024...4096, using: &random)))),
+            JSONMember(
+                "format",
+                .object([JSONMember("topic", .bool(true)), JSONMember("partition", .bool(true)), JSONMember("offset", .bool(true))])),
+            JSONMember(
+                "overflow",
+                .object([
+                    JSONMember("policy", .string(policy)),
+                    JSONMember("maxRecords", .number(String(Int.random(in: 5...80, using: &random)))),
+                    JSONMember("maxAge", .string(Bool.random(using: &random) ? "2s" : "0s")),
+                    JSONMember("conflate", .bool(Int.random(in: 0..<4, using: &random) == 0)),
+                ])),
+        ]
+        if Bool.random(using: &random) {
+            defaults.append(JSONMember("retry", .object([JSONMember("maxAttempts", .number("4"))])))
+        }
+        var kafka: [JSONMember] = [
+            JSONMember("brokers", .array([.string("127.0.0.1:9092")])),
+            JSONMember("topics", .array([.string("orders"), .string("rides")])),
+        ]
+        if deadLetters { kafka.append(JSONMember("deadLetterTopic", .string("dead-letters"))) }
+        let document = JSONValue.object([
+            JSONMember("kafka", .object(kafka)),
+            JSONMember(
+                "twilio",
+                .object([
+                    JSONMember("accountSid", .string("ACa1b2c3d4e5f60718293a4b5c6d7e8f90")),
+                    JSONMember("authToken", .string("token-for-tests")),
+                    JSONMember("serviceSid", .string("IS0123456789abcdef0123456789abcdef")),
+                ])),
+            JSONMember("defaults", .object(defaults)),
+        ])
+        let configuration: RelayConfiguration
+        do {
+            configuration = try ConfigurationLoader(environment: [:]).load(
+                bytes: Array(document.text(indent: 2).utf8), source: "engine-test.json", directory: nil)
+        } catch {
+            fatalError("the test's configuration does not load: \(error)")
+        }
+        let partitions = (0..<3).map { TopicPartition(topic: "orders", partition: $0) } + [TopicPartition(topic: "rides", partition: 0)]
+        var simulation = EngineSimulation(
+            seed: seed, configuration: configuration, deadLetters: deadLetters, partitions: partitions)
+        simulation.assignFree()
+        return simulation
+    }
+
+    static func randomMove(_ simulation: inout EngineSimulation) {
+        switch Int.random(in: 0..<100, using: &simulation.random) {
+        case 0..<22: simulation.fetch()
+        case 22..<52: simulation.answerPublish()
+        case 52..<58: simulation.answerCreate()
+        case 58..<60: simulation.answerRefresh()
+        case 60..<64: simulation.answerDeadLetter()
+        case 64..<82: simulation.advance(upTo: .milliseconds(300))
+        case 82..<86: simulation.advanceToWake()
+        case 86..<89: simulation.periodicCommit()
+        case 89..<92: simulation.startRevoke()
+        case 92..<95: simulation.endRevoke(force: Int.random(in: 0..<3, using: &simulation.random) == 0)
+        case 95..<97: simulation.assignFree()
+        case 97..<99: simulation.crash()
+        default: simulation.stopAndRestart()
+        }
+    }
+}
