@@ -20,17 +20,17 @@ struct AccountConcurrencyEndToEndTests {
             try await harness.runRelay(configuration) { application in
                 for topic in topics { try await harness.produce(topic, count: 5, padding: 400, partition: 0) }
                 await eventually("the first records arrived") { topics.allSatisfy { harness.deliveredNumbers($0).count >= 5 } }
-                #expect(application.pipeline.accountGate.snapshot.limit == nil)
+                #expect(application.pipeline.accountConcurrency.limit == nil)
 
                 _ = emulator.injectFault(EmulatorFault(status: 429, code: 20429, retryAfter: nil, count: 6))
                 for topic in topics { try await harness.produce(topic, count: 30, start: 5, padding: 400, partition: 0) }
-                await eventually("the account cap was lowered") { application.pipeline.accountGate.snapshot.lowerings >= 1 }
+                await eventually("the account cap was lowered") { application.pipeline.accountConcurrency.lowerings >= 1 }
                 await eventually("every record arrived despite the refusals", timeout: .seconds(60)) {
                     topics.allSatisfy { Set(harness.deliveredNumbers($0)) == Set(0..<35) }
                 }
                 // Successes after the wave raise the cap one step a second until it is lifted.
                 for topic in topics { try await harness.produce(topic, count: 200, start: 35, padding: 400, partition: 0) }
-                await eventually("the cap was lifted again", timeout: .seconds(60)) { application.pipeline.accountGate.snapshot.limit == nil }
+                await eventually("the cap was lifted again", timeout: .seconds(60)) { application.pipeline.accountConcurrency.limit == nil }
                 await eventually("the later records arrived", timeout: .seconds(60)) {
                     topics.allSatisfy { Set(harness.deliveredNumbers($0)) == Set(0..<235) }
                 }

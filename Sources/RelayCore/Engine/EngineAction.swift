@@ -66,8 +66,6 @@ public enum EngineReport: Sendable {
     case retried(stream: String, reason: String)
     /// Twilio rejected a message, or its retries gave up: its records are dead-lettered or dropped. Loud.
     case rejected(stream: String, sequence: UInt64, reason: GiveUpReason, outcome: PublishOutcome)
-    /// Twilio refused the credentials: not ready; records are held and retried.
-    case credentialsRefused(outcome: PublishOutcome)
     /// A record whose stream name cannot be valid: dropped and done.
     case unroutable(topic: String, reason: String)
     /// A stream was created (`recreated`: it had vanished while in use).

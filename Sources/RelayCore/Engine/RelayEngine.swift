@@ -151,6 +151,9 @@ public struct RelayEngine: Sendable {
         (account.limit, accountInFlight, accountLowerings)
     }
 
+    /// Whether any partition is assigned.
+    public var hasAssignment: Bool { !assignment.partitions.isEmpty }
+
     /// Streams the engine holds state for.
     public var streamCount: Int { slotByName.count }
 

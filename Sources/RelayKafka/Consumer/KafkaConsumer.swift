@@ -246,3 +246,6 @@ public final class KafkaConsumer: Sendable {
         callbacks.commit(offsets, to: handle.pointer)
     }
 }
+
+/// The engine's `PartitionControl` port: `pause` and `resume` above.
+extension KafkaConsumer: PartitionControl {}

@@ -32,6 +32,19 @@ public struct DeadLetterWriter: Sendable {
 
     /// Writes `record` with `reason` (a short stable word such as `oversize`, `overflow`, `rejected`) for `stream`.
     public func write(_ record: SourceRecord, reason: String, stream: String) async throws(KafkaError) {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<KafkaError?, Never>) in
+            write(record, reason: reason, stream: stream) { continuation.resume(returning: $0) }
+        }
+        if let result { throw result }
+    }
+
+    /// Writes `record` and calls `completion` once: nil when the broker acknowledged it, else the error. A record
+    /// too large for the topic is written again without its value (retrying the same bytes would fail for ever and
+    /// stall the partition); the headers still name the reason and where the original is.
+    public func write(
+        _ record: SourceRecord, reason: String, stream: String,
+        completion: @escaping @Sendable (KafkaError?) -> Void
+    ) {
         let added: [SourceRecord.Header] = [
             .init(name: HeaderName.reason, value: Array(reason.utf8)),
             .init(name: HeaderName.stream, value: Array(stream.utf8)),
@@ -39,19 +52,40 @@ public struct DeadLetterWriter: Sendable {
             .init(name: HeaderName.sourcePartition, value: Array(String(record.partition).utf8)),
             .init(name: HeaderName.sourceOffset, value: Array(String(record.offset).utf8)),
         ]
-        do {
-            _ = try await producer.send(
-                topic: topic, key: record.key, value: record.value, headers: record.headers + added, timestamp: record.timestamp
-            )
-        } catch where error.librdkafkaCode == Self.messageSizeTooLarge {
-            // Retrying the same bytes would fail for ever and stall the partition. Write the dead letter without
-            // its value instead: the headers still name the reason and where the original is.
-            let omitted = SourceRecord.Header(
-                name: HeaderName.valueOmitted,
-                value: Array("\(record.value?.count ?? 0) bytes: larger than the dead-letter topic accepts".utf8))
-            _ = try await producer.send(
-                topic: topic, key: record.key, value: nil, headers: record.headers + added + [omitted], timestamp: record.timestamp
-            )
+        let producer = producer
+        let topic = topic
+        producer.send(
+            topic: topic, key: record.key, value: record.value, headers: record.headers + added, timestamp: record.timestamp
+        ) { result in
+            switch result {
+            case .success:
+                completion(nil)
+            case .failure(let error) where error.librdkafkaCode == Self.messageSizeTooLarge:
+                let omitted = SourceRecord.Header(
+                    name: HeaderName.valueOmitted,
+                    value: Array("\(record.value?.count ?? 0) bytes: larger than the dead-letter topic accepts".utf8))
+                producer.send(
+                    topic: topic, key: record.key, value: nil, headers: record.headers + added + [omitted],
+                    timestamp: record.timestamp
+                ) { completion($0.failure) }
+            case .failure(let error):
+                completion(error)
+            }
         }
+    }
+}
+
+/// The engine's `DeadLetterSink` port: a write is answered once the broker acknowledged it.
+extension DeadLetterWriter: DeadLetterSink {
+    public func write(_ letter: DeadLetter, answer: @escaping @Sendable (Bool) -> Void) {
+        write(letter.record, reason: letter.reason.rawValue, stream: letter.stream) { answer($0 == nil) }
+    }
+}
+
+extension Result {
+    /// The failure, if any.
+    fileprivate var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
     }
 }

@@ -52,6 +52,20 @@ public final class KafkaProducer: Sendable {
         return try result.get()
     }
 
+    /// Writes one record and calls `completion` once with the broker's answer, on the producer's poll thread (or at
+    /// once on the calling thread when the producer is closed or the record cannot be enqueued). No task involved.
+    public func send(
+        topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [SourceRecord.Header] = [],
+        timestamp: Int64? = nil, completion: @escaping @Sendable (Result<Delivery, KafkaError>) -> Void
+    ) {
+        guard !closed.load(ordering: .relaxed) else {
+            return completion(.failure(KafkaError(code: .closed, reason: "the producer is closed")))
+        }
+        enqueue(
+            topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp,
+            completion: completion)
+    }
+
     /// One record for `send(_:)`.
     public struct OutgoingRecord: Sendable {
         public var topic: String

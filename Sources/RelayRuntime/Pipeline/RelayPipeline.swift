@@ -3,93 +3,81 @@ import Logging
 import RelayCore
 import RelayKafka
 import RelaySync
-import Synchronization
 import RelayTimers
+import Synchronization
 
-/// The relay between Kafka and Twilio: routes consumed records to one lane per stream, runs a worker per stream
-/// that packs, paces and publishes, applies retry decisions, and marks offsets done only when their records were
-/// accepted or deliberately dropped (and dead-lettered when configured).
+/// The driver of `RelayEngine`: it holds the engine under one lock, turns every callback (records and rebalances
+/// from the consumer's poll thread, Twilio's answers from the libcurl loop's thread, dead-letter acknowledgements
+/// from the producer's thread, the wake-up from the timer thread) into an `EngineEvent`, and performs the actions
+/// that come out through the ports, outside the lock. It makes no policy decision of its own.
 ///
-/// Threads: the `KafkaConsumerHandler` methods run on the consumer's poll thread and only touch state under the
-/// lock (never awaiting); workers and publishes run as child tasks of `run()`. All shared state is in `state`.
+/// No task per stream and none per message: a publish is a libcurl transfer whose answer goes straight back into
+/// the engine; the engine's one scheduler asks for the next wake-up of its one timer.
 public final class RelayPipeline: KafkaConsumerHandler, Sendable {
     struct State {
-        var router: StreamRouter
-        var streams: [String: StreamEntry] = [:]
-        var tracker: OffsetTracker
-        /// Records of a blocked partition, in offset order, waiting to be offered again (back-pressure).
-        var held: [TopicPartition: [HeldRecord]] = [:]
-        /// Partitions paused for back-pressure or shutdown.
-        var paused: Set<TopicPartition> = []
-        var assignment = PartitionAssignment()
-        /// Streams that need a worker.
-        var newStreams: [String] = []
-        /// Set by `drain`: records arriving after it are held, not offered.
-        var stopping = false
-        /// Set when the workers are gone (cancelled): a revoke then waits for nothing.
-        var workersStopped = false
-        var fatalError: KafkaError?
+        var engine: RelayEngine
+        /// Numbers every event, so pause and resume performed on different threads apply in the engine's order.
+        var eventNumber: UInt64 = 0
+        /// The last `now` given to the engine: each event's is at least this (threads read the clock in turn).
+        var lastNow = Instant.zero
     }
 
     let state: Mutex<State>
     let configuration: RelayConfiguration
     let client: SyncStreamsClient
-    let registry: StreamRegistry
-    let deadLetters: DeadLetterWriter?
+    let publisher: any StreamPublisher
+    let deadLetters: (any DeadLetterSink)?
     let observer: any RelayObserver
     let health: HealthState
     let logger: Logger
-    let clock = MonotonicClock()
-    /// Wakes `run()` when a stream needs a worker.
-    let workerWakeup = Wakeup()
-    /// The consumer, for pause and resume (set once by `attach`).
-    let consumer = Mutex<KafkaConsumer?>(nil)
+    let clock: MonotonicClock
+    let timer: EngineWakeTimer
     /// Readiness's view of a sustained Twilio outage.
     let availability: TwilioAvailability
-    /// The account-wide cap on publishes in flight, lowered by 20429 (account rate limited).
-    let accountGate: AccountGate
-    /// Identifies this run in message `e` (epoch) fields, so subscribers can tell a restart from a gap.
-    let epoch: UInt64
+    /// The consumer's fetch control, for pause and resume (set once by `attach`).
+    let partitionControl = Mutex<(any PartitionControl)?>(nil)
+    /// The event number of the last pause or resume applied to each partition.
+    let partitionOrder = Mutex<[TopicPartition: UInt64]>([:])
+    /// Set when `run()` has ended: nothing more is sent, and a revoke waits for nothing.
+    let closed = Atomic<Bool>(false)
+    let fatal = Mutex<KafkaError?>(nil)
 
     /// Creates the pipeline. `deadLetters` is nil when no dead-letter topic is configured (drops are then counted
     /// only).
     public init(
-        configuration: RelayConfiguration, client: SyncStreamsClient, deadLetters: DeadLetterWriter?,
+        configuration: RelayConfiguration, client: SyncStreamsClient, deadLetters: (any DeadLetterSink)?,
         observer: any RelayObserver, health: HealthState, logger: Logger
     ) {
         self.configuration = configuration
         self.client = client
+        publisher = SyncStreamPublisher(client: client)
         self.deadLetters = deadLetters
         self.observer = observer
         self.health = health
         self.logger = logger
+        clock = MonotonicClock()
+        timer = EngineWakeTimer(clock: clock)
         availability = TwilioAvailability(threshold: configuration.twilio.unavailableAfter, health: health, logger: logger)
-        registry = StreamRegistry(client: client, observer: observer, health: health, availability: availability, logger: logger)
-        accountGate = AccountGate(logger: logger)
-        epoch = UInt64(Date().timeIntervalSince1970 * 1000)
-        state = Mutex(State(router: StreamRouter(configuration: configuration), tracker: OffsetTracker()))
+        let settings = RelayEngine.Settings(
+            configuration: configuration, deadLetters: deadLetters != nil,
+            epoch: UInt64(Date().timeIntervalSince1970 * 1000), seed: UInt64.random(in: .min ... .max))
+        state = Mutex(State(engine: RelayEngine(settings: settings)))
     }
 
     /// Gives the pipeline the consumer it pauses and resumes.
-    public func attach(consumer: KafkaConsumer) {
-        self.consumer.withLock { $0 = consumer }
+    public func attach(partitionControl: any PartitionControl) {
+        self.partitionControl.withLock { $0 = partitionControl }
     }
 
-    /// Runs a worker per stream until cancelled, and checks at start that Twilio answers and accepts the
-    /// credentials (readiness must not wait for the first record).
+    /// Checks at start that Twilio answers and accepts the credentials (readiness must not wait for the first
+    /// record), then waits until cancelled. Publishing needs no task: it runs on the callbacks.
     public func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.probeTwilio() }
-            while !Task.isCancelled {
-                let names = state.withLock { state in
-                    defer { state.newStreams.removeAll() }
-                    return state.newStreams
-                }
-                for name in names { group.addTask { await self.work(stream: name) } }
-                await workerWakeup.wait(until: nil)
-            }
+            while !Task.isCancelled { try? await Timers.sleep(for: .seconds(3600)) }
         }
-        state.withLock { $0.workersStopped = true }
+        closed.store(true, ordering: .releasing)
+        timer.cancel()
     }
 
     /// Lists one page of streams until Twilio answers: ready on success, not ready (with the reason) otherwise,
@@ -116,12 +104,7 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
     /// idle or `deadline` passes. Returns whether everything was drained.
     @discardableResult
     public func drain(deadline: ContinuousClock.Instant) async -> Bool {
-        let partitions = state.withLock { state in
-            state.stopping = true
-            state.paused.formUnion(state.assignment.partitions)
-            return Array(state.assignment.partitions)
-        }
-        consumer.withLock { $0 }?.pause(partitions)
+        apply(.stopRequested)
         while ContinuousClock.now < deadline {
             if isIdle { return true }
             try? await Timers.sleep(for: .milliseconds(20))
@@ -130,93 +113,35 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
     }
 
     /// Whether nothing is queued, in flight or waiting to be dead-lettered.
-    public var isIdle: Bool {
-        state.withLock { state in state.streams.values.allSatisfy { $0.lane.isIdle && $0.drops.isEmpty } }
-    }
+    public var isIdle: Bool { state.withLock { $0.engine.isIdle } }
 
     /// The fatal Kafka error that stopped intake, if any.
-    public var fatalError: KafkaError? { state.withLock { $0.fatalError } }
+    public var fatalError: KafkaError? { fatal.withLock { $0 } }
 
-    // MARK: Done records and back-pressure
-
-    /// A record held back by back-pressure; `received` says whether the offset tracker already counts it.
-    struct HeldRecord {
-        var record: SourceRecord
-        var received: Bool
+    /// The account-wide cap on publishes in flight (nil: none), publishes in flight, and how often it was lowered.
+    public var accountConcurrency: (limit: Int?, inFlight: Int, lowerings: Int) {
+        state.withLock { $0.engine.accountConcurrency }
     }
 
-    /// Marks `records` done and resumes partitions whose lanes drained.
-    func markDone(_ records: [SourceRecord]) {
-        guard !records.isEmpty else { return }
-        state.withLock { state in
-            for record in records { state.tracker.markDone(record.topicPartition, offset: record.offset) }
-        }
-        resumeDrainedPartitions()
+    /// Streams the engine holds state for, and its scheduler's wake-ups so far.
+    public var engineFigures: (streams: Int, wakeups: UInt64) {
+        state.withLock { ($0.engine.streamCount, $0.engine.schedulerWakeups) }
     }
 
-    /// Offers held records of paused partitions again where their lanes have room, and resumes the partitions whose
-    /// held records all went in.
-    func resumeDrainedPartitions() {
-        var toWake: [Wakeup] = []
-        let resumable = state.withLock { state -> [TopicPartition] in
-            guard !state.stopping else { return [] }
-            var resumable: [TopicPartition] = []
-            for partition in state.paused {
-                var held = state.held[partition] ?? []
-                while let first = held.first {
-                    if !first.received {
-                        switch state.tracker.receive(partition, offset: first.record.offset) {
-                        case .full: break
-                        case .unassigned, .duplicate:
-                            held.removeFirst()
-                            continue
-                        case .tracked:
-                            held[0].received = true
-                        }
-                        if !held[0].received { break }
-                    }
-                    guard offer(first.record, in: &state, wake: &toWake) else { break }
-                    held.removeFirst()
-                }
-                state.held[partition] = held.isEmpty ? nil : held
-                let lanesHaveRoom = state.streams.values.allSatisfy { !$0.partitions.contains(partition) || $0.lane.canResume }
-                if held.isEmpty, lanesHaveRoom, state.tracker.canResume(partition) { resumable.append(partition) }
-            }
-            state.paused.subtract(resumable)
-            return resumable
-        }
-        for wakeup in toWake { wakeup.signal() }
-        if !resumable.isEmpty { consumer.withLock { $0 }?.resume(resumable) }
-    }
+    // MARK: Events in, actions out
 
-    /// Offers `record` (already received by the tracker) to its stream's lane, under the lock. Returns false when
-    /// the lane refused it (`block`): the caller holds it and pauses the partition.
-    func offer(_ record: SourceRecord, in state: inout State, wake: inout [Wakeup]) -> Bool {
-        let partition = record.topicPartition
-        switch state.router.route(topic: record.topic, partition: record.partition) {
-        case .failure(let error):
-            logger.error("record.unroutable", metadata: [LogKeys.topic: .string(record.topic), LogKeys.reason: .string(error.reason)])
-            observer.recordsDropped(stream: "_unroutable", reason: "invalid-stream-name", count: 1)
-            state.tracker.markDone(partition, offset: record.offset)
-            return true
-        case .success(let route):
-            if state.streams[route.name] == nil {
-                let share = state.assignment.share(of: record.topic)
-                let lane = StreamLane(
-                    settings: route.settings.laneSettings(deadLetterDrops: deadLetters != nil && route.settings.oversize == .deadLetter),
-                    packer: route.settings.packer(epoch: epoch),
-                    pacer: StreamPacer(settings: route.settings.pacerSettings(share: share > 0 ? share : 1))
-                )
-                state.streams[route.name] = StreamEntry(name: route.name, topic: record.topic, settings: route.settings, lane: lane)
-                state.newStreams.append(route.name)
-                wake.append(workerWakeup)
-            }
-            let result = state.streams[route.name]!.lane.offer(record, now: clock.now())
-            state.streams[route.name]!.partitions.insert(partition)
-            state.streams[route.name]!.drops += result.dropped
-            wake.append(state.streams[route.name]!.wakeup)
-            if result.shouldPause { state.paused.formUnion(state.streams[route.name]!.partitions) }
-            return result.disposition != .refused
+    /// Hands `event` to the engine at the current instant and performs what it asks. Returns the offsets of any
+    /// `.commit` among the actions (a revoke's final offsets).
+    @discardableResult
+    func apply(_ event: EngineEvent) -> [TopicPartition: Int64] {
+        var actions: [EngineAction] = []
+        let number = state.withLock { state -> UInt64 in
+            let now = max(clock.now(), state.lastNow)
+            state.lastNow = now
+            state.eventNumber += 1
+            state.engine.handle(event, now: now, into: &actions)
+            return state.eventNumber
         }
+        return perform(actions, event: number)
     }
 }

@@ -47,7 +47,7 @@ public struct RelayApplication: Sendable {
             logger: logger
         )
         consumer = try KafkaConsumer(settings: KafkaConsumerSettings(configuration.kafka), handler: pipeline, logger: logger)
-        pipeline.attach(consumer: consumer)
+        pipeline.attach(partitionControl: consumer)
         service = RelayService(pipeline: pipeline, consumer: consumer, drainDeadline: configuration.shutdown.drainDeadline, logger: logger)
         self.health = health
     }

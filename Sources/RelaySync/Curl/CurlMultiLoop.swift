@@ -18,7 +18,8 @@ final class CurlMultiLoop: @unchecked Sendable {
     struct Submission: Sendable {
         let id: UInt64
         let request: HTTPClientRequest
-        let continuation: CheckedContinuation<Result<HTTPClientResponse, SyncError>, Never>
+        /// Called once, on the loop thread (or on the submitting thread when the loop is shut down), with the answer.
+        let completion: HTTPCompletion
         /// When `execute` handed it over: the request's timeout counts from here.
         let submittedAt = ContinuousClock.now
     }
@@ -83,8 +84,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             return (true, !state.wakeupPending)
         }
         guard accepted else {
-            submission.continuation.resume(
-                returning: .failure(SyncError(code: .shutdown, reason: "the HTTP client has been shut down")))
+            submission.completion(.failure(SyncError(code: .shutdown, reason: "the HTTP client has been shut down")))
             return
         }
         if needsWakeup { multi.wakeup() }
@@ -100,7 +100,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             return nil
         }
         if let pending {
-            pending.continuation.resume(returning: .failure(Self.cancelledError))
+            pending.completion(.failure(Self.cancelledError))
         } else {
             multi.wakeup()
         }
@@ -145,7 +145,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             if stopping {
                 let error = SyncError(code: .shutdown, reason: "the HTTP client has been shut down")
                 for transfer in Array(transfers.values) { finish(transfer) { $0.fail(error) } }
-                for submission in waiting[waitingHead...] { submission.continuation.resume(returning: .failure(error)) }
+                for submission in waiting[waitingHead...] { submission.completion(.failure(error)) }
                 waiting.removeAll()
                 break
             }
@@ -197,7 +197,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         if let transfer = transfersByID[id] {
             finish(transfer) { $0.fail(Self.cancelledError) }
         } else if let index = waiting[waitingHead...].firstIndex(where: { $0.id == id }) {
-            waiting.remove(at: index).continuation.resume(returning: .failure(Self.cancelledError))
+            waiting.remove(at: index).completion(.failure(Self.cancelledError))
         }
     }
 
@@ -209,11 +209,11 @@ final class CurlMultiLoop: @unchecked Sendable {
             do {
                 easy = try CurlEasyHandle()
             } catch {
-                submission.continuation.resume(returning: .failure(error))
+                submission.completion(.failure(error))
                 return
             }
         }
-        let transfer = CurlTransfer(id: submission.id, easy: easy, continuation: submission.continuation)
+        let transfer = CurlTransfer(id: submission.id, easy: easy, completion: submission.completion)
         // The timeout counts from submission: time spent waiting for a slot is part of it.
         var request = submission.request
         let remaining = (request.timeout ?? configuration.requestTimeout) - (ContinuousClock.now - submission.submittedAt)

@@ -1,8 +1,8 @@
 import CLibCurl
 import Foundation
 
-/// One request in flight on the multi loop: its easy handle, the response being received and the continuation that
-/// the caller awaits.
+/// One request in flight on the multi loop: its easy handle, the response being received and the completion that
+/// gets the answer (the caller's continuation, or a callback that runs on the loop thread).
 ///
 /// Ownership and threads: created, used and destroyed on the multi loop's thread only. The loop keeps it in its
 /// table from `curl_multi_add_handle` until after `curl_multi_remove_handle`, which is exactly the time libcurl may
@@ -11,7 +11,7 @@ import Foundation
 final class CurlTransfer {
     let id: UInt64
     let easy: CurlEasyHandle
-    private let continuation: CheckedContinuation<Result<HTTPClientResponse, SyncError>, Never>
+    private let completion: HTTPCompletion
     private var headerList: CurlHeaderList?
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var body: [UInt8] = []
@@ -19,10 +19,10 @@ final class CurlTransfer {
     private var finished = false
 
     /// Creates a transfer on `easy` (a fresh or reset handle); `configure` then applies the request.
-    init(id: UInt64, easy: CurlEasyHandle, continuation: CheckedContinuation<Result<HTTPClientResponse, SyncError>, Never>) {
+    init(id: UInt64, easy: CurlEasyHandle, completion: @escaping HTTPCompletion) {
         self.id = id
         self.easy = easy
-        self.continuation = continuation
+        self.completion = completion
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
     }
@@ -121,7 +121,7 @@ final class CurlTransfer {
     private func resume(_ result: Result<HTTPClientResponse, SyncError>) {
         guard !finished else { return }
         finished = true
-        continuation.resume(returning: result)
+        completion(result)
     }
 
     /// Maps a `CURLcode` to a public error without exposing the C type.
@@ -138,7 +138,7 @@ final class CurlTransfer {
     }
 
     deinit {
-        if !finished { continuation.resume(returning: .failure(SyncError(code: .shutdown, reason: "transfer abandoned"))) }
+        if !finished { completion(.failure(SyncError(code: .shutdown, reason: "transfer abandoned"))) }
         errorBuffer.deallocate()
     }
 }

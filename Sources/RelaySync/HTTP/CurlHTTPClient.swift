@@ -23,7 +23,7 @@ public final class CurlHTTPClient: Sendable {
         let id = loop.reserveID()
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPClientResponse, SyncError>, Never>) in
-                loop.submit(.init(id: id, request: request, continuation: continuation))
+                loop.submit(.init(id: id, request: request, completion: { continuation.resume(returning: $0) }))
                 // The cancellation handler may have run before the submission existed; cancel again to be sure.
                 if Task.isCancelled { loop.cancel(id: id) }
             }
@@ -31,6 +31,13 @@ public final class CurlHTTPClient: Sendable {
             loop.cancel(id: id)
         }
         return try result.get()
+    }
+
+    /// Performs a request and calls `completion` once with the answer, on the loop's thread (or at once on the
+    /// calling thread when the client is shut down). No task is involved: this is the relay's publishing path,
+    /// where the answer goes straight to the engine. `completion` must be short: every transfer shares the thread.
+    public func execute(_ request: HTTPClientRequest, completion: @escaping HTTPCompletion) {
+        loop.submit(.init(id: loop.reserveID(), request: request, completion: completion))
     }
 
     /// Stops the loop thread after failing every queued or running request, and waits until it has ended.
@@ -41,3 +48,6 @@ public final class CurlHTTPClient: Sendable {
 
     deinit { loop.shutdown() }
 }
+
+/// Where a callback-style request's answer goes: a response (any status), or the transport failure.
+public typealias HTTPCompletion = @Sendable (Result<HTTPClientResponse, SyncError>) -> Void

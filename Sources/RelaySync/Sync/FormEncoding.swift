@@ -9,8 +9,25 @@ enum FormEncoding {
     static func percentEncode(_ text: String) -> String {
         var output = [UInt8]()
         output.reserveCapacity(text.utf8.count)
-        let hex = Array("0123456789ABCDEF".utf8)
-        for byte in text.utf8 {
+        appendPercentEncoded(text.utf8, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// A form body of one field, `name=value`, encoded straight from `value`'s bytes (no String in between).
+    static func body(name: String, value: [UInt8]) -> [UInt8] {
+        var output = [UInt8]()
+        output.reserveCapacity(name.utf8.count + 1 + value.count * 3)
+        appendPercentEncoded(name.utf8, to: &output)
+        output.append(UInt8(ascii: "="))
+        appendPercentEncoded(value, to: &output)
+        return output
+    }
+
+    private static let hex = Array("0123456789ABCDEF".utf8)
+
+    /// Appends `bytes` percent-encoded (everything except RFC 3986's unreserved characters) to `output`.
+    static func appendPercentEncoded(_ bytes: some Sequence<UInt8>, to output: inout [UInt8]) {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
@@ -22,6 +39,5 @@ enum FormEncoding {
                 output.append(hex[Int(byte & 0x0F)])
             }
         }
-        return String(decoding: output, as: UTF8.self)
     }
 }

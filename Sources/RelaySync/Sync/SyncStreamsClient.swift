@@ -125,22 +125,62 @@ public struct SyncStreamsClient: Sendable {
     private func send(_ method: HTTPClientRequest.Method, _ url: String, form: [(String, String)]? = nil)
         async throws(SyncError) -> HTTPClientResponse
     {
-        var headers: [(name: String, value: String)] = [
-            ("Authorization", credentials.authorizationHeader),
-            ("Accept", "application/json"),
-            ("User-Agent", "sync-relay"),
-        ]
-        var body: [UInt8]?
-        if let form {
-            headers.append(("Content-Type", "application/x-www-form-urlencoded"))
-            body = Array(FormEncoding.encode(form).utf8)
-        }
-        let request = HTTPClientRequest(method: method, url: url, headers: headers, body: body, timeout: requestTimeout)
+        let request = makeRequest(method, url, body: form.map { Array(FormEncoding.encode($0).utf8) })
         let response = try await http.execute(request)
         guard (200..<300).contains(response.status) else {
             throw Self.error(for: response)
         }
         return response
+    }
+
+    /// A request with the client's headers; a body is sent form-encoded.
+    private func makeRequest(_ method: HTTPClientRequest.Method, _ url: String, body: [UInt8]?) -> HTTPClientRequest {
+        var headers: [(name: String, value: String)] = [
+            ("Authorization", credentials.authorizationHeader),
+            ("Accept", "application/json"),
+            ("User-Agent", "sync-relay"),
+        ]
+        if body != nil { headers.append(("Content-Type", "application/x-www-form-urlencoded")) }
+        return HTTPClientRequest(method: method, url: url, headers: headers, body: body, timeout: requestTimeout)
+    }
+
+    // MARK: Callbacks (the relay's engine path: no task, the answer comes on the HTTP client's loop thread)
+
+    /// Publishes `data`, the exact `Data` JSON bytes (the packer's output: an object within the size limit),
+    /// form-encoded straight from the bytes. `answer` gets what Twilio said; a 2xx body is not parsed.
+    public func publish(data: [UInt8], to stream: String, answer: @escaping @Sendable (PublishOutcome) -> Void) {
+        guard data.count <= SyncMessageData.maximumByteCount else {
+            return answer(.tooLarge(twilioCode: nil))  // the packer never builds one: refuse it here, loudly
+        }
+        send(.post, "\(streamURL(stream))/Messages", body: FormEncoding.body(name: "Data", value: data), answer: answer)
+    }
+
+    /// Creates stream `uniqueName` with `ttl` seconds (nil: never expires); 409/54301 answers `.alreadyExists`.
+    public func createStream(uniqueName: String, ttl: Int?, answer: @escaping @Sendable (PublishOutcome) -> Void) {
+        var fields = [("UniqueName", uniqueName)]
+        if let ttl { fields.append(("Ttl", String(ttl))) }
+        send(.post, streamsURL, body: Array(FormEncoding.encode(fields).utf8), answer: answer)
+    }
+
+    /// Sets stream `stream`'s TTL to `ttl` seconds from now.
+    public func updateStream(_ stream: String, ttl: Int, answer: @escaping @Sendable (PublishOutcome) -> Void) {
+        send(.post, streamURL(stream), body: Array(FormEncoding.encode([("Ttl", String(ttl))]).utf8), answer: answer)
+    }
+
+    private func send(
+        _ method: HTTPClientRequest.Method, _ url: String, body: [UInt8]?,
+        answer: @escaping @Sendable (PublishOutcome) -> Void
+    ) {
+        http.execute(makeRequest(method, url, body: body)) { result in
+            switch result {
+            case .success(let response) where (200..<300).contains(response.status):
+                answer(.accepted)
+            case .success(let response):
+                answer(Self.error(for: response).outcome)
+            case .failure(let error):
+                answer(error.outcome)
+            }
+        }
     }
 
     /// The typed error for a non-2xx response.

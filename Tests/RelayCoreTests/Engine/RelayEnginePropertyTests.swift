@@ -50,29 +50,7 @@ import Testing
         if Bool.random(using: &random) {
             defaults.append(JSONMember("retry", .object([JSONMember("maxAttempts", .number("4"))])))
         }
-        var kafka: [JSONMember] = [
-            JSONMember("brokers", .array([.string("127.0.0.1:9092")])),
-            JSONMember("topics", .array([.string("orders"), .string("rides")])),
-        ]
-        if deadLetters { kafka.append(JSONMember("deadLetterTopic", .string("dead-letters"))) }
-        let document = JSONValue.object([
-            JSONMember("kafka", .object(kafka)),
-            JSONMember(
-                "twilio",
-                .object([
-                    JSONMember("accountSid", .string("ACa1b2c3d4e5f60718293a4b5c6d7e8f90")),
-                    JSONMember("authToken", .string("token-for-tests")),
-                    JSONMember("serviceSid", .string("IS0123456789abcdef0123456789abcdef")),
-                ])),
-            JSONMember("defaults", .object(defaults)),
-        ])
-        let configuration: RelayConfiguration
-        do {
-            configuration = try ConfigurationLoader(environment: [:]).load(
-                bytes: Array(document.text(indent: 2).utf8), source: "engine-test.json", directory: nil)
-        } catch {
-            fatalError("the test's configuration does not load: \(error)")
-        }
+        let configuration = engineConfiguration(defaults: defaults, deadLetters: deadLetters)
         let partitions = (0..<3).map { TopicPartition(topic: "orders", partition: $0) } + [TopicPartition(topic: "rides", partition: 0)]
         var simulation = EngineSimulation(
             seed: seed, configuration: configuration, deadLetters: deadLetters, partitions: partitions)
@@ -96,5 +74,32 @@ import Testing
         case 97..<99: simulation.crash()
         default: simulation.stopAndRestart()
         }
+    }
+}
+
+/// A configuration for engine tests: topics `orders` and `rides`, `defaults` as given, and a dead-letter topic when
+/// asked for.
+func engineConfiguration(defaults: [JSONMember], deadLetters: Bool) -> RelayConfiguration {
+    var kafka: [JSONMember] = [
+        JSONMember("brokers", .array([.string("127.0.0.1:9092")])),
+        JSONMember("topics", .array([.string("orders"), .string("rides")])),
+    ]
+    if deadLetters { kafka.append(JSONMember("deadLetterTopic", .string("dead-letters"))) }
+    let document = JSONValue.object([
+        JSONMember("kafka", .object(kafka)),
+        JSONMember(
+            "twilio",
+            .object([
+                JSONMember("accountSid", .string("ACa1b2c3d4e5f60718293a4b5c6d7e8f90")),
+                JSONMember("authToken", .string("token-for-tests")),
+                JSONMember("serviceSid", .string("IS0123456789abcdef0123456789abcdef")),
+            ])),
+        JSONMember("defaults", .object(defaults)),
+    ])
+    do {
+        return try ConfigurationLoader(environment: [:]).load(
+            bytes: Array(document.text(indent: 2).utf8), source: "engine-test.json", directory: nil)
+    } catch {
+        fatalError("the test's configuration does not load: \(error)")
     }
 }

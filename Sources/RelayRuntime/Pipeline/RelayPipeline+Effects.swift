@@ -1,0 +1,132 @@
+import Foundation
+import Logging
+import RelayCore
+
+/// The engine's actions, performed through the ports; every answer is fed back with `apply`.
+extension RelayPipeline {
+    /// Performs `actions` (from event number `event`) in order. Returns the offsets of `.commit` actions.
+    func perform(_ actions: [EngineAction], event: UInt64) -> [TopicPartition: Int64] {
+        var commits: [TopicPartition: Int64] = [:]
+        let closed = closed.load(ordering: .acquiring)
+        for action in actions {
+            switch action {
+            case .publish(let request):
+                guard !closed else { continue }
+                let started = ContinuousClock.now
+                publisher.publish(request) { [self] outcome in
+                    twilioAnswered(outcome)
+                    if outcome == .accepted {
+                        observer.messagePublished(
+                            stream: request.stream, records: request.recordCount, bytes: request.data.count,
+                            latency: .now - started)
+                    }
+                    apply(.publishAnswered(stream: request.stream, sequence: request.sequence, outcome: outcome))
+                }
+            case .createStream(let name, let ttl, _):
+                guard !closed else { continue }
+                publisher.createStream(name, ttl: ttl) { [self] outcome in
+                    twilioAnswered(outcome)
+                    apply(.streamCreateAnswered(stream: name, outcome: outcome))
+                }
+            case .refreshTTL(let name, let ttl):
+                guard !closed else { continue }
+                publisher.refreshTTL(name, ttl: ttl) { [self] outcome in
+                    twilioAnswered(outcome)
+                    apply(.ttlRefreshAnswered(stream: name, outcome: outcome))
+                }
+            case .pause(let partitions):
+                control(partitions, event: event) { $0.pause($1) }
+            case .resume(let partitions):
+                control(partitions, event: event) { $0.resume($1) }
+            case .commit(let offsets):
+                commits.merge(offsets) { max($0, $1) }
+            case .deadLetter(let letter):
+                guard !closed, let deadLetters else { continue }
+                deadLetters.write(letter) { [self] written in apply(.deadLetterAnswered(id: letter.id, written: written)) }
+            case .wake(let at):
+                guard !closed else { continue }
+                timer.wake(at: at) { [weak self] in self?.apply(.timeReached) }
+            case .report(let report):
+                self.report(report)
+            }
+        }
+        return commits
+    }
+
+    /// Pauses or resumes `partitions`, skipping those a later event already paused or resumed (actions of events
+    /// handled on different threads may be performed out of order).
+    private func control(
+        _ partitions: [TopicPartition], event: UInt64, _ body: (any PartitionControl, [TopicPartition]) -> Void
+    ) {
+        guard let control = partitionControl.withLock({ $0 }) else { return }
+        partitionOrder.withLock { order in
+            let current = partitions.filter { (order[$0] ?? 0) < event }
+            for partition in current { order[partition] = event }
+            if !current.isEmpty { body(control, current) }
+        }
+    }
+
+    /// Readiness and metrics for every answer from Twilio.
+    private func twilioAnswered(_ outcome: PublishOutcome) {
+        observer.twilioResponse(statusClass: outcome.statusClass, twilioCode: outcome.twilioCode)
+        availability.answered(outcome)
+        switch outcome {
+        case .accepted, .alreadyExists:
+            health.setReady(.twilio)
+        case .unauthorized:
+            health.setNotReady(.twilio, reason: "Twilio refused the credentials (\(outcome)); records are held and retried")
+        default:
+            break
+        }
+    }
+
+    private func report(_ report: EngineReport) {
+        switch report {
+        case .consumed(let topic, let count):
+            observer.recordsConsumed(topic: topic, count: count)
+        case .acknowledged(let stream, let records):
+            let nowMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
+            for record in records {
+                if let timestamp = record.timestamp {
+                    observer.endToEndLatency(stream: stream, latency: .milliseconds(max(0, nowMilliseconds - timestamp)))
+                }
+            }
+        case .dropped(let stream, let drops):
+            var counts: [DropReason: Int] = [:]
+            for drop in drops { counts[drop.reason, default: 0] += 1 }
+            for (reason, count) in counts { observer.recordsDropped(stream: stream, reason: reason.rawValue, count: count) }
+        case .deadLettered(let stream, let reason):
+            observer.recordsDeadLettered(stream: stream, reason: reason.rawValue, count: 1)
+        case .deadLetterFailed(let stream):
+            logger.warning("deadletter.failed", metadata: [LogKeys.stream: .string(stream)])
+        case .retried(let stream, let reason):
+            observer.publishRetried(stream: stream, reason: reason)
+        case .rejected(let stream, let sequence, let reason, let outcome):
+            logger.error("message.rejected", metadata: [
+                LogKeys.stream: .string(stream), LogKeys.sequence: .stringConvertible(sequence),
+                LogKeys.reason: .string(reason.label), LogKeys.outcome: .string("\(outcome)"),
+            ])
+        case .unroutable(let topic, let reason):
+            logger.error("record.unroutable", metadata: [LogKeys.topic: .string(topic), LogKeys.reason: .string(reason)])
+        case .streamCreated(let stream, let recreated):
+            observer.streamCreated(stream: stream, recreated: recreated)
+            logger.info("stream.created", metadata: [
+                LogKeys.stream: .string(stream), LogKeys.recreated: .stringConvertible(recreated),
+            ])
+        case .streamCreateFailed(let stream, let outcome):
+            logger.warning("stream.create.failed", metadata: [LogKeys.stream: .string(stream), LogKeys.outcome: .string("\(outcome)")])
+        case .ttlRefreshed(let stream, let refreshed):
+            if refreshed {
+                observer.ttlRefreshed(stream: stream)
+            } else {
+                logger.warning("stream.ttl.refresh.failed", metadata: [LogKeys.stream: .string(stream)])
+            }
+        case .laneDepth(let stream, let records, let bytes, let inFlight):
+            observer.laneDepth(stream: stream, records: records, bytes: bytes, inFlight: inFlight)
+        case .accountConcurrencyLowered(let limit):
+            logger.warning("twilio.account.concurrency.lowered", metadata: ["twilio.concurrency.limit": .stringConvertible(limit)])
+        case .accountConcurrencyRestored:
+            logger.notice("twilio.account.concurrency.restored")
+        }
+    }
+}

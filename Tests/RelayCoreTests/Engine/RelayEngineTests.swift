@@ -1,0 +1,182 @@
+import RelayCore
+import Testing
+
+/// The engine's behaviours one at a time, with a manual clock and no Kafka or HTTP.
+@Suite struct RelayEngineTests {
+    let orders = TopicPartition(topic: "orders", partition: 0)
+
+    func engine(_ defaults: [JSONMember] = [], deadLetters: Bool = false) -> RelayEngine {
+        var engine = RelayEngine(
+            settings: .init(configuration: engineConfiguration(defaults: defaults, deadLetters: deadLetters), deadLetters: deadLetters))
+        _ = engine.handle(
+            .partitionsAssigned([orders], assignment: PartitionAssignment(partitions: [orders], partitionCounts: ["orders": 1])),
+            now: .zero)
+        return engine
+    }
+
+    func records(_ offsets: Range<Int64>, partition: TopicPartition? = nil) -> [SourceRecord] {
+        let partition = partition ?? orders
+        return offsets.map {
+            SourceRecord(topic: partition.topic, partition: partition.partition, offset: $0, key: nil, value: Array("{\"n\":\($0)}".utf8))
+        }
+    }
+
+    func publishes(_ actions: [EngineAction]) -> [PublishRequest] {
+        actions.compactMap { if case .publish(let request) = $0 { request } else { nil } }
+    }
+
+    func creates(_ actions: [EngineAction]) -> [String] {
+        actions.compactMap { if case .createStream(let name, _, _) = $0 { name } else { nil } }
+    }
+
+    @Test func aStreamIsCreatedBeforeItsFirstMessageAndThenSends() {
+        var engine = engine()
+        let first = engine.handle(.recordsReceived(records(0..<3)), now: .seconds(1))
+        #expect(creates(first) == ["orders"])
+        #expect(publishes(first).isEmpty)
+        let created = engine.handle(.streamCreateAnswered(stream: "orders", outcome: .accepted), now: .seconds(1.1))
+        #expect(publishes(created).map(\.recordCount) == [3])
+        let done = engine.handle(.publishAnswered(stream: "orders", sequence: 1, outcome: .accepted), now: .seconds(1.2))
+        #expect(engine.commitOffsets[orders] == 3)
+        #expect(engine.isIdle)
+        #expect(!done.contains { if case .wake = $0 { true } else { false } })
+    }
+
+    @Test func idleStreamsCostNoWakeups() {
+        var engine = engine()
+        _ = engine.handle(.recordsReceived(records(0..<1)), now: .seconds(1))
+        _ = engine.handle(.streamCreateAnswered(stream: "orders", outcome: .accepted), now: .seconds(1))
+        _ = engine.handle(.publishAnswered(stream: "orders", sequence: 1, outcome: .accepted), now: .seconds(1.1))
+        let wakeups = engine.schedulerWakeups
+        // An hour of timer calls on an idle stream: nothing is due, nothing is asked for.
+        for second in 2..<3602 {
+            let actions = engine.handle(.timeReached, now: .seconds(Double(second)))
+            #expect(actions.isEmpty)
+        }
+        #expect(engine.schedulerWakeups == wakeups)
+        #expect(engine.isIdle)
+    }
+
+    @Test func aBacklogIsPacedBelowTheRateAndNeedsOneWakeupPerMessage() {
+        var engine = engine([JSONMember("maxRecordsPerMessage", .number("1"))])
+        var clock = ManualClock(start: .seconds(1))
+        var sent: [Instant] = []
+        var pending: [PublishRequest] = []
+        var wake: Instant?
+        func run(_ actions: [EngineAction]) {
+            for action in actions {
+                if case .publish(let request) = action {
+                    sent.append(clock.now)
+                    pending.append(request)
+                }
+                if case .wake(let at) = action { wake = at }
+            }
+        }
+        run(engine.handle(.recordsReceived(records(0..<300)), now: clock.now))
+        run(engine.handle(.streamCreateAnswered(stream: "orders", outcome: .accepted), now: clock.now))
+        while let at = wake, sent.count < 300 {
+            clock.advance(to: at)
+            wake = nil
+            let answering = pending
+            pending = []
+            for request in answering {
+                run(engine.handle(.publishAnswered(stream: "orders", sequence: request.sequence, outcome: .accepted), now: clock.now))
+            }
+            run(engine.handle(.timeReached, now: clock.now))
+        }
+        #expect(sent.count == 300)
+        #expect(maximumInAnySecond(sent) <= 30)
+        let seconds = Double((sent.last! - sent.first!).components.seconds)
+        #expect(seconds >= 9 && seconds <= 10.5, "300 messages at 30/s less the margin take about 10 s")
+        #expect(engine.schedulerWakeups <= 320, "one wake-up per message, not per stream per tick")
+    }
+
+    @Test func manyNotFoundAnswersRecreateTheStreamOnceAndRetryAfterIt() {
+        var engine = engine([JSONMember("maxRecordsPerMessage", .number("1"))])
+        _ = engine.handle(.recordsReceived(records(0..<3)), now: .seconds(1))
+        var sent = publishes(engine.handle(.streamCreateAnswered(stream: "orders", outcome: .accepted), now: .seconds(1)))
+        sent += publishes(engine.handle(.timeReached, now: .seconds(1.034)))
+        sent += publishes(engine.handle(.timeReached, now: .seconds(1.068)))
+        #expect(sent.count == 3, "three messages in flight, paced 34 ms apart")
+        var recreates: [String] = []
+        var resent: [PublishRequest] = []
+        for request in sent {
+            let actions = engine.handle(
+                .publishAnswered(stream: "orders", sequence: request.sequence, outcome: .notFound(twilioCode: 20404)),
+                now: .seconds(1.1))
+            recreates += creates(actions)
+            resent += publishes(actions)
+        }
+        #expect(recreates == ["orders"])
+        #expect(resent.isEmpty, "nothing goes before the stream exists again")
+        var after = publishes(engine.handle(.streamCreateAnswered(stream: "orders", outcome: .accepted), now: .seconds(1.2)))
+        after += publishes(engine.handle(.timeReached, now: .seconds(1.234)))
+        after += publishes(engine.handle(.timeReached, now: .seconds(1.268)))
+        #expect(after.map(\.sequence) == sent.map(\.sequence), "the retries, paced, in order")
+        #expect(after.allSatisfy { $0.attempt == 2 })
+    }
+
+    @Test func blockPausesAFullPartitionAndResumesItWhenTheLaneDrains() {
+        var engine = engine([
+            JSONMember("maxRecordsPerMessage", .number("5")),
+            JSONMember("overflow", .object([JSONMember("policy", .string("block")), JSONMember("maxRecords", .number("10"))])),
+        ])
+        let first = engine.handle(.recordsReceived(records(0..<25)), now: .seconds(1))
+        #expect(first.contains { if case .pause(let partitions) = $0 { partitions == [orders] } else { false } })
+        #expect(engine.pausedPartitions == [orders])
+        var clock = ManualClock(start: .seconds(1))
+        var actions = engine.handle(.streamCreateAnswered(stream: "orders", outcome: .accepted), now: clock.now)
+        var resumed = false
+        for _ in 0..<200 where !resumed || !engine.isIdle {
+            clock.advance(by: .milliseconds(40))
+            var next: [EngineAction] = []
+            for action in actions {
+                if case .publish(let request) = action {
+                    next += engine.handle(.publishAnswered(stream: "orders", sequence: request.sequence, outcome: .accepted), now: clock.now)
+                }
+                if case .resume(let partitions) = action, partitions == [orders] { resumed = true }
+            }
+            next += engine.handle(.timeReached, now: clock.now)
+            actions = next
+        }
+        #expect(resumed)
+        #expect(engine.commitOffsets[orders] == 25, "the held records went in after the lane drained")
+    }
+
+    @Test func anAccountRateLimitLowersTheCapAndHoldsOtherStreamsBack() {
+        var engine = engine([JSONMember("stream", .string("{topic}-{partition}")), JSONMember("maxRecordsPerMessage", .number("1"))])
+        let partitions = (0..<4).map { TopicPartition(topic: "orders", partition: $0) }
+        _ = engine.handle(
+            .partitionsAssigned(partitions, assignment: PartitionAssignment(partitions: Set(partitions), partitionCounts: ["orders": 4])),
+            now: .zero)
+        var sent: [PublishRequest] = []
+        for partition in partitions {
+            let name = "orders-\(partition.partition)"
+            _ = engine.handle(.recordsReceived(records(0..<1, partition: partition)), now: .seconds(1))
+            sent += publishes(engine.handle(.streamCreateAnswered(stream: name, outcome: .accepted), now: .seconds(1)))
+        }
+        #expect(sent.count == 4)
+        for request in sent.prefix(3) {
+            _ = engine.handle(
+                .publishAnswered(stream: request.stream, sequence: request.sequence, outcome: .rateLimited(scope: .account, retryAfter: nil)),
+                now: .seconds(1.01))
+        }
+        #expect(engine.accountConcurrency.limit == 2, "halved from the 4 in flight, once per wave")
+        #expect(engine.accountConcurrency.lowerings == 1)
+    }
+
+    @Test func aFailedDeadLetterIsRetriedAndTheOffsetWaitsForIt() {
+        var engine = engine([JSONMember("oversize", .string("dead-letter")), JSONMember("maxMessageBytes", .number("1024"))], deadLetters: true)
+        let big = SourceRecord(topic: "orders", partition: 0, offset: 0, key: nil, value: Array(repeating: UInt8(ascii: "x"), count: 5000))
+        let actions = engine.handle(.recordsReceived([big]), now: .seconds(1))
+        let letters = actions.compactMap { if case .deadLetter(let letter) = $0 { letter } else { nil } }
+        #expect(letters.map(\.reason) == [.oversize])
+        #expect(engine.commitOffsets[orders] == nil)
+        let failed = engine.handle(.deadLetterAnswered(id: letters[0].id, written: false), now: .seconds(1))
+        guard case .wake(let at)? = failed.last else { return #expect(Bool(false), "a retry is scheduled") }
+        let retried = engine.handle(.timeReached, now: at)
+        #expect(retried.contains { if case .deadLetter(let letter) = $0 { letter.id == letters[0].id } else { false } })
+        _ = engine.handle(.deadLetterAnswered(id: letters[0].id, written: true), now: at)
+        #expect(engine.commitOffsets[orders] == 1)
+    }
+}
