@@ -36,17 +36,23 @@ extension StreamLane {
         guard let group = item.chunkGroup else {
             return item.records.map { DroppedRecord(record: $0, reason: reason, deadLetter: toDeadLetter) }
         }
-        guard var state = chunkGroups[group] else { return [] }
+        guard let state = chunkGroups[group] else { return [] }
         let firstTime = !state.abandoned
+        cancelChunkGroup(group, withdrawn: 1)
+        return firstTime ? [DroppedRecord(record: state.record, reason: reason, deadLetter: toDeadLetter)] : []
+    }
+
+    /// Marks split record `group` abandoned: `withdrawn` of its chunks just left the window, and its unsent chunks
+    /// will never be sent. Chunks still on the wire complete nothing when answered.
+    mutating func cancelChunkGroup(_ group: UInt64, withdrawn: Int) {
+        guard var state = chunkGroups[group] else { return }
         state.abandoned = true
-        state.unacknowledged -= 1
-        // Unsent chunks of the group will never be sent: forget them.
+        state.unacknowledged -= withdrawn
         let stillPending = pendingChunks[pendingChunkHead...]
-        let kept = stillPending.filter { $0.group != group }
-        state.unacknowledged -= stillPending.count - kept.count
-        pendingChunks = Array(kept)
+        let remaining = stillPending.filter { $0.group != group }
+        state.unacknowledged -= stillPending.count - remaining.count
+        pendingChunks = Array(remaining)
         pendingChunkHead = 0
         chunkGroups[group] = state.unacknowledged <= 0 ? nil : state
-        return firstTime ? [DroppedRecord(record: state.record, reason: reason, deadLetter: toDeadLetter)] : []
     }
 }

@@ -28,20 +28,6 @@ extension StreamLane {
         return kept
     }
 
-    /// Marks split record `group` abandoned without handing it back: `withdrawn` of its chunks just left the window,
-    /// and its unsent chunks are cancelled. Chunks still on the wire complete nothing when answered.
-    private mutating func cancelChunkGroup(_ group: UInt64, withdrawn: Int) {
-        guard var state = chunkGroups[group] else { return }
-        state.abandoned = true
-        state.unacknowledged -= withdrawn
-        let stillPending = pendingChunks[pendingChunkHead...]
-        let remaining = stillPending.filter { $0.group != group }
-        state.unacknowledged -= stillPending.count - remaining.count
-        pendingChunks = Array(remaining)
-        pendingChunkHead = 0
-        chunkGroups[group] = state.unacknowledged <= 0 ? nil : state
-    }
-
     /// Puts records taken out of withdrawn messages back at the end of the queue, past the lane's bounds if need
     /// be (they were admitted once already). They are packed anew, with new sequence numbers.
     public mutating func requeue(_ records: [SourceRecord], now: Instant) {

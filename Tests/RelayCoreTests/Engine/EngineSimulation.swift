@@ -284,22 +284,27 @@ struct EngineSimulation {
     mutating func settle(maxRounds: Int) {
         for _ in 0..<maxRounds {
             if revoking != nil { endRevoke(force: true) }
-            if !publishes.isEmpty {
-                answerPublish(outcome: .accepted)
-            } else if !creates.isEmpty {
-                let name = creates.removeFirst()
-                apply(.streamCreateAnswered(stream: name, outcome: .accepted))
-            } else if !letters.isEmpty {
-                answerDeadLetter(written: true)
-            } else if !refreshes.isEmpty {
-                answerRefresh()
-            } else if wakeAt != nil {
-                advanceToWake()
-            } else if engine.isIdle {
-                return
-            }
+            if !answerWithSuccess(), engine.isIdle { return }
         }
         failures.append("the engine did not settle: idle \(engine.isIdle)")
+    }
+
+    /// Answers one pending request with success, or jumps to the next wake-up; false when there was nothing to do.
+    mutating func answerWithSuccess() -> Bool {
+        if !publishes.isEmpty {
+            answerPublish(outcome: .accepted)
+        } else if !creates.isEmpty {
+            apply(.streamCreateAnswered(stream: creates.removeFirst(), outcome: .accepted))
+        } else if !letters.isEmpty {
+            answerDeadLetter(written: true)
+        } else if !refreshes.isEmpty {
+            answerRefresh()
+        } else if wakeAt != nil {
+            advanceToWake()
+        } else {
+            return false
+        }
+        return true
     }
 
     /// Consumes and publishes everything left, with every partition owned, and checks that each record of the log
@@ -315,17 +320,7 @@ struct EngineSimulation {
                 let end = min(log[partition]!.count, start + 30)
                 position[partition] = Int64(end)
                 apply(.recordsReceived(Array(log[partition]![start..<end])))
-            } else if !publishes.isEmpty {
-                answerPublish(outcome: .accepted)
-            } else if !creates.isEmpty {
-                apply(.streamCreateAnswered(stream: creates.removeFirst(), outcome: .accepted))
-            } else if !letters.isEmpty {
-                answerDeadLetter(written: true)
-            } else if !refreshes.isEmpty {
-                answerRefresh()
-            } else if wakeAt != nil {
-                advanceToWake()
-            } else {
+            } else if !answerWithSuccess() {
                 failures.append("stuck: nothing to do, paused \(paused.sorted(by: { $0.partition < $1.partition })), idle \(engine.isIdle)")
                 break
             }
