@@ -1,4 +1,3 @@
-import CLibRDKafka
 import Foundation
 import Logging
 import RelayCore
@@ -11,7 +10,7 @@ import Synchronization
 /// Threads: a dedicated `kafka-producer` thread polls librdkafka, which runs the delivery-report callback there;
 /// the callback resumes the waiting `send`.
 public final class KafkaProducer: Sendable {
-    private let handle: RDKafkaHandle
+    private let client: RDKafkaProducerClient
     private let logger: Logger
     private let closed = Atomic<Bool>(false)
     private let pollThreadDone = Mutex<CheckedContinuation<Void, Never>?>(nil)
@@ -21,9 +20,9 @@ public final class KafkaProducer: Sendable {
     /// default (no duplicates from librdkafka's own retries, order kept per partition).
     public init(brokers: [String], properties: [(name: String, value: String)] = [], logger: Logger) throws(KafkaError) {
         self.logger = logger
-        let configuration = try RDKafkaConfiguration()
-        try configuration.set([("bootstrap.servers", brokers.joined(separator: ",")), ("enable.idempotence", "true")] + properties)
-        handle = try RDKafkaHandle(type: RD_KAFKA_PRODUCER, configuration: configuration, callbacks: ProducerCallbacks(logger: logger))
+        client = try RDKafkaProducerClient(
+            properties: [("bootstrap.servers", brokers.joined(separator: ",")), ("enable.idempotence", "true")] + properties,
+            callbacks: ProducerCallbacks(logger: logger))
         let thread = Thread { [self] in pollUntilClosed() }
         thread.name = "kafka-producer"
         thread.start()
@@ -105,22 +104,16 @@ public final class KafkaProducer: Sendable {
     /// Blocks the calling thread: call it from a thread of your own, not from Swift's cooperative pool.
     @discardableResult
     public func flush(timeout: Duration) -> Int {
-        _ = rd_kafka_flush(handle.pointer, Int32(KafkaConsumerSettings.milliseconds(timeout)))
-        return Int(rd_kafka_outq_len(handle.pointer))
+        client.flush(milliseconds: Int32(KafkaConsumerSettings.milliseconds(timeout)))
     }
 
     /// Flushes for up to `timeout`, fails what is still pending (each waiting `send` throws), and stops the poll
     /// thread. Idempotent.
     public func close(timeout: Duration = .seconds(10)) async {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
-        let handle = self.handle
-        let pending = await BlockingCall.run { () -> Int in
-            _ = rd_kafka_flush(handle.pointer, Int32(KafkaConsumerSettings.milliseconds(timeout)))
-            return Int(rd_kafka_outq_len(handle.pointer))
-        }
-        if pending > 0 {
-            _ = rd_kafka_purge(handle.pointer, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
-        }
+        let client = self.client
+        let pending = await BlockingCall.run { client.flush(milliseconds: Int32(KafkaConsumerSettings.milliseconds(timeout))) }
+        if pending > 0 { client.purgeAll() }
         await withCheckedContinuation { continuation in
             let finished = pollThreadDone.withLock { waiting -> Bool in
                 if pollThreadFinished.load(ordering: .acquiring) { return true }
@@ -140,51 +133,19 @@ public final class KafkaProducer: Sendable {
         timestamp: Int64?, completion: @escaping @Sendable (Result<Delivery, KafkaError>) -> Void
     ) {
         let opaque = Unmanaged.passRetained(DeliveryWaiter(completion)).toOpaque()
-        let headerList = rd_kafka_headers_new(headers.count)!
-        for header in headers {
-            let size = header.value?.count ?? 0
-            header.value.withOptionalBytes { bytes in _ = rd_kafka_header_add(headerList, header.name, -1, bytes, size) }
-        }
-        let error: OpaquePointer? = topic.withCString { topicName in
-            key.withOptionalBytes { keyBytes in
-                value.withOptionalBytes { valueBytes in
-                    var fields = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 8)
-                    fields[0].vtype = RD_KAFKA_VTYPE_TOPIC
-                    fields[0].u.cstr = topicName
-                    fields[1].vtype = RD_KAFKA_VTYPE_PARTITION
-                    fields[1].u.i32 = partition ?? RD_KAFKA_PARTITION_UA
-                    fields[2].vtype = RD_KAFKA_VTYPE_VALUE
-                    fields[2].u.mem.ptr = UnsafeMutableRawPointer(mutating: valueBytes)
-                    fields[2].u.mem.size = value?.count ?? 0
-                    fields[3].vtype = RD_KAFKA_VTYPE_KEY
-                    fields[3].u.mem.ptr = UnsafeMutableRawPointer(mutating: keyBytes)
-                    fields[3].u.mem.size = key?.count ?? 0
-                    fields[4].vtype = RD_KAFKA_VTYPE_MSGFLAGS
-                    fields[4].u.i = RD_KAFKA_MSG_F_COPY
-                    fields[5].vtype = RD_KAFKA_VTYPE_OPAQUE
-                    fields[5].u.ptr = opaque
-                    fields[6].vtype = RD_KAFKA_VTYPE_HEADERS
-                    fields[6].u.headers = headerList
-                    fields[7].vtype = RD_KAFKA_VTYPE_TIMESTAMP
-                    fields[7].u.i64 = timestamp ?? 0
-                    return rd_kafka_produceva(handle.pointer, fields, fields.count)
-                }
-            }
-        }
-        guard let error else { return }  // librdkafka owns the headers and the waiter now
-        rd_kafka_headers_destroy(headerList)
-        let code = rd_kafka_error_code(error)
-        let reason = String(cString: rd_kafka_error_string(error))
-        rd_kafka_error_destroy(error)
+        guard let error = client.produce(
+            topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp,
+            opaque: opaque)
+        else { return }  // librdkafka owns the waiter now
         Unmanaged<DeliveryWaiter>.fromOpaque(opaque).release()
-        completion(.failure(KafkaError(code: .produce, reason: reason, librdkafkaCode: Int(code.rawValue))))
+        completion(.failure(error))
     }
 
     private func pollUntilClosed() {
-        while !closed.load(ordering: .relaxed) || rd_kafka_outq_len(handle.pointer) > 0 {
-            rd_kafka_poll(handle.pointer, 100)
+        while !closed.load(ordering: .relaxed) || client.queueLength > 0 {
+            client.poll(milliseconds: 100)
         }
-        rd_kafka_poll(handle.pointer, 0)
+        client.poll(milliseconds: 0)
         let waiting = pollThreadDone.withLock { waiting -> CheckedContinuation<Void, Never>? in
             pollThreadFinished.store(true, ordering: .releasing)
             defer { waiting = nil }
@@ -223,31 +184,9 @@ final class DeliveryBatch: Sendable {
     }
 }
 
-/// The producer's C callbacks: delivery reports, on the producer's poll thread.
-final class ProducerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
-    override func install(on conf: OpaquePointer) {
-        super.install(on: conf)
-        rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
-            guard let message, let opaque = message.pointee._private else { return }
-            let waiter = Unmanaged<DeliveryWaiter>.fromOpaque(opaque).takeRetainedValue()
-            let code = message.pointee.err
-            if code == RD_KAFKA_RESP_ERR_NO_ERROR {
-                waiter.completion(.success(.init(partition: message.pointee.partition, offset: message.pointee.offset)))
-            } else {
-                let reason = String(cString: rd_kafka_err2str(code))
-                waiter.completion(.failure(KafkaError(code: .produce, reason: reason, librdkafkaCode: Int(code.rawValue))))
-            }
-        }
-    }
-}
-
-extension Optional where Wrapped == [UInt8] {
-    /// Calls `body` with the bytes' address, or nil for a nil array (an empty array gives a valid, empty buffer).
-    func withOptionalBytes<Result>(_ body: (UnsafeRawPointer?) -> Result) -> Result {
-        guard let bytes = self else { return body(nil) }
-        return bytes.withUnsafeBytes { buffer in
-            // An empty array may have no base address; librdkafka needs a non-null pointer for an empty (not null) value.
-            body(buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1))
-        }
+/// Delivery reports, on the producer's poll thread: each resolves the record's waiter.
+final class ProducerCallbacks: RDKafkaProducerCallbacks, @unchecked Sendable {
+    override func delivered(opaque: UnsafeMutableRawPointer, result: Result<KafkaProducer.Delivery, KafkaError>) {
+        Unmanaged<DeliveryWaiter>.fromOpaque(opaque).takeRetainedValue().completion(result)
     }
 }
