@@ -10,7 +10,8 @@ public struct SyncStreamsClient: Sendable {
     public static let twilioBaseURL = "https://sync.twilio.com"
 
     private let http: CurlHTTPClient
-    private let credentials: TwilioCredentials
+    /// The headers of every request, built once (the Authorization header is base64 of the credentials).
+    private let headers: (plain: [(name: String, value: String)], form: [(name: String, value: String)])
     /// The API's base URL without a trailing slash (Twilio's or the emulator's).
     public let baseURL: String
     /// The Sync service (`IS...`) all streams belong to.
@@ -27,7 +28,12 @@ public struct SyncStreamsClient: Sendable {
         requestTimeout: Duration? = nil
     ) {
         self.http = http
-        self.credentials = credentials
+        let plain: [(name: String, value: String)] = [
+            ("Authorization", credentials.authorizationHeader),
+            ("Accept", "application/json"),
+            ("User-Agent", "sync-relay"),
+        ]
+        headers = (plain, plain + [("Content-Type", "application/x-www-form-urlencoded")])
         self.serviceSID = serviceSID
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.requestTimeout = requestTimeout
@@ -135,13 +141,9 @@ public struct SyncStreamsClient: Sendable {
 
     /// A request with the client's headers; a body is sent form-encoded.
     private func makeRequest(_ method: HTTPClientRequest.Method, _ url: String, body: [UInt8]?) -> HTTPClientRequest {
-        var headers: [(name: String, value: String)] = [
-            ("Authorization", credentials.authorizationHeader),
-            ("Accept", "application/json"),
-            ("User-Agent", "sync-relay"),
-        ]
-        if body != nil { headers.append(("Content-Type", "application/x-www-form-urlencoded")) }
-        return HTTPClientRequest(method: method, url: url, headers: headers, body: body, timeout: requestTimeout)
+        HTTPClientRequest(
+            method: method, url: url, headers: body == nil ? headers.plain : headers.form, body: body,
+            timeout: requestTimeout)
     }
 
     // MARK: Callbacks (the relay's engine path: no task, the answer comes on the HTTP client's loop thread)
