@@ -60,8 +60,6 @@ public enum EngineReport: Sendable {
     case dropped(stream: String, drops: [DroppedRecord])
     /// A record the dead-letter topic acknowledged.
     case deadLettered(stream: String, reason: DropReason)
-    /// A dead-letter write failed; it is retried.
-    case deadLetterFailed(stream: String)
     /// A publish will be retried (`RetryReason.rawValue`, or `stream-missing`, `unauthorized`).
     case retried(stream: String, reason: String)
     /// Twilio rejected a message, or its retries gave up: its records are dead-lettered or dropped. Loud.
@@ -72,8 +70,8 @@ public enum EngineReport: Sendable {
     case streamCreated(stream: String, recreated: Bool)
     /// Creating a stream failed; it is tried again after a backoff (slowly while the credentials are refused).
     case streamCreateFailed(stream: String, outcome: PublishOutcome)
-    /// A stream's TTL was refreshed (or the refresh failed: `refreshed` false, tried again on a later publish).
-    case ttlRefreshed(stream: String, refreshed: Bool)
+    /// Twilio answered a TTL refresh: `.accepted`, or a failure (tried again on a later publish).
+    case ttlRefreshed(stream: String, outcome: PublishOutcome)
     /// A lane's depth after the engine worked on it.
     case laneDepth(stream: String, records: Int, bytes: Int, inFlight: Int)
     /// Twilio said the account sends too much (20429): at most `limit` publishes in flight from now on.

@@ -75,12 +75,11 @@ extension RelayEngine {
     mutating func refreshAnswered(stream name: String, outcome: PublishOutcome, now: Instant, into actions: inout [EngineAction]) {
         guard let slot = slotByName[name], streams[slot]!.refreshing else { return }
         streams[slot]!.refreshing = false
-        let refreshed = outcome == .accepted
-        if !refreshed {
+        if outcome != .accepted {
             // Try again on the next accepted publish.
             streams[slot]!.lastTTLRefresh = now - streams[slot]!.settings.ttl / 2
         }
-        actions.append(.report(.ttlRefreshed(stream: name, refreshed: refreshed)))
+        actions.append(.report(.ttlRefreshed(stream: name, outcome: outcome)))
     }
 
     mutating func createAnswered(stream name: String, outcome: PublishOutcome, now: Instant, into actions: inout [EngineAction]) {
@@ -109,19 +108,17 @@ extension RelayEngine {
 
     mutating func deadLetterAnswered(id: UInt64, written: Bool, now: Instant, into actions: inout [EngineAction]) {
         guard var pending = deadLetters[id] else { return }  // its partition was revoked meanwhile
-        let name = streams[pending.slot]!.name
         guard written else {
             pending.failures += 1
             deadLetters[id] = pending
             let doublings = min(pending.failures - 1, 10)
             let wait = min(Self.deadLetterRetryBackoff * (1 << doublings), Self.deadLetterMaxBackoff)
             scheduler.schedule(.deadLetter(id), at: now + wait)
-            actions.append(.report(.deadLetterFailed(stream: name)))
             return
         }
         deadLetters[id] = nil
         streams[pending.slot]!.deadLettersPending -= 1
-        actions.append(.report(.deadLettered(stream: name, reason: pending.letter.reason)))
+        actions.append(.report(.deadLettered(stream: pending.letter.stream, reason: pending.letter.reason)))
         markDone(pending.letter.record)
     }
 

@@ -23,9 +23,9 @@ public protocol PartitionControl: Sendable {
 
 /// The dead-letter topic.
 public protocol DeadLetterSink: Sendable {
-    /// Writes `letter.record` with headers naming `letter.reason` and `letter.stream`; calls `answer(true)` once the
-    /// broker acknowledged it, `answer(false)` if it failed (the engine tries again later).
-    func write(_ letter: DeadLetter, answer: @escaping @Sendable (Bool) -> Void)
+    /// Writes `letter.record` with headers naming `letter.reason` and `letter.stream`; calls `answer(nil)` once the
+    /// broker acknowledged it, or `answer` with why it failed, safe to log (the engine tries again later).
+    func write(_ letter: DeadLetter, answer: @escaping @Sendable (_ failure: String?) -> Void)
 }
 
 /// The driver's one timer.

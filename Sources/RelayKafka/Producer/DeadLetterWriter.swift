@@ -77,8 +77,8 @@ public struct DeadLetterWriter: Sendable {
 
 /// The engine's `DeadLetterSink` port: a write is answered once the broker acknowledged it.
 extension DeadLetterWriter: DeadLetterSink {
-    public func write(_ letter: DeadLetter, answer: @escaping @Sendable (Bool) -> Void) {
-        write(letter.record, reason: letter.reason.rawValue, stream: letter.stream) { answer($0 == nil) }
+    public func write(_ letter: DeadLetter, answer: @escaping @Sendable (_ failure: String?) -> Void) {
+        write(letter.record, reason: letter.reason.rawValue, stream: letter.stream) { answer($0?.description) }
     }
 }
 

@@ -42,7 +42,12 @@ extension RelayPipeline {
                 commits.merge(offsets) { max($0, $1) }
             case .deadLetter(let letter):
                 guard !closed, let deadLetters else { continue }
-                deadLetters.write(letter) { [self] written in apply(.deadLetterAnswered(id: letter.id, written: written)) }
+                deadLetters.write(letter) { [self] failure in
+                    if let failure {
+                        logger.warning("deadletter.failed", metadata: [LogKeys.stream: .string(letter.stream), LogKeys.error: .string(failure)])
+                    }
+                    apply(.deadLetterAnswered(id: letter.id, written: failure == nil))
+                }
             case .wake(let at):
                 guard !closed else { continue }
                 timer.wake(at: at) { [weak self] in self?.apply(.timeReached) }
@@ -97,8 +102,6 @@ extension RelayPipeline {
             for (reason, count) in counts { observer.recordsDropped(stream: stream, reason: reason.rawValue, count: count) }
         case .deadLettered(let stream, let reason):
             observer.recordsDeadLettered(stream: stream, reason: reason.rawValue, count: 1)
-        case .deadLetterFailed(let stream):
-            logger.warning("deadletter.failed", metadata: [LogKeys.stream: .string(stream)])
         case .retried(let stream, let reason):
             observer.publishRetried(stream: stream, reason: reason)
         case .rejected(let stream, let sequence, let reason, let outcome):
@@ -115,11 +118,11 @@ extension RelayPipeline {
             ])
         case .streamCreateFailed(let stream, let outcome):
             logger.warning("stream.create.failed", metadata: [LogKeys.stream: .string(stream), LogKeys.outcome: .string("\(outcome)")])
-        case .ttlRefreshed(let stream, let refreshed):
-            if refreshed {
+        case .ttlRefreshed(let stream, let outcome):
+            if outcome == .accepted {
                 observer.ttlRefreshed(stream: stream)
             } else {
-                logger.warning("stream.ttl.refresh.failed", metadata: [LogKeys.stream: .string(stream)])
+                logger.warning("stream.ttl.refresh.failed", metadata: [LogKeys.stream: .string(stream), LogKeys.outcome: .string("\(outcome)")])
             }
         case .laneDepth(let stream, let records, let bytes, let inFlight):
             observer.laneDepth(stream: stream, records: records, bytes: bytes, inFlight: inFlight)
