@@ -49,7 +49,8 @@ let package = Package(
             ]
         ),
 
-        /// Sleeping and timers on SwiftNIO's event loops, never libdispatch's (docs/decisions/0004-timers-on-nio.md).
+        /// Sleeping and one-shot timers on the process's own timer thread, never libdispatch's
+        /// (docs/decisions/0004-timers-and-signals-off-libdispatch.md); the engine's wake timer.
         .target(
             name: "RelayTimers",
             dependencies: ["RelayCore"]

@@ -132,17 +132,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         var running: Int32 = 0
         let limit = max(1, configuration.maxTransfersInFlight)
         while true {
-            let (submissions, cancellations, stopping) = shared.withLock { state in
-                defer {
-                    state.submissions.removeAll(keepingCapacity: true)
-                    state.cancellations.removeAll(keepingCapacity: true)
-                    state.wakeupPending = false
-                }
-                return (state.submissions, state.cancellations, state.shuttingDown)
-            }
-            waiting.append(contentsOf: submissions)
-            for id in cancellations { cancelTransfer(id: id) }
-            if stopping {
+            if takeShared() {
                 let error = SyncError(code: .shutdown, reason: "the HTTP client has been shut down")
                 for transfer in Array(transfers.values) { finish(transfer) { $0.fail(error) } }
                 for submission in waiting[waitingHead...] { submission.completion(.failure(error)) }
@@ -163,7 +153,11 @@ final class CurlMultiLoop: @unchecked Sendable {
                         completed = true
                     }
                 }
-                // Freed slots can start waiting requests at once, without a poll round trip.
+                // Completions submit requests of their own (the relay's engine sends the next message from inside
+                // the answer): take them now, so they start in this round, as close as possible to the instant the
+                // engine's pacer recorded for them, rather than after the rest of the batch and a poll. Freed slots
+                // start waiting requests at once, without a poll round trip.
+                if completed, takeShared() { break }
             } while completed && waitingHead < waiting.count
             curl_multi_poll(multi.pointer, nil, 0, 1000, nil)
         }
@@ -174,6 +168,21 @@ final class CurlMultiLoop: @unchecked Sendable {
             return state.finishWaiters
         }
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Moves submitted requests to `waiting` and applies cancellations; returns whether the loop is shutting down.
+    private func takeShared() -> Bool {
+        let (submissions, cancellations, stopping) = shared.withLock { state in
+            defer {
+                state.submissions.removeAll(keepingCapacity: true)
+                state.cancellations.removeAll(keepingCapacity: true)
+                state.wakeupPending = false
+            }
+            return (state.submissions, state.cancellations, state.shuttingDown)
+        }
+        waiting.append(contentsOf: submissions)
+        for id in cancellations { cancelTransfer(id: id) }
+        return stopping
     }
 
     /// Moves waiting requests into libcurl while fewer than `limit` are running.
