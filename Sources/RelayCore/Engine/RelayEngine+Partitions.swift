@@ -22,6 +22,9 @@ extension RelayEngine {
         }
         assignment = remaining
         applyShares()
+        // Discarding made room in streams the remaining partitions feed too: those paused for back-pressure may
+        // resume now (no record becoming done would tell, if nothing else is in flight).
+        if !paused.isEmpty { resumeCheckNeeded = true }
     }
 
     /// Ends the drain of `partitions`: forgets them, answers `.commit` with their final offsets, and withdraws their

@@ -154,20 +154,12 @@ public struct RelayEngine: Sendable {
     /// Whether any partition is assigned.
     public var hasAssignment: Bool { !assignment.partitions.isEmpty }
 
-    /// Streams the engine holds state for.
-    public var streamCount: Int { slotByName.count }
-
     /// Scheduler wake-ups so far (entries that came due), for the benchmarks' idle-cost figure.
     public var schedulerWakeups: UInt64 { scheduler.wakeups }
 
     /// Partitions the driver was told to pause.
     public var pausedPartitions: Set<TopicPartition> { pausedReported }
 
-    /// Stream `name`'s queued records, queued bytes and messages in flight, if the engine knows it.
-    public func depth(of name: String) -> (records: Int, bytes: Int, inFlight: Int)? {
-        guard let slot = slotByName[name], let stream = streams[slot] else { return nil }
-        return (stream.lane.queuedRecords, stream.lane.queuedBytes, stream.lane.inFlightCount)
-    }
 
     // MARK: After every event
 

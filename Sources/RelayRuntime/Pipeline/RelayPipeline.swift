@@ -31,7 +31,7 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
     let health: HealthState
     let logger: Logger
     let clock: MonotonicClock
-    let timer: EngineWakeTimer
+    let timer: any WakeTimer
     /// Readiness's view of a sustained Twilio outage.
     let availability: TwilioAvailability
     /// The consumer's fetch control, for pause and resume (set once by `attach`).
@@ -121,11 +121,6 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
     /// The account-wide cap on publishes in flight (nil: none), publishes in flight, and how often it was lowered.
     public var accountConcurrency: (limit: Int?, inFlight: Int, lowerings: Int) {
         state.withLock { $0.engine.accountConcurrency }
-    }
-
-    /// Streams the engine holds state for, and its scheduler's wake-ups so far.
-    public var engineFigures: (streams: Int, wakeups: UInt64) {
-        state.withLock { ($0.engine.streamCount, $0.engine.schedulerWakeups) }
     }
 
     // MARK: Events in, actions out

@@ -22,6 +22,20 @@ import Testing
         }
     }
 
+    /// One case again: `SYNC_RELAY_ENGINE_SEED=N swift test --filter RelayEnginePropertyTests` replays the seed a
+    /// failure printed.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SYNC_RELAY_ENGINE_SEED"] != nil))
+    func replaysOneSeed() {
+        let seed = UInt64(ProcessInfo.processInfo.environment["SYNC_RELAY_ENGINE_SEED"] ?? "") ?? 0
+        var simulation = Self.simulation(seed: seed)
+        for _ in 0..<400 {
+            Self.randomMove(&simulation)
+            if !simulation.failures.isEmpty { break }
+        }
+        if simulation.failures.isEmpty { simulation.finish() }
+        #expect(simulation.failures.isEmpty, "seed \(seed): \(simulation.failures.prefix(5))")
+    }
+
     /// A world with random policies: block, drop-oldest or drop-newest with small bounds (so back-pressure and
     /// drops happen), maxAge, conflation, a dead-letter topic or none, one stream per topic or per partition.
     static func simulation(seed: UInt64) -> EngineSimulation {

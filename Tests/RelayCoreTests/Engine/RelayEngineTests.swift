@@ -179,4 +179,22 @@ import Testing
         _ = engine.handle(.deadLetterAnswered(id: letters[0].id, written: true), now: at)
         #expect(engine.commitOffsets[orders] == 1)
     }
+
+    @Test func aRevokeThatMakesRoomResumesTheOtherPausedPartition() {
+        // Found by the property test (seed 14701151492497575380): a revoke discards the revoked partition's queued
+        // records from a stream other partitions feed; with nothing in flight, no record becoming done would ever
+        // tell the remaining paused partition that the lane has room.
+        var engine = engine([JSONMember("overflow", .object([JSONMember("policy", .string("block")), JSONMember("maxRecords", .number("10"))]))])
+        let other = TopicPartition(topic: "orders", partition: 1)
+        let both = PartitionAssignment(partitions: [orders, other], partitionCounts: ["orders": 2])
+        _ = engine.handle(.partitionsAssigned([other], assignment: both), now: .zero)
+        _ = engine.handle(.recordsReceived(records(0..<10, partition: other)), now: .seconds(1))
+        _ = engine.handle(.recordsReceived(records(0..<5)), now: .seconds(1))
+        #expect(engine.pausedPartitions == [orders, other], "the stream is full: both partitions feeding it pause")
+        let revoked = engine.handle(
+            .partitionsRevoked([other], remaining: PartitionAssignment(partitions: [orders], partitionCounts: ["orders": 2])),
+            now: .seconds(2))
+        #expect(revoked.contains { if case .resume(let partitions) = $0 { partitions == [orders] } else { false } })
+        #expect(engine.pausedPartitions.isEmpty)
+    }
 }
