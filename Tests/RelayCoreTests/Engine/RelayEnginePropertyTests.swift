@@ -11,15 +11,21 @@ import Testing
 
     @Test func atLeastOncePacingAndRevokesHoldOverRandomRuns() async {
         await propertyCheck(count: Self.cases, input: Gen.uint64()) { seed in
-            var simulation = Self.simulation(seed: seed)
-            for _ in 0..<400 {
-                Self.randomMove(&simulation)
-                if !simulation.failures.isEmpty { break }
-            }
-            if simulation.failures.isEmpty { simulation.finish() }
+            let simulation = Self.run(seed: seed)
             #expect(simulation.failures.isEmpty, "seed \(seed): \(simulation.failures.prefix(5))")
             #expect(simulation.sends > 0, "seed \(seed): nothing was sent")
         }
+    }
+
+    /// One case: 400 random moves (stopping at the first failure), then everything consumed and answered.
+    static func run(seed: UInt64) -> EngineSimulation {
+        var simulation = simulation(seed: seed)
+        for _ in 0..<400 {
+            randomMove(&simulation)
+            if !simulation.failures.isEmpty { return simulation }
+        }
+        simulation.finish()
+        return simulation
     }
 
     /// One case again: `SYNC_RELAY_ENGINE_SEED=N swift test --filter RelayEnginePropertyTests` replays the seed a
@@ -27,12 +33,7 @@ import Testing
     @Test(.enabled(if: ProcessInfo.processInfo.environment["SYNC_RELAY_ENGINE_SEED"] != nil))
     func replaysOneSeed() {
         let seed = UInt64(ProcessInfo.processInfo.environment["SYNC_RELAY_ENGINE_SEED"] ?? "") ?? 0
-        var simulation = Self.simulation(seed: seed)
-        for _ in 0..<400 {
-            Self.randomMove(&simulation)
-            if !simulation.failures.isEmpty { break }
-        }
-        if simulation.failures.isEmpty { simulation.finish() }
+        let simulation = Self.run(seed: seed)
         #expect(simulation.failures.isEmpty, "seed \(seed): \(simulation.failures.prefix(5))")
     }
 
