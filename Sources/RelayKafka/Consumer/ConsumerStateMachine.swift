@@ -83,7 +83,7 @@ struct ConsumerStateMachine: Sendable {
         return assignment
     }
 
-    /// The topics whose partition counts the scale-out shares need, and the counts learnt from metadata.
+    /// Adds partition counts learnt from the cluster's metadata (for the scale-out shares); returns the assignment.
     mutating func learnPartitionCounts(_ counts: [String: Int]) -> PartitionAssignment {
         assignment.partitionCounts.merge(counts) { $1 }
         return assignment

@@ -87,20 +87,7 @@ public struct SyncStreamsClient: Sendable {
         return SyncStreamMessage(sid: sid, dataJSON: dataJSON)
     }
 
-    /// Publishes one message and reports what happened instead of throwing: the input of the relay's retry
-    /// decisions. A 2xx answer is acceptance; its body (the message echoed back, up to 4 KiB of JSON) is not parsed:
-    /// decoding and re-encoding it in `publish` cost about two thirds of the relay's CPU under backlog
-    /// (docs/performance.md, finding 4).
-    public func publishOutcome(_ data: SyncMessageData, to stream: String) async -> PublishOutcome {
-        do {
-            _ = try await postMessage(data, to: stream)
-            return .accepted
-        } catch {
-            return error.outcome
-        }
-    }
-
-    /// The Stream Message create request both publish paths send; throws for a non-2xx answer.
+    /// The Stream Message create request of `publish(_:to:)`; throws for a non-2xx answer.
     private func postMessage(_ data: SyncMessageData, to stream: String) async throws(SyncError) -> HTTPClientResponse {
         try await send(.post, "\(streamURL(stream))/Messages", form: [("Data", data.json)])
     }
@@ -149,7 +136,9 @@ public struct SyncStreamsClient: Sendable {
     // MARK: Callbacks (the relay's engine path: no task, the answer comes on the HTTP client's loop thread)
 
     /// Publishes `data`, the exact `Data` JSON bytes (the packer's output: an object within the size limit),
-    /// form-encoded straight from the bytes. `answer` gets what Twilio said; a 2xx body is not parsed.
+    /// form-encoded straight from the bytes. `answer` gets what Twilio said. A 2xx body (the message echoed back, up
+    /// to 4 KiB of JSON) is not parsed: decoding and re-encoding it cost about two thirds of the relay's CPU under
+    /// backlog (docs/performance.md, finding 4).
     public func publish(data: [UInt8], to stream: String, answer: @escaping @Sendable (PublishOutcome) -> Void) {
         guard data.count <= SyncMessageData.maximumByteCount else {
             return answer(.tooLarge(twilioCode: nil))  // the packer never builds one: refuse it here, loudly
