@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
 /// sync-relay: Kafka topics to Twilio Sync Streams.
@@ -112,7 +112,10 @@ let package = Package(
         /// Kafka ingest (`swift run -c release kafka-bench`): the relay's consumer versus a bare librdkafka loop.
         .executableTarget(
             name: "kafka-bench",
-            dependencies: ["CLibRDKafka", "RelayCore", "RelayKafka", "RelayTimers", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CLibRDKafka", "RelayCore", "RelayKafka", "RelayTimers",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/KafkaBenchmarks"
         ),
         /// Load (`swift run -c release load-bench scale|soak`): `sync-relay run` as its own process against the mock
@@ -157,10 +160,19 @@ let package = Package(
         .testTarget(name: "RelayTimersTests", dependencies: ["RelayTimers"]),
         .testTarget(
             name: "RelayCoreTests",
-            dependencies: ["RelayCore", "RelayTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "RelayCore", "RelayTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
-        .testTarget(name: "RelayKafkaTests", dependencies: ["RelayKafka", "RelayCore", "RelayTestSupport", "RelayTimers", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "RelaySyncTests", dependencies: [
+        .testTarget(
+            name: "RelayKafkaTests",
+            dependencies: [
+                "RelayKafka", "RelayCore", "RelayTestSupport", "RelayTimers",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "RelaySyncTests",
+            dependencies: [
                 "RelaySync", "RelayCore", "SyncEmulator", "CurlShims", "CLibCurl", "RelayTimers",
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -170,7 +182,8 @@ let package = Package(
         .testTarget(
             name: "RelayRuntimeTests",
             dependencies: [
-                "RelayRuntime", "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator", "RelayTestSupport", "RelayTimers",
+                "RelayRuntime", "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator", "RelayTestSupport",
+                "RelayTimers",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -178,7 +191,16 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncRelayCommandTests",
-            dependencies: ["sync-relay", "RelayCore", "RelayKafka", "SyncEmulator", "RelayTestSupport", "RelayTimers", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "sync-relay", "RelayCore", "RelayKafka", "SyncEmulator", "RelayTestSupport", "RelayTimers",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )
+
+// Warnings are errors in the project's own targets (issue 21): a warning left in the tree is a finding nobody reads.
+// Dependencies are not touched: SwiftPM applies these settings to this package's targets only.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.treatAllWarnings(as: .error)]
+}

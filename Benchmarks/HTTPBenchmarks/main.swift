@@ -29,7 +29,9 @@ struct BenchmarkOptions {
                 concurrencies = iterator.next().map { $0.split(separator: ",").compactMap { Int($0) } } ?? concurrencies
             default:
                 FileHandle.standardError.write(
-                    Data("usage: http-bench [--duration S] [--connections N] [--in-flight N] [--concurrency 1,100,1000] [--tls]\n".utf8))
+                    Data(
+                        "usage: http-bench [--duration S] [--connections N] [--in-flight N] [--concurrency 1,100,1000] [--tls]\n"
+                            .utf8))
                 exit(64)
             }
         }
@@ -89,7 +91,9 @@ func load(client: CurlHTTPClient, request: HTTPClientRequest, concurrency: Int, 
                             done += 1
                         } else {
                             failed += 1
-                            if failed == 1 { FileHandle.standardError.write(Data("  status: \(response.status)\n".utf8)) }
+                            if failed == 1 {
+                                FileHandle.standardError.write(Data("  status: \(response.status)\n".utf8))
+                            }
                         }
                     } catch {
                         failed += 1
@@ -99,7 +103,9 @@ func load(client: CurlHTTPClient, request: HTTPClientRequest, concurrency: Int, 
                 return (done, failed)
             }
         }
-        return await group.reduce(into: (0, 0)) { $0.0 += $1.0; $0.1 += $1.1 }
+        return await group.reduce(into: (0, 0)) {
+            $0.0 += $1.0; $0.1 += $1.1
+        }
     }
 }
 
@@ -128,26 +134,33 @@ else {
     exit(1)
 }
 
-let client = try CurlHTTPClient(configuration: HTTPClientConfiguration(
+let client = try CurlHTTPClient(
+    configuration: HTTPClientConfiguration(
         maxConnectionsPerHost: options.connections, maxTransfersInFlight: options.inFlight,
         skipsTLSVerificationOnLoopback: true))
 let form = "Data=" + String(repeating: "%7B%22k%22%3A1%7D", count: 6)
 let request = HTTPClientRequest(
     method: .post,
-    url: "\(options.tls ? "https" : "http")://127.0.0.1:\(port)/v1/Services/IS00000000000000000000000000000000/Streams/bench/Messages",
+    url:
+        "\(options.tls ? "https" : "http")://127.0.0.1:\(port)/v1/Services/IS00000000000000000000000000000000/Streams/bench/Messages",
     headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", "Basic QUM6dG9rZW4=")],
     body: Array(form.utf8)
 )
 
 let protocolName = options.tls ? "HTTP/2 over TLS" : "HTTP/1.1"
-print("http-bench: CurlHTTPClient -> local \(protocolName) endpoint (child process), POST ~100-byte form, 201 + 56-byte JSON")
-print("libcurl: \(CurlLibrary.version.split(separator: " ").prefix(2).joined(separator: " ")), max \(options.connections) connections per host, \(options.inFlight) transfers in flight, \(options.duration) s per run, \(ProcessInfo.processInfo.activeProcessorCount) CPUs")
+print(
+    "http-bench: CurlHTTPClient -> local \(protocolName) endpoint (child process), POST ~100-byte form, 201 + 56-byte JSON"
+)
+print(
+    "libcurl: \(CurlLibrary.version.split(separator: " ").prefix(2).joined(separator: " ")), max \(options.connections) connections per host, \(options.inFlight) transfers in flight, \(options.duration) s per run, \(ProcessInfo.processInfo.activeProcessorCount) CPUs"
+)
 print("concurrency  requests/s  CPU µs/request  errors")
 for concurrency in options.concurrencies {
     _ = await load(client: client, request: request, concurrency: concurrency, duration: options.warmup)
     let cpuBefore = cpuSeconds()
     let start = ContinuousClock.now
-    let (done, failed) = await load(client: client, request: request, concurrency: concurrency, duration: options.duration)
+    let (done, failed) = await load(
+        client: client, request: request, concurrency: concurrency, duration: options.duration)
     let elapsed = ContinuousClock.now - start
     let cpu = cpuSeconds() - cpuBefore
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -6,8 +6,8 @@ import Foundation
 import Logging
 import RelayCore
 import RelayKafka
-import Synchronization
 import RelayTimers
+import Synchronization
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let recordCount = arguments.first ?? 200_000
@@ -20,7 +20,8 @@ let quiet = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
 func cpuSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(
+        usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 struct Measurement {
@@ -30,7 +31,9 @@ struct Measurement {
     var recordsPerSecond: Double { Double(recordCount) / seconds }
     var recordsPerCPUSecond: Double { Double(recordCount) / cpu }
     var line: String {
-        String(format: "%-28@ %10.0f records/s %12.0f records per CPU-second %8.2f µs CPU/record", name as NSString, recordsPerSecond, recordsPerCPUSecond, cpu / Double(recordCount) * 1e6)
+        String(
+            format: "%-28@ %10.0f records/s %12.0f records per CPU-second %8.2f µs CPU/record", name as NSString,
+            recordsPerSecond, recordsPerCPUSecond, cpu / Double(recordCount) * 1e6)
     }
 }
 
@@ -38,25 +41,35 @@ let cluster = try KafkaMockCluster(brokers: 1)
 try cluster.createTopic("bench", partitions: partitions)
 
 // Load the data once; both consumers read the same records.
-let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], properties: [("linger.ms", "5"), ("batch.num.messages", "10000")], logger: quiet)
+let producer = try KafkaProducer(
+    brokers: [cluster.bootstrapServers], properties: [("linger.ms", "5"), ("batch.num.messages", "10000")],
+    logger: quiet)
 let value = [UInt8](repeating: UInt8(ascii: "x"), count: valueBytes)
 let loadStart = Date()
 try await withThrowingTaskGroup(of: Void.self) { group in
     let inFlight = 5000
     for index in 0..<recordCount {
         if index >= inFlight { try await group.next() }
-        group.addTask { _ = try await producer.send(topic: "bench", partition: Int32(index % partitions), key: nil, value: value) }
+        group.addTask {
+            _ = try await producer.send(topic: "bench", partition: Int32(index % partitions), key: nil, value: value)
+        }
     }
     try await group.waitForAll()
 }
 await producer.close()
-print(String(format: "loaded %d records of %d bytes into %d partitions in %.1f s", recordCount, valueBytes, partitions, Date().timeIntervalSince(loadStart)))
+print(
+    String(
+        format: "loaded %d records of %d bytes into %d partitions in %.1f s", recordCount, valueBytes, partitions,
+        Date().timeIntervalSince(loadStart)))
 
 /// A bare librdkafka consumer loop: poll, touch the payload, destroy. The floor the relay is measured against.
 func bareLoop(group: String) -> Measurement {
     var errorText = [CChar](repeating: 0, count: 512)
     let conf = rd_kafka_conf_new()!
-    for (name, value) in [("bootstrap.servers", cluster.bootstrapServers), ("group.id", group), ("auto.offset.reset", "earliest"), ("enable.auto.commit", "false")] {
+    for (name, value) in [
+        ("bootstrap.servers", cluster.bootstrapServers), ("group.id", group), ("auto.offset.reset", "earliest"),
+        ("enable.auto.commit", "false"),
+    ] {
         _ = rd_kafka_conf_set(conf, name, value, &errorText, errorText.count)
     }
     let consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &errorText, errorText.count)!
@@ -79,7 +92,8 @@ func bareLoop(group: String) -> Measurement {
         }
         rd_kafka_message_destroy(message)
     }
-    let measurement = Measurement(name: "bare librdkafka loop", seconds: Date().timeIntervalSince(start), cpu: cpuSeconds() - cpuStart)
+    let measurement = Measurement(
+        name: "bare librdkafka loop", seconds: Date().timeIntervalSince(start), cpu: cpuSeconds() - cpuStart)
     rd_kafka_consumer_close(consumer)
     rd_kafka_destroy(consumer)
     precondition(bytes == recordCount * valueBytes)
@@ -88,7 +102,9 @@ func bareLoop(group: String) -> Measurement {
 
 /// Counts records handed over by the relay's consumer; marks the first one's time.
 final class CountingHandler: KafkaConsumerHandler {
-    struct State { var received = 0; var bytes = 0; var start: Date?; var cpuStart = 0.0; var end: Date?; var cpuEnd = 0.0 }
+    struct State {
+        var received = 0; var bytes = 0; var start: Date?; var cpuStart = 0.0; var end: Date?; var cpuEnd = 0.0
+    }
     let state = Mutex(State())
     func handle(records: [SourceRecord]) {
         state.withLock { state in
@@ -99,7 +115,9 @@ final class CountingHandler: KafkaConsumerHandler {
         }
     }
     func partitionsAssigned(_ partitions: [TopicPartition], assignment: PartitionAssignment) {}
-    func partitionsRevoking(_ partitions: [TopicPartition], lost: Bool, deadline: ContinuousClock.Instant, remaining: PartitionAssignment) -> [TopicPartition: Int64] { [:] }
+    func partitionsRevoking(
+        _ partitions: [TopicPartition], lost: Bool, deadline: ContinuousClock.Instant, remaining: PartitionAssignment
+    ) -> [TopicPartition: Int64] { [:] }
     func nextOffsetsToCommit() -> [TopicPartition: Int64] { [:] }
     func statisticsUpdated(_ statistics: KafkaStatistics) {}
     func kafkaError(_ error: KafkaError, isFatal: Bool) {}
@@ -107,7 +125,9 @@ final class CountingHandler: KafkaConsumerHandler {
 
 func relayConsumer(group: String) async throws -> Measurement {
     let handler = CountingHandler()
-    let settings = KafkaConsumerSettings(brokers: [cluster.bootstrapServers], groupId: group, topics: ["bench"], properties: [("auto.offset.reset", "earliest")])
+    let settings = KafkaConsumerSettings(
+        brokers: [cluster.bootstrapServers], groupId: group, topics: ["bench"],
+        properties: [("auto.offset.reset", "earliest")])
     let consumer = try KafkaConsumer(settings: settings, handler: handler, logger: quiet)
     let task = Task { try await consumer.run() }
     while handler.state.withLock({ $0.end == nil }) { try await Timers.sleep(for: .milliseconds(10)) }
@@ -115,7 +135,9 @@ func relayConsumer(group: String) async throws -> Measurement {
     try await task.value
     let state = handler.state.withLock { $0 }
     precondition(state.bytes == recordCount * valueBytes)
-    return Measurement(name: "sync-relay KafkaConsumer", seconds: state.end!.timeIntervalSince(state.start!), cpu: state.cpuEnd - state.cpuStart)
+    return Measurement(
+        name: "sync-relay KafkaConsumer", seconds: state.end!.timeIntervalSince(state.start!),
+        cpu: state.cpuEnd - state.cpuStart)
 }
 
 var bare: [Measurement] = []
@@ -126,7 +148,12 @@ for round in 0..<3 {
 }
 let bestBare = bare.max { $0.recordsPerCPUSecond < $1.recordsPerCPUSecond }!
 let bestRelay = relay.max { $0.recordsPerCPUSecond < $1.recordsPerCPUSecond }!
-print("best of 3 rounds, \(recordCount) records of \(valueBytes) bytes, \(ProcessInfo.processInfo.activeProcessorCount) cores:")
+print(
+    "best of 3 rounds, \(recordCount) records of \(valueBytes) bytes, \(ProcessInfo.processInfo.activeProcessorCount) cores:"
+)
 print(bestBare.line)
 print(bestRelay.line)
-print(String(format: "relay / bare, CPU per record: %.2fx (target: at most 2x)", bestBare.recordsPerCPUSecond / bestRelay.recordsPerCPUSecond))
+print(
+    String(
+        format: "relay / bare, CPU per record: %.2fx (target: at most 2x)",
+        bestBare.recordsPerCPUSecond / bestRelay.recordsPerCPUSecond))

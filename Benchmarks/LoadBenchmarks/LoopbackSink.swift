@@ -71,7 +71,8 @@ final class LoopbackSink: Sendable {
     private func watchStalls() {
         let period: UInt64 = 5_000_000
         let last = Mutex(DispatchTime.now().uptimeNanoseconds)
-        group.next().scheduleRepeatedTask(initialDelay: .nanoseconds(Int64(period)), delay: .nanoseconds(Int64(period))) { [self] _ in
+        group.next().scheduleRepeatedTask(initialDelay: .nanoseconds(Int64(period)), delay: .nanoseconds(Int64(period)))
+        { [self] _ in
             let now = DispatchTime.now().uptimeNanoseconds
             let late = last.withLock { previous in
                 defer { previous = now }
@@ -105,7 +106,9 @@ final class LoopbackSink: Sendable {
             var entry = totals.streams[stream] ?? Stream()
             if entry.ring.count == 30, now &- entry.ring[entry.head] < 1_000_000_000 {
                 totals.rejections += 1
-                if totals.lastStallAt != 0, now &- totals.lastStallAt < 1_500_000_000 { totals.rejectionsAfterSinkStall += 1 }
+                if totals.lastStallAt != 0, now &- totals.lastStallAt < 1_500_000_000 {
+                    totals.rejectionsAfterSinkStall += 1
+                }
                 return false
             }
             if entry.ring.count < 30 {
@@ -218,7 +221,9 @@ final class SinkHandler: ChannelInboundHandler {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Content-Length", value: String(body.utf8.count))
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
+            promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }

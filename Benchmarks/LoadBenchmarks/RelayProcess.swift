@@ -8,15 +8,20 @@ final class RelayProcess {
     private let output: FileHandle
 
     init(configuration: String) throws {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         let binary = folder.appendingPathComponent("sync-relay")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw BenchError("no sync-relay binary beside load-bench in \(folder.path): build it first (swift build -c release --product sync-relay)")
+            throw BenchError(
+                "no sync-relay binary beside load-bench in \(folder.path): build it first (swift build -c release --product sync-relay)"
+            )
         }
         configPath = NSTemporaryDirectory() + "load-bench-\(getpid()).json"
         try configuration.write(toFile: configPath, atomically: true, encoding: .utf8)
         let logPath = NSTemporaryDirectory() + "load-bench-\(getpid()).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
+            throw BenchError("cannot create the relay's log file \(logPath)")
+        }
         output = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = binary
         process.arguments = ["run", "--config", configPath]
@@ -48,7 +53,8 @@ final class RelayProcess {
         var threads = 0
         if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) {
             for line in status.split(separator: "\n") {
-                let value = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) } ?? 0
+                let value =
+                    line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) } ?? 0
                 if line.hasPrefix("VmRSS:") { rss = value * 1024 }
                 if line.hasPrefix("Threads:") { threads = value }
             }
@@ -57,7 +63,8 @@ final class RelayProcess {
         var sockets = Set<Substring>()
         for descriptor in descriptors {
             // A socket's link reads `socket:[inode]`.
-            guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(descriptor)"),
+            guard
+                let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(descriptor)"),
                 link.hasPrefix("socket:[")
             else { continue }
             sockets.insert(Substring(link.dropFirst(8).dropLast()))
@@ -72,7 +79,9 @@ final class RelayProcess {
             try? file.close()
             for line in table.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ")
-                if fields.count > 9, fields[2].hasSuffix(remote), fields[3] == "01", sockets.contains(fields[9]) { connections += 1 }
+                if fields.count > 9, fields[2].hasSuffix(remote), fields[3] == "01", sockets.contains(fields[9]) {
+                    connections += 1
+                }
             }
         }
         return (rss, threads, descriptors.count, connections)

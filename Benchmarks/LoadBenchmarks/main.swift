@@ -20,7 +20,9 @@ let quiet = Logger(label: "load-bench") { _ in SwiftLogNoOpLogHandler() }
 let arguments = CommandLine.arguments
 
 func option(_ name: String, _ fallback: Double) -> Double {
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Double(arguments[index + 1]) else { return fallback }
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count,
+        let value = Double(arguments[index + 1])
+    else { return fallback }
     return value
 }
 
@@ -61,10 +63,13 @@ func produce(_ producer: KafkaProducer, partitions: Int, perSecond: Double, prod
     let padding = String(repeating: "x", count: 80)
     while !Task.isCancelled {
         let elapsed = ContinuousClock.now - started
-        let due = Int(perSecond * (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18 + tick))
+        let due = Int(
+            perSecond * (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18 + tick))
         if due > sent {
             let batch = (sent..<due).map { number in
-                KafkaProducer.OutgoingRecord(topic: "load", partition: Int32(number % partitions), key: nil, value: Array("{\"n\":\(number),\"p\":\"\(padding)\"}".utf8))
+                KafkaProducer.OutgoingRecord(
+                    topic: "load", partition: Int32(number % partitions), key: nil,
+                    value: Array("{\"n\":\(number),\"p\":\"\(padding)\"}".utf8))
             }
             do { try await producer.send(batch) } catch { progress("produce failed: \(error)"); return }
             sent = due
@@ -87,7 +92,8 @@ func seconds(_ duration: Duration) -> Double {
 
 func writeJSON(_ document: [String: Any]) throws {
     if let flag = arguments.firstIndex(of: "--json"), flag + 1 < arguments.count {
-        try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: arguments[flag + 1]))
+        try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]).write(
+            to: URL(fileURLWithPath: arguments[flag + 1]))
     }
 }
 
@@ -108,11 +114,15 @@ case "scale":
     let window = option("--seconds", 20)
     // Offer 20% more than the budget so every stream keeps a backlog and the pacer, not the supply, sets the rate.
     let offered = Double(streams) * 30 * 1.2
-    progress("scale: \(streams) streams, offering \(Int(offered)) records/s (one record per message), \(Int(window)) s window")
+    progress(
+        "scale: \(streams) streams, offering \(Int(offered)) records/s (one record per message), \(Int(window)) s window"
+    )
     let producing = Task { await produce(producer, partitions: streams, perSecond: offered, produced: produced) }
     // Warm-up: every stream created and publishing, then 5 s more.
     let warmDeadline = ContinuousClock.now + .seconds(120)
-    while sink.totals.streams.count < streams, ContinuousClock.now < warmDeadline { try await Timers.sleep(for: .milliseconds(200)) }
+    while sink.totals.streams.count < streams, ContinuousClock.now < warmDeadline {
+        try await Timers.sleep(for: .milliseconds(200))
+    }
     let live = sink.totals.streams.count
     try await Timers.sleep(for: .seconds(5))
     let start = (sink.totals, relay.cpuSeconds(), processCPUSeconds(), ContinuousClock.now)
@@ -124,26 +134,46 @@ case "scale":
     let status = relay.stop()
     let wall = seconds(end.3 - start.3)
     let total = Double(end.0.messages - start.0.messages) / wall
-    let perStream = end.0.streams.map { name, entry in Double(entry.messages - (start.0.streams[name]?.messages ?? 0)) / wall }.sorted()
+    let perStream = end.0.streams.map { name, entry in
+        Double(entry.messages - (start.0.streams[name]?.messages ?? 0)) / wall
+    }.sorted()
     let median = perStream.isEmpty ? 0 : perStream[perStream.count / 2]
     let relayCores = (end.1 - start.1) / wall
     let benchCores = (end.2 - start.2) / wall
     let rejections = end.0.rejections
-    print("load-bench scale: sync-relay run (separate process) → loopback sink, \(streams) streams, one record per message")
+    print(
+        "load-bench scale: sync-relay run (separate process) → loopback sink, \(streams) streams, one record per message"
+    )
     print("")
     print(String(format: "  streams live                               %6d of %d", live, streams))
-    print(String(format: "  messages/s accepted in total               %8.0f   (budget: %d × 29.55 = %.0f)", total, streams, Double(streams) * 29.55))
-    print(String(format: "  messages/s per stream, min / median / max  %6.2f / %.2f / %.2f   (limit 30)", perStream.first ?? 0, median, perStream.last ?? 0))
+    print(
+        String(
+            format: "  messages/s accepted in total               %8.0f   (budget: %d × 29.55 = %.0f)", total, streams,
+            Double(streams) * 29.55))
+    print(
+        String(
+            format: "  messages/s per stream, min / median / max  %6.2f / %.2f / %.2f   (limit 30)",
+            perStream.first ?? 0, median, perStream.last ?? 0))
     print(String(format: "  rejections by the strict sink (54009)      %6d   (limit 0)", rejections))
-    print(String(format: "  relay CPU                                  %6.2f cores   (%.1f µs per message)", relayCores, relayCores / max(total, 1) * 1e6))
+    print(
+        String(
+            format: "  relay CPU                                  %6.2f cores   (%.1f µs per message)", relayCores,
+            relayCores / max(total, 1) * 1e6))
     print(String(format: "  bench process CPU (sink, mock cluster, producer) %.2f cores", benchCores))
-    print(String(format: "  relay resident memory                      %6.1f MiB, %d threads, %d descriptors (%d connections to the sink)", Double(memory.rss) / 1_048_576, memory.threads, memory.fds, memory.connections))
+    print(
+        String(
+            format:
+                "  relay resident memory                      %6.1f MiB, %d threads, %d descriptors (%d connections to the sink)",
+            Double(memory.rss) / 1_048_576, memory.threads, memory.fds, memory.connections))
     print("  relay exit status after SIGTERM            \(status)")
     failed = rejections > 0 || status != 0
     try writeJSON([
-        "benchmark": "load-bench scale", "streams": streams, "streamsLive": live, "window_s": wall, "messagesPerSecond": total,
-        "perStreamMin": perStream.first ?? 0, "perStreamMedian": median, "perStreamMax": perStream.last ?? 0, "rejections": rejections,
-        "relayCores": relayCores, "benchCores": benchCores, "relayRSSBytes": memory.rss, "relayThreads": memory.threads, "relayFDs": memory.fds,
+        "benchmark": "load-bench scale", "streams": streams, "streamsLive": live, "window_s": wall,
+        "messagesPerSecond": total,
+        "perStreamMin": perStream.first ?? 0, "perStreamMedian": median, "perStreamMax": perStream.last ?? 0,
+        "rejections": rejections,
+        "relayCores": relayCores, "benchCores": benchCores, "relayRSSBytes": memory.rss, "relayThreads": memory.threads,
+        "relayFDs": memory.fds,
         "relayConnections": memory.connections,
         "exitStatus": Int(status),
     ])
@@ -160,7 +190,9 @@ case "soak":
     let warmUp = min(max(Duration.seconds(60), runFor / 3), .seconds(600))
     let sinkStall = Int(option("--sink-stall-ms", 0))
     if sinkStall > 0 { sink.stall(every: .seconds(10), milliseconds: sinkStall) }
-    progress("soak: \(streams) streams at \(Int(share * 100))% of the budget (\(Int(offered)) records/s, one per message) for \(minutes) min; samples every 10 s\(sinkStall > 0 ? "; the sink stalls \(sinkStall) ms every 10 s" : "")")
+    progress(
+        "soak: \(streams) streams at \(Int(share * 100))% of the budget (\(Int(offered)) records/s, one per message) for \(minutes) min; samples every 10 s\(sinkStall > 0 ? "; the sink stalls \(sinkStall) ms every 10 s" : "")"
+    )
     let producing = Task { await produce(producer, partitions: streams, perSecond: offered, produced: produced) }
     let started = ContinuousClock.now
     var samples: [(t: Double, rss: Int, threads: Int, fds: Int, connections: Int, cpu: Double, messages: Int)] = []
@@ -168,18 +200,26 @@ case "soak":
         try await Timers.sleep(for: .seconds(10))
         let resources = relay.resources(connectionsTo: sinkPort)
         let sample = (
-            t: seconds(ContinuousClock.now - started), rss: resources.rss, threads: resources.threads, fds: resources.fds,
+            t: seconds(ContinuousClock.now - started), rss: resources.rss, threads: resources.threads,
+            fds: resources.fds,
             connections: resources.connections, cpu: relay.cpuSeconds(), messages: sink.totals.messages
         )
         samples.append(sample)
         let now = sink.totals
-        progress(String(format: "  %5.0f s  RSS %6.1f MiB  threads %3d  fds %4d (%3d connections)  CPU %7.1f s  messages %d  rejections %d (%d after a sink stall)  sink stalls > 50 ms %d", sample.t, Double(sample.rss) / 1_048_576, sample.threads, sample.fds, sample.connections, sample.cpu, sample.messages, now.rejections, now.rejectionsAfterSinkStall, now.stallsOver50ms))
+        progress(
+            String(
+                format:
+                    "  %5.0f s  RSS %6.1f MiB  threads %3d  fds %4d (%3d connections)  CPU %7.1f s  messages %d  rejections %d (%d after a sink stall)  sink stalls > 50 ms %d",
+                sample.t, Double(sample.rss) / 1_048_576, sample.threads, sample.fds, sample.connections, sample.cpu,
+                sample.messages, now.rejections, now.rejectionsAfterSinkStall, now.stallsOver50ms))
     }
     producing.cancel()
     _ = await producing.value
     let total = produced.current
     let drainDeadline = ContinuousClock.now + .seconds(60)
-    while sink.totals.records < total, ContinuousClock.now < drainDeadline { try await Timers.sleep(for: .milliseconds(200)) }
+    while sink.totals.records < total, ContinuousClock.now < drainDeadline {
+        try await Timers.sleep(for: .milliseconds(200))
+    }
     let delivered = sink.totals.records
     let rejections = sink.totals.rejections
     let status = relay.stop()
@@ -195,26 +235,54 @@ case "soak":
     let rate = Double(last.messages - warm.messages) / max(last.t - warm.t, 1)
     let cores = (last.cpu - warm.cpu) / max(last.t - warm.t, 1)
     let rssBound = 16 * 1_048_576
-    print("load-bench soak: sync-relay run (separate process) → loopback sink, \(streams) streams at \(Int(share * 100))% of the budget, \(minutes) min\(sinkStall > 0 ? ", sink stalled \(sinkStall) ms every 10 s" : "")")
+    print(
+        "load-bench soak: sync-relay run (separate process) → loopback sink, \(streams) streams at \(Int(share * 100))% of the budget, \(minutes) min\(sinkStall > 0 ? ", sink stalled \(sinkStall) ms every 10 s" : "")"
+    )
     print("")
-    print(String(format: "  records produced / delivered / lost        %d / %d / %d", total, delivered, max(0, total - delivered)))
+    print(
+        String(
+            format: "  records produced / delivered / lost        %d / %d / %d", total, delivered,
+            max(0, total - delivered)))
     print(String(format: "  rejections by the strict sink              %d   (limit 0)", rejections))
     print(String(format: "    of which within 1.5 s of a sink stall    %d", sink.totals.rejectionsAfterSinkStall))
-    print(String(format: "  sink thread stalls > 50 ms / > 250 ms / worst  %d / %d / %.0f ms", sink.totals.stallsOver50ms, sink.totals.stallsOver250ms, Double(sink.totals.worstStall) / 1e6))
+    print(
+        String(
+            format: "  sink thread stalls > 50 ms / > 250 ms / worst  %d / %d / %.0f ms", sink.totals.stallsOver50ms,
+            sink.totals.stallsOver250ms, Double(sink.totals.worstStall) / 1e6))
     print(String(format: "  messages/s after warm-up                   %.0f   (offered %.0f)", rate, offered))
     print(String(format: "  relay CPU after warm-up                    %.2f cores", cores))
-    print(String(format: "  RSS at warm-up (%.0f s) / end / growth      %.1f / %.1f / %+.1f MiB   (bound +16 MiB)", warm.t, Double(warm.rss) / 1_048_576, Double(last.rss) / 1_048_576, Double(rssGrowth) / 1_048_576))
-    print("  threads at warm-up / end / growth          \(warm.threads) / \(last.threads) / +\(threadGrowth)   (bound +2)")
-    print("  other descriptors at warm-up / end / growth \(warm.fds - warm.connections) / \(last.fds - last.connections) / +\(fdGrowth)   (bound +8)")
-    print("  connections to the sink: warm-up / end / most  \(warm.connections) / \(last.connections) / \(mostConnections)   (limit \(maxConnections))")
+    print(
+        String(
+            format: "  RSS at warm-up (%.0f s) / end / growth      %.1f / %.1f / %+.1f MiB   (bound +16 MiB)", warm.t,
+            Double(warm.rss) / 1_048_576, Double(last.rss) / 1_048_576, Double(rssGrowth) / 1_048_576))
+    print(
+        "  threads at warm-up / end / growth          \(warm.threads) / \(last.threads) / +\(threadGrowth)   (bound +2)"
+    )
+    print(
+        "  other descriptors at warm-up / end / growth \(warm.fds - warm.connections) / \(last.fds - last.connections) / +\(fdGrowth)   (bound +8)"
+    )
+    print(
+        "  connections to the sink: warm-up / end / most  \(warm.connections) / \(last.connections) / \(mostConnections)   (limit \(maxConnections))"
+    )
     print("  relay exit status after SIGTERM            \(status)")
-    failed = delivered < total || rejections > 0 || rssGrowth > rssBound || threadGrowth > 2 || fdGrowth > 8 || mostConnections > maxConnections || status != 0
+    failed =
+        delivered < total || rejections > 0 || rssGrowth > rssBound || threadGrowth > 2 || fdGrowth > 8
+        || mostConnections > maxConnections || status != 0
     try writeJSON([
-        "benchmark": "load-bench soak", "streams": streams, "minutes": minutes, "share": share, "sinkStallMilliseconds": sinkStall, "produced": total, "delivered": delivered,
-        "lost": max(0, total - delivered), "rejections": rejections, "rejectionsAfterSinkStall": sink.totals.rejectionsAfterSinkStall,
-        "sinkStallsOver50ms": sink.totals.stallsOver50ms, "sinkStallsOver250ms": sink.totals.stallsOver250ms, "sinkWorstStallSeconds": Double(sink.totals.worstStall) / 1e9, "messagesPerSecond": rate, "relayCores": cores,
-        "rssGrowthBytes": rssGrowth, "threadGrowth": threadGrowth, "fdGrowth": fdGrowth, "mostConnections": mostConnections, "exitStatus": Int(status),
-        "samples": samples.map { ["t": $0.t, "rss": $0.rss, "threads": $0.threads, "fds": $0.fds, "connections": $0.connections, "cpu": $0.cpu, "messages": $0.messages] },
+        "benchmark": "load-bench soak", "streams": streams, "minutes": minutes, "share": share,
+        "sinkStallMilliseconds": sinkStall, "produced": total, "delivered": delivered,
+        "lost": max(0, total - delivered), "rejections": rejections,
+        "rejectionsAfterSinkStall": sink.totals.rejectionsAfterSinkStall,
+        "sinkStallsOver50ms": sink.totals.stallsOver50ms, "sinkStallsOver250ms": sink.totals.stallsOver250ms,
+        "sinkWorstStallSeconds": Double(sink.totals.worstStall) / 1e9, "messagesPerSecond": rate, "relayCores": cores,
+        "rssGrowthBytes": rssGrowth, "threadGrowth": threadGrowth, "fdGrowth": fdGrowth,
+        "mostConnections": mostConnections, "exitStatus": Int(status),
+        "samples": samples.map {
+            [
+                "t": $0.t, "rss": $0.rss, "threads": $0.threads, "fds": $0.fds, "connections": $0.connections,
+                "cpu": $0.cpu, "messages": $0.messages,
+            ]
+        },
     ])
 
 default:

@@ -1,8 +1,8 @@
 import Foundation
 import RelayCore
 import RelayKafka
-import SyncEmulator
 import RelayTimers
+import SyncEmulator
 
 /// One row of the final table.
 struct Row {
@@ -40,16 +40,20 @@ struct RateResult {
 
 /// `streams` topics each with a backlog of ~300-byte records, `maxMessageBytes` 512 (one record per message), the
 /// emulator strict (no 31st message in any sliding second), optionally `latencyMs` added to every request.
-func sustainedRate(streams: Int, window: Double, latencyMs: Int?, rateLimit: EmulatorRateLimit = .strict()) async throws -> RateResult {
+func sustainedRate(streams: Int, window: Double, latencyMs: Int?, rateLimit: EmulatorRateLimit = .strict()) async throws
+    -> RateResult
+{
     let topics = (0..<streams).map { "rate.\($0)" }
     // Enough for the window plus the start (group join, stream creation) and a margin: the backlog never runs out
     // inside the window.
     let perStream = Int(30 * (window + 3))
     return try await Rig.with(topics: topics.map { ($0, 1) }, rateLimit: rateLimit) { rig in
         for topic in topics {
-            try await rig.producer.send((0..<perStream).map { number in
-                KafkaProducer.OutgoingRecord(topic: topic, partition: 0, key: nil, value: paddedValue(number, bytes: 300))
-            })
+            try await rig.producer.send(
+                (0..<perStream).map { number in
+                    KafkaProducer.OutgoingRecord(
+                        topic: topic, partition: 0, key: nil, value: paddedValue(number, bytes: 300))
+                })
         }
         if let latencyMs { rig.emulator.emulator.injectFault(EmulatorFault(latencyMs: latencyMs)) }
         let configuration = try rig.configuration(topics: topics, defaults: [JSONMember("maxMessageBytes", 512)])
@@ -116,9 +120,11 @@ func meanFill(streams: Int, records: Int, sizes: RecordSizes = .fixed(100)) asyn
     let topics = (0..<streams).map { "fill.\($0)" }
     return try await Rig.with(topics: topics.map { ($0, 1) }, rateLimit: .unlimited) { rig in
         for topic in topics {
-            try await rig.producer.send((0..<records).map { number in
-                KafkaProducer.OutgoingRecord(topic: topic, partition: 0, key: nil, value: paddedValue(number, bytes: sizes.size(of: number)))
-            })
+            try await rig.producer.send(
+                (0..<records).map { number in
+                    KafkaProducer.OutgoingRecord(
+                        topic: topic, partition: 0, key: nil, value: paddedValue(number, bytes: sizes.size(of: number)))
+                })
         }
         let configuration = try rig.configuration(topics: topics)
         let cpuBefore = processCPUSeconds()
@@ -147,14 +153,16 @@ func meanFill(streams: Int, records: Int, sizes: RecordSizes = .fixed(100)) asyn
 /// acceptance includes creating the stream. Milliseconds, sorted.
 func timeToFirstMessage(streams: Int) async throws -> [Double] {
     try await Rig.with(topics: [("first", streams + 1)], rateLimit: .strict()) { rig in
-        let configuration = try rig.configuration(topics: ["first"], defaults: [JSONMember("stream", "first-{partition}")], fetchWaitMs: 5)
+        let configuration = try rig.configuration(
+            topics: ["first"], defaults: [JSONMember("stream", "first-{partition}")], fetchWaitMs: 5)
         return try await rig.runRelay(configuration) { _ in
             _ = try await rig.producer.send(topic: "first", partition: 0, key: nil, value: paddedValue(0, bytes: 100))
             _ = await rig.waitUntil(timeout: .seconds(30)) { rig.counts.records >= 1 }
             var times: [Double] = []
             for partition in 1...streams {
                 let start = Date()
-                _ = try await rig.producer.send(topic: "first", partition: Int32(partition), key: nil, value: paddedValue(partition, bytes: 100))
+                _ = try await rig.producer.send(
+                    topic: "first", partition: Int32(partition), key: nil, value: paddedValue(partition, bytes: 100))
                 guard await rig.waitUntil(timeout: .seconds(10), { rig.counts.records >= 1 + partition }),
                     let arrived = rig.emulator.emulator.messages(stream: "first-\(partition)").first?.arrivedAt
                 else { continue }
@@ -183,7 +191,8 @@ func latencyUnderBudget(streams: Int, seconds: Double, fetchWaitMs: Int) async t
         try await rig.runRelay(configuration) { _ in
             // Warm up: one record per stream, so the group has joined and every stream exists before timing.
             for topic in topics {
-                _ = try await rig.producer.send(topic: topic, partition: 0, key: nil, value: Array("{\"warm\":true}".utf8))
+                _ = try await rig.producer.send(
+                    topic: topic, partition: 0, key: nil, value: Array("{\"warm\":true}".utf8))
             }
             _ = await rig.waitUntil(timeout: .seconds(30)) { rig.counts.records >= streams }
             let start = ContinuousClock.now
@@ -197,7 +206,9 @@ func latencyUnderBudget(streams: Int, seconds: Double, fetchWaitMs: Int) async t
                             let micros = Int64(Date().timeIntervalSince1970 * 1e6)
                             _ = try await rig.producer.send(
                                 topic: topic, partition: 0, key: nil,
-                                value: Array("{\"t\":\(micros),\"n\":\(number),\"pad\":\"\(String(repeating: "x", count: 60))\"}".utf8))
+                                value: Array(
+                                    "{\"t\":\(micros),\"n\":\(number),\"pad\":\"\(String(repeating: "x", count: 60))\"}"
+                                        .utf8))
                         }
                     }
                 }
@@ -212,7 +223,8 @@ func latencyUnderBudget(streams: Int, seconds: Double, fetchWaitMs: Int) async t
                     let entries = object["r"] as? [[String: Any]]
                 else { continue }
                 for entry in entries {
-                    guard let value = entry["j"] as? [String: Any], let micros = (value["t"] as? NSNumber)?.int64Value else { continue }
+                    guard let value = entry["j"] as? [String: Any], let micros = (value["t"] as? NSNumber)?.int64Value
+                    else { continue }
                     latencies.append((message.arrivedAt.timeIntervalSince1970 - Double(micros) / 1e6) * 1000)
                 }
             }
@@ -243,7 +255,8 @@ func memory(streams: Int) async throws -> MemoryResult {
     return try await Rig.with(topics: [("bench", streams)], rateLimit: .unlimited) { rig in
         try? await Timers.sleep(for: .seconds(1))
         let baseline = residentBytes()
-        let configuration = try rig.configuration(topics: ["bench"], defaults: [JSONMember("stream", "bench-{partition}")])
+        let configuration = try rig.configuration(
+            topics: ["bench"], defaults: [JSONMember("stream", "bench-{partition}")])
         return try await rig.runRelay(configuration) { _ in
             // One record on one partition: once it arrives the group has joined and every partition is assigned.
             _ = try await rig.producer.send(topic: "bench", partition: 0, key: nil, value: paddedValue(-1, bytes: 100))
@@ -251,13 +264,18 @@ func memory(streams: Int) async throws -> MemoryResult {
             try await Timers.sleep(for: .seconds(2))
             let idle = residentBytes()
             for batch in stride(from: 0, to: streams, by: 100) {
-                try await rig.producer.send((batch..<min(batch + 100, streams)).flatMap { partition in
-                    (0..<recordsPerStream).map { number in
-                        KafkaProducer.OutgoingRecord(topic: "bench", partition: Int32(partition), key: nil, value: paddedValue(number, bytes: 100))
-                    }
-                })
+                try await rig.producer.send(
+                    (batch..<min(batch + 100, streams)).flatMap { partition in
+                        (0..<recordsPerStream).map { number in
+                            KafkaProducer.OutgoingRecord(
+                                topic: "bench", partition: Int32(partition), key: nil,
+                                value: paddedValue(number, bytes: 100))
+                        }
+                    })
             }
-            complete = await rig.waitUntil(timeout: .seconds(60)) { rig.counts.records >= 1 + streams * recordsPerStream } && complete
+            complete =
+                await rig.waitUntil(timeout: .seconds(60)) { rig.counts.records >= 1 + streams * recordsPerStream }
+                && complete
             try await Timers.sleep(for: .seconds(2))
             return MemoryResult(
                 baseline: baseline, idle: idle, active: residentBytes(), streams: streams,

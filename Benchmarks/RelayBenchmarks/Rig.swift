@@ -3,10 +3,10 @@ import Logging
 import RelayCore
 import RelayKafka
 import RelayRuntime
+import RelayTimers
 import ServiceLifecycle
 import SyncEmulator
 import Synchronization
-import RelayTimers
 
 /// The benchmark's logger: silent (the figures are the output).
 let quiet = Logger(label: "relay-bench") { _ in SwiftLogNoOpLogHandler() }
@@ -26,7 +26,8 @@ struct Rig: Sendable {
         let cluster = try KafkaMockCluster(brokers: 1)
         for (topic, partitions) in topics { try cluster.createTopic(topic, partitions: partitions) }
         // linger.ms 0: a record leaves for the broker at once (the latency figure starts at the produce call).
-        let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], properties: [("linger.ms", "0")], logger: quiet)
+        let producer = try KafkaProducer(
+            brokers: [cluster.bootstrapServers], properties: [("linger.ms", "0")], logger: quiet)
         let emulator = SyncEmulator(configuration: SyncEmulatorConfiguration(rateLimit: rateLimit))
         let result = try await SyncEmulatorServer(emulator: emulator, port: 0).withRunning { running in
             try await body(Rig(cluster: cluster, emulator: running, producer: producer, counts: PublishCounter()))
@@ -38,43 +39,55 @@ struct Rig: Sendable {
     /// The relay's configuration: `defaults` as given, everything else pointing at the rig. `fetchWaitMs` is
     /// librdkafka's `fetch.wait.max.ms`: the mock broker holds a fetch that finds no data for that long, even when a
     /// record arrives meanwhile, so it bounds the latency figure (a real broker answers as soon as data arrives).
-    func configuration(topics: [String], defaults: [JSONMember] = [], fetchWaitMs: Int = 20) throws -> RelayConfiguration {
+    func configuration(topics: [String], defaults: [JSONMember] = [], fetchWaitMs: Int = 20) throws
+        -> RelayConfiguration
+    {
         let document = JSONValue.object([
-            JSONMember("kafka", .object([
-                JSONMember("brokers", .array([.string(cluster.bootstrapServers)])),
-                JSONMember("groupId", "relay-bench"),
-                JSONMember("topics", .array(topics.map(JSONValue.string))),
-                JSONMember("properties", .object([
-                    JSONMember("auto.offset.reset", "earliest"), JSONMember("session.timeout.ms", "6000"),
-                    JSONMember("heartbeat.interval.ms", "250"), JSONMember("fetch.wait.max.ms", .string("\(fetchWaitMs)")),
+            JSONMember(
+                "kafka",
+                .object([
+                    JSONMember("brokers", .array([.string(cluster.bootstrapServers)])),
+                    JSONMember("groupId", "relay-bench"),
+                    JSONMember("topics", .array(topics.map(JSONValue.string))),
+                    JSONMember(
+                        "properties",
+                        .object([
+                            JSONMember("auto.offset.reset", "earliest"), JSONMember("session.timeout.ms", "6000"),
+                            JSONMember("heartbeat.interval.ms", "250"),
+                            JSONMember("fetch.wait.max.ms", .string("\(fetchWaitMs)")),
+                        ])),
+                    JSONMember("commitInterval", "100ms"),
+                    JSONMember("statisticsInterval", "1s"),
                 ])),
-                JSONMember("commitInterval", "100ms"),
-                JSONMember("statisticsInterval", "1s"),
-            ])),
-            JSONMember("twilio", .object([
-                JSONMember("accountSid", .string(SyncEmulatorConfiguration.defaultAccountSID)),
-                JSONMember("authToken", .string(SyncEmulatorConfiguration.defaultAuthToken)),
-                JSONMember("serviceSid", .string(SyncEmulatorConfiguration.defaultServiceSID)),
-                JSONMember("baseURL", .string(emulator.baseURL)),
-                JSONMember("connectTimeout", "1s"),
-                JSONMember("requestTimeout", "5s"),
-                // The emulator speaks HTTP/1.1 only (one request per connection at a time), Twilio HTTP/2 (many per
-                // connection). 4 streams × 30/s × 150 ms need 18 requests at once, more than the default 16
-                // connections, so allow enough connections to stand in for HTTP/2's multiplexing.
-                JSONMember("maxConnections", 64),
-            ])),
+            JSONMember(
+                "twilio",
+                .object([
+                    JSONMember("accountSid", .string(SyncEmulatorConfiguration.defaultAccountSID)),
+                    JSONMember("authToken", .string(SyncEmulatorConfiguration.defaultAuthToken)),
+                    JSONMember("serviceSid", .string(SyncEmulatorConfiguration.defaultServiceSID)),
+                    JSONMember("baseURL", .string(emulator.baseURL)),
+                    JSONMember("connectTimeout", "1s"),
+                    JSONMember("requestTimeout", "5s"),
+                    // The emulator speaks HTTP/1.1 only (one request per connection at a time), Twilio HTTP/2 (many per
+                    // connection). 4 streams × 30/s × 150 ms need 18 requests at once, more than the default 16
+                    // connections, so allow enough connections to stand in for HTTP/2's multiplexing.
+                    JSONMember("maxConnections", 64),
+                ])),
             JSONMember("defaults", .object(defaults)),
             JSONMember("shutdown", .object([JSONMember("drainDeadline", "2s")])),
         ])
-        return try ConfigurationLoader(environment: [:]).load(bytes: Array(document.text().utf8), source: "relay-bench.json", directory: nil)
+        return try ConfigurationLoader(environment: [:]).load(
+            bytes: Array(document.text().utf8), source: "relay-bench.json", directory: nil)
     }
 
     /// Runs the relay for `configuration` while `body` runs, then shuts it down gracefully (as SIGTERM does).
     func runRelay<Result: Sendable>(
         _ configuration: RelayConfiguration, _ body: @Sendable (RelayApplication) async throws -> Result
     ) async throws -> Result {
-        let application = try RelayApplication(configuration: configuration, observer: counts, health: HealthState(), logger: quiet)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: application.service)], logger: quiet))
+        let application = try RelayApplication(
+            configuration: configuration, observer: counts, health: HealthState(), logger: quiet)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [.init(service: application.service)], logger: quiet))
         let result = await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             let result: Swift.Result<Result, any Error>
@@ -111,7 +124,9 @@ final class PublishCounter: RelayObserver {
     var records: Int { published.load(ordering: .relaxed) }
     var retried: Int { retries.load(ordering: .relaxed) }
     func recordsConsumed(topic: String, count: Int) {}
-    func messagePublished(stream: String, records: Int, bytes: Int, latency: Duration) { published.add(records, ordering: .relaxed) }
+    func messagePublished(stream: String, records: Int, bytes: Int, latency: Duration) {
+        published.add(records, ordering: .relaxed)
+    }
     func endToEndLatency(stream: String, latency: Duration) {}
     func recordsDropped(stream: String, reason: String, count: Int) {}
     func recordsDeadLettered(stream: String, reason: String, count: Int) {}

@@ -42,7 +42,8 @@ public enum Timers {
 
     /// Runs `action` once at `deadline` on the continuous clock; see `after(_:_:)`.
     @discardableResult
-    public static func at(_ deadline: ContinuousClock.Instant, _ action: @escaping @Sendable () -> Void) -> OneShotTimer {
+    public static func at(_ deadline: ContinuousClock.Instant, _ action: @escaping @Sendable () -> Void) -> OneShotTimer
+    {
         OneShotTimer(TimerThread.shared.schedule(at: deadline, action))
     }
 }

@@ -36,7 +36,8 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Sync service SID to serve.")
     var serviceSid: String = SyncEmulatorConfiguration.defaultServiceSID
 
-    @Option(help: "Clock for TTL expiry and rate windows: system, or manual (advanced with POST /_emulator/clock/advance).")
+    @Option(
+        help: "Clock for TTL expiry and rate windows: system, or manual (advanced with POST /_emulator/clock/advance).")
     var clock: EmulatorClockMode = .system
 
     func run() async throws {

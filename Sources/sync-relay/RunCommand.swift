@@ -28,14 +28,18 @@ struct RunCommand: AsyncParsableCommand {
         }
         RelayLogHandler.bootstrap(configuration.log)
         let logger = Logger(label: "sync-relay")
-        logger.info("relay.starting", metadata: [
-            "relay.version": .string(RelayVersion.current), "relay.config": .string(config),
-            "kafka.brokers": .string(configuration.kafka.brokers.joined(separator: ",")),
-            "kafka.group": .string(configuration.kafka.groupId),
-            "kafka.topics": .string(configuration.kafka.topics.map(\.description).joined(separator: ",")),
-            "twilio.base_url": .string(configuration.twilio.baseURL), "twilio.service": .string(configuration.twilio.serviceSid),
-            "metrics.listen": .string(configuration.metrics.enabled ? configuration.metrics.listen.description : "off"),
-        ])
+        logger.info(
+            "relay.starting",
+            metadata: [
+                "relay.version": .string(RelayVersion.current), "relay.config": .string(config),
+                "kafka.brokers": .string(configuration.kafka.brokers.joined(separator: ",")),
+                "kafka.group": .string(configuration.kafka.groupId),
+                "kafka.topics": .string(configuration.kafka.topics.map(\.description).joined(separator: ",")),
+                "twilio.base_url": .string(configuration.twilio.baseURL),
+                "twilio.service": .string(configuration.twilio.serviceSid),
+                "metrics.listen": .string(
+                    configuration.metrics.enabled ? configuration.metrics.listen.description : "off"),
+            ])
 
         let registry = PrometheusCollectorRegistry()
         let metrics = RelayMetrics(registry: registry)
@@ -52,7 +56,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         let application: RelayApplication
         do {
-            application = try RelayApplication(configuration: configuration, observer: metrics, health: health, logger: logger)
+            application = try RelayApplication(
+                configuration: configuration, observer: metrics, health: health, logger: logger)
         } catch {
             logger.critical("relay.start.failed", metadata: ["relay.error": .string("\(error)")])
             throw ExitCode.failure
@@ -62,7 +67,9 @@ struct RunCommand: AsyncParsableCommand {
         // the notifier last, so the watchdog keeps being pinged during the drain.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: notifier)]
         if configuration.metrics.enabled {
-            let server = MetricsServer(address: configuration.metrics.listen, registry: registry, health: health, logger: logger) { port in
+            let server = MetricsServer(
+                address: configuration.metrics.listen, registry: registry, health: health, logger: logger
+            ) { port in
                 logger.info("metrics.listening", metadata: ["metrics.port": .stringConvertible(port)])
             }
             services.append(.init(service: server))

@@ -11,7 +11,7 @@ enum ShutdownSignals {
             let waiter = Waiter(continuation)
             for number in [SIGINT, SIGTERM] {
                 #if canImport(Darwin)
-                signal(number, SIG_IGN)  // see SignalEscalation for why not on Linux
+                    signal(number, SIG_IGN)  // see SignalEscalation for why not on Linux
                 #endif
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
                 source.setEventHandler { waiter.received(number) }
@@ -23,7 +23,8 @@ enum ShutdownSignals {
 
     /// Resumes the waiting task once, and keeps the signal sources alive until then.
     private final class Waiter: Sendable {
-        private let state: Mutex<(continuation: CheckedContinuation<Int32, Never>?, sources: [any DispatchSourceSignal])>
+        private let state:
+            Mutex<(continuation: CheckedContinuation<Int32, Never>?, sources: [any DispatchSourceSignal])>
 
         init(_ continuation: CheckedContinuation<Int32, Never>) {
             state = Mutex((continuation, []))

@@ -20,7 +20,11 @@ final class SignalEscalation: @unchecked Sendable {
     private final class Count: Sendable {
         private let value = Mutex(0)
         /// Counts one more signal; returns the count before it.
-        func next() -> Int { value.withLock { value in defer { value += 1 }; return value } }
+        func next() -> Int {
+            value.withLock { value in
+                defer { value += 1 }; return value
+            }
+        }
     }
 
     /// Starts watching. `first` runs on the first signal, `second` on every later one.
@@ -28,7 +32,7 @@ final class SignalEscalation: @unchecked Sendable {
         let received = self.received
         sources = [SIGTERM, SIGINT].map { number in
             #if canImport(Darwin)
-            signal(number, SIG_IGN)  // kqueue's EVFILT_SIGNAL ranks below sigaction (see above for Linux)
+                signal(number, SIG_IGN)  // kqueue's EVFILT_SIGNAL ranks below sigaction (see above for Linux)
             #endif
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {

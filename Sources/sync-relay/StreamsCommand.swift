@@ -33,7 +33,8 @@ struct StreamsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await connection.withClient(stream: uniqueName) { (client) async throws(SyncError) in
-                StreamsOutput.print(try await client.createStream(uniqueName: uniqueName, ttl: ttl), format: connection.output)
+                StreamsOutput.print(
+                    try await client.createStream(uniqueName: uniqueName, ttl: ttl), format: connection.output)
             }
         }
     }

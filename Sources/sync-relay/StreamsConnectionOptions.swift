@@ -23,7 +23,10 @@ struct StreamsConnectionOptions: ParsableArguments {
     @Option(help: "Sync service SID (default: $TWILIO_SYNC_SERVICE_SID).")
     var serviceSid: String?
 
-    @Option(help: "API base URL, for example http://127.0.0.1:8080 for the emulator (default: the configuration's, else Twilio's).")
+    @Option(
+        help:
+            "API base URL, for example http://127.0.0.1:8080 for the emulator (default: the configuration's, else Twilio's)."
+    )
     var baseUrl: String?
 
     @Option(help: "The relay's configuration file, for its Twilio account, credentials, service and base URL.")
@@ -45,9 +48,14 @@ struct StreamsConnectionOptions: ParsableArguments {
         if let twilio = configuration?.twilio {
             switch twilio.auth {
             case .authToken(let token):
-                sources.append(TwilioCredentialFields(accountSID: twilio.accountSid, authToken: token.reveal(), serviceSID: twilio.serviceSid))
+                sources.append(
+                    TwilioCredentialFields(
+                        accountSID: twilio.accountSid, authToken: token.reveal(), serviceSID: twilio.serviceSid))
             case .apiKey(let sid, let secret):
-                sources.append(TwilioCredentialFields(accountSID: twilio.accountSid, apiKey: sid, apiSecret: secret.reveal(), serviceSID: twilio.serviceSid))
+                sources.append(
+                    TwilioCredentialFields(
+                        accountSID: twilio.accountSid, apiKey: sid, apiSecret: secret.reveal(),
+                        serviceSID: twilio.serviceSid))
             }
         }
         return sources + [.environment()]
@@ -72,7 +80,8 @@ struct StreamsConnectionOptions: ParsableArguments {
         do throws(SyncError) {
             let resolved = try TwilioCredentialResolver.resolve(credentialSources(configuration: configuration))
             http = try CurlHTTPClient(
-                configuration: HTTPClientConfiguration(requestTimeout: .milliseconds(Int64(max(0.001, timeout) * 1000))))
+                configuration: HTTPClientConfiguration(requestTimeout: .milliseconds(Int64(max(0.001, timeout) * 1000)))
+            )
             let client = SyncStreamsClient(
                 http: http, credentials: resolved.credentials, serviceSID: resolved.serviceSID, baseURL: baseUrl)
             do {

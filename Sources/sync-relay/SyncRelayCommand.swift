@@ -8,6 +8,9 @@ struct SyncRelayCommand: AsyncParsableCommand {
         commandName: "sync-relay",
         abstract: "Relay Kafka topics to Twilio Sync Streams.",
         version: RelayVersion.current,
-        subcommands: [RunCommand.self, CheckCommand.self, DemoCommand.self, StreamsCommand.self, EmulatorCommand.self, KafkaMockCommand.self]
+        subcommands: [
+            RunCommand.self, CheckCommand.self, DemoCommand.self, StreamsCommand.self, EmulatorCommand.self,
+            KafkaMockCommand.self,
+        ]
     )
 }

@@ -46,7 +46,9 @@ import Testing
         #expect(first?.offsets.map(\.1) == [10, 4])
         let second = state.commit([orders0: 10, orders1: 4])
         #expect(second?.token != first?.token)
-        #expect(state.isCurrent(token: second!.token) && !state.isCurrent(token: first!.token), "a late answer is not the current one")
+        #expect(
+            state.isCurrent(token: second!.token) && !state.isCurrent(token: first!.token),
+            "a late answer is not the current one")
         state.committed(second!.offsets)
         let unchanged = state.commit([orders0: 10, orders1: 4])
         #expect(unchanged == nil, "nothing changed since the broker acknowledged it")
@@ -62,7 +64,8 @@ import Testing
         let eager = state.assigned([orders0], eager: true)
         let added = state.assigned([orders1], eager: false)
         let replaced = state.assigned([orders1], eager: true)
-        #expect(eager.partitions == [orders0] && added.partitions == [orders0, orders1] && replaced.partitions == [orders1])
+        #expect(
+            eager.partitions == [orders0] && added.partitions == [orders0, orders1] && replaced.partitions == [orders1])
         let counted = state.learnPartitionCounts(["orders": 2])
         #expect(counted.share(of: "orders") == 0.5)
         let remaining = state.revoking([orders1])

@@ -14,7 +14,8 @@ struct DeadLetterWriterTests {
             value: [0xFF, 0x00, 0x7B], headers: [.init(name: "trace", value: Array("abc".utf8))]
         )
         try await writer.write(original, reason: "oversize", stream: "orders")
-        try await writer.write(SourceRecord(topic: "orders", partition: 0, offset: 7, value: nil), reason: "overflow", stream: "orders")
+        try await writer.write(
+            SourceRecord(topic: "orders", partition: 0, offset: 7, value: nil), reason: "overflow", stream: "orders")
 
         let running = try RunningConsumer.start(cluster, group: "dlq", topics: ["relay.dead-letters"])
         await eventually("both dead letters arrived") { running.handler.records.count == 2 }
@@ -45,9 +46,12 @@ struct DeadLetterWriterTests {
     @Test func aRecordTooLargeForTheTopicIsDeadLetteredWithoutItsValue() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)
         try cluster.createTopic("relay.dead-letters", partitions: 1)
-        let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], properties: [("message.max.bytes", "100000")], logger: quietLogger)
+        let producer = try KafkaProducer(
+            brokers: [cluster.bootstrapServers], properties: [("message.max.bytes", "100000")], logger: quietLogger)
         let writer = DeadLetterWriter(producer: producer, topic: "relay.dead-letters")
-        let original = SourceRecord(topic: "orders", partition: 1, offset: 77, key: Array("big".utf8), value: [UInt8](repeating: 0x41, count: 200_000))
+        let original = SourceRecord(
+            topic: "orders", partition: 1, offset: 77, key: Array("big".utf8),
+            value: [UInt8](repeating: 0x41, count: 200_000))
         try await writer.write(original, reason: "oversize", stream: "orders")
 
         let running = try RunningConsumer.start(cluster, group: "dlq-big", topics: ["relay.dead-letters"])
@@ -57,8 +61,12 @@ struct DeadLetterWriterTests {
         let letter = try #require(running.handler.records.first)
         #expect(letter.value == nil)
         #expect(letter.key == original.key)
-        let headers = Dictionary(letter.headers.map { ($0.name, $0.value.map { String(decoding: $0, as: UTF8.self) } ?? "") }, uniquingKeysWith: { a, _ in a })
-        #expect(headers[DeadLetterWriter.HeaderName.valueOmitted] == "200000 bytes: larger than the dead-letter topic accepts")
+        let headers = Dictionary(
+            letter.headers.map { ($0.name, $0.value.map { String(decoding: $0, as: UTF8.self) } ?? "") },
+            uniquingKeysWith: { a, _ in a })
+        #expect(
+            headers[DeadLetterWriter.HeaderName.valueOmitted]
+                == "200000 bytes: larger than the dead-letter topic accepts")
         #expect(headers[DeadLetterWriter.HeaderName.sourceOffset] == "77")
         #expect(headers[DeadLetterWriter.HeaderName.reason] == "oversize")
     }

@@ -10,8 +10,11 @@ struct KafkaConsumerTests {
         try cluster.createTopic("orders", partitions: 2)
         try cluster.createTopic("payments", partitions: 1)
         try cluster.createTopic("metrics.cpu", partitions: 1)
-        let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], properties: [("message.max.bytes", "12000000")], logger: quietLogger)
-        let manyHeaders = (0..<100).map { SourceRecord.Header(name: "h\($0)", value: $0 == 7 ? nil : Array("v\($0)".utf8)) }
+        let producer = try KafkaProducer(
+            brokers: [cluster.bootstrapServers], properties: [("message.max.bytes", "12000000")], logger: quietLogger)
+        let manyHeaders = (0..<100).map {
+            SourceRecord.Header(name: "h\($0)", value: $0 == 7 ? nil : Array("v\($0)".utf8))
+        }
         // 4 MB: well above librdkafka's 1 MB default message size, below the mock cluster's 5 MB cap on a partition's
         // whole log (a larger record evicts the log, itself included; real brokers have no such cap).
         let huge = [UInt8]((0..<4_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
@@ -24,12 +27,18 @@ struct KafkaConsumerTests {
             (Array("big".utf8), huge, []),
         ]
         for (index, item) in cases.enumerated() {
-            _ = try await producer.send(topic: "orders", partition: Int32(index % 2), key: item.key, value: item.value, headers: item.headers)
+            _ = try await producer.send(
+                topic: "orders", partition: Int32(index % 2), key: item.key, value: item.value, headers: item.headers)
         }
         try await produceNumbered(producer, topic: "payments", count: 3)
         try await produceNumbered(producer, topic: "metrics.cpu", count: 5)
 
-        let running = try RunningConsumer.start(cluster, group: "bytes", topics: ["orders", "^metrics\\..*"], extra: [("fetch.message.max.bytes", "12000000"), ("fetch.max.bytes", "24000000"), ("receive.message.max.bytes", "30000000")] + patternRefresh)
+        let running = try RunningConsumer.start(
+            cluster, group: "bytes", topics: ["orders", "^metrics\\..*"],
+            extra: [
+                ("fetch.message.max.bytes", "12000000"), ("fetch.max.bytes", "24000000"),
+                ("receive.message.max.bytes", "30000000"),
+            ] + patternRefresh)
         await eventually("all records arrived") { running.handler.records.count == cases.count + 5 }
 
         // A topic created later that matches the pattern is picked up.
@@ -44,12 +53,18 @@ struct KafkaConsumerTests {
         let orders = records.filter { $0.topic == "orders" }
         for item in cases {
             let match = orders.first { $0.key == item.key && $0.value == item.value }
-            #expect(match != nil, "a record with key \(String(describing: item.key.map { $0.count })) bytes was not delivered intact")
+            #expect(
+                match != nil,
+                "a record with key \(String(describing: item.key.map { $0.count })) bytes was not delivered intact")
             #expect(match?.headers == item.headers)
         }
         #expect(orders.allSatisfy { $0.timestamp != nil })
-        #expect(Set(records.filter { $0.topic.hasPrefix("metrics.") }.compactMap { $0.value.map { String(decoding: $0, as: UTF8.self) } })
-            == Set((0..<5).map { "metrics.cpu-\($0)" } + (0..<4).map { "metrics.memory-\($0)" }))
+        #expect(
+            Set(
+                records.filter { $0.topic.hasPrefix("metrics.") }.compactMap {
+                    $0.value.map { String(decoding: $0, as: UTF8.self) }
+                })
+                == Set((0..<5).map { "metrics.cpu-\($0)" } + (0..<4).map { "metrics.memory-\($0)" }))
         #expect(running.handler.state.withLock { $0.unownedReceipts.isEmpty })
     }
 
@@ -62,7 +77,8 @@ struct KafkaConsumerTests {
         }
         let partition = TopicPartition(topic: "events", partition: 0)
 
-        let first = try RunningConsumer.start(cluster, group: "resume", topics: ["events"], handler: RecordingHandler(markDoneOnReceipt: false))
+        let first = try RunningConsumer.start(
+            cluster, group: "resume", topics: ["events"], handler: RecordingHandler(markDoneOnReceipt: false))
         await eventually("ten records arrived") { first.handler.records.count == 10 }
         // Completions out of order: 3 is still outstanding, so nothing past it may be committed.
         for offset: Int64 in [5, 1, 0, 4, 2, 6, 9] { first.handler.markDone(partition, offset: offset) }
@@ -90,11 +106,15 @@ struct KafkaConsumerTests {
         try await produceNumbered(producer, topic: "feed", count: 5, start: 5, partition: 0)
         try await produceNumbered(producer, topic: "feed", count: 5, start: 100, partition: 1)
         // The other partition's records arriving shows the poll loop ran past the paused partition's new records.
-        await eventually("the unpaused partition's records arrived") { running.handler.records.filter { $0.partition == 1 }.count == 5 }
+        await eventually("the unpaused partition's records arrived") {
+            running.handler.records.filter { $0.partition == 1 }.count == 5
+        }
         #expect(running.handler.records.filter { $0.partition == 0 }.count == 5)
 
         running.consumer.resume([paused])
-        await eventually("the paused records arrived after resume") { running.handler.records.filter { $0.partition == 0 }.count == 10 }
+        await eventually("the paused records arrived after resume") {
+            running.handler.records.filter { $0.partition == 0 }.count == 10
+        }
         try await running.stop()
         await producer.close()
     }
@@ -103,13 +123,17 @@ struct KafkaConsumerTests {
         let cluster = try KafkaMockCluster(brokers: 3)
         try cluster.createTopic("sensors", partitions: 3, replicationFactor: 3)
         // One leader per broker, so the consumer fetches from (and connects to) all three.
-        for partition: Int32 in 0..<3 { try cluster.setPartitionLeader(topic: "sensors", partition: partition, broker: partition + 1) }
+        for partition: Int32 in 0..<3 {
+            try cluster.setPartitionLeader(topic: "sensors", partition: partition, broker: partition + 1)
+        }
         let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: quietLogger)
         let running = try RunningConsumer.start(cluster, group: "outage", topics: ["sensors"])
         try await produceNumbered(producer, topic: "sensors", count: 30)
         await eventually("the first records arrived") { running.handler.records.count == 30 }
         await eventually("statistics report every broker up and every partition") {
-            running.handler.state.withLock { ($0.statistics?.brokersUp ?? 0) == 3 && $0.statistics?.partitions.count == 3 }
+            running.handler.state.withLock {
+                ($0.statistics?.brokersUp ?? 0) == 3 && $0.statistics?.partitions.count == 3
+            }
         }
 
         try cluster.setBrokerDown(2)
@@ -118,7 +142,9 @@ struct KafkaConsumerTests {
         }
         try cluster.setBrokerUp(2)
         try await produceNumbered(producer, topic: "sensors", count: 30, start: 30)
-        await eventually("records produced after the outage arrived") { Set(running.handler.records.map(\.value)).count == 60 }
+        await eventually("records produced after the outage arrived") {
+            Set(running.handler.records.map(\.value)).count == 60
+        }
         await eventually("statistics report broker 2 up again") {
             running.handler.state.withLock { $0.statistics?.brokerStates[2] == "UP" }
         }

@@ -1,7 +1,8 @@
 import RelayCore
-@testable import RelayKafka
 import Synchronization
 import Testing
+
+@testable import RelayKafka
 
 @Suite("Kafka failures are reported, not fatal", .timeLimit(.minutes(2)))
 struct KafkaFailureTests {

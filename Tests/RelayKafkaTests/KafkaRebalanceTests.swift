@@ -1,5 +1,5 @@
-import RelayCore
 import Foundation
+import RelayCore
 import RelayKafka
 import RelayTimers
 import Testing
@@ -66,7 +66,8 @@ struct KafkaStopMidRebalanceTests {
     /// record was consumed. `SYNC_RELAY_REBALANCE_SEED` replays one run's moments.
     @Test(arguments: ["range", "cooperative-sticky"])
     func leaveAndCloseWithNothingLost(strategy: String) async throws {
-        let seed = ProcessInfo.processInfo.environment["SYNC_RELAY_REBALANCE_SEED"].flatMap(UInt64.init)
+        let seed =
+            ProcessInfo.processInfo.environment["SYNC_RELAY_REBALANCE_SEED"].flatMap(UInt64.init)
             ?? UInt64.random(in: 1...UInt64.max / 2)
         var rng = SeededGenerator(seed: seed)
         let cluster = try KafkaMockCluster(brokers: 1)
@@ -83,7 +84,9 @@ struct KafkaStopMidRebalanceTests {
                 first.consumer.assignment.partitions.count + second.consumer.assignment.partitions.count == 8
             }
             try await produceNumbered(producer, topic: topic, count: 80)
-            if round == 0 { first.handler.onRevoke.withLock { $0 = { [consumer = first.consumer] in consumer.stop() } } }
+            if round == 0 {
+                first.handler.onRevoke.withLock { $0 = { [consumer = first.consumer] in consumer.stop() } }
+            }
             let third = try start()
             if round > 0 {
                 try await Timers.sleep(for: .milliseconds(Int64.random(in: 0...800, using: &rng)))

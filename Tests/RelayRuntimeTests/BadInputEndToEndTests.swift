@@ -12,20 +12,26 @@ import Testing
 /// neither crashed nor stalled.
 @Suite("Bad input end to end", .timeLimit(.minutes(3)))
 struct BadInputEndToEndTests {
-    static let format = MessageFormatOptions(includeKey: true, includeTopic: false, includePartition: false, includeOffset: true, includeTimestamp: false, includeHeaders: true, epoch: nil)
+    static let format = MessageFormatOptions(
+        includeKey: true, includeTopic: false, includePartition: false, includeOffset: true, includeTimestamp: false,
+        includeHeaders: true, epoch: nil)
 
     /// The records, in the order produced to one partition.
     static func records() -> [(String, KafkaProducer.OutgoingRecord)] {
-        func record(_ value: [UInt8]?, key: [UInt8]? = Array("k".utf8), headers: [SourceRecord.Header] = []) -> KafkaProducer.OutgoingRecord {
+        func record(_ value: [UInt8]?, key: [UInt8]? = Array("k".utf8), headers: [SourceRecord.Header] = [])
+            -> KafkaProducer.OutgoingRecord
+        {
             KafkaProducer.OutgoingRecord(topic: "bad", partition: 0, key: key, value: value, headers: headers)
         }
         let limit = JSONValidator.maximumDepth
         let escapes = #"{"all":"\" \\ \/ \b \f \n \r \t \u0000 \u001F \u00e9 \u20AC \ud83d\ude00 😀 𝄞 中 \u2028"}"#
         let deepArrays = String(repeating: "[", count: limit) + String(repeating: "]", count: limit)
-        let deepObjects = String(repeating: "{\"a\":", count: limit + 1) + "1" + String(repeating: "}", count: limit + 1)
+        let deepObjects =
+            String(repeating: "{\"a\":", count: limit + 1) + "1" + String(repeating: "}", count: limit + 1)
         let binaryKey: [UInt8] = (0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         let headers: [SourceRecord.Header] = (0..<500).map { index in
-            let value: [UInt8]? = index % 3 == 0 ? nil : (index % 3 == 1 ? Array("v\(index)".utf8) : [0xFF, UInt8(index & 0xFF)])
+            let value: [UInt8]? =
+                index % 3 == 0 ? nil : (index % 3 == 1 ? Array("v\(index)".utf8) : [0xFF, UInt8(index & 0xFF)])
             return SourceRecord.Header(name: "h\(index)", value: value)
         }
         let items: [String] = (0..<20_000).map { "\"\($0 % 10)e\($0)\"" }
@@ -53,15 +59,24 @@ struct BadInputEndToEndTests {
             let observer = CountingObserver()
             let configuration = try harness.configuration(
                 topics: ["bad"],
-                defaults: [JSONMember("format", .object([JSONMember("key", true), JSONMember("offset", true), JSONMember("headers", true)]))],
+                defaults: [
+                    JSONMember(
+                        "format",
+                        .object([JSONMember("key", true), JSONMember("offset", true), JSONMember("headers", true)]))
+                ],
                 deadLetterTopic: "bad.dlq",
-                kafkaProperties: [JSONMember("fetch.message.max.bytes", "12000000"), JSONMember("message.max.bytes", "12000000")])
+                kafkaProperties: [
+                    JSONMember("fetch.message.max.bytes", "12000000"), JSONMember("message.max.bytes", "12000000"),
+                ])
             let cases = Self.records()
             // A 4 MB binary value (5.3 MB in base64) needs more than 1,024 chunks (`maxChunks`): the oversize policy
             // dead-letters it. (10 MB values are tested at 4 MB: the mock cluster caps a partition's log at 5 MB.)
             let hugeValue: [UInt8] = (0..<4_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 0x80) }
-            let huge = KafkaProducer.OutgoingRecord(topic: "bad", partition: 0, key: Array("huge".utf8), value: hugeValue)
-            let bigProducer = try KafkaProducer(brokers: [harness.cluster.bootstrapServers], properties: [("message.max.bytes", "12000000")], logger: RelayHarness.logger)
+            let huge = KafkaProducer.OutgoingRecord(
+                topic: "bad", partition: 0, key: Array("huge".utf8), value: hugeValue)
+            let bigProducer = try KafkaProducer(
+                brokers: [harness.cluster.bootstrapServers], properties: [("message.max.bytes", "12000000")],
+                logger: RelayHarness.logger)
             try await harness.runRelay(configuration, observer: observer) { _ in
                 try await harness.producer.send(cases.map(\.1))
                 try await bigProducer.send([huge])
@@ -69,28 +84,41 @@ struct BadInputEndToEndTests {
                 await eventually("the normal record after the bad ones arrived", timeout: .seconds(60)) {
                     harness.deliveredNumbers("bad") == [1]
                 }
-                await eventually("the 4 MB record was dead-lettered") { observer.counts.withLock { $0.deadLettered } == 1 }
+                await eventually("the 4 MB record was dead-lettered") {
+                    observer.counts.withLock { $0.deadLettered } == 1
+                }
             }
             await bigProducer.close()
 
             // Decode every message as a subscriber does, in sequence order, and compare each record byte for byte.
             let messages = harness.emulator.emulator.messages(stream: "bad").map { Array($0.data.utf8) }
             var decoder = MessageDecoder(budget: 4096)
-            for (_, message) in messages.map({ (sequence($0), $0) }).sorted(by: { $0.0 < $1.0 }) { try decoder.receive(message) }
+            for (_, message) in messages.map({ (sequence($0), $0) }).sorted(by: { $0.0 < $1.0 }) {
+                try decoder.receive(message)
+            }
             #expect(decoder.incompleteChunkGroups == 0)
             let decoded = decoder.records.map(\.entry)
             try #require(decoded.count == cases.count + 1, "\(decoded.count) records decoded")
             for (offset, (name, record)) in cases.enumerated() {
-                let source = SourceRecord(topic: "bad", partition: 0, offset: Int64(offset), key: record.key, value: record.value, headers: record.headers)
-                #expect(MessageDecoder.matches(decoded[offset], source, format: Self.format), "\(name) did not arrive intact")
+                let source = SourceRecord(
+                    topic: "bad", partition: 0, offset: Int64(offset), key: record.key, value: record.value,
+                    headers: record.headers)
+                #expect(
+                    MessageDecoder.matches(decoded[offset], source, format: Self.format),
+                    "\(name) did not arrive intact")
             }
             // How each was carried.
-            #expect(decoded[0]["s"] != nil && decoded[1]["b"] != nil && decoded[2]["b"] != nil && decoded[3]["s"] as? String == "")
+            #expect(
+                decoded[0]["s"] != nil && decoded[1]["b"] != nil && decoded[2]["b"] != nil
+                    && decoded[3]["s"] as? String == "")
             #expect(decoded[4]["j"] == nil && decoded[4]["s"] == nil && decoded[4]["b"] == nil)
-            #expect(decoded[6]["j"] != nil && decoded[7]["s"] != nil && decoded[8]["j"] != nil && decoded[9]["s"] != nil)
+            #expect(
+                decoded[6]["j"] != nil && decoded[7]["s"] != nil && decoded[8]["j"] != nil && decoded[9]["s"] != nil)
             #expect(messages.count > 60, "the 20 KB key and the 200 KB value were not split into chunks")
             #expect(observer.counts.withLock { $0.dropped.isEmpty })
-            #expect(harness.emulator.emulator.stats().rejections.isEmpty, "rejections: \(harness.emulator.emulator.stats().rejections)")
+            #expect(
+                harness.emulator.emulator.stats().rejections.isEmpty,
+                "rejections: \(harness.emulator.emulator.stats().rejections)")
         }
     }
 

@@ -2,9 +2,9 @@ import Foundation
 import RelayCore
 import RelayKafka
 import RelayRuntime
+import RelayTimers
 import SyncEmulator
 import Testing
-import RelayTimers
 
 @Suite("End to end: mock Kafka, the relay, the Sync emulator over HTTP", .timeLimit(.minutes(2)))
 struct EndToEndTests {
@@ -29,7 +29,9 @@ struct EndToEndTests {
             // Under backlog, messages are full: 300 small records need only a few messages.
             #expect(emulator.messages(stream: "orders").count < 30)
             let stream = harness.fetchStream("orders")
-            #expect(stream?["date_expires"] is String, "the stream was created without a TTL: \(String(describing: stream))")
+            #expect(
+                stream?["date_expires"] is String, "the stream was created without a TTL: \(String(describing: stream))"
+            )
         }
     }
 
@@ -37,7 +39,8 @@ struct EndToEndTests {
         try await RelayHarness.with(topics: [("ticks", 1)]) { harness in
             // ~450-byte records in 512-byte messages: one record per message, 120 messages, 4 s at 30/s.
             try await harness.produce("ticks", count: 120, padding: 420, partition: 0)
-            let configuration = try harness.configuration(topics: ["ticks"], defaults: [JSONMember("maxMessageBytes", 512)])
+            let configuration = try harness.configuration(
+                topics: ["ticks"], defaults: [JSONMember("maxMessageBytes", 512)])
             try await harness.runRelay(configuration) { _ in
                 await eventually("every tick arrived") { harness.deliveredNumbers("ticks").count >= 120 }
             }
@@ -58,7 +61,11 @@ struct EndToEndTests {
         try await RelayHarness.with(topics: [("alerts", 1)]) { harness in
             let configuration = try harness.configuration(
                 topics: ["alerts"],
-                defaults: [JSONMember("maxMessageBytes", 512), JSONMember("retry", .object([JSONMember("initialBackoff", "50ms"), JSONMember("maxBackoff", "200ms")]))]
+                defaults: [
+                    JSONMember("maxMessageBytes", 512),
+                    JSONMember(
+                        "retry", .object([JSONMember("initialBackoff", "50ms"), JSONMember("maxBackoff", "200ms")])),
+                ]
             )
             let emulator = harness.emulator.emulator
             try await harness.runRelay(configuration) { _ in
@@ -67,7 +74,9 @@ struct EndToEndTests {
                 _ = emulator.injectFault(EmulatorFault(status: 500, code: 20500, count: 3))
                 _ = emulator.injectFault(EmulatorFault(status: 429, code: 54009, retryAfter: 1, count: 2))
                 try await harness.produce("alerts", count: 10, start: 10, padding: 400, partition: 0)
-                await eventually("alerts after the faults arrived") { Set(harness.deliveredNumbers("alerts")).count >= 20 }
+                await eventually("alerts after the faults arrived") {
+                    Set(harness.deliveredNumbers("alerts")).count >= 20
+                }
                 // Delete the stream behind the relay's back: the next publish finds it gone and recreates it.
                 let oldSID = try #require(harness.fetchStream("alerts")?["sid"] as? String)
                 #expect(harness.emulatorRequest("DELETE", stream: "alerts").status == 204)
@@ -115,7 +124,9 @@ struct EndToEndTests {
                 await eventually("the first records arrived") { harness.deliveredNumbers("audit").count >= 5 }
                 _ = emulator.injectFault(EmulatorFault(status: 401, code: 20003, count: 2))
                 try await harness.produce("audit", count: 5, start: 5, partition: 0)
-                await eventually("not ready while Twilio refuses the credentials") { health.snapshot.problems[.twilio] != nil }
+                await eventually("not ready while Twilio refuses the credentials") {
+                    health.snapshot.problems[.twilio] != nil
+                }
                 await eventually("ready again once the credentials work") { health.snapshot.isReady }
                 await eventually("the held records arrived") { harness.deliveredNumbers("audit").count >= 10 }
             }
@@ -139,14 +150,15 @@ struct KafkaReadinessTests {
                 await eventually("ready again") { health.snapshot.isReady }
                 try await harness.produce("beats", count: 5, start: 5, partition: 0)
                 // Every number, not a count: records before the outage may arrive twice (their commit was cut short).
-                await eventually("records after the outage arrived") { Set(harness.deliveredNumbers("beats")).isSuperset(of: 0..<10) }
+                await eventually("records after the outage arrived") {
+                    Set(harness.deliveredNumbers("beats")).isSuperset(of: 0..<10)
+                }
             }
             // At least once: a record whose commit the outage interrupted may be published again; none is missing.
             #expect(Set(harness.deliveredNumbers("beats")) == Set(0..<10))
         }
     }
 }
-
 
 @Suite("End to end: the Sync host unreachable", .timeLimit(.minutes(5)))
 struct SyncUnreachableTests {
@@ -161,7 +173,10 @@ struct SyncUnreachableTests {
             let health = HealthState()
             let configuration = try harness.configuration(
                 topics: ["outage"],
-                defaults: [JSONMember("retry", .object([JSONMember("initialBackoff", "100ms"), JSONMember("maxBackoff", "1s")]))],
+                defaults: [
+                    JSONMember(
+                        "retry", .object([JSONMember("initialBackoff", "100ms"), JSONMember("maxBackoff", "1s")]))
+                ],
                 twilio: [JSONMember("unavailableAfter", "2s")])
             let emulator = harness.emulator.emulator
             try await harness.runRelay(configuration, health: health, observer: observer) { _ in
@@ -176,7 +191,9 @@ struct SyncUnreachableTests {
                     number += 10
                     try await Timers.sleep(for: .milliseconds(500))  // the producer's pace, not a wait for a condition
                 }
-                await eventually("publishes were retried during the outage") { observer.counts.withLock { !$0.retries.isEmpty } }
+                await eventually("publishes were retried during the outage") {
+                    observer.counts.withLock { !$0.retries.isEmpty }
+                }
                 await eventually("not ready: Twilio unavailable") {
                     health.snapshot.problems[.twilio]?.hasPrefix("every request to Twilio failed for 2s") == true
                 }
@@ -201,7 +218,9 @@ struct StreamLifetimeTests {
             let configuration = try harness.configuration(topics: ["pulse"], defaults: [JSONMember("ttl", "4s")])
             try await harness.runRelay(configuration, observer: observer) { _ in
                 try await harness.produce("pulse", count: 1, partition: 0)
-                await eventually("the stream exists and took its first record") { harness.deliveredNumbers("pulse").count == 1 }
+                await eventually("the stream exists and took its first record") {
+                    harness.deliveredNumbers("pulse").count == 1
+                }
                 // Keep records flowing for longer than the TTL; the relay refreshes it at most every TTL/2.
                 let start = ContinuousClock.now
                 var number = 1

@@ -3,8 +3,8 @@ import RelayCore
 import RelayKafka
 import RelayRuntime
 import RelayTimers
-import Synchronization
 import SyncEmulator
+import Synchronization
 import Testing
 
 /// The fault suite's cases beyond EndToEndTests (issue 8): 429 storms without `Retry-After`, 503 bursts, added
@@ -23,7 +23,8 @@ struct FaultSuiteTests {
                 topics: ["storm"],
                 defaults: [
                     JSONMember("maxMessageBytes", 512),
-                    JSONMember("retry", .object([JSONMember("initialBackoff", "50ms"), JSONMember("maxBackoff", "400ms")])),
+                    JSONMember(
+                        "retry", .object([JSONMember("initialBackoff", "50ms"), JSONMember("maxBackoff", "400ms")])),
                 ])
             let emulator = harness.emulator.emulator
             try await harness.runRelay(configuration, health: health, observer: observer) { _ in
@@ -35,15 +36,21 @@ struct FaultSuiteTests {
                 _ = emulator.injectFault(EmulatorFault(status: 429, fraction: 0.3))
                 try await harness.produce("storm", count: 60, start: 5, padding: 400, partition: 0)
                 await eventually("the storm was retried by reason") {
-                    observer.counts.withLock { ($0.retries["stream-rate-limited"] ?? 0) >= 10 && ($0.retries["rate-limited"] ?? 0) >= 3 }
+                    observer.counts.withLock {
+                        ($0.retries["stream-rate-limited"] ?? 0) >= 10 && ($0.retries["rate-limited"] ?? 0) >= 3
+                    }
                 }
                 #expect(health.snapshot.isReady, "a rate limit made the relay not ready: \(health.snapshot.problems)")
-                await eventually("every record of the storm arrived") { Set(harness.deliveredNumbers("storm")).isSuperset(of: 0..<65) }
+                await eventually("every record of the storm arrived") {
+                    Set(harness.deliveredNumbers("storm")).isSuperset(of: 0..<65)
+                }
                 emulator.clearFaults()
 
                 _ = emulator.injectFault(EmulatorFault(status: 503, code: 20503, count: 20))
                 try await harness.produce("storm", count: 20, start: 65, padding: 400, partition: 0)
-                await eventually("every record after the 503 burst arrived") { Set(harness.deliveredNumbers("storm")).isSuperset(of: 0..<85) }
+                await eventually("every record after the 503 burst arrived") {
+                    Set(harness.deliveredNumbers("storm")).isSuperset(of: 0..<85)
+                }
                 #expect(observer.counts.withLock { $0.retries["server-error"] ?? 0 } == 20)
                 #expect(health.snapshot.isReady)
             }
@@ -91,7 +98,8 @@ struct FaultSuiteTests {
                     // The steady rate: arrivals of the phase's second half (the first fills the in-flight window).
                     let arrivals = emulator.messages(stream: "slow").suffix(count / 2).map(\.arrivedAt)
                     if let first = arrivals.first, let last = arrivals.last, last > first {
-                        let rate = "\(latency) ms: \(String(format: "%.1f", Double(arrivals.count - 1) / last.timeIntervalSince(first))) msgs/s"
+                        let rate =
+                            "\(latency) ms: \(String(format: "%.1f", Double(arrivals.count - 1) / last.timeIntervalSince(first))) msgs/s"
                         rates.withLock { $0.append(rate) }
                     }
                     next += count
@@ -99,7 +107,9 @@ struct FaultSuiteTests {
             }
             print("latency sweep: \(rates.withLock { $0.joined(separator: ", ") })")
             #expect(emulator.stats().rejections.isEmpty, "rejections: \(emulator.stats().rejections)")
-            #expect(harness.deliveredNumbers("slow").count == 1 + 4 * perPhase, "a publish was retried (timed out) and duplicated")
+            #expect(
+                harness.deliveredNumbers("slow").count == 1 + 4 * perPhase,
+                "a publish was retried (timed out) and duplicated")
             #expect(observer.counts.withLock { $0.retries.isEmpty && $0.dropped.isEmpty })
         }
     }
@@ -114,15 +124,26 @@ struct FaultSuiteTests {
             let configuration = try harness.configuration(topics: ["moving"], group: "moving")
             try await harness.runRelay(configuration, health: health) { _ in
                 try await harness.produce("moving", count: 60)
-                await eventually("the first records arrived") { Set(harness.deliveredNumbers("moving")).isSuperset(of: 0..<60) }
+                await eventually("the first records arrived") {
+                    Set(harness.deliveredNumbers("moving")).isSuperset(of: 0..<60)
+                }
                 var produced = 60
                 for round in 1...2 {
                     for partition: Int32 in 0..<3 {
-                        try harness.cluster.setPartitionLeader(topic: "moving", partition: partition, broker: (partition + Int32(round)) % 3 + 1)
+                        try harness.cluster.setPartitionLeader(
+                            topic: "moving", partition: partition, broker: (partition + Int32(round)) % 3 + 1)
                     }
-                    harness.cluster.pushRequestErrors(apiKey: KafkaAPIKey.fetch, errors: [KafkaErrorCode.notLeaderOrFollower, KafkaErrorCode.requestTimedOut, KafkaErrorCode.notLeaderOrFollower])
-                    harness.cluster.pushRequestErrors(apiKey: KafkaAPIKey.offsetCommit, errors: [KafkaErrorCode.notCoordinator, KafkaErrorCode.requestTimedOut])
-                    harness.cluster.pushRequestErrors(apiKey: KafkaAPIKey.heartbeat, errors: [KafkaErrorCode.coordinatorLoadInProgress])
+                    harness.cluster.pushRequestErrors(
+                        apiKey: KafkaAPIKey.fetch,
+                        errors: [
+                            KafkaErrorCode.notLeaderOrFollower, KafkaErrorCode.requestTimedOut,
+                            KafkaErrorCode.notLeaderOrFollower,
+                        ])
+                    harness.cluster.pushRequestErrors(
+                        apiKey: KafkaAPIKey.offsetCommit,
+                        errors: [KafkaErrorCode.notCoordinator, KafkaErrorCode.requestTimedOut])
+                    harness.cluster.pushRequestErrors(
+                        apiKey: KafkaAPIKey.heartbeat, errors: [KafkaErrorCode.coordinatorLoadInProgress])
                     try await harness.produce("moving", count: 60, start: produced)
                     produced += 60
                     let expected = 0..<produced
@@ -137,7 +158,9 @@ struct FaultSuiteTests {
             let before = harness.deliveredNumbers("moving").count
             try await harness.runRelay(configuration) { _ in
                 try await harness.produce("moving", count: 10, start: 180)
-                await eventually("the new records arrived") { Set(harness.deliveredNumbers("moving")).isSuperset(of: 180..<190) }
+                await eventually("the new records arrived") {
+                    Set(harness.deliveredNumbers("moving")).isSuperset(of: 180..<190)
+                }
             }
             #expect(harness.deliveredNumbers("moving").count == before + 10)
         }

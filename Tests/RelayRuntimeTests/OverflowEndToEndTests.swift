@@ -15,14 +15,18 @@ struct OverflowEndToEndTests {
         try await RelayHarness.with(topics: [("flood", 1)]) { harness in
             try await harness.produce("flood", count: Self.produced, padding: 300, partition: 0)
             let observer = CountingObserver()
-            let configuration = try harness.configuration(topics: ["flood"], group: "overflow-\(policy)", defaults: [
-                JSONMember("maxMessageBytes", 512),
-                JSONMember("overflow", .object([JSONMember("policy", .string(policy)), JSONMember("maxRecords", 20)])),
-            ])
+            let configuration = try harness.configuration(
+                topics: ["flood"], group: "overflow-\(policy)",
+                defaults: [
+                    JSONMember("maxMessageBytes", 512),
+                    JSONMember(
+                        "overflow", .object([JSONMember("policy", .string(policy)), JSONMember("maxRecords", 20)])),
+                ])
             try await harness.runRelay(configuration, observer: observer) { application in
                 await eventually("every record was published or dropped", timeout: .seconds(60)) {
                     let counts = observer.counts.withLock { $0 }
-                    return counts.published + counts.dropped.values.reduce(0, +) == Self.produced && application.pipeline.isIdle
+                    return counts.published + counts.dropped.values.reduce(0, +) == Self.produced
+                        && application.pipeline.isIdle
                 }
             }
             try check(harness, observer)
@@ -58,12 +62,16 @@ struct OverflowEndToEndTests {
         try await RelayHarness.with(topics: [("steady", 1)]) { harness in
             try await harness.produce("steady", count: 150, padding: 300, partition: 0)
             let observer = CountingObserver()
-            let configuration = try harness.configuration(topics: ["steady"], defaults: [
-                JSONMember("maxMessageBytes", 512),
-                JSONMember("overflow", .object([JSONMember("policy", "block"), JSONMember("maxRecords", 20)])),
-            ])
+            let configuration = try harness.configuration(
+                topics: ["steady"],
+                defaults: [
+                    JSONMember("maxMessageBytes", 512),
+                    JSONMember("overflow", .object([JSONMember("policy", "block"), JSONMember("maxRecords", 20)])),
+                ])
             try await harness.runRelay(configuration, observer: observer) { _ in
-                await eventually("every record arrived", timeout: .seconds(60)) { harness.deliveredNumbers("steady").count >= 150 }
+                await eventually("every record arrived", timeout: .seconds(60)) {
+                    harness.deliveredNumbers("steady").count >= 150
+                }
             }
             #expect(harness.deliveredNumbers("steady") == Array(0..<150))
             #expect(observer.counts.withLock { $0.dropped.isEmpty })
@@ -84,8 +92,11 @@ struct OverflowEndToEndTests {
             let exposition = try PrometheusText(text)
             let accepted = harness.emulator.emulator.messages(stream: "orders")
             #expect(exposition.value("sync_relay_records_published_total", ["stream": "orders"]) == 400)
-            #expect(exposition.value("sync_relay_messages_published_total", ["stream": "orders"]) == Double(accepted.count))
-            #expect(exposition.value("sync_relay_published_bytes_total", ["stream": "orders"]) == Double(accepted.map(\.data.utf8.count).reduce(0, +)))
+            #expect(
+                exposition.value("sync_relay_messages_published_total", ["stream": "orders"]) == Double(accepted.count))
+            #expect(
+                exposition.value("sync_relay_published_bytes_total", ["stream": "orders"])
+                    == Double(accepted.map(\.data.utf8.count).reduce(0, +)))
             #expect(exposition.value("sync_relay_records_consumed_total", ["topic": "orders"]) == 400)
             #expect(exposition.value("sync_relay_streams_created_total") == 1)
         }

@@ -31,7 +31,8 @@ struct RelayLogHandlerTests {
     @Test func textValuesThatCouldBreakTheLineAreQuoted() {
         let sink = LineSink()
         let logger = logger(format: .text, sink: sink)
-        logger.error("twilio.failed", metadata: ["relay.reason": "bad\nline", "relay.note": "a b=c", "relay.empty": ""])
+        logger.error(
+            "twilio.failed", metadata: ["relay.reason": "bad\nline", "relay.note": "a b=c", "relay.empty": ""])
         #expect(
             sink.lines == [
                 #"error twilio.failed relay.empty="" relay.note="a b=c" relay.reason="bad\nline""#

@@ -10,7 +10,8 @@ struct SystemdNotifierTests {
     static let quietLogger = Logger(label: "systemd-notifier-test") { _ in SwiftLogNoOpLogHandler() }
 
     func notifier(
-        _ receiver: DatagramReceiver, watchdogMicroseconds: Int? = nil, isAlive: @escaping @Sendable () -> Bool = { true }
+        _ receiver: DatagramReceiver, watchdogMicroseconds: Int? = nil,
+        isAlive: @escaping @Sendable () -> Bool = { true }
     ) -> SystemdNotifier {
         var environment = [SystemdNotifier.socketVariable: receiver.notifySocket]
         if let watchdogMicroseconds { environment[SystemdNotifier.watchdogVariable] = String(watchdogMicroseconds) }
@@ -33,13 +34,13 @@ struct SystemdNotifierTests {
     }
 
     #if os(Linux)
-    @Test func sendsToAnAbstractSocket() async throws {
-        let receiver = try DatagramReceiver(abstract: true)
-        #expect(receiver.notifySocket.hasPrefix("@"))
-        let notifier = notifier(receiver)
-        #expect(notifier.notifyReady())
-        #expect(try await receiver.next() == "READY=1")
-    }
+        @Test func sendsToAnAbstractSocket() async throws {
+            let receiver = try DatagramReceiver(abstract: true)
+            #expect(receiver.notifySocket.hasPrefix("@"))
+            let notifier = notifier(receiver)
+            #expect(notifier.notifyReady())
+            #expect(try await receiver.next() == "READY=1")
+        }
     #endif
 
     @Test func reportsHealthChanges() async throws {

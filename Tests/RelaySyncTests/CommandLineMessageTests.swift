@@ -18,7 +18,8 @@ struct CommandLineMessageTests {
     @Test func namesAnUnknownStream() async throws {
         try await LoopbackEmulator.with { loopback in
             let error = try #require(await syncError { _ = try await loopback.client().fetchStream("ghost") })
-            #expect(error.commandLineMessage(stream: "ghost") == "stream 'ghost' not found (HTTP 404, Twilio error 20404)")
+            #expect(
+                error.commandLineMessage(stream: "ghost") == "stream 'ghost' not found (HTTP 404, Twilio error 20404)")
         }
     }
 

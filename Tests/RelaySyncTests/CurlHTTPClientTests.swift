@@ -7,7 +7,8 @@ import Testing
 struct CurlHTTPClientTests {
     @Test func getsOverLoopback() async throws {
         try await LoopbackEmulator.with { loopback in
-            let response = try await loopback.http.execute(HTTPClientRequest(url: loopback.running.baseURL + "/_emulator/stats"))
+            let response = try await loopback.http.execute(
+                HTTPClientRequest(url: loopback.running.baseURL + "/_emulator/stats"))
             #expect(response.status == 200)
             #expect(response.header("Content-Type") == "application/json")
             #expect(response.bodyText.contains("\"accepted\":0"))
@@ -18,7 +19,8 @@ struct CurlHTTPClientTests {
         try await LoopbackEmulator.with { loopback in
             let fault = #"{"status":429,"code":20429,"retry_after":7,"count":1}"#
             let created = try await loopback.http.execute(
-                HTTPClientRequest(method: .post, url: loopback.running.baseURL + "/_emulator/faults", body: Array(fault.utf8)))
+                HTTPClientRequest(
+                    method: .post, url: loopback.running.baseURL + "/_emulator/faults", body: Array(fault.utf8)))
             #expect(created.status == 201)
             let limited = try await loopback.http.execute(
                 HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
@@ -53,7 +55,9 @@ struct CurlHTTPClientTests {
             var opened: [Int] = []
             for _ in 0..<3 {
                 let connections = try await withThrowingTaskGroup(of: Int.self) { group in
-                    for _ in 0..<8 { group.addTask { try await loopback.http.execute(HTTPClientRequest(url: url)).newConnections } }
+                    for _ in 0..<8 {
+                        group.addTask { try await loopback.http.execute(HTTPClientRequest(url: url)).newConnections }
+                    }
                     return try await group.reduce(0, +)
                 }
                 opened.append(connections)
@@ -70,7 +74,8 @@ struct CurlHTTPClientTests {
             let url = loopback.running.baseURL + "/_emulator/stats"
             loopback.emulator.injectFault(EmulatorFault(count: 1, latencyMs: 1500))
             let slow = Task {
-                try await loopback.http.execute(HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
+                try await loopback.http.execute(
+                    HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
             }
             let deadline = ContinuousClock.now + .seconds(10)
             while !loopback.emulator.faults().isEmpty, ContinuousClock.now < deadline { await Task.yield() }
@@ -82,7 +87,9 @@ struct CurlHTTPClientTests {
             #expect(try await slow.value.status == 401)
             // Many queued requests all complete through the single slot.
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<50 { group.addTask { try await loopback.http.execute(HTTPClientRequest(url: url)).status } }
+                for _ in 0..<50 {
+                    group.addTask { try await loopback.http.execute(HTTPClientRequest(url: url)).status }
+                }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
             #expect(statuses == Array(repeating: 200, count: 50))
@@ -94,7 +101,8 @@ struct CurlHTTPClientTests {
             loopback.emulator.injectFault(EmulatorFault(count: 1, latencyMs: 3000))
             let error = await syncError {
                 _ = try await loopback.http.execute(
-                    HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams", timeout: .milliseconds(200)))
+                    HTTPClientRequest(
+                        url: loopback.running.baseURL + "/v1/Services/x/Streams", timeout: .milliseconds(200)))
             }
             #expect(error?.code == .timeout)
             #expect(error?.outcome == .timeout)
@@ -115,7 +123,8 @@ struct CurlHTTPClientTests {
             let error = await task.value
             #expect(error?.code == .cancelled)
             // The client still works afterwards.
-            let response = try await loopback.http.execute(HTTPClientRequest(url: loopback.running.baseURL + "/_emulator/stats"))
+            let response = try await loopback.http.execute(
+                HTTPClientRequest(url: loopback.running.baseURL + "/_emulator/stats"))
             #expect(response.status == 200)
         }
     }
@@ -144,7 +153,8 @@ struct CurlHTTPClientTests {
         try await LoopbackEmulator.with { loopback in
             loopback.emulator.injectFault(EmulatorFault(count: 1, dropConnection: true))
             let error = await syncError {
-                _ = try await loopback.http.execute(HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
+                _ = try await loopback.http.execute(
+                    HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
             }
             #expect(error?.code == .transport)
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RelaySync
 
 @Suite("TLS verification relaxes only for loopback")

@@ -37,8 +37,10 @@ struct SyncOutcomeClassifierTests {
         #expect(SyncError(code: .timeout, reason: "t").outcome == .timeout)
         #expect(SyncError(code: .transport, reason: "refused").outcome == .transportError(reason: "refused"))
         #expect(
-            SyncError(code: .http, reason: "x", status: 429, twilioError: TwilioErrorBody(code: 54009, message: nil),
-                retryAfter: .seconds(4)).outcome == .rateLimited(scope: .stream, retryAfter: .seconds(4)))
+            SyncError(
+                code: .http, reason: "x", status: 429, twilioError: TwilioErrorBody(code: 54009, message: nil),
+                retryAfter: .seconds(4)
+            ).outcome == .rateLimited(scope: .stream, retryAfter: .seconds(4)))
     }
 
     @Test func ignoresNegativeOrJunkRetryAfter() {

@@ -134,7 +134,9 @@ struct SyncStreamsClientTests {
             let client = loopback.client()
             _ = try await client.createStream(uniqueName: "big")
             loopback.emulator.injectFault(EmulatorFault(status: 400, code: 54006, count: 1))
-            let error = await syncError { _ = try await client.publish(try SyncMessageData(validating: "{}"), to: "big") }
+            let error = await syncError {
+                _ = try await client.publish(try SyncMessageData(validating: "{}"), to: "big")
+            }
             #expect(error?.outcome == .tooLarge(twilioCode: 54006))
         }
     }
@@ -142,13 +144,17 @@ struct SyncStreamsClientTests {
     @Test func classifiesInvalidRequests() async throws {
         try await LoopbackEmulator.with { loopback in
             let client = loopback.client()
-            let badName = await syncError { _ = try await client.createStream(uniqueName: "TO" + String(repeating: "0", count: 32)) }
+            let badName = await syncError {
+                _ = try await client.createStream(uniqueName: "TO" + String(repeating: "0", count: 32))
+            }
             #expect(badName?.outcome == .invalid(status: 400, twilioCode: 54302))
             let badTTL = await syncError { _ = try await client.createStream(uniqueName: "t", ttl: 31_536_001) }
             #expect(badTTL?.outcome == .invalid(status: 400, twilioCode: 54011))
             _ = try await client.createStream(uniqueName: "arr")
             // `trustedJSON` skips the local object check, so the server's 54008 is what comes back.
-            let notObject = await syncError { _ = try await client.publish(try SyncMessageData(trustedJSON: "[1]"), to: "arr") }
+            let notObject = await syncError {
+                _ = try await client.publish(try SyncMessageData(trustedJSON: "[1]"), to: "arr")
+            }
             #expect(notObject?.outcome == .invalid(status: 400, twilioCode: 54008))
         }
     }
@@ -197,7 +203,9 @@ struct SyncStreamsClientTests {
         let http = try CurlHTTPClient()
         let client = SyncStreamsClient(
             http: http, credentials: .apiKey(sid: "SK1", secret: "s"), serviceSID: "IS1", baseURL: "http://127.0.0.1:9")
-        let error = await syncError { _ = try await client.streamsPage(at: "http://evil.example/v1/Services/IS1/Streams") }
+        let error = await syncError {
+            _ = try await client.streamsPage(at: "http://evil.example/v1/Services/IS1/Streams")
+        }
         #expect(error?.code == .decoding)
         await http.shutdown()
     }

@@ -3,8 +3,8 @@ import Hummingbird
 import HummingbirdHTTP2
 import Logging
 import RelaySync
-import Testing
 import RelayTimers
+import Testing
 
 /// TLS verification and HTTP/2 multiplexing, against a Hummingbird HTTP/2 server on loopback with a self-signed
 /// certificate.
@@ -13,7 +13,9 @@ struct TLSHTTP2Tests {
     /// Runs an HTTP/2-over-TLS server (with HTTP/1.1 fallback) whose handler waits `delay` and answers 200 "ok".
     func withTLSServer(delay: Duration = .zero, _ body: @Sendable (Int) async throws -> Void) async throws {
         let tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(TLSFixture.certificatePEM.utf8), format: .pem))],
+            certificateChain: [
+                .certificate(try NIOSSLCertificate(bytes: Array(TLSFixture.certificatePEM.utf8), format: .pem))
+            ],
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(TLSFixture.privateKeyPEM.utf8), format: .pem))
         )
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -41,7 +43,9 @@ struct TLSHTTP2Tests {
     @Test func refusesAnUntrustedCertificate() async throws {
         try await withTLSServer { port in
             let http = try CurlHTTPClient()
-            let error = await syncError { _ = try await http.execute(HTTPClientRequest(url: "https://127.0.0.1:\(port)/")) }
+            let error = await syncError {
+                _ = try await http.execute(HTTPClientRequest(url: "https://127.0.0.1:\(port)/"))
+            }
             #expect(error?.code == .transport)
             #expect(error?.reason.hasPrefix("TLS failure") == true)
             await http.shutdown()

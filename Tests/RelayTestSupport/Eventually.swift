@@ -1,5 +1,5 @@
-import Testing
 import RelayTimers
+import Testing
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes; records an issue (at the caller's line) on
 /// timeout. Tests wait for conditions this way, never by sleeping and hoping.

@@ -13,7 +13,9 @@ public struct MessageDecoder {
     public enum DecodeError: Error, CustomStringConvertible {
         case invalid(String)
         public var description: String {
-            switch self { case .invalid(let reason): reason }
+            switch self {
+            case .invalid(let reason): reason
+            }
         }
     }
 
@@ -80,7 +82,9 @@ public struct MessageDecoder {
             for (pair, header) in zip(headers, record.headers) {
                 guard pair.count == 2, pair[0] as? String == header.name else { return false }
                 let value: [UInt8]? =
-                    if let text = pair[1] as? String { Array(text.utf8) } else if let b = pair[1] as? [String: Any],
+                    if let text = pair[1] as? String {
+                        Array(text.utf8)
+                    } else if let b = pair[1] as? [String: Any],
                         let text = b["b"] as? String
                     { Data(base64Encoded: text).map { Array($0) } } else { nil }
                 if value != header.value { return false }

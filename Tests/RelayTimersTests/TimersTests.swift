@@ -1,6 +1,7 @@
-@testable import RelayTimers
 import Synchronization
 import Testing
+
+@testable import RelayTimers
 
 @Suite("Timers on the timer thread")
 struct TimersTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SyncEmulator
 
 @Suite("Emulator control and faults")
@@ -81,6 +82,9 @@ struct EmulatorControlTests {
     @Test func decodesFaultsFromControlJSON() throws {
         let json = #"{"status":503,"count":3,"stream":"s","latency_ms":20,"drop_connection":false,"retry_after":2}"#
         let fault = try JSONDecoder().decode(EmulatorFault.self, from: Data(json.utf8))
-        #expect(fault == EmulatorFault(status: 503, retryAfter: 2, count: 3, stream: "s", latencyMs: 20, dropConnection: false))
+        #expect(
+            fault
+                == EmulatorFault(
+                    status: 503, retryAfter: 2, count: 3, stream: "s", latencyMs: 20, dropConnection: false))
     }
 }

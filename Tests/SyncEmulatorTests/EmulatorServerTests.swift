@@ -1,11 +1,13 @@
 import Foundation
 import RelaySync
 import Testing
+
 @testable import SyncEmulator
 
 @Suite("Emulator over loopback HTTP", .timeLimit(.minutes(1)))
 struct EmulatorServerTests {
-    static let auth = "Basic " + Data("\(SyncEmulatorConfiguration.defaultAccountSID):emulator-token".utf8).base64EncodedString()
+    static let auth =
+        "Basic " + Data("\(SyncEmulatorConfiguration.defaultAccountSID):emulator-token".utf8).base64EncodedString()
 
     func withServer(
         clock: (any EmulatorClock)? = nil,
@@ -50,12 +52,16 @@ struct EmulatorServerTests {
             let base = running.baseURL
             let form = [("Authorization", Self.auth), ("Content-Type", "application/x-www-form-urlencoded")]
             _ = try await http.execute(
-                HTTPClientRequest(method: .post, url: base + "/v1/Services/default/Streams", headers: form, body: Array("UniqueName=c".utf8)))
+                HTTPClientRequest(
+                    method: .post, url: base + "/v1/Services/default/Streams", headers: form,
+                    body: Array("UniqueName=c".utf8)))
             _ = try await http.execute(
-                HTTPClientRequest(method: .post, url: base + "/v1/Services/default/Streams/c/Messages", headers: form,
+                HTTPClientRequest(
+                    method: .post, url: base + "/v1/Services/default/Streams/c/Messages", headers: form,
                     body: Array("Data=%7B%22k%22%3A1%7D".utf8)))
             _ = try await http.execute(
-                HTTPClientRequest(method: .post, url: base + "/v1/Services/default/Streams/c/Messages", headers: form,
+                HTTPClientRequest(
+                    method: .post, url: base + "/v1/Services/default/Streams/c/Messages", headers: form,
                     body: Array("Data=%5B%5D".utf8)))
 
             let messages = json(try await http.execute(HTTPClientRequest(url: base + "/_emulator/streams/c/messages")))
@@ -98,7 +104,8 @@ struct EmulatorServerTests {
             running.emulator.injectFault(EmulatorFault(count: 1, latencyMs: 300))
             let start = ContinuousClock.now
             let response = try await http.execute(
-                HTTPClientRequest(url: running.baseURL + "/v1/Services/default/Streams", headers: [("Authorization", Self.auth)]))
+                HTTPClientRequest(
+                    url: running.baseURL + "/v1/Services/default/Streams", headers: [("Authorization", Self.auth)]))
             #expect(response.status == 200)
             #expect(ContinuousClock.now - start >= .milliseconds(300))
         }
@@ -109,13 +116,17 @@ struct EmulatorServerTests {
         try await withServer(clock: clock) { running, http in
             let before = clock.now()
             let response = try await http.execute(
-                HTTPClientRequest(method: .post, url: running.baseURL + "/_emulator/clock/advance", body: Array(#"{"seconds":90}"#.utf8)))
+                HTTPClientRequest(
+                    method: .post, url: running.baseURL + "/_emulator/clock/advance",
+                    body: Array(#"{"seconds":90}"#.utf8)))
             #expect(response.status == 200)
             #expect(clock.now().timeIntervalSince(before) == 90)
         }
         try await withServer { running, http in
             let response = try await http.execute(
-                HTTPClientRequest(method: .post, url: running.baseURL + "/_emulator/clock/advance", body: Array(#"{"seconds":1}"#.utf8)))
+                HTTPClientRequest(
+                    method: .post, url: running.baseURL + "/_emulator/clock/advance",
+                    body: Array(#"{"seconds":1}"#.utf8)))
             #expect(response.status == 409)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SyncEmulator
 
 /// Checks the emulator's JSON field sets against Twilio's OpenAPI document in ../shared/spec.

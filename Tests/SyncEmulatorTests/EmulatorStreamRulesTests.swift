@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SyncEmulator
 
 @Suite("Emulator stream rules")
@@ -23,7 +24,8 @@ struct EmulatorStreamRulesTests {
 
     @Test func requiresValidBasicAuth() {
         var driver = EmulatorDriver()
-        driver.authorization = "Basic " + Data("\(SyncEmulatorConfiguration.defaultAccountSID):wrong".utf8).base64EncodedString()
+        driver.authorization =
+            "Basic " + Data("\(SyncEmulatorConfiguration.defaultAccountSID):wrong".utf8).base64EncodedString()
         let reply = driver.create("x")
         #expect(reply.status == 401)
         #expect(reply.code == 20003)

@@ -1,11 +1,14 @@
 import Foundation
+
 @testable import SyncEmulator
 
 /// Builds requests against an emulator without a socket.
 struct EmulatorDriver {
     let emulator: SyncEmulator
     let clock: ManualEmulatorClock
-    var authorization: String? = "Basic " + Data("\(SyncEmulatorConfiguration.defaultAccountSID):emulator-token".utf8)
+    var authorization: String? =
+        "Basic "
+        + Data("\(SyncEmulatorConfiguration.defaultAccountSID):emulator-token".utf8)
         .base64EncodedString()
     let base = "http://127.0.0.1:1"
     let service = SyncEmulatorConfiguration.defaultServiceSID

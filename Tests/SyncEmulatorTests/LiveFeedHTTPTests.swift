@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 @testable import SyncEmulator
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A minimal blocking HTTP reader for server-sent events: libcurl-based clients buffer whole responses, and an SSE
@@ -54,7 +55,9 @@ struct LiveFeedHTTPTests {
     @Test func streamsAcceptedMessagesAsServerSentEvents() async throws {
         let emulator = SyncEmulator()
         try await SyncEmulatorServer.withRunning(emulator) { running in
-            let auth = "Basic " + Data("\(SyncEmulatorConfiguration.defaultAccountSID):emulator-token".utf8).base64EncodedString()
+            let auth =
+                "Basic "
+                + Data("\(SyncEmulatorConfiguration.defaultAccountSID):emulator-token".utf8).base64EncodedString()
             func api(_ method: String, _ path: String, _ form: [String: String]) -> EmulatorResponse {
                 emulator.handle(
                     EmulatorRequest(
@@ -64,7 +67,9 @@ struct LiveFeedHTTPTests {
             #expect(api("POST", "/Streams", ["UniqueName": "live"]).status == 201)
             let reader = try RawSocketReader(
                 port: running.port,
-                request: "GET /_emulator/streams/live/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+                request:
+                    "GET /_emulator/streams/live/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+            )
             let head = await reader.read(until: ": connected")
             #expect(head.contains("200 OK"))
             #expect(head.lowercased().contains("content-type: text/event-stream"))

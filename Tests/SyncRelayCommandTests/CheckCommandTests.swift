@@ -7,7 +7,9 @@ struct CheckCommandTests {
     static let token = "cli-token-9d8e7f-SECRET"
 
     @Test func acceptsTheExampleAndPrintsASummary() async throws {
-        let output = try await CommandRunner.run(["check", "--config", "config.example.json"], environment: ["TWILIO_AUTH_TOKEN": Self.token, "KAFKA_SASL_PASSWORD": "pw-SECRET-42"])
+        let output = try await CommandRunner.run(
+            ["check", "--config", "config.example.json"],
+            environment: ["TWILIO_AUTH_TOKEN": Self.token, "KAFKA_SASL_PASSWORD": "pw-SECRET-42"])
         #expect(output.status == 0, "\(output.all)")
         #expect(output.standardOutput.contains("config.example.json: configuration is valid"))
         #expect(output.standardOutput.contains("auth token ********"))
@@ -22,14 +24,15 @@ struct CheckCommandTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent("bad.json")
         try """
-            {
-              "kafka": { "brokers": ["localhost:9092"], "topics": ["orders"], "properties": { "enable.auto.commit": "true" } },
-              "twilio": { "accountSid": "AC1", "authToken": "\(Self.token)", "apiKeySid": "SK0123456789abcdef0123456789abcdef",
-                          "apiKeySecret": "${API_SECRET}", "serviceSid": "IS0123456789abcdef0123456789abcdef" },
-              "defaults": { "rate": 45, "maxMessageBytes": 8192, "strem": "x" }
-            }
-            """.write(to: file, atomically: true, encoding: .utf8)
-        let output = try await CommandRunner.run(["check", "--config", file.path], environment: ["API_SECRET": "api-SECRET-77"])
+        {
+          "kafka": { "brokers": ["localhost:9092"], "topics": ["orders"], "properties": { "enable.auto.commit": "true" } },
+          "twilio": { "accountSid": "AC1", "authToken": "\(Self.token)", "apiKeySid": "SK0123456789abcdef0123456789abcdef",
+                      "apiKeySecret": "${API_SECRET}", "serviceSid": "IS0123456789abcdef0123456789abcdef" },
+          "defaults": { "rate": 45, "maxMessageBytes": 8192, "strem": "x" }
+        }
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let output = try await CommandRunner.run(
+            ["check", "--config", file.path], environment: ["API_SECRET": "api-SECRET-77"])
         #expect(output.status == 78)
         #expect(output.standardOutput.isEmpty)
         let expected = [
@@ -41,7 +44,9 @@ struct CheckCommandTests {
             "$.defaults.maxMessageBytes: 8192 is out of range",
             "$.defaults.strem: unknown key; did you mean 'stream'?",
         ]
-        for line in expected { #expect(output.standardError.contains(line), "missing \(line) in \(output.standardError)") }
+        for line in expected {
+            #expect(output.standardError.contains(line), "missing \(line) in \(output.standardError)")
+        }
         #expect(!output.all.contains(Self.token))
         #expect(!output.all.contains("api-SECRET-77"))
     }
@@ -72,7 +77,8 @@ struct CheckCommandTests {
 
     @Test func printsTheCommittedSchema() async throws {
         let output = try await CommandRunner.run(["check", "--print-schema"])
-        let committed = try String(contentsOf: CommandRunner.repositoryRoot.appendingPathComponent("docs/config.schema.json"), encoding: .utf8)
+        let committed = try String(
+            contentsOf: CommandRunner.repositoryRoot.appendingPathComponent("docs/config.schema.json"), encoding: .utf8)
         #expect(output.status == 0)
         #expect(output.standardOutput == committed)
     }

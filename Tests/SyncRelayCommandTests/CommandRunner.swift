@@ -11,7 +11,8 @@ struct CommandRunner {
 
     /// The executable, built beside the test bundle (the test target depends on it).
     static let executable: URL = {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sync-relay")
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "sync-relay")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         return repositoryRoot.appendingPathComponent(".build/debug/sync-relay")
     }()
@@ -28,7 +29,8 @@ struct CommandRunner {
     final class Child: @unchecked Sendable {
         // @unchecked: the process is only read after it exited, and the URLs are immutable.
         let process = Process()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sync-relay-run-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sync-relay-run-\(UUID().uuidString)")
         var outputURL: URL { folder.appendingPathComponent("stdout") }
         var errorURL: URL { folder.appendingPathComponent("stderr") }
 
@@ -68,7 +70,9 @@ struct CommandRunner {
         /// cooperative pool share threads, and in-process servers the command talks to need them. A child still
         /// running after `limit` is killed (SIGKILL) and an issue recorded, so a test never hangs on a child and
         /// never leaves one behind.
-        func exit(within limit: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation) async -> Output {
+        func exit(within limit: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation) async
+            -> Output
+        {
             let overdue = Timers.after(limit) { [self] in
                 guard process.isRunning else { return }
                 Issue.record("sync-relay did not exit within \(limit); killed it", sourceLocation: sourceLocation)

@@ -4,8 +4,8 @@ import RelayCore
 import RelayKafka
 import RelayTestSupport
 import RelayTimers
-import Synchronization
 import SyncEmulator
+import Synchronization
 import Testing
 
 /// The crash suite (issue 8, docs/reliability.md): relays run as separate processes in one consumer group while
@@ -41,12 +41,15 @@ struct CrashSuiteTests {
         try await SyncEmulatorServer.withRunning { running in
             var rng = SeededGenerator(seed: seed)
             let config = try RelayProcessRig.configFile(
-                cluster: cluster, emulator: running, topics: Self.topics, groupId: "crash-suite", sessionTimeoutMs: 3000)
+                cluster: cluster, emulator: running, topics: Self.topics, groupId: "crash-suite", sessionTimeoutMs: 3000
+            )
             let produced = Atomic<Int>(0)  // records per topic, numbered 0..<produced
             let producing = Task {
                 while !Task.isCancelled {
                     let start = produced.load(ordering: .relaxed)
-                    for topic in Self.topics { try await RelayProcessRig.produce(producer, topic, start..<(start + 100)) }
+                    for topic in Self.topics {
+                        try await RelayProcessRig.produce(producer, topic, start..<(start + 100))
+                    }
                     produced.store(start + 100, ordering: .relaxed)
                     try await Timers.sleep(for: .milliseconds(250))
                 }
@@ -100,7 +103,9 @@ struct CrashSuiteTests {
                 #expect(output.status == 0, "\(output.all.suffix(1500))")
             }
             for topic in Self.topics {
-                #expect(Set(RelayProcessRig.delivered(running.emulator, topic)) == Set(0..<total), "\(topic): records missing or unknown")
+                #expect(
+                    Set(RelayProcessRig.delivered(running.emulator, topic)) == Set(0..<total),
+                    "\(topic): records missing or unknown")
             }
             let (delivered, lost) = RelayProcessRig.tally(running.emulator, streams: Self.topics, produced: total)
             let rejections = running.emulator.stats().rejections

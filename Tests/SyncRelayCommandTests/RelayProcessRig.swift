@@ -76,10 +76,14 @@ enum RelayProcessRig {
 
     /// Produces records `{"n": number}` keyed `k<number>` to `topic` and waits for every acknowledgement;
     /// `padding` adds a `"p"` string of that many bytes (fewer records per message, so the pacer binds sooner).
-    static func produce(_ producer: KafkaProducer, _ topic: String, _ numbers: Range<Int>, padding: Int = 0) async throws {
+    static func produce(_ producer: KafkaProducer, _ topic: String, _ numbers: Range<Int>, padding: Int = 0)
+        async throws
+    {
         let pad = padding > 0 ? ",\"p\":\"\(String(repeating: "x", count: padding))\"" : ""
-        try await producer.send(numbers.map { number in
-            KafkaProducer.OutgoingRecord(topic: topic, key: Array("k\(number)".utf8), value: Array("{\"n\":\(number)\(pad)}".utf8))
-        })
+        try await producer.send(
+            numbers.map { number in
+                KafkaProducer.OutgoingRecord(
+                    topic: topic, key: Array("k\(number)".utf8), value: Array("{\"n\":\(number)\(pad)}".utf8))
+            })
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import RelayKafka
-import SyncEmulator
 import RelayTestSupport
+import SyncEmulator
 import Testing
 
 /// `sync-relay run` as a separate process, between an in-process mock cluster and emulator.
@@ -18,14 +18,18 @@ struct RunCommandTests {
             let config = try RelayProcessRig.configFile(cluster: cluster, emulator: running, topics: ["orders"])
             try await RelayProcessRig.produce(producer, "orders", 0..<3000)
             let first = try RelayProcessRig.startRelay(config: config)
-            await eventually("some records arrived", timeout: .seconds(60)) { !RelayProcessRig.delivered(running.emulator, "orders").isEmpty }
+            await eventually("some records arrived", timeout: .seconds(60)) {
+                !RelayProcessRig.delivered(running.emulator, "orders").isEmpty
+            }
             kill(first.process.processIdentifier, SIGKILL)
             let killed = await first.exit()
             #expect(killed.status == SIGKILL)
             try await RelayProcessRig.produce(producer, "orders", 3000..<3500)
 
             let second = try RelayProcessRig.startRelay(config: config)
-            await eventually("every record arrived after the restart", timeout: .seconds(60)) { Set(RelayProcessRig.delivered(running.emulator, "orders")).count == 3500 }
+            await eventually("every record arrived after the restart", timeout: .seconds(60)) {
+                Set(RelayProcessRig.delivered(running.emulator, "orders")).count == 3500
+            }
             kill(second.process.processIdentifier, SIGTERM)
             let stopped = await second.exit()
             #expect(stopped.status == 0, "\(stopped.standardError.suffix(2000))")
@@ -47,7 +51,9 @@ struct RunCommandTests {
             let config = try RelayProcessRig.configFile(cluster: cluster, emulator: running, topics: ["events"])
             try await RelayProcessRig.produce(producer, "events", 0..<500)
             let first = try RelayProcessRig.startRelay(config: config)
-            await eventually("every record arrived", timeout: .seconds(60)) { RelayProcessRig.delivered(running.emulator, "events").count == 500 }
+            await eventually("every record arrived", timeout: .seconds(60)) {
+                RelayProcessRig.delivered(running.emulator, "events").count == 500
+            }
             // The log is JSON lines on standard output; the metrics port is in one of them.
             kill(first.process.processIdentifier, SIGTERM)
             let output = await first.exit()
@@ -58,7 +64,9 @@ struct RunCommandTests {
             // Committed on the way out: a new run publishes only what is new.
             try await RelayProcessRig.produce(producer, "events", 500..<510)
             let second = try RelayProcessRig.startRelay(config: config)
-            await eventually("the new records arrived", timeout: .seconds(60)) { RelayProcessRig.delivered(running.emulator, "events").count >= 510 }
+            await eventually("the new records arrived", timeout: .seconds(60)) {
+                RelayProcessRig.delivered(running.emulator, "events").count >= 510
+            }
             kill(second.process.processIdentifier, SIGTERM)
             _ = await second.exit()
             #expect(RelayProcessRig.delivered(running.emulator, "events") == Array(0..<510))
@@ -79,9 +87,13 @@ struct RunCommandTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("sigterm-\(UUID().uuidString).json")
         try document.write(to: file, atomically: true, encoding: .utf8)
         let environment = ["TWILIO_AUTH_TOKEN": "not-a-real-token"]
-        let children = try (0..<6).map { _ in try CommandRunner.start(["run", "--config", file.path], environment: environment) }
+        let children = try (0..<6).map { _ in
+            try CommandRunner.start(["run", "--config", file.path], environment: environment)
+        }
         for child in children {
-            await eventually("the relay is up", timeout: .seconds(60)) { child.standardOutput.contains("metrics.listening") }
+            await eventually("the relay is up", timeout: .seconds(60)) {
+                child.standardOutput.contains("metrics.listening")
+            }
             kill(child.process.processIdentifier, SIGTERM)
         }
         for child in children {

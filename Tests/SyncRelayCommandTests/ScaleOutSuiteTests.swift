@@ -3,8 +3,8 @@ import Logging
 import RelayKafka
 import RelayTestSupport
 import RelayTimers
-import Synchronization
 import SyncEmulator
+import Synchronization
 import Testing
 
 /// The scale-out suite (issue 8, docs/reliability.md): three relay processes in one consumer group share topics of
@@ -31,7 +31,9 @@ struct ScaleOutSuiteTests {
                 cluster: cluster, emulator: running, topics: Self.topics, groupId: "scale-out", sessionTimeoutMs: 3000)
             // A backlog of about 12 s at the full budget, then more while the members change.
             var produced = 4_000
-            for topic in Self.topics { try await RelayProcessRig.produce(producer, topic, 0..<produced, padding: Self.padding) }
+            for topic in Self.topics {
+                try await RelayProcessRig.produce(producer, topic, 0..<produced, padding: Self.padding)
+            }
 
             var members: [CommandRunner.Child?] = [nil, nil, nil]
             var outputs: [String] = []
@@ -54,7 +56,8 @@ struct ScaleOutSuiteTests {
                 let slot = round % 3
                 await stop(slot, signal: round % 2 == 0 ? SIGTERM : SIGKILL)
                 for topic in Self.topics {
-                    try await RelayProcessRig.produce(producer, topic, produced..<(produced + 300), padding: Self.padding)
+                    try await RelayProcessRig.produce(
+                        producer, topic, produced..<(produced + 300), padding: Self.padding)
                 }
                 produced += 300
                 try await Timers.sleep(for: .seconds(2))

@@ -22,11 +22,14 @@ struct StreamsCommandTests {
         try await SyncEmulatorServer.withRunning { running in
             let config = try configFile(running)
             let environment = ["TOKEN": SyncEmulatorConfiguration.defaultAuthToken]
-            let created = try await CommandRunner.run(["streams", "create", "orders", "--ttl", "3600", "--config", config], environment: environment)
+            let created = try await CommandRunner.run(
+                ["streams", "create", "orders", "--ttl", "3600", "--config", config], environment: environment)
             #expect(created.status == 0, "\(created.all)")
-            let published = try await CommandRunner.run(["streams", "publish", "orders", #"{"id":1}"#, "--config", config], environment: environment)
+            let published = try await CommandRunner.run(
+                ["streams", "publish", "orders", #"{"id":1}"#, "--config", config], environment: environment)
             #expect(published.status == 0, "\(published.all)")
-            let listed = try await CommandRunner.run(["streams", "list", "--output", "json", "--config", config], environment: environment)
+            let listed = try await CommandRunner.run(
+                ["streams", "list", "--output", "json", "--config", config], environment: environment)
             #expect(listed.status == 0)
             #expect(listed.standardOutput.contains("\"unique_name\"") && listed.standardOutput.contains("orders"))
             #expect(running.emulator.messages(stream: "orders").map(\.data) == [#"{"id":1}"#])
@@ -50,7 +53,8 @@ struct StreamsCommandTests {
                 #expect(output.standardError.split(separator: "\n").count == 1, "\(output.standardError)")
                 #expect(output.standardError.contains(fragment), "\(arguments[1]): \(output.standardError)")
             }
-            let wrong = try await CommandRunner.run(["streams", "list", "--config", config], environment: ["TOKEN": "wrong-token-SECRET"])
+            let wrong = try await CommandRunner.run(
+                ["streams", "list", "--config", config], environment: ["TOKEN": "wrong-token-SECRET"])
             #expect(wrong.status != 0)
             #expect(wrong.standardError.contains("401") || wrong.standardError.lowercased().contains("credentials"))
             #expect(!wrong.all.contains("wrong-token-SECRET"))

@@ -23,7 +23,11 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
             switch component {
             case .index(let index): text += "[\(index)]"
             case .key(let key):
-                let plain = !key.isEmpty && key.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" }
+                let plain =
+                    !key.isEmpty
+                    && key.unicodeScalars.allSatisfy {
+                        $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_"
+                    }
                 text += plain ? ".\(key)" : "[\(JSONValue.quoted(key))]"
             }
         }

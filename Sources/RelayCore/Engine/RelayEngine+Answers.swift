@@ -72,7 +72,9 @@ extension RelayEngine {
         actions.append(.refreshTTL(name: stream.name, ttl: stream.settings.ttl))
     }
 
-    mutating func refreshAnswered(stream name: String, outcome: PublishOutcome, now: Instant, into actions: inout [EngineAction]) {
+    mutating func refreshAnswered(
+        stream name: String, outcome: PublishOutcome, now: Instant, into actions: inout [EngineAction]
+    ) {
         guard let slot = slotByName[name], streams[slot]!.refreshing else { return }
         streams[slot]!.refreshing = false
         if outcome != .accepted {
@@ -82,7 +84,9 @@ extension RelayEngine {
         actions.append(.report(.ttlRefreshed(stream: name, outcome: outcome)))
     }
 
-    mutating func createAnswered(stream name: String, outcome: PublishOutcome, now: Instant, into actions: inout [EngineAction]) {
+    mutating func createAnswered(
+        stream name: String, outcome: PublishOutcome, now: Instant, into actions: inout [EngineAction]
+    ) {
         guard let slot = slotByName[name], case .creating(let recreate) = streams[slot]!.existence else { return }
         switch outcome {
         case .accepted, .alreadyExists:

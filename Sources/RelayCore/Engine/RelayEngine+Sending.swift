@@ -55,7 +55,11 @@ extension RelayEngine {
         case .creating:
             return
         case .createBackoff(let retryAt, let recreate):
-            if retryAt <= now { requestCreate(slot, recreate: recreate, into: &actions) } else { schedule(slot, at: retryAt) }
+            if retryAt <= now {
+                requestCreate(slot, recreate: recreate, into: &actions)
+            } else {
+                schedule(slot, at: retryAt)
+            }
             return
         case .exists:
             break

@@ -160,7 +160,6 @@ public struct RelayEngine: Sendable {
     /// Partitions the driver was told to pause.
     public var pausedPartitions: Set<TopicPartition> { pausedReported }
 
-
     // MARK: After every event
 
     /// Steps the streams that are due, then lets paused partitions resume where records became done, until neither

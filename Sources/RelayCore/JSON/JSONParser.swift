@@ -112,7 +112,9 @@ public struct JSONParser {
         if peek(UInt8(ascii: "e")) || peek(UInt8(ascii: "E")) {
             index += 1
             if peek(UInt8(ascii: "+")) || peek(UInt8(ascii: "-")) { index += 1 }
-            guard index < bytes.count, isDigit(bytes[index]) else { throw error("a digit was expected in the exponent") }
+            guard index < bytes.count, isDigit(bytes[index]) else {
+                throw error("a digit was expected in the exponent")
+            }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         return String(decoding: bytes[start..<index], as: UTF8.self)
@@ -179,7 +181,9 @@ public struct JSONParser {
             return scalar
         default:
             index = backslash
-            throw error("invalid escape sequence '\\\(Character(Unicode.Scalar(byte)))'; JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX")
+            throw error(
+                "invalid escape sequence '\\\(Character(Unicode.Scalar(byte)))'; JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX"
+            )
         }
     }
 
@@ -199,7 +203,8 @@ public struct JSONParser {
 
     private mutating func expectWord(_ word: StaticString) throws(JSONSyntaxError) {
         let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
-        guard bytes.count - index >= expected.count, bytes[index..<index + expected.count].elementsEqual(expected) else {
+        guard bytes.count - index >= expected.count, bytes[index..<index + expected.count].elementsEqual(expected)
+        else {
             throw error("unexpected \(describeCurrent()); a value was expected")
         }
         index += expected.count

@@ -109,8 +109,9 @@ extension StreamLane {
                     DroppedRecord(record: head.record, reason: .expired, deadLetter: settings.deadLetterDrops))
             case .oversize:
                 guard let chunks = packer.split(entry: head.entry, firstSequence: nextSequence) else {
+                    // To the dead-letter topic when one is configured.
                     dropped.append(
-                        DroppedRecord(record: head.record, reason: .oversize, deadLetter: true))  // to the dead-letter topic when one is configured
+                        DroppedRecord(record: head.record, reason: .oversize, deadLetter: true))
                     continue
                 }
                 let group = nextSequence

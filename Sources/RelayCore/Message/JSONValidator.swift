@@ -87,7 +87,8 @@ public enum JSONValidator {
                         index += 1
                         skipWhitespace()
                         if index < count && base[index] == UInt8(ascii: "}") {
-                            guard depth < JSONValidator.maximumDepth else { return false }  // an empty one is a level too
+                            // An empty one is a level too.
+                            guard depth < JSONValidator.maximumDepth else { return false }
                             index += 1
                             state = .afterValue
                         } else {
@@ -98,7 +99,8 @@ public enum JSONValidator {
                         index += 1
                         skipWhitespace()
                         if index < count && base[index] == UInt8(ascii: "]") {
-                            guard depth < JSONValidator.maximumDepth else { return false }  // an empty one is a level too
+                            // An empty one is a level too.
+                            guard depth < JSONValidator.maximumDepth else { return false }
                             index += 1
                             state = .afterValue
                         } else {
@@ -223,7 +225,8 @@ public enum JSONValidator {
                         index += 6
                         if unit & 0xFC00 == 0xDC00 { return false }  // a low surrogate alone
                         if unit & 0xFC00 == 0xD800 {  // a high surrogate needs a low one next
-                            guard index + 1 < count, base[index] == UInt8(ascii: "\\"), base[index + 1] == UInt8(ascii: "u"),
+                            guard index + 1 < count, base[index] == UInt8(ascii: "\\"),
+                                base[index + 1] == UInt8(ascii: "u"),
                                 let low = codeUnit(at: index), low & 0xFC00 == 0xDC00
                             else { return false }
                             index += 6

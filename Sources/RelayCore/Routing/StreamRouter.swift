@@ -8,7 +8,9 @@ public struct StreamRouter: Sendable {
 
     /// The stream for a record of `topic` and `partition`, or a reason the name is invalid (a topic whose name
     /// makes the template render an invalid unique name, e.g. shaped like a SID).
-    public mutating func route(topic: String, partition: Int32) -> Result<(name: String, settings: StreamSettings), RouteError> {
+    public mutating func route(topic: String, partition: Int32) -> Result<
+        (name: String, settings: StreamSettings), RouteError
+    > {
         let settings: StreamSettings
         if let cached = settingsByTopic[topic] {
             settings = cached

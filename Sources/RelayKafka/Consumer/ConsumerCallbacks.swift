@@ -35,7 +35,8 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
 
     override func error(code: Int32, reason: String) {
         guard code == RDKafkaConsumerClient.fatalErrorCode, let client else {
-            logger.warning("kafka.error", metadata: [LogKey.code: .stringConvertible(code), LogKey.message: .string(reason)])
+            logger.warning(
+                "kafka.error", metadata: [LogKey.code: .stringConvertible(code), LogKey.message: .string(reason)])
             handler.kafkaError(KafkaError(code: .transient, reason: reason, librdkafkaCode: Int(code)), isFatal: false)
             return
         }
@@ -50,7 +51,8 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
     /// A message carrying an error instead of a record (e.g. an unknown topic).
     func messageError(code: Int32, reason: String, isFatal: Bool) {
         if isFatal { return error(code: code, reason: reason) }
-        logger.warning("kafka.consume.error", metadata: [LogKey.code: .stringConvertible(code), LogKey.message: .string(reason)])
+        logger.warning(
+            "kafka.consume.error", metadata: [LogKey.code: .stringConvertible(code), LogKey.message: .string(reason)])
         handler.kafkaError(KafkaError(code: .transient, reason: reason, librdkafkaCode: Int(code)), isFatal: false)
     }
 
@@ -81,10 +83,15 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
             guard remaining > .zero else {
                 // Not fatal and nothing lost: the offsets stay uncommitted, are sent again next time, and a member
                 // that takes the partitions over (or this one after a restart) consumes from the last committed point.
-                logger.warning("kafka.commit.timed_out", metadata: [
-                    LogKey.count: .stringConvertible(changed.count), "kafka.timeout": .string("\(Self.commitTimeout)"),
-                ])
-                handler.kafkaError(KafkaError(code: .commit, reason: "offset commit not answered in time", librdkafkaCode: nil), isFatal: false)
+                logger.warning(
+                    "kafka.commit.timed_out",
+                    metadata: [
+                        LogKey.count: .stringConvertible(changed.count),
+                        "kafka.timeout": .string("\(Self.commitTimeout)"),
+                    ])
+                handler.kafkaError(
+                    KafkaError(code: .commit, reason: "offset commit not answered in time", librdkafkaCode: nil),
+                    isFatal: false)
                 return
             }
             let wait = Int32(clamping: min(KafkaConsumerSettings.milliseconds(remaining) + 1, 100))
@@ -93,7 +100,9 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
             else { continue }  // nothing yet, or a late answer to a commit that timed out
             if let code = answer.errorCode { return commitFailed(code: code, count: changed.count) }
             state.withLock { $0.committed(changed) }
-            logger.debug("kafka.committed", metadata: [LogKey.partitions: .string(changed.map { "\($0.0)@\($0.1)" }.joined(separator: ","))])
+            logger.debug(
+                "kafka.committed",
+                metadata: [LogKey.partitions: .string(changed.map { "\($0.0)@\($0.1)" }.joined(separator: ","))])
             return
         }
     }
@@ -101,8 +110,11 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
     private func commitFailed(code: Int32, count: Int) {
         // Not fatal: the same offsets are committed again next time; consumption resumes at most from the last
         // committed point, so a failed commit only means duplicates after a crash, never a gap.
-        logger.warning("kafka.commit.failed", metadata: [LogKey.code: .stringConvertible(code), LogKey.count: .stringConvertible(count)])
-        handler.kafkaError(KafkaError(code: .commit, reason: "offset commit failed", librdkafkaCode: Int(code)), isFatal: false)
+        logger.warning(
+            "kafka.commit.failed",
+            metadata: [LogKey.code: .stringConvertible(code), LogKey.count: .stringConvertible(count)])
+        handler.kafkaError(
+            KafkaError(code: .commit, reason: "offset commit failed", librdkafkaCode: Int(code)), isFatal: false)
     }
 
     // MARK: Rebalance
@@ -112,32 +124,43 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
         let cooperative = client.isCooperative
         switch rebalance.kind {
         case .assign:
-            if let error = client.assign(rebalance) { logger.error("kafka.assign.failed", metadata: [LogKey.message: .string(error)]) }
+            if let error = client.assign(rebalance) {
+                logger.error("kafka.assign.failed", metadata: [LogKey.message: .string(error)])
+            }
             var updated = state.withLock { $0.assigned(rebalance.partitions, eager: !cooperative) }
             if let counts = client.partitionCounts(of: updated.topics) {
                 updated = state.withLock { $0.learnPartitionCounts(counts) }
             } else {
                 logger.warning("kafka.metadata.failed")
             }
-            logger.info("kafka.partitions.assigned", metadata: [
-                LogKey.partitions: .string(rebalance.partitions.map(\.description).joined(separator: ",")),
-                LogKey.protocolName: .string(cooperative ? "cooperative" : "eager"),
-            ])
+            logger.info(
+                "kafka.partitions.assigned",
+                metadata: [
+                    LogKey.partitions: .string(rebalance.partitions.map(\.description).joined(separator: ",")),
+                    LogKey.protocolName: .string(cooperative ? "cooperative" : "eager"),
+                ])
             handler.partitionsAssigned(rebalance.partitions, assignment: updated)
         case .revoke:
             let lost = client.assignmentLost
             let revoked = Set(rebalance.partitions)
             flushPending(excluding: revoked)
             let remaining = state.withLock { $0.revoking(revoked) }
-            let deadline = state.withLock { $0.cappedByStop(ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline)) }
-            let done = handler.partitionsRevoking(rebalance.partitions, lost: lost, deadline: deadline, remaining: remaining)
+            let deadline = state.withLock {
+                $0.cappedByStop(ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline))
+            }
+            let done = handler.partitionsRevoking(
+                rebalance.partitions, lost: lost, deadline: deadline, remaining: remaining)
             if !lost { commit(done.filter { revoked.contains($0.key) }) }
             state.withLock { $0.revoked(revoked) }
-            if let error = client.unassign(rebalance) { logger.error("kafka.unassign.failed", metadata: [LogKey.message: .string(error)]) }
-            logger.info("kafka.partitions.revoked", metadata: [
-                LogKey.partitions: .string(rebalance.partitions.map(\.description).joined(separator: ",")),
-                "kafka.lost": .stringConvertible(lost),
-            ])
+            if let error = client.unassign(rebalance) {
+                logger.error("kafka.unassign.failed", metadata: [LogKey.message: .string(error)])
+            }
+            logger.info(
+                "kafka.partitions.revoked",
+                metadata: [
+                    LogKey.partitions: .string(rebalance.partitions.map(\.description).joined(separator: ",")),
+                    "kafka.lost": .stringConvertible(lost),
+                ])
         case .error(let code):
             logger.error("kafka.rebalance.error", metadata: [LogKey.code: .stringConvertible(code)])
             client.unassignAll()

@@ -125,7 +125,10 @@ public final class KafkaConsumer: Sendable {
         closer.name = "kafka-close"
         closer.start()
         let wait = max(ContinuousClock.now.duration(to: deadline), .seconds(1))
-        guard finished.wait(timeout: .now() + .nanoseconds(Int(KafkaConsumerSettings.milliseconds(wait)) * 1_000_000)) == .success else {
+        guard
+            finished.wait(timeout: .now() + .nanoseconds(Int(KafkaConsumerSettings.milliseconds(wait)) * 1_000_000))
+                == .success
+        else {
             logger.warning("kafka.close.timed_out")
             client.leaveToProcessExit()
             return
@@ -153,7 +156,8 @@ public final class KafkaConsumer: Sendable {
             logger.warning("kafka.unsubscribe.failed", metadata: [LogKey.code: .stringConvertible(result)])
             return
         }
-        let deadline = min(ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline + Self.revokeGrace), stopDeadline)
+        let deadline = min(
+            ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline + Self.revokeGrace), stopDeadline)
         let (left, discarded) = serveQueue(until: deadline) {
             callbacks.state.withLock { $0.assignment.partitions.isEmpty } && client.assignmentIsEmpty
         }
@@ -170,7 +174,9 @@ public final class KafkaConsumer: Sendable {
         let strategy = settings.librdkafkaProperties.last { $0.name == "partition.assignment.strategy" }?.value ?? ""
         let assigned = { self.callbacks.state.withLock { $0.hasBeenAssigned } }
         guard strategy.contains("cooperative-sticky"), !assigned() else { return }
-        let deadline = callbacks.state.withLock { $0.cappedByStop(ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline)) }
+        let deadline = callbacks.state.withLock {
+            $0.cappedByStop(ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline))
+        }
         guard !serveQueue(until: deadline, assigned).done else { return }
         logger.warning("kafka.close.never_assigned")
         client.leaveToProcessExit()
@@ -199,7 +205,8 @@ public final class KafkaConsumer: Sendable {
             timeout = 0
             switch polled {
             case .record(let record): callbacks.pending.append(record)
-            case .error(let code, let reason, let isFatal): callbacks.messageError(code: code, reason: reason, isFatal: isFatal)
+            case .error(let code, let reason, let isFatal):
+                callbacks.messageError(code: code, reason: reason, isFatal: isFatal)
             }
         }
         callbacks.flushPending(excluding: [])

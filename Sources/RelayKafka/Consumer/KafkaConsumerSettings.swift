@@ -22,9 +22,11 @@ public struct KafkaConsumerSettings: Sendable {
     /// Settings from the relay's `kafka` configuration.
     public init(_ configuration: KafkaConfiguration) {
         self.init(
-            brokers: configuration.brokers, groupId: configuration.groupId, topics: configuration.topics.map(\.description),
+            brokers: configuration.brokers, groupId: configuration.groupId,
+            topics: configuration.topics.map(\.description),
             properties: configuration.properties.all, commitInterval: configuration.commitInterval,
-            rebalanceDrainDeadline: configuration.rebalanceDrainDeadline, statisticsInterval: configuration.statisticsInterval
+            rebalanceDrainDeadline: configuration.rebalanceDrainDeadline,
+            statisticsInterval: configuration.statisticsInterval
         )
     }
 

@@ -32,7 +32,9 @@ public struct KafkaStatistics: Sendable, Equatable {
                 let values = entry.value
                 // librdkafka reports -1 (or -1001, "invalid") for unknown figures.
                 func figure(_ key: String) -> Int64? {
-                    guard case .number(let lexeme) = values[key], let value = Int64(lexeme), value >= 0 else { return nil }
+                    guard case .number(let lexeme) = values[key], let value = Int64(lexeme), value >= 0 else {
+                        return nil
+                    }
                     return value
                 }
                 guard values["desired"] == .bool(true) || figure("committed_offset") != nil else { continue }

@@ -55,7 +55,8 @@ public struct DeadLetterWriter: Sendable {
         let producer = producer
         let topic = topic
         producer.send(
-            topic: topic, key: record.key, value: record.value, headers: record.headers + added, timestamp: record.timestamp
+            topic: topic, key: record.key, value: record.value, headers: record.headers + added,
+            timestamp: record.timestamp
         ) { result in
             switch result {
             case .success:

@@ -18,10 +18,12 @@ public final class KafkaProducer: Sendable {
 
     /// Creates a producer for `brokers` with extra librdkafka `properties` (TLS, SASL...). Idempotence is on by
     /// default (no duplicates from librdkafka's own retries, order kept per partition).
-    public init(brokers: [String], properties: [(name: String, value: String)] = [], logger: Logger) throws(KafkaError) {
+    public init(brokers: [String], properties: [(name: String, value: String)] = [], logger: Logger) throws(KafkaError)
+    {
         self.logger = logger
         client = try RDKafkaProducerClient(
-            properties: [("bootstrap.servers", brokers.joined(separator: ",")), ("enable.idempotence", "true")] + properties,
+            properties: [("bootstrap.servers", brokers.joined(separator: ",")), ("enable.idempotence", "true")]
+                + properties,
             callbacks: ProducerCallbacks(logger: logger))
         let thread = Thread { [self] in pollUntilClosed() }
         thread.name = "kafka-producer"
@@ -42,9 +44,13 @@ public final class KafkaProducer: Sendable {
         topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [SourceRecord.Header] = [],
         timestamp: Int64? = nil
     ) async throws(KafkaError) -> Delivery {
-        guard !closed.load(ordering: .relaxed) else { throw KafkaError(code: .closed, reason: "the producer is closed") }
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Delivery, KafkaError>, Never>) in
-            enqueue(topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp) {
+        guard !closed.load(ordering: .relaxed) else {
+            throw KafkaError(code: .closed, reason: "the producer is closed")
+        }
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<Delivery, KafkaError>, Never>) in
+            enqueue(topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp)
+            {
                 continuation.resume(returning: $0)
             }
         }
@@ -74,7 +80,9 @@ public final class KafkaProducer: Sendable {
         public var headers: [SourceRecord.Header]
 
         /// A record for `topic`; `partition` nil lets the partitioner choose by key.
-        public init(topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [SourceRecord.Header] = []) {
+        public init(
+            topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [SourceRecord.Header] = []
+        ) {
             self.topic = topic
             self.partition = partition
             self.key = key
@@ -86,13 +94,19 @@ public final class KafkaProducer: Sendable {
     /// Writes `records` in order (records of one partition keep this order in Kafka) and waits for every
     /// acknowledgement. Throws the first failure, after all have completed.
     public func send(_ records: [OutgoingRecord]) async throws(KafkaError) {
-        guard !closed.load(ordering: .relaxed) else { throw KafkaError(code: .closed, reason: "the producer is closed") }
+        guard !closed.load(ordering: .relaxed) else {
+            throw KafkaError(code: .closed, reason: "the producer is closed")
+        }
         guard !records.isEmpty else { return }
-        let results = await withCheckedContinuation { (continuation: CheckedContinuation<[Result<Delivery, KafkaError>], Never>) in
+        let results = await withCheckedContinuation {
+            (continuation: CheckedContinuation<[Result<Delivery, KafkaError>], Never>) in
             // Enqueued in order here, on one thread; each delivery report fills its slot, the last one resumes.
             let batch = DeliveryBatch(count: records.count, continuation: continuation)
             for (index, record) in records.enumerated() {
-                enqueue(topic: record.topic, partition: record.partition, key: record.key, value: record.value, headers: record.headers, timestamp: nil) {
+                enqueue(
+                    topic: record.topic, partition: record.partition, key: record.key, value: record.value,
+                    headers: record.headers, timestamp: nil
+                ) {
                     batch.complete(index, $0)
                 }
             }
@@ -112,7 +126,9 @@ public final class KafkaProducer: Sendable {
     public func close(timeout: Duration = .seconds(10)) async {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
         let client = self.client
-        let pending = await BlockingCall.run { client.flush(milliseconds: Int32(KafkaConsumerSettings.milliseconds(timeout))) }
+        let pending = await BlockingCall.run {
+            client.flush(milliseconds: Int32(KafkaConsumerSettings.milliseconds(timeout)))
+        }
         if pending > 0 { client.purgeAll() }
         await withCheckedContinuation { continuation in
             let finished = pollThreadDone.withLock { waiting -> Bool in
@@ -133,9 +149,10 @@ public final class KafkaProducer: Sendable {
         timestamp: Int64?, completion: @escaping @Sendable (Result<Delivery, KafkaError>) -> Void
     ) {
         let opaque = Unmanaged.passRetained(DeliveryWaiter(completion)).toOpaque()
-        guard let error = client.produce(
-            topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp,
-            opaque: opaque)
+        guard
+            let error = client.produce(
+                topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp,
+                opaque: opaque)
         else { return }  // librdkafka owns the waiter now
         Unmanaged<DeliveryWaiter>.fromOpaque(opaque).release()
         completion(.failure(error))

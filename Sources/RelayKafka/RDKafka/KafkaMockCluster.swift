@@ -62,7 +62,9 @@ public final class KafkaMockCluster: @unchecked Sendable {
 
     /// Moves the leadership of `topic`'s `partition` to broker `id`.
     public func setPartitionLeader(topic: String, partition: Int32, broker id: Int32) throws(KafkaError) {
-        try check(rd_kafka_mock_partition_set_leader(cluster, topic, partition, id), "could not move the leader of \(topic)[\(partition)]")
+        try check(
+            rd_kafka_mock_partition_set_leader(cluster, topic, partition, id),
+            "could not move the leader of \(topic)[\(partition)]")
     }
 
     /// Makes the next `errors.count` requests of Kafka API `apiKey` (e.g. 1 = Fetch, 8 = OffsetCommit) fail with
@@ -74,7 +76,8 @@ public final class KafkaMockCluster: @unchecked Sendable {
 
     /// Adds `milliseconds` of round-trip time to broker `id`.
     public func setBrokerRoundTripTime(_ id: Int32, milliseconds: Int32) throws(KafkaError) {
-        try check(rd_kafka_mock_broker_set_rtt(cluster, id, milliseconds), "could not set broker \(id)'s round-trip time")
+        try check(
+            rd_kafka_mock_broker_set_rtt(cluster, id, milliseconds), "could not set broker \(id)'s round-trip time")
     }
 
     private func check(_ result: rd_kafka_resp_err_t, _ reason: String) throws(KafkaError) {

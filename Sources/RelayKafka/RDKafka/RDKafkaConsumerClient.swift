@@ -42,7 +42,9 @@ class RDKafkaConsumerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
             callbacks.rebalance(Rebalance(kind: kind, partitions: TopicPartitionList.partitions(of: list), list: list))
         }
         rd_kafka_conf_set_stats_cb(conf) { client, json, length, _ in
-            guard let json, let callbacks = RDKafkaHandle.callbacks(of: client) as? RDKafkaConsumerCallbacks else { return 0 }
+            guard let json, let callbacks = RDKafkaHandle.callbacks(of: client) as? RDKafkaConsumerCallbacks else {
+                return 0
+            }
             callbacks.statistics(Array(UnsafeRawBufferPointer(start: json, count: length)))
             return 0  // librdkafka frees the JSON
         }
@@ -95,7 +97,8 @@ final class RDKafkaConsumerClient: @unchecked Sendable {
         let code = message.pointee.err
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
             return .error(
-                code: code.rawValue, reason: String(cString: rd_kafka_err2str(code)), isFatal: code == RD_KAFKA_RESP_ERR__FATAL)
+                code: code.rawValue, reason: String(cString: rd_kafka_err2str(code)),
+                isFatal: code == RD_KAFKA_RESP_ERR__FATAL)
         }
         return .record(RDKafkaMessage.record(from: message, topicNames: &topicNames))
     }
@@ -167,7 +170,8 @@ final class RDKafkaConsumerClient: @unchecked Sendable {
     /// Each of `topics`' partition count from the cluster's metadata (blocking, at most 5 s); nil on failure.
     func partitionCounts(of topics: Set<String>) -> [String: Int]? {
         var metadata: UnsafePointer<rd_kafka_metadata>?
-        guard rd_kafka_metadata(handle.pointer, 1, nil, &metadata, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
+        guard rd_kafka_metadata(handle.pointer, 1, nil, &metadata, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata
+        else {
             return nil
         }
         defer { rd_kafka_metadata_destroy(metadata) }

@@ -75,7 +75,9 @@ class RDKafkaCallbacks: @unchecked Sendable {
     func install(on conf: OpaquePointer) {
         rd_kafka_conf_set_log_cb(conf) { client, level, facility, text in
             guard let callbacks = RDKafkaHandle.callbacks(of: client) else { return }
-            callbacks.log(level: level, facility: facility.map { String(cString: $0) } ?? "", text: text.map { String(cString: $0) } ?? "")
+            callbacks.log(
+                level: level, facility: facility.map { String(cString: $0) } ?? "",
+                text: text.map { String(cString: $0) } ?? "")
         }
         rd_kafka_conf_set_error_cb(conf) { client, code, reason, _ in
             guard let callbacks = RDKafkaHandle.callbacks(of: client) else { return }
@@ -93,7 +95,8 @@ class RDKafkaCallbacks: @unchecked Sendable {
 
     /// An error librdkafka reports (most are transient and retried by librdkafka itself). Poll thread.
     func error(code: Int32, reason: String) {
-        logger.warning("kafka.error", metadata: [LogKey.code: .stringConvertible(code), LogKey.message: .string(reason)])
+        logger.warning(
+            "kafka.error", metadata: [LogKey.code: .stringConvertible(code), LogKey.message: .string(reason)])
     }
 }
 

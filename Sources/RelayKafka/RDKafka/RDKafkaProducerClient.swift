@@ -11,11 +11,14 @@ class RDKafkaProducerCallbacks: RDKafkaCallbacks, @unchecked Sendable {
             else { return }
             let code = message.pointee.err
             if code == RD_KAFKA_RESP_ERR_NO_ERROR {
-                callbacks.delivered(opaque: opaque, result: .success(.init(partition: message.pointee.partition, offset: message.pointee.offset)))
+                callbacks.delivered(
+                    opaque: opaque,
+                    result: .success(.init(partition: message.pointee.partition, offset: message.pointee.offset)))
             } else {
                 let reason = String(cString: rd_kafka_err2str(code))
                 callbacks.delivered(
-                    opaque: opaque, result: .failure(KafkaError(code: .produce, reason: reason, librdkafkaCode: Int(code.rawValue))))
+                    opaque: opaque,
+                    result: .failure(KafkaError(code: .produce, reason: reason, librdkafkaCode: Int(code.rawValue))))
             }
         }
     }
@@ -46,7 +49,8 @@ final class RDKafkaProducerClient: Sendable {
         let headerList = rd_kafka_headers_new(headers.count)!
         for header in headers {
             let size = header.value?.count ?? 0
-            header.value.withOptionalBytes { bytes in _ = rd_kafka_header_add(headerList, header.name, -1, bytes, size) }
+            header.value.withOptionalBytes { bytes in _ = rd_kafka_header_add(headerList, header.name, -1, bytes, size)
+            }
         }
         let error: OpaquePointer? = topic.withCString { topicName in
             key.withOptionalBytes { keyBytes in
@@ -81,7 +85,6 @@ final class RDKafkaProducerClient: Sendable {
         rd_kafka_error_destroy(error)
         return KafkaError(code: .produce, reason: reason, librdkafkaCode: Int(code.rawValue))
     }
-
 
     /// Serves delivery reports for up to `milliseconds`.
     func poll(milliseconds: Int32) {

@@ -33,7 +33,10 @@ enum TopicPartitionList {
         (0..<Int(list.pointee.cnt)).compactMap { index in
             let element = list.pointee.elems[index]
             guard element.err != RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
-            return (TopicPartition(topic: String(cString: element.topic), partition: element.partition), element.err.rawValue)
+            return (
+                TopicPartition(topic: String(cString: element.topic), partition: element.partition),
+                element.err.rawValue
+            )
         }
     }
 }

@@ -3,11 +3,11 @@ import RelayCore
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A swift-log `LogHandler` writing one line per event to standard output, for journald (which adds the time, the

@@ -44,7 +44,9 @@ extension RelayPipeline {
                 guard !closed, let deadLetters else { continue }
                 deadLetters.write(letter) { [self] failure in
                     if let failure {
-                        logger.warning("deadletter.failed", metadata: [LogKeys.stream: .string(letter.stream), LogKeys.error: .string(failure)])
+                        logger.warning(
+                            "deadletter.failed",
+                            metadata: [LogKeys.stream: .string(letter.stream), LogKeys.error: .string(failure)])
                     }
                     apply(.deadLetterAnswered(id: letter.id, written: failure == nil))
                 }
@@ -79,7 +81,8 @@ extension RelayPipeline {
         case .accepted, .alreadyExists:
             health.setReady(.twilio)
         case .unauthorized:
-            health.setNotReady(.twilio, reason: "Twilio refused the credentials (\(outcome)); records are held and retried")
+            health.setNotReady(
+                .twilio, reason: "Twilio refused the credentials (\(outcome)); records are held and retried")
         default:
             break
         }
@@ -93,41 +96,54 @@ extension RelayPipeline {
             let nowMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
             for record in records {
                 if let timestamp = record.timestamp {
-                    observer.endToEndLatency(stream: stream, latency: .milliseconds(max(0, nowMilliseconds - timestamp)))
+                    observer.endToEndLatency(
+                        stream: stream, latency: .milliseconds(max(0, nowMilliseconds - timestamp)))
                 }
             }
         case .dropped(let stream, let drops):
             var counts: [DropReason: Int] = [:]
             for drop in drops { counts[drop.reason, default: 0] += 1 }
-            for (reason, count) in counts { observer.recordsDropped(stream: stream, reason: reason.rawValue, count: count) }
+            for (reason, count) in counts {
+                observer.recordsDropped(stream: stream, reason: reason.rawValue, count: count)
+            }
         case .deadLettered(let stream, let reason):
             observer.recordsDeadLettered(stream: stream, reason: reason.rawValue, count: 1)
         case .retried(let stream, let reason):
             observer.publishRetried(stream: stream, reason: reason)
         case .rejected(let stream, let sequence, let reason, let outcome):
-            logger.error("message.rejected", metadata: [
-                LogKeys.stream: .string(stream), LogKeys.sequence: .stringConvertible(sequence),
-                LogKeys.reason: .string(reason.label), LogKeys.outcome: .string("\(outcome)"),
-            ])
+            logger.error(
+                "message.rejected",
+                metadata: [
+                    LogKeys.stream: .string(stream), LogKeys.sequence: .stringConvertible(sequence),
+                    LogKeys.reason: .string(reason.label), LogKeys.outcome: .string("\(outcome)"),
+                ])
         case .unroutable(let topic, let reason):
-            logger.error("record.unroutable", metadata: [LogKeys.topic: .string(topic), LogKeys.reason: .string(reason)])
+            logger.error(
+                "record.unroutable", metadata: [LogKeys.topic: .string(topic), LogKeys.reason: .string(reason)])
         case .streamCreated(let stream, let recreated):
             observer.streamCreated(stream: stream, recreated: recreated)
-            logger.info("stream.created", metadata: [
-                LogKeys.stream: .string(stream), LogKeys.recreated: .stringConvertible(recreated),
-            ])
+            logger.info(
+                "stream.created",
+                metadata: [
+                    LogKeys.stream: .string(stream), LogKeys.recreated: .stringConvertible(recreated),
+                ])
         case .streamCreateFailed(let stream, let outcome):
-            logger.warning("stream.create.failed", metadata: [LogKeys.stream: .string(stream), LogKeys.outcome: .string("\(outcome)")])
+            logger.warning(
+                "stream.create.failed",
+                metadata: [LogKeys.stream: .string(stream), LogKeys.outcome: .string("\(outcome)")])
         case .ttlRefreshed(let stream, let outcome):
             if outcome == .accepted {
                 observer.ttlRefreshed(stream: stream)
             } else {
-                logger.warning("stream.ttl.refresh.failed", metadata: [LogKeys.stream: .string(stream), LogKeys.outcome: .string("\(outcome)")])
+                logger.warning(
+                    "stream.ttl.refresh.failed",
+                    metadata: [LogKeys.stream: .string(stream), LogKeys.outcome: .string("\(outcome)")])
             }
         case .laneDepth(let stream, let records, let bytes, let inFlight):
             observer.laneDepth(stream: stream, records: records, bytes: bytes, inFlight: inFlight)
         case .accountConcurrencyLowered(let limit):
-            logger.warning("twilio.account.concurrency.lowered", metadata: ["twilio.concurrency.limit": .stringConvertible(limit)])
+            logger.warning(
+                "twilio.account.concurrency.lowered", metadata: ["twilio.concurrency.limit": .stringConvertible(limit)])
         case .accountConcurrencyRestored:
             logger.notice("twilio.account.concurrency.restored")
         }

@@ -39,10 +39,13 @@ extension RelayPipeline {
         }
         for (partition, figures) in statistics.partitions {
             var commitLag: Int64?
-            if let high = figures.highWatermark, let committed = figures.committedOffset, let lag = figures.consumerLag {
+            if let high = figures.highWatermark, let committed = figures.committedOffset, let lag = figures.consumerLag
+            {
                 commitLag = max(0, high - committed - lag)
             }
-            observer.partitionLag(topic: partition.topic, partition: partition.partition, consumerLag: figures.consumerLag, commitLag: commitLag)
+            observer.partitionLag(
+                topic: partition.topic, partition: partition.partition, consumerLag: figures.consumerLag,
+                commitLag: commitLag)
         }
     }
 

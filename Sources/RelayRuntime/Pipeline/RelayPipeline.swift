@@ -57,7 +57,8 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
         self.logger = logger
         clock = MonotonicClock()
         timer = EngineWakeTimer(clock: clock)
-        availability = TwilioAvailability(threshold: configuration.twilio.unavailableAfter, health: health, logger: logger)
+        availability = TwilioAvailability(
+            threshold: configuration.twilio.unavailableAfter, health: health, logger: logger)
         let settings = RelayEngine.Settings(
             configuration: configuration, deadLetters: deadLetters != nil,
             epoch: UInt64(Date().timeIntervalSince1970 * 1000), seed: UInt64.random(in: .min ... .max))
@@ -92,7 +93,10 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
             } catch {
                 let outcome = error.outcome
                 observer.twilioResponse(statusClass: outcome.statusClass, twilioCode: outcome.twilioCode)
-                health.setNotReady(.twilio, reason: "Twilio is not usable yet: \(error.commandLineMessage(baseURL: configuration.twilio.baseURL))")
+                health.setNotReady(
+                    .twilio,
+                    reason:
+                        "Twilio is not usable yet: \(error.commandLineMessage(baseURL: configuration.twilio.baseURL))")
                 logger.warning("twilio.probe.failed", metadata: [LogKeys.outcome: .string("\(outcome)")])
             }
             try? await Timers.sleep(for: wait)

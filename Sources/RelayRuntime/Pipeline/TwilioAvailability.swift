@@ -33,7 +33,8 @@ final class TwilioAvailability: Sendable {
         }
         guard let change else { return }
         if change.outage {
-            let reason = "every request to Twilio failed for \(DurationText.format(change.threshold)) (last: \(outcome)); records are held and retried"
+            let reason =
+                "every request to Twilio failed for \(DurationText.format(change.threshold)) (last: \(outcome)); records are held and retried"
             health.setNotReady(.twilio, reason: reason)
             logger.error("twilio.unavailable", metadata: [LogKeys.outcome: .string("\(outcome)")])
         } else {

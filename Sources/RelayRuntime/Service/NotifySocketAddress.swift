@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The Unix datagram socket systemd listens on for `sd_notify` messages, from `$NOTIFY_SOCKET`: a filesystem path
@@ -20,9 +20,9 @@ struct NotifySocketAddress: Sendable, Equatable {
 
     /// Never wait for room in the receiver's queue; never raise SIGPIPE.
     #if os(Linux)
-    private static let sendFlags = Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL)
+        private static let sendFlags = Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL)
     #else
-    private static let sendFlags = MSG_DONTWAIT
+        private static let sendFlags = MSG_DONTWAIT
     #endif
 
     /// Parses `$NOTIFY_SOCKET`; nil when it is neither an absolute path nor `@name`, or too long.
@@ -44,9 +44,9 @@ struct NotifySocketAddress: Sendable, Equatable {
     /// Sends `message` as one datagram. Never blocks: a full receive queue is an error, not a wait.
     func send(_ message: String) -> Result<Void, NotifySocketError> {
         #if os(Linux)
-        let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
-        let descriptor = socket(AF_UNIX, SOCK_DGRAM, 0)
+            let descriptor = socket(AF_UNIX, SOCK_DGRAM, 0)
         #endif
         guard descriptor >= 0 else { return .failure(NotifySocketError(call: "socket", errno: errno)) }
         defer { close(descriptor) }

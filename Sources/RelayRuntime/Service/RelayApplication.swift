@@ -19,12 +19,15 @@ public struct RelayApplication: Sendable {
     private let producer: KafkaProducer?
 
     /// Builds the relay. Nothing connects until the service runs.
-    public init(configuration: RelayConfiguration, observer: any RelayObserver, health: HealthState, logger: Logger) throws {
+    public init(configuration: RelayConfiguration, observer: any RelayObserver, health: HealthState, logger: Logger)
+        throws
+    {
         let twilio = configuration.twilio
-        http = try CurlHTTPClient(configuration: HTTPClientConfiguration(
-            connectTimeout: twilio.connectTimeout, requestTimeout: twilio.requestTimeout,
-            maxConnectionsPerHost: twilio.maxConnections, maxTransfersInFlight: twilio.maxConcurrentRequests
-        ))
+        http = try CurlHTTPClient(
+            configuration: HTTPClientConfiguration(
+                connectTimeout: twilio.connectTimeout, requestTimeout: twilio.requestTimeout,
+                maxConnectionsPerHost: twilio.maxConnections, maxTransfersInFlight: twilio.maxConcurrentRequests
+            ))
         let credentials: TwilioCredentials
         switch twilio.auth {
         case .authToken(let token): credentials = .authToken(accountSID: twilio.accountSid, authToken: token.reveal())
@@ -36,7 +39,8 @@ public struct RelayApplication: Sendable {
         )
         var deadLetters: DeadLetterWriter?
         if let topic = configuration.kafka.deadLetterTopic {
-            let producer = try KafkaProducer(brokers: configuration.kafka.brokers, properties: configuration.kafka.properties.all, logger: logger)
+            let producer = try KafkaProducer(
+                brokers: configuration.kafka.brokers, properties: configuration.kafka.properties.all, logger: logger)
             self.producer = producer
             deadLetters = DeadLetterWriter(producer: producer, topic: topic)
         } else {
@@ -46,9 +50,11 @@ public struct RelayApplication: Sendable {
             configuration: configuration, client: client, deadLetters: deadLetters, observer: observer, health: health,
             logger: logger
         )
-        consumer = try KafkaConsumer(settings: KafkaConsumerSettings(configuration.kafka), handler: pipeline, logger: logger)
+        consumer = try KafkaConsumer(
+            settings: KafkaConsumerSettings(configuration.kafka), handler: pipeline, logger: logger)
         pipeline.attach(partitionControl: consumer)
-        service = RelayService(pipeline: pipeline, consumer: consumer, drainDeadline: configuration.shutdown.drainDeadline, logger: logger)
+        service = RelayService(
+            pipeline: pipeline, consumer: consumer, drainDeadline: configuration.shutdown.drainDeadline, logger: logger)
         self.health = health
     }
 

@@ -7,7 +7,8 @@ import CurlShims
 /// the multi loop's thread is the only one that touches a handle once it has been added to a multi handle.
 public final class CurlEasyHandle {
     /// The C signature of libcurl's write and header callbacks.
-    typealias CurlDataCallback = @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int
+    typealias CurlDataCallback =
+        @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int
 
     /// The underlying handle, for the multi loop in this module only.
     let pointer: UnsafeMutableRawPointer
@@ -44,10 +45,15 @@ public final class CurlEasyHandle {
 
     /// Sets the request body; libcurl copies the bytes (`CURLOPT_COPYPOSTFIELDS`), so they need not outlive the call.
     func setBody(_ bytes: [UInt8]) throws(SyncError) {
-        try check(sr_easy_setopt_off_t(pointer, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)), CURLOPT_POSTFIELDSIZE_LARGE)
+        try check(
+            sr_easy_setopt_off_t(pointer, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)),
+            CURLOPT_POSTFIELDSIZE_LARGE)
         let code = bytes.withUnsafeBytes { buffer in
             // An empty body still needs a valid pointer: libcurl would otherwise read from CURLOPT_READFUNCTION.
-            sr_easy_setopt_pointer(pointer, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)))
+            sr_easy_setopt_pointer(
+                pointer, CURLOPT_COPYPOSTFIELDS,
+                UnsafeMutableRawPointer(
+                    mutating: buffer.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)))
         }
         try check(code, CURLOPT_COPYPOSTFIELDS)
     }

@@ -61,7 +61,8 @@ final class CurlMultiLoop: @unchecked Sendable {
         // The cache holds at least as many connections as may be open: a smaller one closed a connection after
         // each request past it and opened a new one for the next (HTTP/1.1, 256 connections: 4% of the relay's CPU
         // in `connect` at 1,000 streams).
-        try multi.set(CURLMOPT_MAXCONNECTS, max(1, configuration.connectionCacheSize, configuration.maxConnectionsPerHost))
+        try multi.set(
+            CURLMOPT_MAXCONNECTS, max(1, configuration.connectionCacheSize, configuration.maxConnectionsPerHost))
         let thread = Thread { [self] in run() }
         thread.name = "sync-relay.curl-multi"
         thread.start()
@@ -225,7 +226,8 @@ final class CurlMultiLoop: @unchecked Sendable {
         let transfer = CurlTransfer(id: submission.id, easy: easy, completion: submission.completion)
         // The timeout counts from submission: time spent waiting for a slot is part of it.
         var request = submission.request
-        let remaining = (request.timeout ?? configuration.requestTimeout) - (ContinuousClock.now - submission.submittedAt)
+        let remaining =
+            (request.timeout ?? configuration.requestTimeout) - (ContinuousClock.now - submission.submittedAt)
         guard remaining > .zero else {
             transfer.fail(SyncError(code: .timeout, reason: "request timed out while waiting for a free transfer slot"))
             recycle(easy)
@@ -236,7 +238,8 @@ final class CurlMultiLoop: @unchecked Sendable {
             try transfer.configure(request, loopback: isLoopback(request.url), configuration: configuration)
         } catch {
             transfer.fail(
-                SyncError(code: .invalidRequest, reason: "cannot prepare request: \(error.reason)", curlCode: error.curlCode))
+                SyncError(
+                    code: .invalidRequest, reason: "cannot prepare request: \(error.reason)", curlCode: error.curlCode))
             recycle(easy)
             return
         }

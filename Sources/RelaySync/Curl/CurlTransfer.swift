@@ -29,7 +29,9 @@ final class CurlTransfer {
 
     /// Applies the request's options to the easy handle. `loopback` is `LoopbackHost.isLoopback(url: request.url)`,
     /// which the loop caches per URL (parsing the URL for every request was 3% of the relay's CPU).
-    func configure(_ request: HTTPClientRequest, loopback: Bool, configuration: HTTPClientConfiguration) throws(SyncError) {
+    func configure(_ request: HTTPClientRequest, loopback: Bool, configuration: HTTPClientConfiguration)
+        throws(SyncError)
+    {
         let context = Unmanaged.passUnretained(self).toOpaque()
         try easy.set(CURLOPT_URL, request.url)
         try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")

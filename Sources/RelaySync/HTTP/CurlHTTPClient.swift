@@ -22,7 +22,8 @@ public final class CurlHTTPClient: Sendable {
         let loop = self.loop
         let id = loop.reserveID()
         let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPClientResponse, SyncError>, Never>) in
+            await withCheckedContinuation {
+                (continuation: CheckedContinuation<Result<HTTPClientResponse, SyncError>, Never>) in
                 loop.submit(.init(id: id, request: request, completion: { continuation.resume(returning: $0) }))
                 // The cancellation handler may have run before the submission existed; cancel again to be sure.
                 if Task.isCancelled { loop.cancel(id: id) }

@@ -189,7 +189,8 @@ public struct SyncStreamsClient: Sendable {
         )
     }
 
-    private func decode<Value: Decodable>(_ type: Value.Type, _ response: HTTPClientResponse) throws(SyncError) -> Value {
+    private func decode<Value: Decodable>(_ type: Value.Type, _ response: HTTPClientResponse) throws(SyncError) -> Value
+    {
         do {
             return try JSONDecoder().decode(type, from: Data(response.body))
         } catch {

@@ -15,7 +15,10 @@ public final class SyncEmulator: Sendable {
     let feed = LiveFeed()
 
     /// Creates an emulator.
-    public init(configuration: SyncEmulatorConfiguration = SyncEmulatorConfiguration(), clock: any EmulatorClock = SystemEmulatorClock()) {
+    public init(
+        configuration: SyncEmulatorConfiguration = SyncEmulatorConfiguration(),
+        clock: any EmulatorClock = SystemEmulatorClock()
+    ) {
         self.configuration = configuration
         self.clock = clock
     }

@@ -5,9 +5,9 @@ import Prometheus
 import RelayCore
 import RelayKafka
 import RelayRuntime
+import RelayTimers
 import ServiceLifecycle
 import SyncEmulator
-import RelayTimers
 
 /// `sync-relay demo`: everything on one machine with nothing else to install: librdkafka's mock Kafka cluster with
 /// three sample producers, the Sync emulator (strict 30 messages/s per stream), and the relay between them, with a
@@ -67,7 +67,9 @@ struct DemoCommand: AsyncParsableCommand {
             let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
             group.addTask { try await server.run { port in portContinuation.yield(port) } }
             var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw ValidationError("the emulator could not listen on port \(emulatorPort)") }
+            guard let port = await iterator.next() else {
+                throw ValidationError("the emulator could not listen on port \(emulatorPort)")
+            }
             let baseURL = "http://127.0.0.1:\(port)"
 
             let configuration = try demoConfiguration(brokers: cluster.bootstrapServers, baseURL: baseURL)
@@ -76,8 +78,10 @@ struct DemoCommand: AsyncParsableCommand {
             let metricsServer = MetricsServer(
                 address: HostPort("127.0.0.1:\(metricsPort)")!, registry: registry, health: health, logger: quiet
             ) { port in metricsPorts.continuation.yield(port) }
-            let application = try RelayApplication(configuration: configuration, observer: statistics, health: health, logger: logger)
-            let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], properties: [("linger.ms", "5")], logger: logger)
+            let application = try RelayApplication(
+                configuration: configuration, observer: statistics, health: health, logger: logger)
+            let producer = try KafkaProducer(
+                brokers: [cluster.bootstrapServers], properties: [("linger.ms", "5")], logger: logger)
             let feeds = [
                 DemoProducers.Feed(topic: "demo.gentle", recordsPerSecond: gentleRate, valueBytes: 200),
                 DemoProducers.Feed(topic: "demo.firehose", recordsPerSecond: firehoseRate, valueBytes: 200),
@@ -88,7 +92,9 @@ struct DemoCommand: AsyncParsableCommand {
                 "live feed: \(baseURL)/_emulator/   streams: \(baseURL)/v1/Services/\(SyncEmulatorConfiguration().serviceSID)/Streams",
                 "metrics: http://127.0.0.1:\(metricsPort == 0 ? "<port>" : String(metricsPort))/metrics   readiness: /readyz",
             ]
-            let view = DemoView(statistics: statistics, emulator: emulator, streams: Self.topics, banner: banner, interactive: !plain && isatty(1) == 1)
+            let view = DemoView(
+                statistics: statistics, emulator: emulator, streams: Self.topics, banner: banner,
+                interactive: !plain && isatty(1) == 1)
             var groupConfiguration = ServiceGroupConfiguration(
                 services: [
                     .init(service: metricsServer),
@@ -121,33 +127,43 @@ struct DemoCommand: AsyncParsableCommand {
     private func demoConfiguration(brokers: String, baseURL: String) throws -> RelayConfiguration {
         let emulator = SyncEmulatorConfiguration()
         let document: JSONValue = .object([
-            JSONMember("kafka", .object([
-                JSONMember("brokers", [.string(brokers)]),
-                JSONMember("groupId", "sync-relay-demo"),
-                JSONMember("topics", .array(Self.topics.map(JSONValue.string))),
-                JSONMember("properties", .object([JSONMember("auto.offset.reset", "earliest")])),
-                JSONMember("deadLetterTopic", "demo.dead-letters"),
-                JSONMember("commitInterval", "1s"),
-            ])),
-            JSONMember("twilio", .object([
-                JSONMember("accountSid", .string(emulator.accountSID)),
-                JSONMember("authToken", .string(SyncEmulatorConfiguration.defaultAuthToken)),
-                JSONMember("serviceSid", .string(emulator.serviceSID)),
-                JSONMember("baseURL", .string(baseURL)),
-            ])),
-            JSONMember("defaults", .object([
-                JSONMember("ttl", "1h"),
-                JSONMember("format", .object([JSONMember("timestamp", true)])),
-            ])),
-            JSONMember("routes", [
+            JSONMember(
+                "kafka",
                 .object([
-                    JSONMember("topic", "demo.firehose"),
-                    JSONMember("overflow", .object([JSONMember("policy", "drop-oldest"), JSONMember("maxRecords", 2000)])),
-                ])
-            ]),
+                    JSONMember("brokers", [.string(brokers)]),
+                    JSONMember("groupId", "sync-relay-demo"),
+                    JSONMember("topics", .array(Self.topics.map(JSONValue.string))),
+                    JSONMember("properties", .object([JSONMember("auto.offset.reset", "earliest")])),
+                    JSONMember("deadLetterTopic", "demo.dead-letters"),
+                    JSONMember("commitInterval", "1s"),
+                ])),
+            JSONMember(
+                "twilio",
+                .object([
+                    JSONMember("accountSid", .string(emulator.accountSID)),
+                    JSONMember("authToken", .string(SyncEmulatorConfiguration.defaultAuthToken)),
+                    JSONMember("serviceSid", .string(emulator.serviceSID)),
+                    JSONMember("baseURL", .string(baseURL)),
+                ])),
+            JSONMember(
+                "defaults",
+                .object([
+                    JSONMember("ttl", "1h"),
+                    JSONMember("format", .object([JSONMember("timestamp", true)])),
+                ])),
+            JSONMember(
+                "routes",
+                [
+                    .object([
+                        JSONMember("topic", "demo.firehose"),
+                        JSONMember(
+                            "overflow", .object([JSONMember("policy", "drop-oldest"), JSONMember("maxRecords", 2000)])),
+                    ])
+                ]),
             JSONMember("shutdown", .object([JSONMember("drainDeadline", "10s")])),
         ])
-        return try ConfigurationLoader(environment: [:]).load(bytes: Array(document.text().utf8), source: "demo", directory: nil)
+        return try ConfigurationLoader(environment: [:]).load(
+            bytes: Array(document.text().utf8), source: "demo", directory: nil)
     }
 
     private func summary(statistics: DemoStatistics, emulator: SyncEmulator) -> String {
@@ -155,12 +171,17 @@ struct DemoCommand: AsyncParsableCommand {
         var lines = ["", "summary:"]
         for stream in Self.topics {
             let f = figures[stream] ?? .init()
-            let fill = f.messagesOut > 0 ? String(format: "%.0f%%", Double(f.bytesOut) / Double(f.messagesOut) / 40.96) : "-"
+            let fill =
+                f.messagesOut > 0 ? String(format: "%.0f%%", Double(f.bytesOut) / Double(f.messagesOut) / 40.96) : "-"
             let drops = f.dropped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            lines.append("  \(stream): \(f.recordsIn) records in, \(f.recordsOut) published in \(f.messagesOut) messages (mean fill \(fill)), dropped \(drops.isEmpty ? "0" : drops), dead-lettered \(f.deadLettered)")
+            lines.append(
+                "  \(stream): \(f.recordsIn) records in, \(f.recordsOut) published in \(f.messagesOut) messages (mean fill \(fill)), dropped \(drops.isEmpty ? "0" : drops), dead-lettered \(f.deadLettered)"
+            )
         }
         let stats = emulator.stats()
-        lines.append("  emulator: \(stats.accepted) messages accepted, rejections: \(stats.rejections.isEmpty ? "none" : "\(stats.rejections)")")
+        lines.append(
+            "  emulator: \(stats.accepted) messages accepted, rejections: \(stats.rejections.isEmpty ? "none" : "\(stats.rejections)")"
+        )
         return lines.joined(separator: "\n")
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import RelayKafka
-import ServiceLifecycle
 import RelayTimers
+import ServiceLifecycle
 
 /// The demo's sample producers: each writes JSON records to its topic at a steady rate until shutdown.
 struct DemoProducers: Service {
@@ -37,9 +37,12 @@ struct DemoProducers: Service {
             while !Task.isCancelled {
                 let due = Int(feed.recordsPerSecond * (clock.now - start).seconds)
                 while sent < due {
-                    let value = "{\"feed\":\"\(feed.topic)\",\"n\":\(sent),\"at\":\(Int(Date().timeIntervalSince1970 * 1000)),\"pad\":\"\(padding)\"}"
+                    let value =
+                        "{\"feed\":\"\(feed.topic)\",\"n\":\(sent),\"at\":\(Int(Date().timeIntervalSince1970 * 1000)),\"pad\":\"\(padding)\"}"
                     let key = "sensor-\(sent % 16)"
-                    inFlight.addTask { _ = try? await producer.send(topic: feed.topic, key: Array(key.utf8), value: Array(value.utf8)) }
+                    inFlight.addTask {
+                        _ = try? await producer.send(topic: feed.topic, key: Array(key.utf8), value: Array(value.utf8))
+                    }
                     sent += 1
                 }
                 try? await Timers.sleep(for: .milliseconds(50))

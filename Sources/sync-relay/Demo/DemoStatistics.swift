@@ -32,7 +32,9 @@ final class DemoStatistics: RelayObserver {
         inner?.recordsConsumed(topic: topic, count: count)
     }
     func messagePublished(stream: String, records: Int, bytes: Int, latency: Duration) {
-        update(stream) { $0.recordsOut += records; $0.messagesOut += 1; $0.bytesOut += bytes }
+        update(stream) {
+            $0.recordsOut += records; $0.messagesOut += 1; $0.bytesOut += bytes
+        }
         inner?.messagePublished(stream: stream, records: records, bytes: bytes, latency: latency)
     }
     func endToEndLatency(stream: String, latency: Duration) { inner?.endToEndLatency(stream: stream, latency: latency) }
@@ -48,7 +50,9 @@ final class DemoStatistics: RelayObserver {
         update(stream) { $0.retries += 1 }
         inner?.publishRetried(stream: stream, reason: reason)
     }
-    func twilioResponse(statusClass: String, twilioCode: Int?) { inner?.twilioResponse(statusClass: statusClass, twilioCode: twilioCode) }
+    func twilioResponse(statusClass: String, twilioCode: Int?) {
+        inner?.twilioResponse(statusClass: statusClass, twilioCode: twilioCode)
+    }
     func laneDepth(stream: String, records: Int, bytes: Int, inFlight: Int) {
         update(stream) { $0.queued = records }
         inner?.laneDepth(stream: stream, records: records, bytes: bytes, inFlight: inFlight)

@@ -1,8 +1,8 @@
 import Foundation
 import RelayRuntime
+import RelayTimers
 import ServiceLifecycle
 import SyncEmulator
-import RelayTimers
 
 /// The demo's live terminal view: once a second, per stream, records in/s, messages out/s, records per message,
 /// fill of the 4 KiB budget, queue and drops.
@@ -28,7 +28,9 @@ struct DemoView: Service {
     func render(current: [String: DemoStatistics.Figures], previous: [String: DemoStatistics.Figures]) -> String {
         var lines = banner
         lines.append("")
-        lines.append(pad("stream", 16) + pad("in/s", 9) + pad("msg out/s", 11) + pad("rec/msg", 9) + pad("fill", 7) + pad("queue", 8) + "dropped")
+        lines.append(
+            pad("stream", 16) + pad("in/s", 9) + pad("msg out/s", 11) + pad("rec/msg", 9) + pad("fill", 7)
+                + pad("queue", 8) + "dropped")
         for stream in streams {
             let now = current[stream] ?? .init()
             let before = previous[stream] ?? .init()
@@ -39,13 +41,16 @@ struct DemoView: Service {
             let fill = messages > 0 ? String(format: "%.0f%%", Double(bytes) / Double(messages) / 40.96) : "-"
             let drops = now.dropped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             lines.append(
-                pad(stream, 16) + pad("\(now.recordsIn - before.recordsIn)", 9) + pad("\(messages)", 11) + pad(perMessage, 9)
+                pad(stream, 16) + pad("\(now.recordsIn - before.recordsIn)", 9) + pad("\(messages)", 11)
+                    + pad(perMessage, 9)
                     + pad(fill, 7) + pad("\(now.queued)", 8) + (drops.isEmpty ? "0" : drops)
                     + (now.deadLettered > 0 ? "; dead-lettered \(now.deadLettered)" : ""))
         }
         let stats = emulator.stats()
         lines.append("")
-        lines.append("emulator: \(stats.accepted) messages accepted, rejections \(stats.rejections.isEmpty ? "none" : "\(stats.rejections)") (strict 30/s per stream)")
+        lines.append(
+            "emulator: \(stats.accepted) messages accepted, rejections \(stats.rejections.isEmpty ? "none" : "\(stats.rejections)") (strict 30/s per stream)"
+        )
         lines.append("Ctrl-C stops the demo and prints a summary.")
         return lines.joined(separator: "\n")
     }

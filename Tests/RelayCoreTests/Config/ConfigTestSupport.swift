@@ -8,15 +8,19 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 /// A small valid configuration that tests change one value at a time.
 let minimalConfiguration: JSONValue = .object([
-    JSONMember("kafka", .object([
-        JSONMember("brokers", ["127.0.0.1:9092"]),
-        JSONMember("topics", ["orders", "^metrics\\..+"]),
-    ])),
-    JSONMember("twilio", .object([
-        JSONMember("accountSid", "ACa1b2c3d4e5f60718293a4b5c6d7e8f90"),
-        JSONMember("authToken", "token-for-tests"),
-        JSONMember("serviceSid", "IS0123456789abcdef0123456789abcdef"),
-    ])),
+    JSONMember(
+        "kafka",
+        .object([
+            JSONMember("brokers", ["127.0.0.1:9092"]),
+            JSONMember("topics", ["orders", "^metrics\\..+"]),
+        ])),
+    JSONMember(
+        "twilio",
+        .object([
+            JSONMember("accountSid", "ACa1b2c3d4e5f60718293a4b5c6d7e8f90"),
+            JSONMember("authToken", "token-for-tests"),
+            JSONMember("serviceSid", "IS0123456789abcdef0123456789abcdef"),
+        ])),
 ])
 
 extension JSONValue {

@@ -16,18 +16,23 @@ struct ConfigurationFilesTests {
 
     @Test func otherCredentialExamplesAreValid() throws {
         let secrets = try temporaryDirectory()
-        try "token-from-file\n".write(to: secrets.appendingPathComponent("twilio-auth-token"), atomically: true, encoding: .utf8)
-        try "api-secret-from-file".write(to: secrets.appendingPathComponent("twilio-api-secret"), atomically: true, encoding: .utf8)
+        try "token-from-file\n".write(
+            to: secrets.appendingPathComponent("twilio-auth-token"), atomically: true, encoding: .utf8)
+        try "api-secret-from-file".write(
+            to: secrets.appendingPathComponent("twilio-api-secret"), atomically: true, encoding: .utf8)
         var environment = environment
         environment["CREDENTIALS_DIRECTORY"] = secrets.path
         let loader = ConfigurationLoader(environment: environment)
         let examples = repositoryRoot.appendingPathComponent("docs/examples")
-        #expect(try loader.load(path: examples.appendingPathComponent("api-key.json").path).twilio.auth
-            == .apiKey(sid: "SK0123456789abcdef0123456789abcdef", secret: SecretText("example-secret")))
-        #expect(try loader.load(path: examples.appendingPathComponent("systemd-credentials.json").path).twilio.auth
-            == .authToken(SecretText("token-from-file")))
-        #expect(try loader.load(path: examples.appendingPathComponent("api-key-file.json").path).twilio.auth
-            == .apiKey(sid: "SK0123456789abcdef0123456789abcdef", secret: SecretText("api-secret-from-file")))
+        #expect(
+            try loader.load(path: examples.appendingPathComponent("api-key.json").path).twilio.auth
+                == .apiKey(sid: "SK0123456789abcdef0123456789abcdef", secret: SecretText("example-secret")))
+        #expect(
+            try loader.load(path: examples.appendingPathComponent("systemd-credentials.json").path).twilio.auth
+                == .authToken(SecretText("token-from-file")))
+        #expect(
+            try loader.load(path: examples.appendingPathComponent("api-key-file.json").path).twilio.auth
+                == .apiKey(sid: "SK0123456789abcdef0123456789abcdef", secret: SecretText("api-secret-from-file")))
     }
 
     /// Every key of the catalogue appears in config.example.json or, for the other credential forms, an example.
@@ -40,7 +45,10 @@ struct ConfigurationFilesTests {
                 collect(member.value, "\(prefix).\(member.key)")
             }
         }
-        let files = ["config.example.json", "docs/examples/api-key.json", "docs/examples/systemd-credentials.json", "docs/examples/api-key-file.json"]
+        let files = [
+            "config.example.json", "docs/examples/api-key.json", "docs/examples/systemd-credentials.json",
+            "docs/examples/api-key-file.json",
+        ]
         for file in files {
             collect(try JSONParser.parse(Array(try Data(contentsOf: repositoryRoot.appendingPathComponent(file)))), "")
         }
@@ -59,20 +67,29 @@ struct ConfigurationFilesTests {
     @Test func relativeSecretFilesResolveBesideTheConfigurationWithoutCredentialsDirectory() throws {
         let folder = try temporaryDirectory()
         try "beside".write(to: folder.appendingPathComponent("token"), atomically: true, encoding: .utf8)
-        let document = minimalConfiguration.setting(["twilio", "authToken"], to: nil).setting(["twilio", "authTokenFile"], to: "token")
+        let document = minimalConfiguration.setting(["twilio", "authToken"], to: nil).setting(
+            ["twilio", "authTokenFile"], to: "token")
         try document.text().write(to: folder.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
-        let configuration = try ConfigurationLoader(environment: [:]).load(path: folder.appendingPathComponent("config.json").path)
+        let configuration = try ConfigurationLoader(environment: [:]).load(
+            path: folder.appendingPathComponent("config.json").path)
         #expect(configuration.twilio.auth == .authToken(SecretText("beside")))
     }
 
     @Test func secretFileProblemsAreReported() throws {
         let folder = try temporaryDirectory()
         try "\n".write(to: folder.appendingPathComponent("empty"), atomically: true, encoding: .utf8)
-        let missing = minimalConfiguration.setting(["twilio", "authToken"], to: nil).setting(["twilio", "authTokenFile"], to: "/nonexistent/token")
-        #expect(problems(missing).contains { $0.path.description == "$.twilio.authTokenFile" && $0.message.contains("no such file") })
+        let missing = minimalConfiguration.setting(["twilio", "authToken"], to: nil).setting(
+            ["twilio", "authTokenFile"], to: "/nonexistent/token")
+        #expect(
+            problems(missing).contains {
+                $0.path.description == "$.twilio.authTokenFile" && $0.message.contains("no such file")
+            })
         let empty = minimalConfiguration.setting(["twilio", "authToken"], to: nil)
             .setting(["twilio", "authTokenFile"], to: .string(folder.appendingPathComponent("empty").path))
-        #expect(problems(empty).contains { $0.path.description == "$.twilio.authTokenFile" && $0.message.contains("is empty") })
+        #expect(
+            problems(empty).contains {
+                $0.path.description == "$.twilio.authTokenFile" && $0.message.contains("is empty")
+            })
     }
 
     @Test func fileErrorsHaveTheirOwnMessages() throws {
@@ -81,7 +98,9 @@ struct ConfigurationFilesTests {
         func error(_ path: String) -> ConfigurationError? {
             do { _ = try loader.load(path: path); return nil } catch { return error }
         }
-        #expect(error(folder.appendingPathComponent("absent.json").path) == .fileMissing(path: folder.appendingPathComponent("absent.json").path))
+        #expect(
+            error(folder.appendingPathComponent("absent.json").path)
+                == .fileMissing(path: folder.appendingPathComponent("absent.json").path))
         #expect(error(folder.path) == .isDirectory(path: folder.path))
         let empty = folder.appendingPathComponent("empty.json")
         try "".write(to: empty, atomically: true, encoding: .utf8)

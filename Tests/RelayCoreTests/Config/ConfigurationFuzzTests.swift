@@ -11,7 +11,8 @@ import Testing
 struct ConfigurationFuzzTests {
     static let environment = ["TWILIO_AUTH_TOKEN": "example-token", "TWILIO_API_SECRET": "example-secret"]
     /// What insertions draw from: JSON's structure, digits, escapes, a multi-byte character, invalid UTF-8, NUL.
-    static let alphabet: [[UInt8]] = ["{", "}", "[", "]", "\"", ",", ":", "0", "9", "-", ".", "e", "\\", "u", "t", "n", " ", "\n", "é", "${", "}"]
+    static let alphabet: [[UInt8]] =
+        ["{", "}", "[", "]", "\"", ",", ":", "0", "9", "-", ".", "e", "\\", "u", "t", "n", " ", "\n", "é", "${", "}"]
         .map { Array($0.utf8) } + [[0xFF], [0xC3], [0x00], [0xF0, 0x9F, 0x98]]
 
     static func seeds() throws -> [[UInt8]] {
@@ -63,7 +64,9 @@ struct ConfigurationFuzzTests {
             }
         }
         print("configuration fuzz: seed \(seed), \(cases) cases, \(loaded) loaded, \(refused) refused with a message")
-        #expect(silent.isEmpty, "refused without a message: \(silent.prefix(3).map { String(decoding: $0, as: UTF8.self) })")
+        #expect(
+            silent.isEmpty, "refused without a message: \(silent.prefix(3).map { String(decoding: $0, as: UTF8.self) })"
+        )
         #expect(loaded + refused == cases)
     }
 }

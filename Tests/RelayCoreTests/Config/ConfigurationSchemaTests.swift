@@ -5,15 +5,20 @@ import Testing
 @Suite("JSON Schema and reference stay in sync with the decoder")
 struct ConfigurationSchemaTests {
     @Test func committedSchemaIsTheGeneratedOne() throws {
-        let committed = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/config.schema.json"), encoding: .utf8)
+        let committed = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("docs/config.schema.json"), encoding: .utf8)
         let generated = ConfigurationJSONSchema.document().text(indent: 2) + "\n"
         #expect(committed == generated, "docs/config.schema.json is stale: run scripts/generate-config-docs.sh")
     }
 
     @Test func committedReferenceIsTheGeneratedOne() throws {
-        let doc = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
-        let expected = ConfigurationReference.beginMarker + "\n" + ConfigurationReference.markdown() + ConfigurationReference.endMarker
-        #expect(doc.contains(expected), "docs/configuration.md's reference is stale: run scripts/generate-config-docs.sh")
+        let doc = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
+        let expected =
+            ConfigurationReference.beginMarker + "\n" + ConfigurationReference.markdown()
+            + ConfigurationReference.endMarker
+        #expect(
+            doc.contains(expected), "docs/configuration.md's reference is stale: run scripts/generate-config-docs.sh")
     }
 
     /// Documents the decoder rejects and a JSON Schema validator must reject too (rules the schema can express).
@@ -23,16 +28,26 @@ struct ConfigurationSchemaTests {
         ("rate above 30", minimalConfiguration.setting(["defaults", "rate"], to: 31)),
         ("budget above 4096", minimalConfiguration.setting(["defaults", "maxMessageBytes"], to: 5000)),
         ("bad account SID", minimalConfiguration.setting(["twilio", "accountSid"], to: "AC12")),
-        ("bad service SID", minimalConfiguration.setting(["twilio", "serviceSid"], to: "XX0123456789abcdef0123456789abcdef")),
+        (
+            "bad service SID",
+            minimalConfiguration.setting(["twilio", "serviceSid"], to: "XX0123456789abcdef0123456789abcdef")
+        ),
         ("missing brokers", minimalConfiguration.setting(["kafka", "brokers"], to: nil)),
         ("empty topics", minimalConfiguration.setting(["kafka", "topics"], to: [])),
         ("bad duration", minimalConfiguration.setting(["defaults", "linger"], to: "1 minute")),
         ("duration as number", minimalConfiguration.setting(["defaults", "ttl"], to: 60)),
         ("bad policy", minimalConfiguration.setting(["defaults", "overflow", "policy"], to: "drop")),
         ("bad oversize", minimalConfiguration.setting(["defaults", "oversize"], to: "truncate")),
-        ("non-string property", minimalConfiguration.setting(["kafka", "properties"], to: .object([JSONMember("a", 1)]))),
+        (
+            "non-string property",
+            minimalConfiguration.setting(["kafka", "properties"], to: .object([JSONMember("a", 1)]))
+        ),
         ("route without topic", minimalConfiguration.setting(["routes"], to: [.object([JSONMember("rate", 5)])])),
-        ("route with unknown key", minimalConfiguration.setting(["routes"], to: [.object([JSONMember("topic", "orders"), JSONMember("rte", 5)])])),
+        (
+            "route with unknown key",
+            minimalConfiguration.setting(
+                ["routes"], to: [.object([JSONMember("topic", "orders"), JSONMember("rte", 5)])])
+        ),
         ("bad listen address", minimalConfiguration.setting(["metrics", "listen"], to: "everywhere")),
         ("bad log level", minimalConfiguration.setting(["log", "level"], to: "loud")),
         ("wrong type", minimalConfiguration.setting(["metrics", "enabled"], to: "yes")),
@@ -41,8 +56,15 @@ struct ConfigurationSchemaTests {
     @Test(.timeLimit(.minutes(1))) func schemaAndDecoderAgree() async throws {
         let accepted: [(String, JSONValue)] = [
             ("minimal", minimalConfiguration),
-            ("example", try JSONParser.parse(Array(try Data(contentsOf: repositoryRoot.appendingPathComponent("config.example.json"))))),
-            ("substitution in a patterned key", minimalConfiguration.setting(["twilio", "accountSid"], to: "${TWILIO_ACCOUNT_SID}")),
+            (
+                "example",
+                try JSONParser.parse(
+                    Array(try Data(contentsOf: repositoryRoot.appendingPathComponent("config.example.json"))))
+            ),
+            (
+                "substitution in a patterned key",
+                minimalConfiguration.setting(["twilio", "accountSid"], to: "${TWILIO_ACCOUNT_SID}")
+            ),
         ]
         let environment = ["TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "ACa1b2c3d4e5f60718293a4b5c6d7e8f90"]
         for (name, document) in accepted {

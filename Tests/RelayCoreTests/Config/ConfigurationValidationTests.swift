@@ -40,7 +40,9 @@ struct ConfigurationValidationTests {
         BadValue(["twilio", "accountSid"], "AC123", "$.twilio.accountSid", "is not an Account SID"),
         BadValue(["twilio", "accountSid"], nil, "$.twilio.accountSid", "is required"),
         BadValue(["twilio", "serviceSid"], "ISxyz", "$.twilio.serviceSid", "is not a Sync Service SID"),
-        BadValue(["twilio", "apiKeySid"], "AB0123456789abcdef0123456789abcdef", "$.twilio.apiKeySid", "is not an API Key SID"),
+        BadValue(
+            ["twilio", "apiKeySid"], "AB0123456789abcdef0123456789abcdef", "$.twilio.apiKeySid", "is not an API Key SID"
+        ),
         BadValue(["twilio", "baseURL"], "http://sync.example.com", "$.twilio.baseURL", "only for loopback hosts"),
         BadValue(["twilio", "baseURL"], "ftp://sync.twilio.com", "$.twilio.baseURL", "http(s) URL"),
         BadValue(["twilio", "maxConcurrentRequests"], 0, "$.twilio.maxConcurrentRequests", "from 1 to 10000"),
@@ -54,26 +56,36 @@ struct ConfigurationValidationTests {
         BadValue(["defaults", "maxMessageBytes"], 511, "$.defaults.maxMessageBytes", "from 512 to 4096"),
         BadValue(["defaults", "burst"], 30, "$.defaults.burst", "from 0 to 29"),
         BadValue(["defaults", "linger"], "5 seconds", "$.defaults.linger", "is not a duration"),
-        BadValue(["defaults", "oversize"], "truncate", "$.defaults.oversize", "is not one of 'split', 'drop', 'dead-letter'"),
+        BadValue(
+            ["defaults", "oversize"], "truncate", "$.defaults.oversize", "is not one of 'split', 'drop', 'dead-letter'"),
         BadValue(["defaults", "oversize"], "dead-letter", "$.defaults.oversize", "no kafka.deadLetterTopic"),
         BadValue(["defaults", "overflow", "policy"], "drop", "$.defaults.overflow.policy", "is not one of"),
         BadValue(["defaults", "overflow", "maxBytes"], 1024, "$.defaults.overflow.maxBytes", "from 4096"),
-        BadValue(["defaults", "retry", "maxBackoff"], "100ms", "$.defaults.retry.maxBackoff", "shorter than retry.initialBackoff"),
+        BadValue(
+            ["defaults", "retry", "maxBackoff"], "100ms", "$.defaults.retry.maxBackoff",
+            "shorter than retry.initialBackoff"),
         BadValue(["defaults", "format", "key"], "yes", "$.defaults.format.key", "must be a boolean"),
         // Stream name templates
         BadValue(["defaults", "stream"], "{topic", "$.defaults.stream", "without a closing '}'"),
         BadValue(["defaults", "stream"], "{name}", "$.defaults.stream", "unknown placeholder {name}"),
         BadValue(["defaults", "stream"], "", "$.defaults.stream", "must not be empty"),
-        BadValue(["defaults", "stream"], "TO0123456789abcdef0123456789abcdef", "$.defaults.stream", "looks like a SID"),
-        BadValue(["defaults", "stream"], .string(String(repeating: "x", count: 80) + "{topic}"), "$.defaults.stream", "above Twilio's limit of 320"),
+        BadValue(
+            ["defaults", "stream"], "TO0123456789abcdef0123456789abcdef", "$.defaults.stream", "looks like a SID"),
+        BadValue(
+            ["defaults", "stream"], .string(String(repeating: "x", count: 80) + "{topic}"), "$.defaults.stream",
+            "above Twilio's limit of 320"),
         // Kafka
         BadValue(["kafka", "brokers"], [], "$.kafka.brokers", "at least 1 entry"),
         BadValue(["kafka", "brokers"], ["localhost"], "$.kafka.brokers[0]", "is not a broker address"),
         BadValue(["kafka", "brokers"], ["localhost:99999"], "$.kafka.brokers[0]", "port above 65535"),
         BadValue(["kafka", "topics"], ["bad topic"], "$.kafka.topics[0]", "is not a topic name"),
         BadValue(["kafka", "topics"], ["^orders(["], "$.kafka.topics[0]", "does not compile"),
-        BadValue(["kafka", "properties"], .object([JSONMember("enable.auto.commit", "true")]), "$.kafka.properties[\"enable.auto.commit\"]", "at-least-once"),
-        BadValue(["kafka", "properties"], .object([JSONMember("fetch.max.bytes", 1024)]), "$.kafka.properties[\"fetch.max.bytes\"]", "must be a string"),
+        BadValue(
+            ["kafka", "properties"], .object([JSONMember("enable.auto.commit", "true")]),
+            "$.kafka.properties[\"enable.auto.commit\"]", "at-least-once"),
+        BadValue(
+            ["kafka", "properties"], .object([JSONMember("fetch.max.bytes", 1024)]),
+            "$.kafka.properties[\"fetch.max.bytes\"]", "must be a string"),
         BadValue(["kafka", "deadLetterTopic"], "orders", "$.kafka.deadLetterTopic", "is also consumed"),
         BadValue(["kafka", "commitInterval"], "0s", "$.kafka.commitInterval", "from 100ms to 5m"),
         // Service
@@ -98,8 +110,12 @@ struct ConfigurationValidationTests {
     @Test func rejectsUnknownKeysWithASuggestion() {
         let document = minimalConfiguration.setting(["defaults", "rat"], to: 10).setting(["kafka", "zzz"], to: 1)
         let found = problems(document)
-        #expect(found.contains { $0.path.description == "$.defaults.rat" && $0.message.contains("did you mean 'rate'?") })
-        #expect(found.contains { $0.path.description == "$.kafka.zzz" && $0.message.contains("the keys here are 'brokers'") })
+        #expect(
+            found.contains { $0.path.description == "$.defaults.rat" && $0.message.contains("did you mean 'rate'?") })
+        #expect(
+            found.contains {
+                $0.path.description == "$.kafka.zzz" && $0.message.contains("the keys here are 'brokers'")
+            })
     }
 
     @Test func rejectsDuplicateKeys() throws {
@@ -112,19 +128,25 @@ struct ConfigurationValidationTests {
     }
 
     @Test func reportsEveryProblemAtOnce() {
-        let document = minimalConfiguration
+        let document =
+            minimalConfiguration
             .setting(["defaults", "rate"], to: 45)
             .setting(["twilio", "accountSid"], to: "nope")
             .setting(["routes"], to: [.object([JSONMember("topic", "orders"), JSONMember("maxMessageBytes", 5000)])])
             .setting(["log", "format"], to: "xml")
             .setting(["kafka", "brokers"], to: nil)
         let paths = Set(problems(document).map(\.path.description))
-        #expect(paths == ["$.defaults.rate", "$.twilio.accountSid", "$.routes[0].maxMessageBytes", "$.log.format", "$.kafka.brokers"])
+        #expect(
+            paths == [
+                "$.defaults.rate", "$.twilio.accountSid", "$.routes[0].maxMessageBytes", "$.log.format",
+                "$.kafka.brokers",
+            ])
     }
 
     @Test func credentialsMustBeExactlyOneForm() {
         let none = minimalConfiguration.setting(["twilio", "authToken"], to: nil)
-        #expect(problems(none).contains { $0.path.description == "$.twilio" && $0.message.contains("needs credentials") })
+        #expect(
+            problems(none).contains { $0.path.description == "$.twilio" && $0.message.contains("needs credentials") })
 
         let both = minimalConfiguration.setting(["twilio", "apiKeySid"], to: "SK0123456789abcdef0123456789abcdef")
             .setting(["twilio", "apiKeySecret"], to: "s")
@@ -138,13 +160,19 @@ struct ConfigurationValidationTests {
     }
 
     @Test func routesInheritDefaultsAndOverrideKeyByKey() throws {
-        let document = minimalConfiguration
+        let document =
+            minimalConfiguration
             .setting(["defaults", "overflow", "maxRecords"], to: 500)
             .setting(["defaults", "rate"], to: 20)
-            .setting(["routes"], to: [
-                .object([JSONMember("topic", "orders"), JSONMember("overflow", .object([JSONMember("policy", "drop-oldest")]))]),
-                .object([JSONMember("topic", "^metrics\\..+"), JSONMember("stream", "m-{topic}-{partition}")]),
-            ])
+            .setting(
+                ["routes"],
+                to: [
+                    .object([
+                        JSONMember("topic", "orders"),
+                        JSONMember("overflow", .object([JSONMember("policy", "drop-oldest")])),
+                    ]),
+                    .object([JSONMember("topic", "^metrics\\..+"), JSONMember("stream", "m-{topic}-{partition}")]),
+                ])
         let configuration = try loadConfiguration(document).get()
         let orders = configuration.settings(forTopic: "orders")
         #expect(orders.overflow.policy == .dropOldest)
@@ -156,12 +184,17 @@ struct ConfigurationValidationTests {
     }
 
     @Test func routeProblemsPointAtTheRoute() {
-        let document = minimalConfiguration.setting(["routes"], to: [
-            .object([JSONMember("topic", "payments")]),
-            .object([JSONMember("topic", "orders"), JSONMember("oversize", "dead-letter")]),
-            .object([JSONMember("topic", "orders")]),
-            .object([JSONMember("topic", "^metrics\\..+"), JSONMember("stream", .string(String(repeating: "m", count: 100) + "{topic}"))]),
-        ])
+        let document = minimalConfiguration.setting(
+            ["routes"],
+            to: [
+                .object([JSONMember("topic", "payments")]),
+                .object([JSONMember("topic", "orders"), JSONMember("oversize", "dead-letter")]),
+                .object([JSONMember("topic", "orders")]),
+                .object([
+                    JSONMember("topic", "^metrics\\..+"),
+                    JSONMember("stream", .string(String(repeating: "m", count: 100) + "{topic}")),
+                ]),
+            ])
         let found = problems(document).map(\.description)
         #expect(found.contains { $0.hasPrefix("$.routes[0].topic: topic 'payments' is not consumed") })
         #expect(found.contains { $0.hasPrefix("$.routes[1].oversize: is dead-letter but no kafka.deadLetterTopic") })
@@ -171,18 +204,23 @@ struct ConfigurationValidationTests {
 
     @Test func knownTopicsAreCheckedExactly() throws {
         // 80 characters + "orders" fits in 320 for the known topic, even though {topic} alone could reach 249.
-        let document = minimalConfiguration
+        let document =
+            minimalConfiguration
             .setting(["kafka", "topics"], to: ["orders"])
             .setting(["defaults", "stream"], to: .string(String(repeating: "x", count: 80) + "{topic}"))
         _ = try loadConfiguration(document).get()
         let sidLike = minimalConfiguration.setting(["kafka", "topics"], to: ["TO0123456789abcdef0123456789abcdef"])
-        #expect(problems(sidLike).contains { $0.path.description == "$.defaults.stream" && $0.message.contains("looks like a SID") })
+        #expect(
+            problems(sidLike).contains {
+                $0.path.description == "$.defaults.stream" && $0.message.contains("looks like a SID")
+            })
     }
 
     @Test func malformedDocumentsGetTheirOwnErrors() {
         func load(_ text: String) -> ConfigurationError? {
             do {
-                _ = try ConfigurationLoader(environment: [:]).load(bytes: Array(text.utf8), source: "c.json", directory: nil)
+                _ = try ConfigurationLoader(environment: [:]).load(
+                    bytes: Array(text.utf8), source: "c.json", directory: nil)
                 return nil
             } catch { return error }
         }

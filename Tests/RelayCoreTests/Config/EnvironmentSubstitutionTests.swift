@@ -35,7 +35,8 @@ struct EnvironmentSubstitutionTests {
     }
 
     @Test func reportsMissingVariablesWithTheirPaths() {
-        let document = minimalConfiguration
+        let document =
+            minimalConfiguration
             .setting(["twilio", "authToken"], to: "${TWILIO_AUTH_TOKEN}")
             .setting(["kafka", "brokers"], to: ["${BROKER_ONE}", "${BROKER_TWO:-localhost:9093}"])
         let found = problems(document, environment: [:])
@@ -47,11 +48,17 @@ struct EnvironmentSubstitutionTests {
         let document = minimalConfiguration.setting(["defaults", "ttl"], to: "${STREAM_TTL:-1h}")
         #expect(try loadConfiguration(document).get().defaults.ttl == .seconds(3600))
         let bad = problems(document, environment: ["STREAM_TTL": "forever"])
-        #expect(bad.contains { $0.path.description == "$.defaults.ttl" && $0.message.contains("'forever' is not a duration") })
+        #expect(
+            bad.contains {
+                $0.path.description == "$.defaults.ttl" && $0.message.contains("'forever' is not a duration")
+            })
     }
 
     @Test func keysAreNotSubstituted() {
         let document = minimalConfiguration.setting(["defaults", "${KEY}"], to: 1)
-        #expect(problems(document, environment: ["KEY": "rate"]).contains { $0.path.description == "$.defaults[\"${KEY}\"]" })
+        #expect(
+            problems(document, environment: ["KEY": "rate"]).contains {
+                $0.path.description == "$.defaults[\"${KEY}\"]"
+            })
     }
 }

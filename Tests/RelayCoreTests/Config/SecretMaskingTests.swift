@@ -9,12 +9,15 @@ struct SecretMaskingTests {
     static let kafkaPassword = "kafka-pw-SECRET"
 
     @Test func summaryAndDescriptionsMaskSecrets() throws {
-        let document = minimalConfiguration
+        let document =
+            minimalConfiguration
             .setting(["twilio", "authToken"], to: "${TOKEN}")
-            .setting(["kafka", "properties"], to: .object([
-                JSONMember("sasl.password", .string(Self.kafkaPassword)),
-                JSONMember("ssl.key.password", .string(Self.kafkaPassword)),
-            ]))
+            .setting(
+                ["kafka", "properties"],
+                to: .object([
+                    JSONMember("sasl.password", .string(Self.kafkaPassword)),
+                    JSONMember("ssl.key.password", .string(Self.kafkaPassword)),
+                ]))
         let configuration = try loadConfiguration(document, environment: ["TOKEN": Self.token]).get()
         var outputs = ConfigurationSummary.lines(configuration, source: "c.json")
         outputs.append(String(describing: configuration))
@@ -31,7 +34,8 @@ struct SecretMaskingTests {
 
     @Test func problemsNeverQuoteSecrets() {
         // A secret in a field with other problems, and a secret that breaks a rule itself.
-        let document = minimalConfiguration
+        let document =
+            minimalConfiguration
             .setting(["twilio", "authToken"], to: .string(Self.token))
             .setting(["twilio", "apiKeySid"], to: "SK0123456789abcdef0123456789abcdef")
             .setting(["twilio", "apiKeySecret"], to: .string(Self.apiSecret))

@@ -99,7 +99,9 @@ struct EngineSimulation {
 
     /// A send's records, decoded from its exact bytes (a batch; chunks carry no coordinates of their own).
     func records(of request: PublishRequest) -> [RecordID] {
-        guard let message = try? JSONParser.parse(request.data), case .array(let entries)? = message["r"] else { return [] }
+        guard let message = try? JSONParser.parse(request.data), case .array(let entries)? = message["r"] else {
+            return []
+        }
         return entries.compactMap { entry in
             guard case .string(let topic)? = entry["tp"], case .number(let partition)? = entry["p"],
                 case .number(let offset)? = entry["o"], let number = Int32(partition), let offset = Int64(offset)
@@ -112,7 +114,8 @@ struct EngineSimulation {
         sends += 1
         sendTimes[request.stream, default: []].append(clock.now)
         let draining = Set(revoking ?? [])
-        for record in records(of: request) where !owned.contains(record.partition) && !draining.contains(record.partition) {
+        for record in records(of: request)
+        where !owned.contains(record.partition) && !draining.contains(record.partition) {
             failures.append("\(record.partition)@\(record.offset) sent after its partition's revoke drained")
         }
     }
@@ -135,7 +138,8 @@ struct EngineSimulation {
         for _ in 0..<count {
             let offset = Int64(log[partition]!.count)
             let size = Int.random(in: 1...160, using: &random)
-            let key: [UInt8]? = Bool.random(using: &random) ? Array("k\(Int.random(in: 0..<5, using: &random))".utf8) : nil
+            let key: [UInt8]? =
+                Bool.random(using: &random) ? Array("k\(Int.random(in: 0..<5, using: &random))".utf8) : nil
             log[partition]!.append(
                 SourceRecord(
                     topic: partition.topic, partition: partition.partition, offset: offset, key: key,
@@ -145,9 +149,13 @@ struct EngineSimulation {
 
     /// The consumer fetches a few records of one owned, unpaused partition.
     mutating func fetch() {
-        let fetchable = owned.filter { !paused.contains($0) }.sorted(by: { ($0.topic, $0.partition) < ($1.topic, $1.partition) })
+        let fetchable = owned.filter { !paused.contains($0) }.sorted(by: {
+            ($0.topic, $0.partition) < ($1.topic, $1.partition)
+        })
         guard !stopped, let partition = fetchable.randomElement(using: &random) else { return }
-        if position[partition]! >= log[partition]!.count { produce(Int.random(in: 1...40, using: &random), to: partition) }
+        if position[partition]! >= log[partition]!.count {
+            produce(Int.random(in: 1...40, using: &random), to: partition)
+        }
         let start = Int(position[partition]!)
         let end = min(log[partition]!.count, start + Int.random(in: 1...30, using: &random))
         position[partition] = Int64(end)
@@ -180,7 +188,8 @@ struct EngineSimulation {
         guard !creates.isEmpty else { return }
         let name = creates.remove(at: Int.random(in: 0..<creates.count, using: &random))
         let roll = Int.random(in: 0..<100, using: &random)
-        let outcome: PublishOutcome = roll < 80 ? .accepted : roll < 90 ? .alreadyExists : .serverError(status: 500, twilioCode: nil)
+        let outcome: PublishOutcome =
+            roll < 80 ? .accepted : roll < 90 ? .alreadyExists : .serverError(status: 500, twilioCode: nil)
         apply(.streamCreateAnswered(stream: name, outcome: outcome))
     }
 
@@ -200,7 +209,10 @@ struct EngineSimulation {
 
     /// Time passes; the timer fires if its moment came.
     mutating func advance(upTo limit: Duration) {
-        let step = Duration.milliseconds(Int.random(in: 0...Int(limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000), using: &random))
+        let step = Duration.milliseconds(
+            Int.random(
+                in: 0...Int(limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000),
+                using: &random))
         clock.advance(by: step)
         if let wakeAt, wakeAt <= clock.now {
             self.wakeAt = nil
@@ -223,7 +235,9 @@ struct EngineSimulation {
     /// A rebalance takes some owned partitions away (the drain then runs while other events go on).
     mutating func startRevoke() {
         guard revoking == nil, !owned.isEmpty else { return }
-        let taken = owned.sorted(by: { ($0.topic, $0.partition) < ($1.topic, $1.partition) }).filter { _ in Bool.random(using: &random) }
+        let taken = owned.sorted(by: { ($0.topic, $0.partition) < ($1.topic, $1.partition) }).filter { _ in
+            Bool.random(using: &random)
+        }
         guard !taken.isEmpty else { return }
         owned.subtract(taken)
         paused.subtract(taken)
@@ -315,13 +329,17 @@ struct EngineSimulation {
         for _ in 0..<20_000 {
             let behind = owned.filter { position[$0]! < log[$0]!.count }
             if behind.isEmpty, publishes.isEmpty, creates.isEmpty, letters.isEmpty, engine.isIdle { break }
-            if let partition = behind.sorted(by: { ($0.topic, $0.partition) < ($1.topic, $1.partition) }).first, !paused.contains(partition) {
+            if let partition = behind.sorted(by: { ($0.topic, $0.partition) < ($1.topic, $1.partition) }).first,
+                !paused.contains(partition)
+            {
                 let start = Int(position[partition]!)
                 let end = min(log[partition]!.count, start + 30)
                 position[partition] = Int64(end)
                 apply(.recordsReceived(Array(log[partition]![start..<end])))
             } else if !answerWithSuccess() {
-                failures.append("stuck: nothing to do, paused \(paused.sorted(by: { $0.partition < $1.partition })), idle \(engine.isIdle)")
+                failures.append(
+                    "stuck: nothing to do, paused \(paused.sorted(by: { $0.partition < $1.partition })), idle \(engine.isIdle)"
+                )
                 break
             }
         }
@@ -333,7 +351,8 @@ struct EngineSimulation {
             }
         }
         for records in log.values {
-            for record in records where !delivered.contains(id(record)) && !deadLettered.contains(id(record)) && dropped[id(record)] == nil {
+            for record in records
+            where !delivered.contains(id(record)) && !deadLettered.contains(id(record)) && dropped[id(record)] == nil {
                 failures.append("\(record.topicPartition)@\(record.offset) was never handled")
             }
         }
@@ -342,7 +361,8 @@ struct EngineSimulation {
             failures.append("\(record.partition)@\(record.offset) acknowledged, but no accepted message carried it")
         }
         for (stream, times) in sendTimes where maximumInAnySecond(times.sorted()) > rate {
-            failures.append("\(stream) sent \(maximumInAnySecond(times.sorted())) messages in one second (rate \(rate))")
+            failures.append(
+                "\(stream) sent \(maximumInAnySecond(times.sorted())) messages in one second (rate \(rate))")
         }
     }
 }

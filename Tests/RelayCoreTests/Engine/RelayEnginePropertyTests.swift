@@ -52,7 +52,10 @@ import Testing
             JSONMember("maxMessageBytes", .number(String(Int.random(in: 1024...4096, using: &random)))),
             JSONMember(
                 "format",
-                .object([JSONMember("topic", .bool(true)), JSONMember("partition", .bool(true)), JSONMember("offset", .bool(true))])),
+                .object([
+                    JSONMember("topic", .bool(true)), JSONMember("partition", .bool(true)),
+                    JSONMember("offset", .bool(true)),
+                ])),
             JSONMember(
                 "overflow",
                 .object([
@@ -66,7 +69,10 @@ import Testing
             defaults.append(JSONMember("retry", .object([JSONMember("maxAttempts", .number("4"))])))
         }
         let configuration = engineConfiguration(defaults: defaults, deadLetters: deadLetters)
-        let partitions = (0..<3).map { TopicPartition(topic: "orders", partition: $0) } + [TopicPartition(topic: "rides", partition: 0)]
+        let partitions =
+            (0..<3).map { TopicPartition(topic: "orders", partition: $0) } + [
+                TopicPartition(topic: "rides", partition: 0)
+            ]
         var simulation = EngineSimulation(
             seed: seed, configuration: configuration, deadLetters: deadLetters, partitions: partitions)
         simulation.assignFree()

@@ -7,9 +7,12 @@ import Testing
 
     func engine(_ defaults: [JSONMember] = [], deadLetters: Bool = false) -> RelayEngine {
         var engine = RelayEngine(
-            settings: .init(configuration: engineConfiguration(defaults: defaults, deadLetters: deadLetters), deadLetters: deadLetters))
+            settings: .init(
+                configuration: engineConfiguration(defaults: defaults, deadLetters: deadLetters),
+                deadLetters: deadLetters))
         _ = engine.handle(
-            .partitionsAssigned([orders], assignment: PartitionAssignment(partitions: [orders], partitionCounts: ["orders": 1])),
+            .partitionsAssigned(
+                [orders], assignment: PartitionAssignment(partitions: [orders], partitionCounts: ["orders": 1])),
             now: .zero)
         return engine
     }
@@ -17,7 +20,9 @@ import Testing
     func records(_ offsets: Range<Int64>, partition: TopicPartition? = nil) -> [SourceRecord] {
         let partition = partition ?? orders
         return offsets.map {
-            SourceRecord(topic: partition.topic, partition: partition.partition, offset: $0, key: nil, value: Array("{\"n\":\($0)}".utf8))
+            SourceRecord(
+                topic: partition.topic, partition: partition.partition, offset: $0, key: nil,
+                value: Array("{\"n\":\($0)}".utf8))
         }
     }
 
@@ -36,7 +41,8 @@ import Testing
         #expect(publishes(first).isEmpty)
         let created = engine.handle(.streamCreateAnswered(stream: "orders", outcome: .accepted), now: .seconds(1.1))
         #expect(publishes(created).map(\.recordCount) == [3])
-        let done = engine.handle(.publishAnswered(stream: "orders", sequence: 1, outcome: .accepted), now: .seconds(1.2))
+        let done = engine.handle(
+            .publishAnswered(stream: "orders", sequence: 1, outcome: .accepted), now: .seconds(1.2))
         #expect(engine.commitOffsets[orders] == 3)
         #expect(engine.isIdle)
         #expect(!done.contains { if case .wake = $0 { true } else { false } })
@@ -80,7 +86,10 @@ import Testing
             let answering = pending
             pending = []
             for request in answering {
-                run(engine.handle(.publishAnswered(stream: "orders", sequence: request.sequence, outcome: .accepted), now: clock.now))
+                run(
+                    engine.handle(
+                        .publishAnswered(stream: "orders", sequence: request.sequence, outcome: .accepted),
+                        now: clock.now))
             }
             run(engine.handle(.timeReached, now: clock.now))
         }
@@ -94,7 +103,8 @@ import Testing
     @Test func manyNotFoundAnswersRecreateTheStreamOnceAndRetryAfterIt() {
         var engine = engine([JSONMember("maxRecordsPerMessage", .number("1"))])
         _ = engine.handle(.recordsReceived(records(0..<3)), now: .seconds(1))
-        var sent = publishes(engine.handle(.streamCreateAnswered(stream: "orders", outcome: .accepted), now: .seconds(1)))
+        var sent = publishes(
+            engine.handle(.streamCreateAnswered(stream: "orders", outcome: .accepted), now: .seconds(1)))
         sent += publishes(engine.handle(.timeReached, now: .seconds(1.034)))
         sent += publishes(engine.handle(.timeReached, now: .seconds(1.068)))
         #expect(sent.count == 3, "three messages in flight, paced 34 ms apart")
@@ -109,7 +119,8 @@ import Testing
         }
         #expect(recreates == ["orders"])
         #expect(resent.isEmpty, "nothing goes before the stream exists again")
-        var after = publishes(engine.handle(.streamCreateAnswered(stream: "orders", outcome: .accepted), now: .seconds(1.2)))
+        var after = publishes(
+            engine.handle(.streamCreateAnswered(stream: "orders", outcome: .accepted), now: .seconds(1.2)))
         after += publishes(engine.handle(.timeReached, now: .seconds(1.234)))
         after += publishes(engine.handle(.timeReached, now: .seconds(1.268)))
         #expect(after.map(\.sequence) == sent.map(\.sequence), "the retries, paced, in order")
@@ -119,7 +130,8 @@ import Testing
     @Test func blockPausesAFullPartitionAndResumesItWhenTheLaneDrains() {
         var engine = engine([
             JSONMember("maxRecordsPerMessage", .number("5")),
-            JSONMember("overflow", .object([JSONMember("policy", .string("block")), JSONMember("maxRecords", .number("10"))])),
+            JSONMember(
+                "overflow", .object([JSONMember("policy", .string("block")), JSONMember("maxRecords", .number("10"))])),
         ])
         let first = engine.handle(.recordsReceived(records(0..<25)), now: .seconds(1))
         #expect(first.contains { if case .pause(let partitions) = $0 { partitions == [orders] } else { false } })
@@ -132,7 +144,9 @@ import Testing
             var next: [EngineAction] = []
             for action in actions {
                 if case .publish(let request) = action {
-                    next += engine.handle(.publishAnswered(stream: "orders", sequence: request.sequence, outcome: .accepted), now: clock.now)
+                    next += engine.handle(
+                        .publishAnswered(stream: "orders", sequence: request.sequence, outcome: .accepted),
+                        now: clock.now)
                 }
                 if case .resume(let partitions) = action, partitions == [orders] { resumed = true }
             }
@@ -144,10 +158,14 @@ import Testing
     }
 
     @Test func anAccountRateLimitLowersTheCapAndHoldsOtherStreamsBack() {
-        var engine = engine([JSONMember("stream", .string("{topic}-{partition}")), JSONMember("maxRecordsPerMessage", .number("1"))])
+        var engine = engine([
+            JSONMember("stream", .string("{topic}-{partition}")), JSONMember("maxRecordsPerMessage", .number("1")),
+        ])
         let partitions = (0..<4).map { TopicPartition(topic: "orders", partition: $0) }
         _ = engine.handle(
-            .partitionsAssigned(partitions, assignment: PartitionAssignment(partitions: Set(partitions), partitionCounts: ["orders": 4])),
+            .partitionsAssigned(
+                partitions, assignment: PartitionAssignment(partitions: Set(partitions), partitionCounts: ["orders": 4])
+            ),
             now: .zero)
         var sent: [PublishRequest] = []
         for partition in partitions {
@@ -158,7 +176,9 @@ import Testing
         #expect(sent.count == 4)
         for request in sent.prefix(3) {
             _ = engine.handle(
-                .publishAnswered(stream: request.stream, sequence: request.sequence, outcome: .rateLimited(scope: .account, retryAfter: nil)),
+                .publishAnswered(
+                    stream: request.stream, sequence: request.sequence,
+                    outcome: .rateLimited(scope: .account, retryAfter: nil)),
                 now: .seconds(1.01))
         }
         #expect(engine.accountConcurrency.limit == 2, "halved from the 4 in flight, once per wave")
@@ -166,8 +186,11 @@ import Testing
     }
 
     @Test func aFailedDeadLetterIsRetriedAndTheOffsetWaitsForIt() {
-        var engine = engine([JSONMember("oversize", .string("dead-letter")), JSONMember("maxMessageBytes", .number("1024"))], deadLetters: true)
-        let big = SourceRecord(topic: "orders", partition: 0, offset: 0, key: nil, value: Array(repeating: UInt8(ascii: "x"), count: 5000))
+        var engine = engine(
+            [JSONMember("oversize", .string("dead-letter")), JSONMember("maxMessageBytes", .number("1024"))],
+            deadLetters: true)
+        let big = SourceRecord(
+            topic: "orders", partition: 0, offset: 0, key: nil, value: Array(repeating: UInt8(ascii: "x"), count: 5000))
         let actions = engine.handle(.recordsReceived([big]), now: .seconds(1))
         let letters = actions.compactMap { if case .deadLetter(let letter) = $0 { letter } else { nil } }
         #expect(letters.map(\.reason) == [.oversize])
@@ -184,7 +207,10 @@ import Testing
         // Found by the property test (seed 14701151492497575380): a revoke discards the revoked partition's queued
         // records from a stream other partitions feed; with nothing in flight, no record becoming done would ever
         // tell the remaining paused partition that the lane has room.
-        var engine = engine([JSONMember("overflow", .object([JSONMember("policy", .string("block")), JSONMember("maxRecords", .number("10"))]))])
+        var engine = engine([
+            JSONMember(
+                "overflow", .object([JSONMember("policy", .string("block")), JSONMember("maxRecords", .number("10"))]))
+        ])
         let other = TopicPartition(topic: "orders", partition: 1)
         let both = PartitionAssignment(partitions: [orders, other], partitionCounts: ["orders": 2])
         _ = engine.handle(.partitionsAssigned([other], assignment: both), now: .zero)
@@ -192,7 +218,8 @@ import Testing
         _ = engine.handle(.recordsReceived(records(0..<5)), now: .seconds(1))
         #expect(engine.pausedPartitions == [orders, other], "the stream is full: both partitions feeding it pause")
         let revoked = engine.handle(
-            .partitionsRevoked([other], remaining: PartitionAssignment(partitions: [orders], partitionCounts: ["orders": 2])),
+            .partitionsRevoked(
+                [other], remaining: PartitionAssignment(partitions: [orders], partitionCounts: ["orders": 2])),
             now: .seconds(2))
         #expect(revoked.contains { if case .resume(let partitions) = $0 { partitions == [orders] } else { false } })
         #expect(engine.pausedPartitions.isEmpty)

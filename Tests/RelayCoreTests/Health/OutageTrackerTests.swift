@@ -24,7 +24,8 @@ import Testing
     }
 
     @Test(arguments: [
-        PublishOutcome.accepted, .alreadyExists, .notFound(twilioCode: 20404), .rateLimited(scope: .stream, retryAfter: nil),
+        PublishOutcome.accepted, .alreadyExists, .notFound(twilioCode: 20404),
+        .rateLimited(scope: .stream, retryAfter: nil),
         .rateLimited(scope: .account, retryAfter: .seconds(1)), .invalid(status: 400, twilioCode: 54008),
         .unauthorized(status: 401, twilioCode: 20003), .tooLarge(twilioCode: 54006),
     ])

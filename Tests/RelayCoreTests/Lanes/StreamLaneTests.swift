@@ -132,7 +132,9 @@ import Testing
         #expect(messages.count == 5)
         #expect(messages[1].chunk?.index == 0 && messages[1].chunk?.count == 3)
         var done: [Int64] = []
-        for message in messages.reversed() { done += lane.acknowledge(sequence: message.sequence, now: .zero).map(\.offset) }
+        for message in messages.reversed() {
+            done += lane.acknowledge(sequence: message.sequence, now: .zero).map(\.offset)
+        }
         #expect(done.sorted() == [0, 1, 2])
         #expect(done.filter { $0 == 1 }.count == 1)
         var decoder = MessageDecoder(budget: 4096)

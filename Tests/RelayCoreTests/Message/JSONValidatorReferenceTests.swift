@@ -17,7 +17,8 @@ import Testing
                 var records = RandomRecords(seed: seed)
                 bytes = Array(records.jsonText().utf8)
                 if !bytes.isEmpty {
-                    bytes[Int.random(in: 0..<bytes.count, using: &random)] = Self.alphabet.randomElement(using: &random)!
+                    bytes[Int.random(in: 0..<bytes.count, using: &random)] = Self.alphabet.randomElement(
+                        using: &random)!
                 }
             }
             // Foundation also rejects numbers beyond Double's range (1E999), which RFC 8259 allows: skip those.

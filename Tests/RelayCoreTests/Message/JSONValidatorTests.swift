@@ -5,7 +5,8 @@ import Testing
 @Suite struct JSONValidatorTests {
     @Test(arguments: [
         "0", "-0", "1.5e10", "-2E-3", "true", "false", "null", "\"\"", "\"a\\u00e9\\n\\\"\"", "[]", "{}", " [1, 2 ,3] ",
-        "{\"a\":{\"b\":[null,{}]}}", "\"é😀\"", "\t\n\r{\"k\" : \"v\"}\n", "\"\\ud83d\\ude00\"", "\"\\uD834\\uDD1E\"", "[[[[[]]]]]",
+        "{\"a\":{\"b\":[null,{}]}}", "\"é😀\"", "\t\n\r{\"k\" : \"v\"}\n", "\"\\ud83d\\ude00\"", "\"\\uD834\\uDD1E\"",
+        "[[[[[]]]]]",
     ])
     func acceptsValidJSON(_ text: String) {
         #expect(JSONValidator.isValid(Array(text.utf8)))
@@ -16,7 +17,8 @@ import Testing
         "{\"a\"}", "{\"a\":1,}", "{a:1}", "[1 2]", "1 2", "[", "]", "{\"a\":1]", "[1}", "'a'", "\"tab\there\"", "NaN",
         "{\"a\":1}}", "\u{0}", "[1]x",
         // Escaped lone surrogates (I-JSON): a high one alone, before a non-surrogate, before another high; a low one.
-        "\"\\ud800\"", "\"\\ud800x\"", "\"\\ud800\\u0041\"", "\"\\ud800\\ud800\"", "\"\\udc00\"", "\"\\ude00\\ud83d\"", "\"\\ud83d\\u",
+        "\"\\ud800\"", "\"\\ud800x\"", "\"\\ud800\\u0041\"", "\"\\ud800\\ud800\"", "\"\\udc00\"", "\"\\ude00\\ud83d\"",
+        "\"\\ud83d\\u",
     ])
     func rejectsInvalidJSON(_ text: String) {
         #expect(!JSONValidator.isValid(Array(text.utf8)))
@@ -26,7 +28,9 @@ import Testing
     /// one ("Number 12e345 is not representable"), found by the packer fuzzer's campaign. Underflow and long
     /// numbers that still read as finite doubles stay JSON, as Foundation accepts them.
     @Test func numbersBeyondDoubleRangeAreNotJSONAndTheRestAre() {
-        for text in ["12e345", "1.8e308", "-1e400", "[1, 2345e6789]", "{\"n\":12345E789}", String(repeating: "9", count: 309)] {
+        for text in [
+            "12e345", "1.8e308", "-1e400", "[1, 2345e6789]", "{\"n\":12345E789}", String(repeating: "9", count: 309),
+        ] {
             #expect(!JSONValidator.isValid(Array(text.utf8)), "\(text.prefix(40))")
         }
         let accepted = [
@@ -54,7 +58,9 @@ import Testing
         // Found by the packer fuzzer: an empty innermost container is a level too.
         let deepObjects = String(repeating: "{\"a\":", count: 500) + "{}" + String(repeating: "}", count: 500)
         #expect(!JSONValidator.isValid(Array(deepObjects.utf8)))
-        #expect(JSONValidator.isValid(Array((String(repeating: "[", count: 499) + "[1]" + String(repeating: "]", count: 499)).utf8)))
+        #expect(
+            JSONValidator.isValid(
+                Array((String(repeating: "[", count: 499) + "[1]" + String(repeating: "]", count: 499)).utf8)))
     }
 
     @Test func acceptsRandomJSONAndRejectsItsTruncations() async {
@@ -78,7 +84,8 @@ import Testing
     }
 
     @Test(arguments: [
-        [0x80] as [UInt8], [0xC0, 0x80], [0xC1, 0xBF], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+        [0x80] as [UInt8], [0xC0, 0x80], [0xC1, 0xBF], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80],
+        [0xF4, 0x90, 0x80, 0x80],
         [0xF5, 0x80, 0x80, 0x80], [0xFF], [0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0xE2, 0x82],
     ])
     func rejectsIllFormedBytes(_ bytes: [UInt8]) {

@@ -140,9 +140,10 @@ import Testing
                     seed: seed, guardsArrivals: true, holdUpEvery: every, seconds: 300, longestHoldUp: 900_000_000)
                 #expect(maximumInAnySecond(run.arrivals) <= 30)
                 guarded += run.count
-                unguarded += simulate(
-                    seed: seed, guardsArrivals: false, holdUpEvery: every, seconds: 300, longestHoldUp: 900_000_000
-                ).count
+                unguarded +=
+                    simulate(
+                        seed: seed, guardsArrivals: false, holdUpEvery: every, seconds: 300, longestHoldUp: 900_000_000
+                    ).count
             }
             #expect(Double(guarded) >= least * Double(unguarded), "one in \(every) held up")
         }
@@ -153,7 +154,8 @@ import Testing
     @Test func steadyLatencyCostsNoRate() async {
         await propertyCheck(count: 5, input: Gen.uint64()) { seed in
             let guarded = simulate(seed: seed, guardsArrivals: true, holdUpEvery: nil, seconds: 300, leg: 150_000_000)
-            let unguarded = simulate(seed: seed, guardsArrivals: false, holdUpEvery: nil, seconds: 300, leg: 150_000_000)
+            let unguarded = simulate(
+                seed: seed, guardsArrivals: false, holdUpEvery: nil, seconds: 300, leg: 150_000_000)
             #expect(Double(guarded.arrivals.count) >= 0.999 * Double(unguarded.arrivals.count))
             #expect(maximumInAnySecond(guarded.arrivals) <= 30)
         }

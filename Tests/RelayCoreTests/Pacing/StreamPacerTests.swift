@@ -113,7 +113,9 @@ import Testing
             var times: [Instant] = []
             while now < .seconds(120) {
                 now = pacer.nextAdmission(now: now) + .nanoseconds(Int64.random(in: 0...20_000_000, using: &rng))
-                if Int.random(in: 0..<200, using: &rng) == 0 { now = now + .milliseconds(Int64.random(in: 0...500, using: &rng)) }
+                if Int.random(in: 0..<200, using: &rng) == 0 {
+                    now = now + .milliseconds(Int64.random(in: 0...500, using: &rng))
+                }
                 if pacer.admit(now: now) { times.append(now) }
             }
             #expect(maximumInAnySecond(times) <= 30)

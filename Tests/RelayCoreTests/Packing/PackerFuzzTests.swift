@@ -12,7 +12,8 @@ import Testing
 /// (`SYNC_RELAY_PACKER_SEED` replays one).
 @Suite("Message packer fuzzing", .timeLimit(.minutes(60)))
 struct PackerFuzzTests {
-    static let structural: [[UInt8]] = ["{", "}", "[", "]", "\"", ",", ":", "\\", "\\u", "\\ud800", "e", "-", ".", "0", " "]
+    static let structural: [[UInt8]] =
+        ["{", "}", "[", "]", "\"", ",", ":", "\\", "\\u", "\\ud800", "e", "-", ".", "0", " "]
         .map { Array($0.utf8) } + [[0xFF], [0xC3], [0x00], [0x1F], [0xED, 0xA0, 0x80], [0xF0, 0x9F, 0x98]]
 
     /// One adversarial value.
@@ -33,8 +34,10 @@ struct PackerFuzzTests {
             return bytes
         case 3:  // nesting, sometimes around the validator's limit (rarely: decoding it on the test side is slow)
             let limit = JSONValidator.maximumDepth
-            let depth = Int.random(in: 0..<200, using: &random.rng) == 0
-                ? Int.random(in: (limit - 5)...(limit + 5), using: &random.rng) : Int.random(in: 1...40, using: &random.rng)
+            let depth =
+                Int.random(in: 0..<200, using: &random.rng) == 0
+                ? Int.random(in: (limit - 5)...(limit + 5), using: &random.rng)
+                : Int.random(in: 1...40, using: &random.rng)
             let open = Bool.random(using: &random.rng) ? "[" : "{\"a\":"
             let close = open == "[" ? "]" : "}"
             return Array((String(repeating: open, count: depth) + "1" + String(repeating: close, count: depth)).utf8)
@@ -43,12 +46,21 @@ struct PackerFuzzTests {
             let count = Int.random(in: 0...3000, using: &random.rng)
             return Array((0..<count).map { _ in pieces.randomElement(using: &random.rng)! }.joined().utf8)
         case 5:  // every escape class inside JSON strings, with paired and lone surrogate escapes
-            let escapes = ["\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u0000", "\\u001f", "\\u00e9", "\\ud83d\\ude00", "😀", "𝄞", "\\ud800", "\\udfff"]
+            let escapes = [
+                "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u0000", "\\u001f", "\\u00e9",
+                "\\ud83d\\ude00", "😀", "𝄞", "\\ud800", "\\udfff",
+            ]
             let count = Int.random(in: 0...800, using: &random.rng)
-            return Array(("\"" + (0..<count).map { _ in escapes.randomElement(using: &random.rng)! }.joined() + "\"").utf8)
+            return Array(
+                ("\"" + (0..<count).map { _ in escapes.randomElement(using: &random.rng)! }.joined() + "\"").utf8)
         case 6:  // raw invalid UTF-8 sequences: surrogates encoded in UTF-8, overlongs, truncated sequences
-            let sequences: [[UInt8]] = [[0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F], [0x61], [0xE2, 0x82, 0xAC]]
-            return (0..<Int.random(in: 1...500, using: &random.rng)).flatMap { _ in sequences.randomElement(using: &random.rng)! }
+            let sequences: [[UInt8]] = [
+                [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F], [0x61],
+                [0xE2, 0x82, 0xAC],
+            ]
+            return (0..<Int.random(in: 1...500, using: &random.rng)).flatMap { _ in
+                sequences.randomElement(using: &random.rng)!
+            }
         case 7: return []
         default: return nil
         }
@@ -60,14 +72,18 @@ struct PackerFuzzTests {
         record.value = value(&random)
         switch Int.random(in: 0..<8, using: &random.rng) {
         case 0: record.key = Array(random.text(maxLength: 3000).utf8)
-        case 1: record.key = (0..<Int.random(in: 1...2000, using: &random.rng)).map { _ in UInt8.random(in: 0...255, using: &random.rng) }
+        case 1:
+            record.key = (0..<Int.random(in: 1...2000, using: &random.rng)).map { _ in
+                UInt8.random(in: 0...255, using: &random.rng)
+            }
         default: break
         }
         if Int.random(in: 0..<10, using: &random.rng) == 0 {
             record.headers = (0..<Int.random(in: 1...200, using: &random.rng)).map { index in
                 SourceRecord.Header(
                     name: "h\(index)" + random.text(maxLength: 4),
-                    value: Bool.random(using: &random.rng) ? Array(random.text(maxLength: 20).utf8) : [0xFF, UInt8(index & 0xFF)])
+                    value: Bool.random(using: &random.rng)
+                        ? Array(random.text(maxLength: 20).utf8) : [0xFF, UInt8(index & 0xFF)])
             }
         }
         return record
@@ -86,16 +102,19 @@ struct PackerFuzzTests {
         ]
         let packer = MessagePacker(settings: PackerSettings(budget: 4096), format: .full)
         for value in values {
-            let record = SourceRecord(topic: "t", partition: 0, offset: 1, timestamp: nil, key: nil, value: Array(value.utf8), headers: [])
+            let record = SourceRecord(
+                topic: "t", partition: 0, offset: 1, timestamp: nil, key: nil, value: Array(value.utf8), headers: [])
             let (data, taken) = packer.pack([packer.encode(record)], sequence: 1)
             #expect(taken == 1)
             var decoder = MessageDecoder(budget: 4096)
             try decoder.receive(data)
-            #expect(decoder.records.first?.entry["s"] as? String == value, "\(value.prefix(40)) was not carried as text")
+            #expect(
+                decoder.records.first?.entry["s"] as? String == value, "\(value.prefix(40)) was not carried as text")
         }
         // The deepest JSON still embedded as JSON nests the message at most 503 levels: Foundation parses it.
         let deepest = String(repeating: "[", count: limit) + String(repeating: "]", count: limit)
-        let record = SourceRecord(topic: "t", partition: 0, offset: 1, timestamp: nil, key: nil, value: Array(deepest.utf8), headers: [])
+        let record = SourceRecord(
+            topic: "t", partition: 0, offset: 1, timestamp: nil, key: nil, value: Array(deepest.utf8), headers: [])
         let (data, _) = packer.pack([packer.encode(record)], sequence: 1)
         var decoder = MessageDecoder(budget: 4096)
         try decoder.receive(data)
@@ -119,7 +138,9 @@ struct PackerFuzzTests {
             format.epoch = Bool.random(using: &random.rng) ? UInt64.random(in: 0...UInt64.max, using: &random.rng) : nil
             let maxChunks = Int.random(in: 2...64, using: &random.rng)
             let packer = MessagePacker(settings: PackerSettings(budget: budget, maxChunks: maxChunks), format: format)
-            let batch = (0..<min(cases - records, Int.random(in: 1...200, using: &random.rng))).map { Self.record(&random, offset: Int64(records + $0)) }
+            let batch = (0..<min(cases - records, Int.random(in: 1...200, using: &random.rng))).map {
+                Self.record(&random, offset: Int64(records + $0))
+            }
             records += batch.count
 
             var decoder = MessageDecoder(budget: budget)
@@ -144,7 +165,9 @@ struct PackerFuzzTests {
                         continue
                     }
                     let (data, taken) = packer.pack(entries, sequence: sequence)
-                    guard taken > 0 else { throw MessageDecoder.DecodeError.invalid("an entry that fits alone was not packed") }
+                    guard taken > 0 else {
+                        throw MessageDecoder.DecodeError.invalid("an entry that fits alone was not packed")
+                    }
                     try decoder.receive(data)
                     largest = max(largest, data.count)
                     messages += 1
@@ -154,16 +177,23 @@ struct PackerFuzzTests {
                     sequence += 1
                 }
                 guard decoder.incompleteChunkGroups == 0, decoder.records.count == expected.count else {
-                    throw MessageDecoder.DecodeError.invalid("\(decoder.records.count) records decoded, \(expected.count) packed")
+                    throw MessageDecoder.DecodeError.invalid(
+                        "\(decoder.records.count) records decoded, \(expected.count) packed")
                 }
-                for (decoded, record) in zip(decoder.records, expected) where !MessageDecoder.matches(decoded.entry, record, format: format) {
-                    throw MessageDecoder.DecodeError.invalid("record at offset \(record.offset) changed: value \(record.value.map { Array($0.prefix(80)) } ?? [])")
+                for (decoded, record) in zip(decoder.records, expected)
+                where !MessageDecoder.matches(decoded.entry, record, format: format) {
+                    throw MessageDecoder.DecodeError.invalid(
+                        "record at offset \(record.offset) changed: value \(record.value.map { Array($0.prefix(80)) } ?? [])"
+                    )
                 }
             } catch {
-                failures.append("budget \(budget), record \(index) of a batch from offset \(batch.first?.offset ?? 0): \(error)")
+                failures.append(
+                    "budget \(budget), record \(index) of a batch from offset \(batch.first?.offset ?? 0): \(error)")
             }
         }
-        print("packer fuzz: seed \(seed), \(records) records, \(messages) messages (largest \(largest) B), \(chunked) split, \(refused) refused by maxChunks, \(ContinuousClock.now - started)")
+        print(
+            "packer fuzz: seed \(seed), \(records) records, \(messages) messages (largest \(largest) B), \(chunked) split, \(refused) refused by maxChunks, \(ContinuousClock.now - started)"
+        )
         #expect(failures.isEmpty, "seed \(seed): \(failures)")
         #expect(records == cases)
     }

@@ -5,7 +5,6 @@ import RelayKafka
 @_exported import RelayTestSupport
 import Testing
 
-
 /// librdkafka debug contexts to turn on in the tests' clients (`SYNC_RELAY_TEST_KAFKA_DEBUG=cgrp,consumer`), for
 /// finding out why a test waited; unset, the clients log nothing.
 let kafkaDebugContexts = ProcessInfo.processInfo.environment["SYNC_RELAY_TEST_KAFKA_DEBUG"]
@@ -28,7 +27,9 @@ let quietLogger: Logger = {
 /// delays are whole periods, so a refresh lands in that window again after every rejoin: the member was never
 /// assigned in 2 of 40 runs of the dead-letter test (a JoinGroup every 5 s for 30 s). Tests that need the refresh
 /// (pattern subscriptions) take `patternRefresh`.
-func consumerSettings(_ cluster: KafkaMockCluster, group: String, topics: [String], extra: [(name: String, value: String)] = []) -> KafkaConsumerSettings {
+func consumerSettings(
+    _ cluster: KafkaMockCluster, group: String, topics: [String], extra: [(name: String, value: String)] = []
+) -> KafkaConsumerSettings {
     KafkaConsumerSettings(
         brokers: [cluster.bootstrapServers], groupId: group, topics: topics,
         properties: [
@@ -55,7 +56,9 @@ struct RunningConsumer {
         _ cluster: KafkaMockCluster, group: String, topics: [String], handler: RecordingHandler = RecordingHandler(),
         extra: [(name: String, value: String)] = []
     ) throws -> RunningConsumer {
-        let consumer = try KafkaConsumer(settings: consumerSettings(cluster, group: group, topics: topics, extra: extra), handler: handler, logger: quietLogger)
+        let consumer = try KafkaConsumer(
+            settings: consumerSettings(cluster, group: group, topics: topics, extra: extra), handler: handler,
+            logger: quietLogger)
         let task = Task { try await consumer.run() }
         return RunningConsumer(consumer: consumer, handler: handler, task: task)
     }
@@ -69,11 +72,15 @@ struct RunningConsumer {
 
 /// Produces `count` records numbered from `start` to `topic` (value `"<topic>-<n>"`), spread over its partitions
 /// by key, and waits for every acknowledgement.
-func produceNumbered(_ producer: KafkaProducer, topic: String, count: Int, start: Int = 0, partition: Int32? = nil) async throws {
+func produceNumbered(_ producer: KafkaProducer, topic: String, count: Int, start: Int = 0, partition: Int32? = nil)
+    async throws
+{
     try await withThrowingTaskGroup(of: Void.self) { group in
         for number in start..<(start + count) {
             group.addTask {
-                _ = try await producer.send(topic: topic, partition: partition, key: Array("key-\(number)".utf8), value: Array("\(topic)-\(number)".utf8))
+                _ = try await producer.send(
+                    topic: topic, partition: partition, key: Array("key-\(number)".utf8),
+                    value: Array("\(topic)-\(number)".utf8))
             }
         }
         try await group.waitForAll()

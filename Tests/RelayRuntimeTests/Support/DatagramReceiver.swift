@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import RelayTimers
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A Unix datagram socket that plays systemd's side of `sd_notify`: bound to a path in a fresh temporary directory
 /// (or, on Linux, to an abstract name), it collects the datagrams sent to it. Reads never block; `next` polls until
@@ -76,11 +77,11 @@ final class DatagramReceiver {
     }
 
     #if os(Linux)
-    private static let datagram = Int32(SOCK_DGRAM.rawValue)
-    private static let dontWait = Int32(MSG_DONTWAIT)
+        private static let datagram = Int32(SOCK_DGRAM.rawValue)
+        private static let dontWait = Int32(MSG_DONTWAIT)
     #else
-    private static let datagram = SOCK_DGRAM
-    private static let dontWait = MSG_DONTWAIT
+        private static let datagram = SOCK_DGRAM
+        private static let dontWait = MSG_DONTWAIT
     #endif
 
     struct ReceiverError: Error, CustomStringConvertible {

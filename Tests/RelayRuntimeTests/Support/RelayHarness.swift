@@ -3,10 +3,10 @@ import Logging
 import RelayCore
 import RelayKafka
 import RelayRuntime
+@_exported import RelayTestSupport
 import ServiceLifecycle
 import SyncEmulator
 import Synchronization
-@_exported import RelayTestSupport
 import Testing
 
 /// A whole relay on loopback: librdkafka's mock cluster, the Sync emulator over HTTP, and `RelayApplication` built
@@ -17,16 +17,23 @@ struct RelayHarness: Sendable {
     let producer: KafkaProducer
 
     static let logger = Logger(label: "e2e") { label -> any LogHandler in
-        ProcessInfo.processInfo.environment["E2E_LOG"] == nil ? SwiftLogNoOpLogHandler() : { var h = StreamLogHandler.standardError(label: label); h.logLevel = .debug; return h }()
+        ProcessInfo.processInfo.environment["E2E_LOG"] == nil
+            ? SwiftLogNoOpLogHandler()
+            : {
+                var h = StreamLogHandler.standardError(label: label); h.logLevel = .debug; return h
+            }()
     }
 
     /// Runs `body` with a cluster of `brokers` holding `topics` (name, partitions; replicated on every broker) and a
     /// running emulator.
     static func with(
-        topics: [(String, Int)], brokers: Int = 1, emulator: SyncEmulator = SyncEmulator(), _ body: @Sendable (RelayHarness) async throws -> Void
+        topics: [(String, Int)], brokers: Int = 1, emulator: SyncEmulator = SyncEmulator(),
+        _ body: @Sendable (RelayHarness) async throws -> Void
     ) async throws {
         let cluster = try KafkaMockCluster(brokers: brokers)
-        for (topic, partitions) in topics { try cluster.createTopic(topic, partitions: partitions, replicationFactor: brokers) }
+        for (topic, partitions) in topics {
+            try cluster.createTopic(topic, partitions: partitions, replicationFactor: brokers)
+        }
         let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: logger)
         try await SyncEmulatorServer(emulator: emulator).withRunning { running in
             try await body(RelayHarness(cluster: cluster, emulator: running, producer: producer))
@@ -38,17 +45,21 @@ struct RelayHarness: Sendable {
     /// `kafkaProperties` added to librdkafka's,
     /// everything else pointing at the harness.
     func configuration(
-        topics: [String], group: String = "relay", defaults: [JSONMember] = [], routes: [JSONValue] = [], deadLetterTopic: String? = nil,
+        topics: [String], group: String = "relay", defaults: [JSONMember] = [], routes: [JSONValue] = [],
+        deadLetterTopic: String? = nil,
         twilio: [JSONMember] = [], kafkaProperties: [JSONMember] = []
     ) throws -> RelayConfiguration {
         var kafka: [JSONMember] = [
             JSONMember("brokers", .array(cluster.bootstrapServers.split(separator: ",").map { .string(String($0)) })),
             JSONMember("groupId", .string(group)),
             JSONMember("topics", .array(topics.map(JSONValue.string))),
-            JSONMember("properties", .object([
-                JSONMember("auto.offset.reset", "earliest"), JSONMember("session.timeout.ms", "6000"),
-                JSONMember("heartbeat.interval.ms", "250"), JSONMember("fetch.wait.max.ms", "20"),
-            ] + kafkaProperties)),
+            JSONMember(
+                "properties",
+                .object(
+                    [
+                        JSONMember("auto.offset.reset", "earliest"), JSONMember("session.timeout.ms", "6000"),
+                        JSONMember("heartbeat.interval.ms", "250"), JSONMember("fetch.wait.max.ms", "20"),
+                    ] + kafkaProperties)),
             JSONMember("commitInterval", "100ms"),
             JSONMember("statisticsInterval", "1s"),
             JSONMember("rebalanceDrainDeadline", "5s"),
@@ -56,28 +67,36 @@ struct RelayHarness: Sendable {
         if let deadLetterTopic { kafka.append(JSONMember("deadLetterTopic", .string(deadLetterTopic))) }
         let document = JSONValue.object([
             JSONMember("kafka", .object(kafka)),
-            JSONMember("twilio", .object([
-                JSONMember("accountSid", .string(SyncEmulatorConfiguration().accountSID)),
-                JSONMember("authToken", "emulator-token"),
-                JSONMember("serviceSid", .string(SyncEmulatorConfiguration().serviceSID)),
-                JSONMember("baseURL", .string(emulator.baseURL)),
-                JSONMember("connectTimeout", "1s"),
-                JSONMember("requestTimeout", "5s"),
-            ].filter { member in !twilio.contains { $0.key == member.key } } + twilio)),
+            JSONMember(
+                "twilio",
+                .object(
+                    [
+                        JSONMember("accountSid", .string(SyncEmulatorConfiguration().accountSID)),
+                        JSONMember("authToken", "emulator-token"),
+                        JSONMember("serviceSid", .string(SyncEmulatorConfiguration().serviceSID)),
+                        JSONMember("baseURL", .string(emulator.baseURL)),
+                        JSONMember("connectTimeout", "1s"),
+                        JSONMember("requestTimeout", "5s"),
+                    ].filter { member in !twilio.contains { $0.key == member.key } } + twilio)),
             JSONMember("defaults", .object(defaults)),
             JSONMember("routes", .array(routes)),
             JSONMember("shutdown", .object([JSONMember("drainDeadline", "10s")])),
         ])
-        return try ConfigurationLoader(environment: [:]).load(bytes: Array(document.text().utf8), source: "e2e.json", directory: nil)
+        return try ConfigurationLoader(environment: [:]).load(
+            bytes: Array(document.text().utf8), source: "e2e.json", directory: nil)
     }
 
     /// Runs the relay for `configuration` while `body` runs, then shuts it down gracefully (as SIGTERM does).
     func runRelay(
-        _ configuration: RelayConfiguration, health: HealthState = HealthState(), observer: any RelayObserver = CountingObserver(),
+        _ configuration: RelayConfiguration, health: HealthState = HealthState(),
+        observer: any RelayObserver = CountingObserver(),
         _ body: @Sendable (RelayApplication) async throws -> Void
     ) async throws {
-        let application = try RelayApplication(configuration: configuration, observer: observer, health: health, logger: Self.logger)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: application.service)], logger: Self.logger))
+        let application = try RelayApplication(
+            configuration: configuration, observer: observer, health: health, logger: Self.logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: application.service)], logger: Self.logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             do {
@@ -97,18 +116,22 @@ struct RelayHarness: Sendable {
     /// Produces `count` JSON records `{"n":<i>,"pad":"..."}` to `topic` in order, spread by key over its partitions.
     func produce(_ topic: String, count: Int, start: Int = 0, padding: Int = 0, partition: Int32? = nil) async throws {
         let pad = String(repeating: "x", count: padding)
-        try await producer.send((start..<(start + count)).map { number in
-            KafkaProducer.OutgoingRecord(topic: topic, partition: partition, key: Array("k\(number)".utf8), value: Array("{\"n\":\(number),\"pad\":\"\(pad)\"}".utf8))
-        })
+        try await producer.send(
+            (start..<(start + count)).map { number in
+                KafkaProducer.OutgoingRecord(
+                    topic: topic, partition: partition, key: Array("k\(number)".utf8),
+                    value: Array("{\"n\":\(number),\"pad\":\"\(pad)\"}".utf8))
+            })
     }
 
     /// Sends a request for `stream` to the emulator as the relay's account would.
     func emulatorRequest(_ method: String, stream: String) -> EmulatorResponse {
         let configuration = SyncEmulatorConfiguration()
-        return emulator.emulator.handle(EmulatorRequest(
-            method: method, path: "/v1/Services/\(configuration.serviceSID)/Streams/\(stream)",
-            authorization: "Basic " + Data("\(configuration.accountSID):emulator-token".utf8).base64EncodedString(),
-            baseURL: emulator.baseURL))
+        return emulator.emulator.handle(
+            EmulatorRequest(
+                method: method, path: "/v1/Services/\(configuration.serviceSID)/Streams/\(stream)",
+                authorization: "Basic " + Data("\(configuration.accountSID):emulator-token".utf8).base64EncodedString(),
+                baseURL: emulator.baseURL))
     }
 
     /// The stream resource as the emulator returns it, or nil when it does not exist.
@@ -141,13 +164,16 @@ enum DeliveredMessages {
         for object in ordered {
             if let entries = object["r"] as? [[String: Any]] {
                 for entry in entries { if let value = entry["j"] { values.append(value) } }
-            } else if let chunk = object["c"] as? [String: Any], let id = chunk["id"].map({ "\($0)" }), let index = chunk["i"] as? Int,
+            } else if let chunk = object["c"] as? [String: Any], let id = chunk["id"].map({ "\($0)" }),
+                let index = chunk["i"] as? Int,
                 let count = chunk["n"] as? Int, let piece = object["d"] as? String
             {
                 chunks[id, default: [:]][index] = piece
                 if chunks[id]!.count == count {
                     let whole = (0..<count).map { chunks[id]![$0]! }.joined()
-                    if let entry = try? JSONSerialization.jsonObject(with: Data(whole.utf8)) as? [String: Any], let value = entry["j"] {
+                    if let entry = try? JSONSerialization.jsonObject(with: Data(whole.utf8)) as? [String: Any],
+                        let value = entry["j"]
+                    {
                         values.append(value)
                     }
                     chunks[id] = nil
@@ -174,18 +200,25 @@ final class CountingObserver: RelayObserver {
     let counts = Mutex(Counts())
     func recordsConsumed(topic: String, count: Int) { counts.withLock { $0.consumed += count } }
     func messagePublished(stream: String, records: Int, bytes: Int, latency: Duration) {
-        counts.withLock { $0.published += records; $0.messages += 1 }
+        counts.withLock {
+            $0.published += records; $0.messages += 1
+        }
     }
     func endToEndLatency(stream: String, latency: Duration) {}
-    func recordsDropped(stream: String, reason: String, count: Int) { counts.withLock { $0.dropped[reason, default: 0] += count } }
-    func recordsDeadLettered(stream: String, reason: String, count: Int) { counts.withLock { $0.deadLettered += count } }
+    func recordsDropped(stream: String, reason: String, count: Int) {
+        counts.withLock { $0.dropped[reason, default: 0] += count }
+    }
+    func recordsDeadLettered(stream: String, reason: String, count: Int) {
+        counts.withLock { $0.deadLettered += count }
+    }
     func publishRetried(stream: String, reason: String) { counts.withLock { $0.retries[reason, default: 0] += 1 } }
     func twilioResponse(statusClass: String, twilioCode: Int?) {}
     func laneDepth(stream: String, records: Int, bytes: Int, inFlight: Int) {}
     func pacerWait(stream: String, wait: Duration) {}
-    func streamCreated(stream: String, recreated: Bool) { counts.withLock { recreated ? ($0.recreated += 1) : ($0.created += 1) } }
+    func streamCreated(stream: String, recreated: Bool) {
+        counts.withLock { recreated ? ($0.recreated += 1) : ($0.created += 1) }
+    }
     func ttlRefreshed(stream: String) { counts.withLock { $0.ttlRefreshes += 1 } }
     func partitionLag(topic: String, partition: Int32, consumerLag: Int64?, commitLag: Int64?) {}
     func readinessChanged(ready: Bool) {}
 }
-

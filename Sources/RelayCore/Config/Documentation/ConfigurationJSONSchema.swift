@@ -9,7 +9,10 @@ public enum ConfigurationJSONSchema {
         var members: [JSONMember] = [
             JSONMember("$schema", "https://json-schema.org/draft/2020-12/schema"),
             JSONMember("title", "sync-relay configuration"),
-            JSONMember("description", "Configuration of sync-relay, which relays Kafka topics to Twilio Sync Streams. See docs/configuration.md."),
+            JSONMember(
+                "description",
+                "Configuration of sync-relay, which relays Kafka topics to Twilio Sync Streams. See docs/configuration.md."
+            ),
         ]
         members += object(RelayConfigurationSchema.root).members ?? []
         return .object(members)
@@ -20,7 +23,12 @@ public enum ConfigurationJSONSchema {
 
     private static func object(_ schema: ConfigObjectSchema) -> JSONValue {
         var properties: [JSONMember] = schema.ignoredKeys.sorted().map {
-            JSONMember($0, .object([JSONMember("type", "string"), JSONMember("description", "Ignored by the relay; editors use it to find this schema.")]))
+            JSONMember(
+                $0,
+                .object([
+                    JSONMember("type", "string"),
+                    JSONMember("description", "Ignored by the relay; editors use it to find this schema."),
+                ]))
         }
         for field in schema.fields {
             var members = kind(field.kind).members ?? []
@@ -57,16 +65,21 @@ public enum ConfigurationJSONSchema {
         case .choice(let choices):
             return .object([
                 JSONMember("type", "string"),
-                JSONMember("anyOf", .array([
-                    .object([JSONMember("enum", .array(choices.map(JSONValue.string)))]),
-                    .object([JSONMember("pattern", .string(substitutionPattern))]),
-                ])),
+                JSONMember(
+                    "anyOf",
+                    .array([
+                        .object([JSONMember("enum", .array(choices.map(JSONValue.string)))]),
+                        .object([JSONMember("pattern", .string(substitutionPattern))]),
+                    ])),
             ])
         case .duration(let range):
             return .object([
                 JSONMember("type", "string"),
                 substitutable(pattern: DurationText.pattern),
-                JSONMember("$comment", .string("from \(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound))")),
+                JSONMember(
+                    "$comment",
+                    .string("from \(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound))")
+                ),
             ])
         case .object(let schema):
             return object(schema)
@@ -84,9 +97,11 @@ public enum ConfigurationJSONSchema {
     }
 
     private static func substitutable(pattern: String) -> JSONMember {
-        JSONMember("anyOf", .array([
-            .object([JSONMember("pattern", .string(pattern))]),
-            .object([JSONMember("pattern", .string(substitutionPattern))]),
-        ]))
+        JSONMember(
+            "anyOf",
+            .array([
+                .object([JSONMember("pattern", .string(pattern))]),
+                .object([JSONMember("pattern", .string(substitutionPattern))]),
+            ]))
     }
 }

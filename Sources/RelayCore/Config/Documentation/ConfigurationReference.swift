@@ -15,8 +15,11 @@ public enum ConfigurationReference {
                 sections.append(table(title: field.key, summary: field.summary, rows: rows(schema, prefix: field.key)))
             case .array(.object(let schema), _):
                 let routeKeys = schema.fields.filter { $0.key == "topic" }
-                var text = table(title: "\(field.key)[]", summary: field.summary, rows: rows(ConfigObjectSchema(routeKeys), prefix: "\(field.key)[]"))
-                text += "\nA route also takes every key of `defaults` above (nested objects merge key by key); keys it leaves out are inherited from `defaults`.\n"
+                var text = table(
+                    title: "\(field.key)[]", summary: field.summary,
+                    rows: rows(ConfigObjectSchema(routeKeys), prefix: "\(field.key)[]"))
+                text +=
+                    "\nA route also takes every key of `defaults` above (nested objects merge key by key); keys it leaves out are inherited from `defaults`.\n"
                 sections.append(text)
             default:
                 continue
@@ -46,7 +49,9 @@ public enum ConfigurationReference {
                 defaultText = field.isRequired ? "required" : "unset"
             }
             let secret = field.isSecret ? " Secret: never printed." : ""
-            rows.append("| `\(key)` | \(field.kind.typeName) | \(defaultText) | \(allowed(field.kind)) | \(field.summary)\(secret) |")
+            rows.append(
+                "| `\(key)` | \(field.kind.typeName) | \(defaultText) | \(allowed(field.kind)) | \(field.summary)\(secret) |"
+            )
         }
         return rows
     }
@@ -58,11 +63,14 @@ public enum ConfigurationReference {
             if let pattern { return "`\(pattern)`" }
             if let maxLength { return "\(minLength) to \(maxLength) characters" }
             return minLength > 0 ? "non-empty" : "any"
-        case .integer(let range, let unit): return "\(range.lowerBound) to \(range.upperBound)\(unit.map { " \($0)" } ?? "")"
+        case .integer(let range, let unit):
+            return "\(range.lowerBound) to \(range.upperBound)\(unit.map { " \($0)" } ?? "")"
         case .boolean: return "`true`, `false`"
         case .choice(let choices): return choices.map { "`\($0)`" }.joined(separator: ", ")
-        case .duration(let range): return "\(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound))"
-        case .array(let element, let minItems): return "\(minItems > 0 ? "at least \(minItems); " : "")each \(allowed(element))"
+        case .duration(let range):
+            return "\(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound))"
+        case .array(let element, let minItems):
+            return "\(minItems > 0 ? "at least \(minItems); " : "")each \(allowed(element))"
         case .stringMap: return "property name to string value"
         case .object: return "object"
         }

@@ -8,28 +8,40 @@ public enum ConfigurationSummary {
         var lines = ["\(source): configuration is valid", ""]
         lines.append("kafka    brokers \(kafka.brokers.joined(separator: ",")), group \(kafka.groupId)")
         lines.append("         topics \(kafka.topics.map(\.description).joined(separator: ", "))")
-        lines.append("         commit every \(DurationText.format(kafka.commitInterval)), dead letters \(kafka.deadLetterTopic ?? "off (dropped records are counted)")")
+        lines.append(
+            "         commit every \(DurationText.format(kafka.commitInterval)), dead letters \(kafka.deadLetterTopic ?? "off (dropped records are counted)")"
+        )
         if !kafka.properties.isEmpty {
             lines.append("         properties \(kafka.properties)")
         }
         lines.append("twilio   account \(twilio.accountSid), service \(twilio.serviceSid), \(twilio.auth)")
-        lines.append("         \(twilio.baseURL), timeouts \(DurationText.format(twilio.connectTimeout)) connect / \(DurationText.format(twilio.requestTimeout)) request, at most \(twilio.maxConcurrentRequests) requests on \(twilio.maxConnections) connections")
+        lines.append(
+            "         \(twilio.baseURL), timeouts \(DurationText.format(twilio.connectTimeout)) connect / \(DurationText.format(twilio.requestTimeout)) request, at most \(twilio.maxConcurrentRequests) requests on \(twilio.maxConnections) connections"
+        )
         lines.append("streams  defaults: \(describe(configuration.defaults))")
         for route in configuration.routes {
             lines.append("         \(route.topic): \(describe(route.settings))")
         }
         let metrics = configuration.metrics
-        lines.append("metrics  \(metrics.enabled ? "http://\(metrics.listen)/metrics" : "off")\(metrics.enabled && !metrics.listen.isLoopback ? " (not loopback: reachable from the network)" : "")")
-        lines.append("log      \(configuration.log.level), \(configuration.log.format); shutdown drains for \(DurationText.format(configuration.shutdown.drainDeadline))")
+        lines.append(
+            "metrics  \(metrics.enabled ? "http://\(metrics.listen)/metrics" : "off")\(metrics.enabled && !metrics.listen.isLoopback ? " (not loopback: reachable from the network)" : "")"
+        )
+        lines.append(
+            "log      \(configuration.log.level), \(configuration.log.format); shutdown drains for \(DurationText.format(configuration.shutdown.drainDeadline))"
+        )
         return lines
     }
 
     private static func describe(_ settings: StreamSettings) -> String {
-        let ttl = settings.ttl == .zero ? "no TTL" : "TTL \(DurationText.format(settings.ttl))\(settings.ttlRefresh ? " refreshed" : "")"
-        var overflow = "\(settings.overflow.policy.rawValue) at \(settings.overflow.maxRecords) records/\(settings.overflow.maxBytes) B"
+        let ttl =
+            settings.ttl == .zero
+            ? "no TTL" : "TTL \(DurationText.format(settings.ttl))\(settings.ttlRefresh ? " refreshed" : "")"
+        var overflow =
+            "\(settings.overflow.policy.rawValue) at \(settings.overflow.maxRecords) records/\(settings.overflow.maxBytes) B"
         if let maxAge = settings.overflow.maxAge { overflow += ", max age \(DurationText.format(maxAge))" }
         if settings.overflow.conflate { overflow += ", conflated by key" }
         let burst = settings.burst > 0 ? " +\(settings.burst) burst" : ""
-        return "stream \(settings.stream), \(ttl), \(settings.rate)/s\(burst), \(settings.maxMessageBytes) B messages, \(settings.inFlight) in flight, oversize \(settings.oversize.rawValue), \(overflow)"
+        return
+            "stream \(settings.stream), \(ttl), \(settings.rate)/s\(burst), \(settings.maxMessageBytes) B messages, \(settings.inFlight) in flight, oversize \(settings.oversize.rawValue), \(overflow)"
     }
 }

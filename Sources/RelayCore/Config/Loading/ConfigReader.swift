@@ -13,7 +13,9 @@ struct ConfigReader {
     }
 
     private func field(_ key: String) -> ConfigField {
-        guard let field = schema.field(key) else { preconditionFailure("configuration key \(key) is not in the schema") }
+        guard let field = schema.field(key) else {
+            preconditionFailure("configuration key \(key) is not in the schema")
+        }
         return field
     }
 

@@ -35,9 +35,14 @@ struct ConfigurationBuilder {
                 let topic = TopicSelector(topicText)
                 if let problem = topic.compileProblem { report(path.appending("topic"), problem) }
                 if !seenTopics.insert(topicText).inserted {
-                    report(path.appending("topic"), "another route already matches '\(topicText)' first, so this route never applies; merge the two")
+                    report(
+                        path.appending("topic"),
+                        "another route already matches '\(topicText)' first, so this route never applies; merge the two"
+                    )
                 } else if case .name(let name) = topic, !kafka.topics.contains(where: { $0.matches(name) }) {
-                    report(path.appending("topic"), "topic '\(name)' is not consumed; add it to kafka.topics or remove this route")
+                    report(
+                        path.appending("topic"),
+                        "topic '\(name)' is not consumed; add it to kafka.topics or remove this route")
                 }
                 let settings = buildStreamSettings(reader, routeValue: element, routePath: path)
                 routes.append(RouteConfiguration(topic: topic, settings: settings))
@@ -46,7 +51,9 @@ struct ConfigurationBuilder {
         let configuration = RelayConfiguration(
             kafka: kafka, twilio: twilio, defaults: defaults, routes: routes,
             metrics: buildMetrics(root.object("metrics")),
-            log: LogConfiguration(level: root.object("log").string("level") ?? "info", format: root.object("log").string("format") ?? "text"),
+            log: LogConfiguration(
+                level: root.object("log").string("level") ?? "info",
+                format: root.object("log").string("format") ?? "text"),
             shutdown: ShutdownConfiguration(drainDeadline: root.object("shutdown").duration("drainDeadline"))
         )
         checkStreamNames(configuration)
@@ -60,7 +67,9 @@ struct ConfigurationBuilder {
         let brokers = reader.strings("brokers")
         for (index, broker) in brokers.enumerated() {
             if let address = HostPort(broker), address.port == 0 {
-                report(reader.path("brokers").appending(index: index), "port 0 is not a broker port; use the port the broker listens on (usually 9092)")
+                report(
+                    reader.path("brokers").appending(index: index),
+                    "port 0 is not a broker port; use the port the broker listens on (usually 9092)")
             } else if HostPort(broker) == nil, broker.contains(":") {
                 report(reader.path("brokers").appending(index: index), "'\(broker)' has a port above 65535")
             }
@@ -72,15 +81,21 @@ struct ConfigurationBuilder {
         let properties = reader.stringMap("properties")
         for name in properties.keys.sorted() {
             if let reason = KafkaConfiguration.ownedProperties[name] {
-                report(reader.path("properties").appending(name), "is set by the relay and cannot be overridden: \(reason)")
+                report(
+                    reader.path("properties").appending(name), "is set by the relay and cannot be overridden: \(reason)"
+                )
             }
         }
         let deadLetterTopic = reader.string("deadLetterTopic")
         if let deadLetterTopic, topics.contains(where: { $0.matches(deadLetterTopic) }) {
-            report(reader.path("deadLetterTopic"), "'\(deadLetterTopic)' is also consumed (kafka.topics), so dead letters would be relayed again; use a topic the relay does not consume")
+            report(
+                reader.path("deadLetterTopic"),
+                "'\(deadLetterTopic)' is also consumed (kafka.topics), so dead letters would be relayed again; use a topic the relay does not consume"
+            )
         }
         return KafkaConfiguration(
-            brokers: brokers, groupId: reader.string("groupId") ?? "sync-relay", topics: topics, properties: KafkaProperties(properties),
+            brokers: brokers, groupId: reader.string("groupId") ?? "sync-relay", topics: topics,
+            properties: KafkaProperties(properties),
             deadLetterTopic: deadLetterTopic, commitInterval: reader.duration("commitInterval"),
             rebalanceDrainDeadline: reader.duration("rebalanceDrainDeadline"),
             statisticsInterval: reader.duration("statisticsInterval")
@@ -98,7 +113,9 @@ struct ConfigurationBuilder {
                 host = String(authority.prefix { $0 != ":" })
             }
             if !HostPort.isLoopback(host: host) {
-                report(reader.path("baseURL"), "plain http:// is allowed only for loopback hosts (the local emulator); use https:// for \(host)")
+                report(
+                    reader.path("baseURL"),
+                    "plain http:// is allowed only for loopback hosts (the local emulator); use https:// for \(host)")
             }
         }
         return TwilioConfiguration(
@@ -117,9 +134,14 @@ struct ConfigurationBuilder {
         let forms = tokenKeys.count + (apiKeySid == nil ? 0 : 1)
         if forms == 0 {
             if secretKeys.isEmpty {
-                report(reader.path, "needs credentials: set authToken (or authTokenFile), or apiKeySid with apiKeySecret (or apiKeySecretFile)")
+                report(
+                    reader.path,
+                    "needs credentials: set authToken (or authTokenFile), or apiKeySid with apiKeySecret (or apiKeySecretFile)"
+                )
             } else {
-                report(reader.path("apiKeySid"), "is required with \(secretKeys[0]): the API Key SID (SK...) the secret belongs to")
+                report(
+                    reader.path("apiKeySid"),
+                    "is required with \(secretKeys[0]): the API Key SID (SK...) the secret belongs to")
             }
         } else if forms > 1 {
             let given = (tokenKeys + (apiKeySid == nil ? [] : ["apiKeySid"])).joined(separator: ", ")
@@ -131,7 +153,8 @@ struct ConfigurationBuilder {
             } else if secretKeys.count > 1 {
                 report(reader.path, "has both apiKeySecret and apiKeySecretFile; keep one")
             }
-            return .apiKey(sid: apiKeySid ?? "", secret: secret(reader, value: "apiKeySecret", file: "apiKeySecretFile"))
+            return .apiKey(
+                sid: apiKeySid ?? "", secret: secret(reader, value: "apiKeySecret", file: "apiKeySecretFile"))
         }
         if !tokenKeys.isEmpty, !secretKeys.isEmpty {
             report(reader.path(secretKeys[0]), "belongs with apiKeySid, but the auth token is used; remove it")
@@ -192,15 +215,18 @@ struct ConfigurationBuilder {
         let retry = reader.object("retry")
         let settings = StreamSettings(
             stream: template!, ttl: ttl, ttlRefresh: reader.bool("ttlRefresh"), rate: reader.int("rate"),
-            burst: reader.int("burst"), inFlight: reader.int("inFlight"), maxMessageBytes: reader.int("maxMessageBytes"),
+            burst: reader.int("burst"), inFlight: reader.int("inFlight"),
+            maxMessageBytes: reader.int("maxMessageBytes"),
             maxRecordsPerMessage: reader.int("maxRecordsPerMessage"), linger: reader.duration("linger"),
             format: .init(
-                key: format.bool("key"), topic: format.bool("topic"), partition: format.bool("partition"), offset: format.bool("offset"),
+                key: format.bool("key"), topic: format.bool("topic"), partition: format.bool("partition"),
+                offset: format.bool("offset"),
                 timestamp: format.bool("timestamp"), headers: format.bool("headers")
             ),
             oversize: StreamSettings.Oversize(rawValue: reader.string("oversize") ?? "") ?? .split,
             overflow: .init(
-                policy: .init(rawValue: overflow.string("policy") ?? "") ?? .block, maxRecords: overflow.int("maxRecords"),
+                policy: .init(rawValue: overflow.string("policy") ?? "") ?? .block,
+                maxRecords: overflow.int("maxRecords"),
                 maxBytes: overflow.int("maxBytes"),
                 maxAge: overflow.duration("maxAge") == .zero ? nil : overflow.duration("maxAge"),
                 conflate: overflow.bool("conflate")
@@ -213,10 +239,16 @@ struct ConfigurationBuilder {
             )
         )
         if settings.overflow.maxBytes < settings.maxMessageBytes {
-            report(origin("overflow", "maxBytes"), "\(settings.overflow.maxBytes) bytes cannot hold one full message of maxMessageBytes \(settings.maxMessageBytes); raise it")
+            report(
+                origin("overflow", "maxBytes"),
+                "\(settings.overflow.maxBytes) bytes cannot hold one full message of maxMessageBytes \(settings.maxMessageBytes); raise it"
+            )
         }
         if settings.retry.maxBackoff < settings.retry.initialBackoff {
-            report(origin("retry", "maxBackoff"), "is shorter than retry.initialBackoff (\(DurationText.format(settings.retry.initialBackoff))); raise it")
+            report(
+                origin("retry", "maxBackoff"),
+                "is shorter than retry.initialBackoff (\(DurationText.format(settings.retry.initialBackoff))); raise it"
+            )
         }
         return settings
     }
@@ -239,18 +271,24 @@ struct ConfigurationBuilder {
         for topic in literalTopics where !configuration.routes.contains(where: { $0.topic.matches(topic) }) {
             if let problem = configuration.defaults.stream.problem(forTopic: topic) { return report(path, problem) }
         }
-        if subscribesPatterns, let problem = configuration.defaults.stream.problem(forTopic: nil) { report(path, problem) }
+        if subscribesPatterns, let problem = configuration.defaults.stream.problem(forTopic: nil) {
+            report(path, problem)
+        }
     }
 
     private mutating func checkDeadLetters(_ configuration: RelayConfiguration, routeElements: JSONValue?) {
         guard configuration.kafka.deadLetterTopic == nil else { return }
         let fix = "set kafka.deadLetterTopic, or choose split or drop"
         if configuration.defaults.oversize == .deadLetter {
-            report(JSONPath.root.appending("defaults").appending("oversize"), "is dead-letter but no kafka.deadLetterTopic is set; \(fix)")
+            report(
+                JSONPath.root.appending("defaults").appending("oversize"),
+                "is dead-letter but no kafka.deadLetterTopic is set; \(fix)")
         }
         guard case .array(let elements) = routeElements else { return }
         for (index, element) in elements.enumerated() where element["oversize"] == .string("dead-letter") {
-            report(JSONPath.root.appending("routes").appending(index: index).appending("oversize"), "is dead-letter but no kafka.deadLetterTopic is set; \(fix)")
+            report(
+                JSONPath.root.appending("routes").appending(index: index).appending("oversize"),
+                "is dead-letter but no kafka.deadLetterTopic is set; \(fix)")
         }
     }
 }

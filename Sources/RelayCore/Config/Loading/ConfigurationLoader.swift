@@ -25,7 +25,8 @@ public struct ConfigurationLoader: Sendable {
         do {
             bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
-            let reason = FileManager.default.isReadableFile(atPath: path) ? "\(error.localizedDescription)" : "permission denied"
+            let reason =
+                FileManager.default.isReadableFile(atPath: path) ? "\(error.localizedDescription)" : "permission denied"
             throw .unreadable(path: path, reason: reason)
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -34,7 +35,9 @@ public struct ConfigurationLoader: Sendable {
 
     /// Loads configuration text. `source` names it in errors; `directory` resolves relative secret files when
     /// `$CREDENTIALS_DIRECTORY` is not set.
-    public func load(bytes: [UInt8], source: String, directory: String?) throws(ConfigurationError) -> RelayConfiguration {
+    public func load(bytes: [UInt8], source: String, directory: String?) throws(ConfigurationError)
+        -> RelayConfiguration
+    {
         guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { throw .empty(path: source) }
         let document: JSONValue
         do {
@@ -55,8 +58,11 @@ public struct ConfigurationLoader: Sendable {
         // A value whose substitution failed is reported once, for the substitution, not again for its form.
         let unsubstituted = Set(substitutionProblems.map(\.path))
         var seen = Set<ConfigurationProblem>()
-        let problems = substitutionProblems
-            + (checker.problems + builder.problems).filter { !unsubstituted.contains($0.path) && seen.insert($0).inserted }
+        let problems =
+            substitutionProblems
+            + (checker.problems + builder.problems).filter {
+                !unsubstituted.contains($0.path) && seen.insert($0).inserted
+            }
         guard problems.isEmpty else { throw .problems(path: source, problems) }
         return configuration
     }
@@ -71,7 +77,9 @@ public struct ConfigurationLoader: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SecretFileError(reason: "permission denied")
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw SecretFileError(reason: "it is not UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SecretFileError(reason: "it is not UTF-8 text")
+        }
         return text
     }
 

@@ -15,7 +15,8 @@ public struct EnvironmentSubstitution {
         return (result, problems)
     }
 
-    private func substitute(_ value: JSONValue, at path: JSONPath, problems: inout [ConfigurationProblem]) -> JSONValue {
+    private func substitute(_ value: JSONValue, at path: JSONPath, problems: inout [ConfigurationProblem]) -> JSONValue
+    {
         switch value {
         case .string(let text):
             do throws(SubstitutionError) {
@@ -25,9 +26,13 @@ public struct EnvironmentSubstitution {
                 return value
             }
         case .array(let elements):
-            return .array(elements.enumerated().map { substitute($1, at: path.appending(index: $0), problems: &problems) })
+            return .array(
+                elements.enumerated().map { substitute($1, at: path.appending(index: $0), problems: &problems) })
         case .object(let members):
-            return .object(members.map { JSONMember($0.key, substitute($0.value, at: path.appending($0.key), problems: &problems)) })
+            return .object(
+                members.map {
+                    JSONMember($0.key, substitute($0.value, at: path.appending($0.key), problems: &problems))
+                })
         case .null, .bool, .number:
             return value
         }
@@ -52,7 +57,8 @@ public struct EnvironmentSubstitution {
                 continue
             }
             guard let close = after.firstIndex(of: "}") else {
-                throw SubstitutionError(reason: "'${' has no closing '}'; write ${NAME} or ${NAME:-default} (or $${ for a literal '${')")
+                throw SubstitutionError(
+                    reason: "'${' has no closing '}'; write ${NAME} or ${NAME:-default} (or $${ for a literal '${')")
             }
             let reference = after[after.index(after: after.startIndex)..<close]
             output += try resolve(reference)
@@ -72,18 +78,25 @@ public struct EnvironmentSubstitution {
             fallback = nil
         }
         guard Self.isVariableName(name) else {
-            throw SubstitutionError(reason: "'${\(name)}' is not a valid variable reference; names are letters, digits and '_', not starting with a digit")
+            throw SubstitutionError(
+                reason:
+                    "'${\(name)}' is not a valid variable reference; names are letters, digits and '_', not starting with a digit"
+            )
         }
         if let value = environment[String(name)], !(fallback != nil && value.isEmpty) { return value }
         if let fallback { return String(fallback) }
-        throw SubstitutionError(reason: "uses environment variable \(name), which is not set; set it, or write ${\(name):-default}")
+        throw SubstitutionError(
+            reason: "uses environment variable \(name), which is not set; set it, or write ${\(name):-default}")
     }
 
     private static func isVariableName(_ name: Substring) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
+        else {
             return false
         }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+        return name.unicodeScalars.allSatisfy {
+            $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+        }
     }
 
     /// Why a reference could not be resolved.

@@ -29,5 +29,7 @@ public struct KafkaProperties: Sendable, Equatable, CustomStringConvertible, Cus
     }
 
     public var description: String { names.map { "\($0)=\(displayValue($0)!)" }.joined(separator: ", ") }
-    public var customMirror: Mirror { Mirror(self, children: names.map { (label: $0, value: displayValue($0)! as Any) }) }
+    public var customMirror: Mirror {
+        Mirror(self, children: names.map { (label: $0, value: displayValue($0)! as Any) })
+    }
 }

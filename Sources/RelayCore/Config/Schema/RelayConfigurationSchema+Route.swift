@@ -17,7 +17,9 @@ extension RelayConfigurationSchema {
                 "ttlRefresh", .boolean, true,
                 "With a TTL, refresh it at most every TTL/2 while messages flow, so only idle streams expire."
             ),
-            field("rate", .integer(1...30, unit: "messages/s"), 30, "Messages per second per stream; Twilio's limit is 30."),
+            field(
+                "rate", .integer(1...30, unit: "messages/s"), 30,
+                "Messages per second per stream; Twilio's limit is 30."),
             field(
                 "burst", .integer(0...29, unit: "messages"), 0,
                 "Extra messages allowed in a short burst above `rate` (Twilio tolerates a small burst). 0 keeps every one-second window within `rate`."
@@ -30,7 +32,9 @@ extension RelayConfigurationSchema {
                 "maxMessageBytes", .integer(512...4096, unit: "bytes"), 4096,
                 "Byte budget of one message's serialized `Data`; Twilio's limit is 4096 (512 leaves room for a chunk's framing)."
             ),
-            field("maxRecordsPerMessage", .integer(1...4096, unit: "records"), 1000, "Most records packed into one message."),
+            field(
+                "maxRecordsPerMessage", .integer(1...4096, unit: "records"), 1000,
+                "Most records packed into one message."),
             field(
                 "linger", .duration(.zero...(.seconds(10))), "0ms",
                 "How long a message may wait to fill up when the stream has budget. 0 sends at once; under backlog messages are full anyway."
@@ -56,12 +60,14 @@ extension RelayConfigurationSchema {
 
     static func messageFormat(withDefaults: Bool) -> ConfigObjectSchema {
         let flags: [(String, String)] = [
-            ("key", "the record key"), ("topic", "the source topic"), ("partition", "the partition"), ("offset", "the offset"),
+            ("key", "the record key"), ("topic", "the source topic"), ("partition", "the partition"),
+            ("offset", "the offset"),
             ("timestamp", "the record timestamp (ms since the epoch)"), ("headers", "the record headers"),
         ]
-        return ConfigObjectSchema(flags.map { key, what in
-            ConfigField(key, .boolean, default: withDefaults ? false : nil, "Carry \(what) with each record.")
-        })
+        return ConfigObjectSchema(
+            flags.map { key, what in
+                ConfigField(key, .boolean, default: withDefaults ? false : nil, "Carry \(what) with each record.")
+            })
     }
 
     static func overflow(withDefaults: Bool) -> ConfigObjectSchema {
@@ -73,7 +79,8 @@ extension RelayConfigurationSchema {
                 "policy", .choice(["block", "drop-oldest", "drop-newest"]), "block",
                 "When the queue is full: `block` pauses the partitions feeding the stream (no loss), `drop-oldest` keeps the freshest records, `drop-newest` keeps what is queued."
             ),
-            field("maxRecords", .integer(1...10_000_000, unit: "records"), 10_000, "Most records queued for the stream."),
+            field(
+                "maxRecords", .integer(1...10_000_000, unit: "records"), 10_000, "Most records queued for the stream."),
             field(
                 "maxBytes", .integer(4096...1_073_741_824, unit: "bytes"), 16_777_216,
                 "Most record bytes queued for the stream (at least `maxMessageBytes`)."
@@ -82,7 +89,9 @@ extension RelayConfigurationSchema {
                 "maxAge", .duration(.zero...(.seconds(86_400))), "0s",
                 "Drop a record that waited in the relay longer than this when its turn comes; `0s` keeps records however long they wait (see decision 0003)."
             ),
-            field("conflate", .boolean, false, "Keep only the newest queued record per key (records without a key are kept)."),
+            field(
+                "conflate", .boolean, false,
+                "Keep only the newest queued record per key (records without a key are kept)."),
         ])
     }
 
@@ -91,8 +100,12 @@ extension RelayConfigurationSchema {
             ConfigField(key, kind, default: withDefaults ? value : nil, summary)
         }
         return ConfigObjectSchema([
-            field("initialBackoff", .duration(.milliseconds(10)...(.seconds(60))), "250ms", "First backoff after a failure; doubles per attempt, with jitter."),
-            field("maxBackoff", .duration(.milliseconds(100)...(.seconds(600))), "30s", "Longest backoff between attempts."),
+            field(
+                "initialBackoff", .duration(.milliseconds(10)...(.seconds(60))), "250ms",
+                "First backoff after a failure; doubles per attempt, with jitter."),
+            field(
+                "maxBackoff", .duration(.milliseconds(100)...(.seconds(600))), "30s",
+                "Longest backoff between attempts."),
             field(
                 "maxRetryAfter", .duration(.seconds(1)...(.seconds(3600))), "60s",
                 "Longest wait honoured from a 429's `Retry-After`."

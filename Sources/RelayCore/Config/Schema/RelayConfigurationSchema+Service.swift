@@ -3,7 +3,9 @@ extension RelayConfigurationSchema {
     public static let metrics = ConfigObjectSchema([
         ConfigField("enabled", .boolean, default: true, "Serve `/metrics`, `/healthz` and `/readyz`."),
         ConfigField(
-            "listen", .string(pattern: HostPort.pattern, meaning: "host:port or [ipv6]:port, for example 127.0.0.1:9464"), default: "127.0.0.1:9464",
+            "listen",
+            .string(pattern: HostPort.pattern, meaning: "host:port or [ipv6]:port, for example 127.0.0.1:9464"),
+            default: "127.0.0.1:9464",
             "Address and port to listen on, `host:port` or `[ipv6]:port`. Loopback by default; port 0 picks a free port."
         ),
     ])
@@ -14,7 +16,9 @@ extension RelayConfigurationSchema {
             "level", .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]), default: "info",
             "Lowest level logged. Record payloads appear only at `trace`."
         ),
-        ConfigField("format", .choice(["text", "json"]), default: "text", "Plain text lines for journald, or one JSON object per line."),
+        ConfigField(
+            "format", .choice(["text", "json"]), default: "text",
+            "Plain text lines for journald, or one JSON object per line."),
     ])
 
     /// `shutdown`: what SIGTERM does.

@@ -2,7 +2,8 @@ extension RelayConfigurationSchema {
     /// `twilio`: account, credentials and the Sync service.
     public static let twilio = ConfigObjectSchema([
         ConfigField(
-            "accountSid", .string(pattern: TwilioIdentifier.accountPattern, meaning: "an Account SID: AC and 32 hexadecimal digits"),
+            "accountSid",
+            .string(pattern: TwilioIdentifier.accountPattern, meaning: "an Account SID: AC and 32 hexadecimal digits"),
             required: true, "Twilio Account SID (`AC...`)."
         ),
         ConfigField(
@@ -10,24 +11,36 @@ extension RelayConfigurationSchema {
             "The account's auth token. Give exactly one credential: `authToken`, `authTokenFile`, or `apiKeySid` with its secret."
         ),
         ConfigField(
-            "authTokenFile", .string(minLength: 1), "File holding the auth token. A relative path is read from `$CREDENTIALS_DIRECTORY` (systemd `LoadCredential=`) when set, else beside the configuration file."
+            "authTokenFile", .string(minLength: 1),
+            "File holding the auth token. A relative path is read from `$CREDENTIALS_DIRECTORY` (systemd `LoadCredential=`) when set, else beside the configuration file."
         ),
         ConfigField(
-            "apiKeySid", .string(pattern: TwilioIdentifier.apiKeyPattern, meaning: "an API Key SID: SK and 32 hexadecimal digits"),
+            "apiKeySid",
+            .string(pattern: TwilioIdentifier.apiKeyPattern, meaning: "an API Key SID: SK and 32 hexadecimal digits"),
             "API Key SID (`SK...`), used with `apiKeySecret` or `apiKeySecretFile` instead of the auth token."
         ),
         ConfigField("apiKeySecret", .string(minLength: 1), secret: true, "The API key's secret."),
-        ConfigField("apiKeySecretFile", .string(minLength: 1), "File holding the API key's secret; relative paths as for `authTokenFile`."),
         ConfigField(
-            "serviceSid", .string(pattern: TwilioIdentifier.servicePattern, meaning: "a Sync Service SID: IS and 32 hexadecimal digits, or `default`"),
+            "apiKeySecretFile", .string(minLength: 1),
+            "File holding the API key's secret; relative paths as for `authTokenFile`."),
+        ConfigField(
+            "serviceSid",
+            .string(
+                pattern: TwilioIdentifier.servicePattern,
+                meaning: "a Sync Service SID: IS and 32 hexadecimal digits, or `default`"),
             required: true, "Sync Service SID (`IS...`), or `default` for the account's default Sync service."
         ),
         ConfigField(
-            "baseURL", .string(pattern: "^https?://[^/?#]+$", meaning: "an http(s) URL with no path"), default: "https://sync.twilio.com",
+            "baseURL", .string(pattern: "^https?://[^/?#]+$", meaning: "an http(s) URL with no path"),
+            default: "https://sync.twilio.com",
             "Twilio Sync's API root. `http://` is allowed only for loopback hosts (the local emulator): TLS is never off on a network."
         ),
-        ConfigField("connectTimeout", .duration(.milliseconds(100)...(.seconds(60))), default: "5s", "Time allowed to open a connection."),
-        ConfigField("requestTimeout", .duration(.seconds(1)...(.seconds(300))), default: "15s", "Time allowed for a whole request."),
+        ConfigField(
+            "connectTimeout", .duration(.milliseconds(100)...(.seconds(60))), default: "5s",
+            "Time allowed to open a connection."),
+        ConfigField(
+            "requestTimeout", .duration(.seconds(1)...(.seconds(300))), default: "15s",
+            "Time allowed for a whole request."),
         ConfigField(
             "unavailableAfter", .duration(.seconds(1)...(.seconds(3600))), default: "30s",
             "How long every request to Twilio may fail (connection errors, timeouts, 5xx) before `/readyz` reports Twilio unavailable. Records are held and retried either way; the next success makes the relay ready again."

@@ -4,7 +4,8 @@ public enum RelayConfigurationSchema {
     public static let root = ConfigObjectSchema(
         [
             ConfigField("kafka", .object(kafka), required: true, "Where to consume from: brokers, group, topics."),
-            ConfigField("twilio", .object(twilio), required: true, "Where to publish to: account, credentials, Sync service."),
+            ConfigField(
+                "twilio", .object(twilio), required: true, "Where to publish to: account, credentials, Sync service."),
             ConfigField(
                 "defaults", .object(routeSettings(withDefaults: true)), default: .object([]),
                 "Stream settings for every topic; a route overrides any of them for the topics it matches."
@@ -13,7 +14,8 @@ public enum RelayConfigurationSchema {
                 "routes", .array(.object(route)), default: [],
                 "Per-topic overrides, first match wins. A topic that no route matches uses `defaults`."
             ),
-            ConfigField("metrics", .object(metrics), default: .object([]), "The Prometheus metrics and health endpoint."),
+            ConfigField(
+                "metrics", .object(metrics), default: .object([]), "The Prometheus metrics and health endpoint."),
             ConfigField("log", .object(log), default: .object([]), "Logging to standard output for journald."),
             ConfigField("shutdown", .object(shutdown), default: .object([]), "Graceful shutdown on SIGTERM."),
         ],

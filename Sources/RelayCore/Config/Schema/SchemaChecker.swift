@@ -34,15 +34,23 @@ public struct SchemaChecker {
             for member in members {
                 if member.key.isEmpty { report(path, "has an empty property name") }
                 if case .string = member.value { continue }
-                report(path.appending(member.key), "must be a string (write numbers and booleans in quotes, as librdkafka takes them); found \(member.value.typeName)")
+                report(
+                    path.appending(member.key),
+                    "must be a string (write numbers and booleans in quotes, as librdkafka takes them); found \(member.value.typeName)"
+                )
             }
         case .boolean:
             guard case .bool = value else { return wrongType(value, kind, at: path) }
         case .integer(let range, let unit):
-            guard case .number(let lexeme) = value, let number = Int(lexeme) else { return wrongType(value, kind, at: path) }
+            guard case .number(let lexeme) = value, let number = Int(lexeme) else {
+                return wrongType(value, kind, at: path)
+            }
             if !range.contains(number) {
                 let unitText = unit.map { " \($0)" } ?? ""
-                report(path, "\(number) is out of range; use a whole number from \(range.lowerBound) to \(range.upperBound)\(unitText)")
+                report(
+                    path,
+                    "\(number) is out of range; use a whole number from \(range.lowerBound) to \(range.upperBound)\(unitText)"
+                )
             }
         case .choice(let choices):
             guard case .string(let text) = value else { return wrongType(value, kind, at: path) }
@@ -52,10 +60,16 @@ public struct SchemaChecker {
         case .duration(let range):
             guard case .string(let text) = value else { return wrongType(value, kind, at: path) }
             guard let duration = DurationText.parse(text) else {
-                return report(path, "'\(text)' is not a duration; write a whole number and a unit: ms, s, m, h or d (for example 250ms, 30s, 24h)")
+                return report(
+                    path,
+                    "'\(text)' is not a duration; write a whole number and a unit: ms, s, m, h or d (for example 250ms, 30s, 24h)"
+                )
             }
             if !range.contains(duration) {
-                report(path, "\(text) is out of range; use a duration from \(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound))")
+                report(
+                    path,
+                    "\(text) is out of range; use a duration from \(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound))"
+                )
             }
         case .string(let pattern, let meaning, let minLength, let maxLength):
             guard case .string(let text) = value else { return wrongType(value, kind, at: path, secret: secret) }
@@ -92,7 +106,9 @@ public struct SchemaChecker {
         }
     }
 
-    private mutating func wrongType(_ value: JSONValue, _ kind: ConfigValueKind, at path: JSONPath, secret: Bool = false) {
+    private mutating func wrongType(
+        _ value: JSONValue, _ kind: ConfigValueKind, at path: JSONPath, secret: Bool = false
+    ) {
         let expected: String
         switch kind {
         case .duration: expected = "a duration string such as \"30s\""
@@ -107,7 +123,9 @@ public struct SchemaChecker {
     /// "did you mean ..." for a misspelt key, or the list of valid keys.
     static func suggestion(for key: String, in schema: ConfigObjectSchema) -> String {
         let keys = schema.fields.map(\.key)
-        let close = keys.min { editDistance($0.lowercased(), key.lowercased()) < editDistance($1.lowercased(), key.lowercased()) }
+        let close = keys.min {
+            editDistance($0.lowercased(), key.lowercased()) < editDistance($1.lowercased(), key.lowercased())
+        }
         if let close, editDistance(close.lowercased(), key.lowercased()) <= max(2, key.count / 3) {
             return "did you mean '\(close)'?"
         }

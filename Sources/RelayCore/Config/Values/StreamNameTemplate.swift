@@ -24,7 +24,9 @@ public struct StreamNameTemplate: Sendable, Hashable, CustomStringConvertible {
         var literal = ""
         var rest = Substring(text)
         while let first = rest.first {
-            if first == "}" { throw TemplateError("'}' without a matching '{'; write placeholders as {topic} or {partition}") }
+            if first == "}" {
+                throw TemplateError("'}' without a matching '{'; write placeholders as {topic} or {partition}")
+            }
             guard first == "{" else {
                 literal.append(first)
                 rest = rest.dropFirst()
@@ -71,7 +73,8 @@ public struct StreamNameTemplate: Sendable, Hashable, CustomStringConvertible {
             // Partition numbers are digits: the worst case for length is the longest one.
             let longest = render(topic: topic, partition: Int32.max)
             if longest.count > TwilioIdentifier.maximumUniqueNameLength {
-                return "renders names up to \(longest.count) characters for topic '\(topic)', above Twilio's limit of \(TwilioIdentifier.maximumUniqueNameLength)"
+                return
+                    "renders names up to \(longest.count) characters for topic '\(topic)', above Twilio's limit of \(TwilioIdentifier.maximumUniqueNameLength)"
             }
             if !usesPartition, let problem = TwilioIdentifier.uniqueNameProblem(render(topic: topic, partition: 0)) {
                 return "renders an invalid name for topic '\(topic)': \(problem)"
@@ -86,9 +89,11 @@ public struct StreamNameTemplate: Sendable, Hashable, CustomStringConvertible {
             }
         }
         if longest > TwilioIdentifier.maximumUniqueNameLength {
-            return "can render names up to \(longest) characters (topic names reach \(Self.longestTopicName)), above Twilio's limit of \(TwilioIdentifier.maximumUniqueNameLength); shorten the literal text"
+            return
+                "can render names up to \(longest) characters (topic names reach \(Self.longestTopicName)), above Twilio's limit of \(TwilioIdentifier.maximumUniqueNameLength); shorten the literal text"
         }
-        if parts.count == 1, case .literal(let text) = parts[0], let problem = TwilioIdentifier.uniqueNameProblem(text) {
+        if parts.count == 1, case .literal(let text) = parts[0], let problem = TwilioIdentifier.uniqueNameProblem(text)
+        {
             return problem
         }
         return nil

@@ -11,7 +11,8 @@ public enum TopicSelector: Sendable, Hashable, CustomStringConvertible {
     /// A name or an expression starting with `^` (JSON Schema form).
     public static let pattern = "^(\\^.+|[A-Za-z0-9._-]{1,249})$"
     /// The plain-English form of `pattern`.
-    public static let meaning = "a topic name (letters, digits, '.', '_', '-', at most 249) or a regular expression starting with '^'"
+    public static let meaning =
+        "a topic name (letters, digits, '.', '_', '-', at most 249) or a regular expression starting with '^'"
 
     /// Reads a selector from configuration text.
     public init(_ text: String) {

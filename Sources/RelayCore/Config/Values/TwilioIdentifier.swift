@@ -22,7 +22,8 @@ public enum TwilioIdentifier {
     public static func uniqueNameProblem(_ name: some StringProtocol) -> String? {
         if name.isEmpty { return "a stream unique name cannot be empty" }
         if name.count > maximumUniqueNameLength {
-            return "\(name.count) characters is longer than Twilio's \(maximumUniqueNameLength)-character limit for unique names"
+            return
+                "\(name.count) characters is longer than Twilio's \(maximumUniqueNameLength)-character limit for unique names"
         }
         if looksLikeSID(name) { return "'\(name)' looks like a SID, which Twilio refuses as a unique name" }
         return nil
