@@ -53,7 +53,7 @@ let package = Package(
         /// (docs/decisions/0004-timers-and-signals-off-libdispatch.md); the engine's wake timer.
         .target(
             name: "RelayTimers",
-            dependencies: ["RelayCore"]
+            dependencies: ["RelayCore", .product(name: "HeapModule", package: "swift-collections")]
         ),
 
         // MARK: Adapters
@@ -69,6 +69,7 @@ let package = Package(
             dependencies: [
                 "CLibCurl", "CurlShims", "RelayCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         .target(

@@ -10,4 +10,6 @@ enum LogKey {
     static let count = "kafka.count"
     static let protocolName = "kafka.rebalance.protocol"
     static let error = "kafka.error"
+    static let timeout = "kafka.timeout"
+    static let lost = "kafka.lost"
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HeapModule
 
 #if canImport(Glibc)
     import Glibc
@@ -19,6 +20,8 @@ import Foundation
 /// variable on CLOCK_MONOTONIC for the remaining time and compares with `ContinuousClock.now` again on waking, so
 /// the difference between the two clocks (time suspended) can only wake it early, never late.
 ///
+/// The heap is swift-collections' `Heap` (a min-max heap), ordered by deadline and then scheduling order.
+///
 /// `@unchecked Sendable`: `heap`, `cancelledCount`, `nextSequence` and every entry's `action` are only touched with
 /// `mutex` held; the mutex and condition are allocated once and never freed (the thread lives as long as the
 /// process).
@@ -35,10 +38,17 @@ final class TimerThread: @unchecked Sendable {
             self.action = action
         }
 
-        /// Earlier deadline first; equal deadlines in scheduling order.
-        func precedes(_ other: Entry) -> Bool {
-            deadline != other.deadline ? deadline < other.deadline : sequence < other.sequence
+    }
+
+    /// An entry as the heap orders it: earlier deadline first; equal deadlines in scheduling order.
+    private struct Scheduled: Comparable {
+        let entry: Entry
+
+        static func < (lhs: Scheduled, rhs: Scheduled) -> Bool {
+            (lhs.entry.deadline, lhs.entry.sequence) < (rhs.entry.deadline, rhs.entry.sequence)
         }
+
+        static func == (lhs: Scheduled, rhs: Scheduled) -> Bool { lhs.entry === rhs.entry }
     }
 
     /// The process's timer thread, started on first use.
@@ -46,7 +56,7 @@ final class TimerThread: @unchecked Sendable {
 
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
-    private var heap: [Entry] = []
+    private var heap = Heap<Scheduled>()
     private var cancelledCount = 0
     private var nextSequence: UInt64 = 0
     /// Rebuilding the heap starts only past this many cancelled entries (and when they are the majority).
@@ -73,9 +83,8 @@ final class TimerThread: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         let entry = Entry(deadline: deadline, sequence: nextSequence, action: action)
         nextSequence &+= 1
-        heap.append(entry)
-        siftUp(heap.count - 1)
-        let isEarliest = heap[0] === entry
+        heap.insert(Scheduled(entry: entry))
+        let isEarliest = heap.min?.entry === entry
         pthread_mutex_unlock(mutex)
         // The thread re-reads the heap under the lock before every wait, so a signal is only needed when it may be
         // waiting for a later deadline than this one.
@@ -107,8 +116,8 @@ final class TimerThread: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         while true {
             let now = ContinuousClock.now
-            while let first = heap.first, first.deadline <= now {
-                removeFirst()
+            while let first = heap.min?.entry, first.deadline <= now {
+                heap.removeMin()
                 if let action = first.action {
                     first.action = nil
                     due.append(action)
@@ -123,7 +132,7 @@ final class TimerThread: @unchecked Sendable {
                 pthread_mutex_lock(mutex)
                 continue
             }
-            guard let first = heap.first else {
+            guard let first = heap.min?.entry else {
                 pthread_cond_wait(condition, mutex)
                 continue
             }
@@ -139,42 +148,9 @@ final class TimerThread: @unchecked Sendable {
         }
     }
 
-    // MARK: Heap (mutex held)
-
-    private func siftUp(_ start: Int) {
-        var child = start
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].precedes(heap[parent]) else { return }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private func siftDown(_ start: Int) {
-        var parent = start
-        while true {
-            let left = 2 * parent + 1
-            guard left < heap.count else { return }
-            let right = left + 1
-            let child = right < heap.count && heap[right].precedes(heap[left]) ? right : left
-            guard heap[child].precedes(heap[parent]) else { return }
-            heap.swapAt(child, parent)
-            parent = child
-        }
-    }
-
-    private func removeFirst() {
-        let last = heap.removeLast()
-        guard !heap.isEmpty else { return }
-        heap[0] = last
-        siftDown(0)
-    }
-
-    /// Drops cancelled entries and restores the heap order.
+    /// Drops cancelled entries (mutex held); `Heap`'s initialiser restores the order in linear time.
     private func rebuild() {
-        heap.removeAll { $0.action == nil }
+        heap = Heap(heap.unordered.filter { $0.entry.action != nil })
         cancelledCount = 0
-        for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
     }
 }

@@ -31,13 +31,13 @@ struct RunCommand: AsyncParsableCommand {
         logger.info(
             "relay.starting",
             metadata: [
-                "relay.version": .string(RelayVersion.current), "relay.config": .string(config),
-                "kafka.brokers": .string(configuration.kafka.brokers.joined(separator: ",")),
-                "kafka.group": .string(configuration.kafka.groupId),
-                "kafka.topics": .string(configuration.kafka.topics.map(\.description).joined(separator: ",")),
-                "twilio.base_url": .string(configuration.twilio.baseURL),
-                "twilio.service": .string(configuration.twilio.serviceSid),
-                "metrics.listen": .string(
+                LogKey.version: .string(RelayVersion.current), LogKey.config: .string(config),
+                LogKey.kafkaBrokers: .string(configuration.kafka.brokers.joined(separator: ",")),
+                LogKey.kafkaGroup: .string(configuration.kafka.groupId),
+                LogKey.kafkaTopics: .string(configuration.kafka.topics.map(\.description).joined(separator: ",")),
+                LogKey.twilioBaseURL: .string(configuration.twilio.baseURL),
+                LogKey.twilioService: .string(configuration.twilio.serviceSid),
+                LogKey.metricsListen: .string(
                     configuration.metrics.enabled ? configuration.metrics.listen.description : "off"),
             ])
 
@@ -51,7 +51,7 @@ struct RunCommand: AsyncParsableCommand {
                 logger.notice("relay.ready")
             } else {
                 let reasons = snapshot.problems.sorted { $0.key < $1.key }.map { "\($0.key.rawValue): \($0.value)" }
-                logger.warning("relay.not_ready", metadata: ["relay.reasons": .string(reasons.joined(separator: "; "))])
+                logger.warning("relay.not_ready", metadata: [LogKey.reasons: .string(reasons.joined(separator: "; "))])
             }
         }
         let application: RelayApplication
@@ -59,7 +59,7 @@ struct RunCommand: AsyncParsableCommand {
             application = try RelayApplication(
                 configuration: configuration, observer: metrics, health: health, logger: logger)
         } catch {
-            logger.critical("relay.start.failed", metadata: ["relay.error": .string("\(error)")])
+            logger.critical("relay.start.failed", metadata: [LogKey.error: .string("\(error)")])
             throw ExitCode.failure
         }
 
@@ -70,7 +70,7 @@ struct RunCommand: AsyncParsableCommand {
             let server = MetricsServer(
                 address: configuration.metrics.listen, registry: registry, health: health, logger: logger
             ) { port in
-                logger.info("metrics.listening", metadata: ["metrics.port": .stringConvertible(port)])
+                logger.info("metrics.listening", metadata: [LogKey.metricsPort: .stringConvertible(port)])
             }
             services.append(.init(service: server))
         }
@@ -106,13 +106,13 @@ struct RunCommand: AsyncParsableCommand {
             }
             withExtendedLifetime(signals) {}
         } catch {
-            logger.critical("relay.failed", metadata: ["relay.error": .string("\(error)")])
+            logger.critical("relay.failed", metadata: [LogKey.error: .string("\(error)")])
             await application.close()
             throw ExitCode.failure
         }
         await application.close()
         if let fatal = application.pipeline.fatalError {
-            logger.critical("relay.kafka.fatal", metadata: ["relay.error": .string(fatal.description)])
+            logger.critical("relay.kafka.fatal", metadata: [LogKey.error: .string(fatal.description)])
             throw ExitCode.failure
         }
     }

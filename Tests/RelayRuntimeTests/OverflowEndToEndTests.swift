@@ -99,6 +99,11 @@ struct OverflowEndToEndTests {
                     == Double(accepted.map(\.data.utf8.count).reduce(0, +)))
             #expect(exposition.value("sync_relay_records_consumed_total", ["topic": "orders"]) == 400)
             #expect(exposition.value("sync_relay_streams_created_total") == 1)
+            // Every send records its pacer wait (retries too); 400 records at once fill several messages, and all
+            // but the first wait for their turn at 30/s.
+            #expect((exposition.value("sync_relay_pacer_wait_seconds_count") ?? 0) >= Double(accepted.count))
+            #expect(accepted.count > 1)
+            #expect((exposition.value("sync_relay_pacer_waited_seconds_total", ["stream": "orders"]) ?? 0) > 0.02)
         }
     }
 }

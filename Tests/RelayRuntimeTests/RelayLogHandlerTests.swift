@@ -8,7 +8,7 @@ import Testing
 @Suite("Relay log handler")
 struct RelayLogHandlerTests {
     /// A logger whose handler writes into `sink`.
-    func logger(format: RelayLogFormat, level: Logger.Level = .info, sink: LineSink) -> Logger {
+    func logger(format: LogConfiguration.Format, level: Logger.Level = .info, sink: LineSink) -> Logger {
         Logger(label: "sync-relay") { label in
             RelayLogHandler(label: label, level: level, format: format) { sink.append($0) }
         }
@@ -66,9 +66,11 @@ struct RelayLogHandlerTests {
     }
 
     @Test func levelAndFormatComeFromTheConfiguration() {
-        #expect(RelayLogFormat(rawValue: "json") == .json)
-        #expect(RelayLogFormat(rawValue: "text") == .text)
-        #expect(RelayLogFormat.allCases.map(\.rawValue) == ["text", "json"])
+        #expect(LogConfiguration.Format(rawValue: "json") == .json)
+        #expect(LogConfiguration.Format(rawValue: "text") == .text)
+        #expect(LogConfiguration.Format.allCases.map(\.rawValue) == ["text", "json"])
+        #expect(
+            LogConfiguration.Level.allCases.map { Logger.Level($0).rawValue } == Logger.Level.allCases.map(\.rawValue))
         let handler = RelayLogHandler(label: "x", level: .warning, format: .json) { _ in }
         #expect(handler.logLevel == .warning)
         #expect(handler.format == .json)

@@ -35,6 +35,8 @@ public struct PublishRequest: Sendable, Hashable {
     public var recordCount: Int
     /// 1 for a first attempt, then 2, 3, ...
     public var attempt: Int
+    /// How long the message was ready but held by the stream's pacer.
+    public var pacerWait: Duration = .zero
 }
 
 /// A record for the dead-letter topic, unchanged, with why and for which stream.

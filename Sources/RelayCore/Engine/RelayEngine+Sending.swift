@@ -83,7 +83,8 @@ extension RelayEngine {
                     .publish(
                         PublishRequest(
                             stream: streams[slot]!.name, sequence: message.sequence, data: message.data,
-                            recordCount: message.recordCount, attempt: message.previousAttempts + 1)))
+                            recordCount: message.recordCount, attempt: message.previousAttempts + 1,
+                            pacerWait: lane.pacerWait)))
                 continue
             }
             if !lane.dropped.isEmpty { continue }  // records expired: look again

@@ -1,11 +1,12 @@
+import DequeModule
+
 /// A FIFO queue whose elements can also be removed from the middle by position (for conflation), in O(1).
 ///
-/// Removed elements leave an empty slot that is skipped; the storage is compacted when half of it is dead, so every
-/// operation is amortized O(1). Positions are absolute and never reused.
+/// Kept in swift-collections' `Deque`: a removed element leaves an empty slot, skipped (and popped) when it reaches
+/// the front, so every operation is amortized O(1). Positions are absolute and never reused.
 struct SlotQueue<Element> {
-    private var slots: [Element?] = []
-    private var head = 0
-    /// Absolute position of `slots[0]`.
+    private var slots = Deque<Element?>()
+    /// Absolute position of `slots.first`.
     private var base: Int64 = 0
     /// Live (not removed) elements.
     private(set) var count = 0
@@ -22,69 +23,58 @@ struct SlotQueue<Element> {
     /// The first live element, skipping removed slots.
     mutating func first() -> Element? {
         skipRemoved()
-        return head < slots.count ? slots[head] : nil
+        return slots.first ?? nil
     }
 
     /// The position of the first live element.
     mutating func firstPosition() -> Int64? {
         skipRemoved()
-        return head < slots.count ? base + Int64(head) : nil
+        return slots.isEmpty ? nil : base
     }
 
     /// Runs `body` on the first live element in place (no copy), if there is one.
     mutating func withFirst<Result>(_ body: (inout Element) -> Result) -> Result? {
         skipRemoved()
-        guard head < slots.count else { return nil }
-        return body(&slots[head]!)
+        guard !slots.isEmpty else { return nil }
+        return body(&slots[slots.startIndex]!)
     }
 
     /// Removes and returns the first live element.
     mutating func popFirst() -> Element? {
         skipRemoved()
-        guard head < slots.count else { return nil }
-        let element = slots[head].take()
-        head += 1
+        guard let element = slots.popFirst() ?? nil else { return nil }
+        base += 1
         count -= 1
-        compactIfWorthIt()
         return element
     }
 
     /// Removes the element at `position`, if it is still there.
     mutating func remove(at position: Int64) -> Element? {
-        let index = Int(position - base)
-        guard index >= head, index < slots.count, let element = slots[index].take() else { return nil }
+        guard position >= base, position - base < Int64(slots.count) else { return nil }
+        let index = slots.startIndex + Int(position - base)
+        guard let element = slots[index].take() else { return nil }
         count -= 1
-        compactIfWorthIt()
         return element
     }
 
     /// Removes every live element matching `predicate`, in order.
     mutating func removeAll(where predicate: (Element) -> Bool) -> [Element] {
         var removed: [Element] = []
-        for index in head..<slots.count {
+        for index in slots.indices {
             if let element = slots[index], predicate(element) {
                 removed.append(element)
                 slots[index] = nil
                 count -= 1
             }
         }
-        compactIfWorthIt()
         return removed
     }
 
+    /// Pops removed slots off the front, so `slots.first` is live (or the deque is empty).
     private mutating func skipRemoved() {
-        while head < slots.count && slots[head] == nil { head += 1 }
-    }
-
-    private mutating func compactIfWorthIt() {
-        if count == 0 {
-            base += Int64(slots.count)
-            slots.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head >= 1024 && head * 2 >= slots.count {
-            slots.removeFirst(head)
-            base += Int64(head)
-            head = 0
+        while let first = slots.first, first == nil {
+            slots.removeFirst()
+            base += 1
         }
     }
 }

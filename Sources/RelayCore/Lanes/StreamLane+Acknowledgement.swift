@@ -48,11 +48,9 @@ extension StreamLane {
         guard var state = chunkGroups[group] else { return }
         state.abandoned = true
         state.unacknowledged -= withdrawn
-        let stillPending = pendingChunks[pendingChunkHead...]
-        let remaining = stillPending.filter { $0.group != group }
-        state.unacknowledged -= stillPending.count - remaining.count
-        pendingChunks = Array(remaining)
-        pendingChunkHead = 0
+        let before = pendingChunks.count
+        pendingChunks.removeAll { $0.group == group }
+        state.unacknowledged -= before - pendingChunks.count
         chunkGroups[group] = state.unacknowledged <= 0 ? nil : state
     }
 }

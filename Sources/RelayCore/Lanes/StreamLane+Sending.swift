@@ -8,32 +8,42 @@ extension StreamLane {
         var dropped: [DroppedRecord] = []
         let retryDue = dueRetry(now: now)
         let windowOpen = inFlight.count < settings.maxInFlight
-        let hasNew = pendingChunkHead < pendingChunks.count || queuedRecords > 0
+        let hasNew = !pendingChunks.isEmpty || queuedRecords > 0
         guard retryDue != nil || (windowOpen && hasNew) else {
+            pacerHeldSince = nil
             return LaneStep(message: nil, dropped: dropped, wakeAt: earliestRetry())
         }
         guard pacer.canAdmit(now: now) else {
+            if pacerHeldSince == nil { pacerHeldSince = now }
             return LaneStep(message: nil, dropped: dropped, wakeAt: pacer.nextAdmission(now: now))
         }
         let ticket = pacer.nextTicket
         if let sequence = retryDue {
-            pacer.admit(now: now)
+            let wait = admit(now: now)
             inFlight[sequence]!.ticket = ticket
             inFlight[sequence]!.retryAt = nil
             inFlight[sequence]!.message.previousAttempts += 1
-            return LaneStep(message: inFlight[sequence]!.message, dropped: dropped, wakeAt: nil)
+            return LaneStep(message: inFlight[sequence]!.message, dropped: dropped, wakeAt: nil, pacerWait: wait)
         }
         if let message = takePendingChunk() {
-            pacer.admit(now: now)
+            let wait = admit(now: now)
             inFlight[message.sequence]?.ticket = ticket
-            return LaneStep(message: message, dropped: dropped, wakeAt: nil)
+            return LaneStep(message: message, dropped: dropped, wakeAt: nil, pacerWait: wait)
         }
         guard let message = buildMessage(now: now, dropped: &dropped) else {
+            pacerHeldSince = nil
             return LaneStep(message: nil, dropped: dropped, wakeAt: earliestRetry())
         }
-        pacer.admit(now: now)
+        let wait = admit(now: now)
         inFlight[message.sequence]?.ticket = ticket
-        return LaneStep(message: message, dropped: dropped, wakeAt: nil)
+        return LaneStep(message: message, dropped: dropped, wakeAt: nil, pacerWait: wait)
+    }
+
+    /// Takes the pacer's token; returns how long the message it admits was held for it.
+    private mutating func admit(now: Instant) -> Duration {
+        pacer.admit(now: now)
+        defer { pacerHeldSince = nil }
+        return pacerHeldSince.map { now - $0 } ?? .zero
     }
 
     /// When `nextStep` would next hand out a message, without taking anything: `now` (or earlier) if one could go at
@@ -43,7 +53,7 @@ extension StreamLane {
     /// all expired), never later.
     public func nextWake(now: Instant) -> Instant? {
         let windowOpen = inFlight.count < settings.maxInFlight
-        let hasNew = pendingChunkHead < pendingChunks.count || queuedRecords > 0
+        let hasNew = !pendingChunks.isEmpty || queuedRecords > 0
         // A new message can go at the next admission; a retry needs that admission too, so it cannot go earlier.
         guard windowOpen && hasNew else { return earliestRetry() }
         return pacer.nextAdmission(now: now)
@@ -65,13 +75,7 @@ extension StreamLane {
 
     /// The next chunk of a split record, moved into the window.
     private mutating func takePendingChunk() -> OutgoingMessage? {
-        while pendingChunkHead < pendingChunks.count {
-            let (message, group) = pendingChunks[pendingChunkHead]
-            pendingChunkHead += 1
-            if pendingChunkHead == pendingChunks.count {
-                pendingChunks.removeAll(keepingCapacity: true)
-                pendingChunkHead = 0
-            }
+        while let (message, group) = pendingChunks.popFirst() {
             guard chunkGroups[group]?.abandoned == false else { continue }
             inFlight[message.sequence] = InFlightMessage(message: message, records: [], chunkGroup: group)
             return message

@@ -21,7 +21,7 @@ extension StreamLane {
                 kept += item.records.filter { !isRevoked($0) }
             }
         }
-        let pendingGroups = Set(pendingChunks[pendingChunkHead...].map(\.group))
+        let pendingGroups = Set(pendingChunks.map(\.group))
         for group in pendingGroups.sorted() {
             if let state = chunkGroups[group], isRevoked(state.record) { cancelChunkGroup(group, withdrawn: 0) }
         }

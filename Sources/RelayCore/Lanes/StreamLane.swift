@@ -1,3 +1,5 @@
+import DequeModule
+
 /// One stream's lane: a bounded queue of encoded records feeding the packer, paced by the stream's pacer, with an
 /// in-flight window of messages awaiting acknowledgement.
 ///
@@ -47,8 +49,9 @@ public struct StreamLane: Sendable {
     public internal(set) var queuedRecords = 0
     /// Entry bytes queued.
     public internal(set) var queuedBytes = 0
-    var pendingChunks: [(message: OutgoingMessage, group: UInt64)] = []
-    var pendingChunkHead = 0
+    var pendingChunks = Deque<(message: OutgoingMessage, group: UInt64)>()
+    /// Since when a message has been ready but held by the pacer (nil when none is held).
+    var pacerHeldSince: Instant?
     var inFlight: [UInt64: InFlightMessage] = [:]
     var chunkGroups: [UInt64: ChunkGroup] = [:]
     /// The sequence number of the next new message.
@@ -81,7 +84,7 @@ public struct StreamLane: Sendable {
 
     /// Whether nothing is queued, pending or in flight (drained).
     public var isIdle: Bool {
-        queuedRecords == 0 && inFlight.isEmpty && pendingChunkHead >= pendingChunks.count
+        queuedRecords == 0 && inFlight.isEmpty && pendingChunks.isEmpty
     }
 
     /// Offers a record at `now`: queues it, or drops or refuses it under the lane's policies.

@@ -18,25 +18,34 @@
 /// Pure: the caller passes every instant.
 public struct ArrivalGuard: Sendable {
     /// Twilio's window: one second.
-    public static let windowNanoseconds: Int64 = 1_000_000_000
+    public static let windowLength: Duration = .seconds(1)
     /// The default `maxHold`: one second.
-    public static let defaultMaxHoldNanoseconds: Int64 = 1_000_000_000
+    public static let defaultMaxHold: Duration = .seconds(1)
     /// The default `unansweredHold`: 250 ms.
-    public static let defaultUnansweredHoldNanoseconds: Int64 = 250_000_000
+    public static let defaultUnansweredHold: Duration = .milliseconds(250)
+    /// The longest hold accepted: a minute.
+    public static let holdLimit: Duration = .seconds(60)
 
     /// Attempts per window (the rate's share of the limit, rounded up): the guard looks this many attempts back.
     public private(set) var window: Int
-    /// Added to the window, in nanoseconds, for clock granularity.
-    public let safetyNanoseconds: Int64
+    /// Added to the window for clock granularity.
+    public let safety: Duration
     /// The most the guard holds a send beyond the window for a held-up attempt (an answered one's excess latency,
-    /// or an unanswered one a later attempt overtook), in nanoseconds.
-    public let maxHoldNanoseconds: Int64
+    /// or an unanswered one a later attempt overtook).
+    public let maxHold: Duration
     /// How long the guard holds a send beyond the window for an attempt still unanswered when no later attempt has
-    /// been answered either, in nanoseconds (its response, when it comes, re-evaluates the hold).
-    public let unansweredHoldNanoseconds: Int64
-    /// How long a baseline sample stays valid, in nanoseconds: after that, the fastest round trip among the
-    /// remembered attempts replaces it, so a lasting change of route is learnt.
-    public let baselineHorizonNanoseconds: Int64
+    /// been answered either (its response, when it comes, re-evaluates the hold).
+    public let unansweredHold: Duration
+    /// How long a baseline sample stays valid: after that, the fastest round trip among the remembered attempts
+    /// replaces it, so a lasting change of route is learnt.
+    public let baselineHorizon: Duration
+
+    // The same, in nanoseconds: the guard's arithmetic works on `Instant`'s nanoseconds.
+    private static let windowNanoseconds = windowLength.nanosecondsClamped
+    private let safetyNanoseconds: Int64
+    private let maxHoldNanoseconds: Int64
+    private let unansweredHoldNanoseconds: Int64
+    private let baselineHorizonNanoseconds: Int64
 
     private struct Attempt: Sendable {
         var sentAt: Instant
@@ -50,31 +59,31 @@ public struct ArrivalGuard: Sendable {
 
     /// A guard looking `window` attempts back.
     public init(
-        window: Int, safetyNanoseconds: Int64 = 2_000_000,
-        maxHoldNanoseconds: Int64 = ArrivalGuard.defaultMaxHoldNanoseconds,
-        unansweredHoldNanoseconds: Int64 = ArrivalGuard.defaultUnansweredHoldNanoseconds,
-        baselineHorizonNanoseconds: Int64 = 10_000_000_000
+        window: Int, safety: Duration = .milliseconds(2), maxHold: Duration = ArrivalGuard.defaultMaxHold,
+        unansweredHold: Duration = ArrivalGuard.defaultUnansweredHold, baselineHorizon: Duration = .seconds(10)
     ) {
         precondition(window >= 1, "window \(window) is below 1")
         precondition(
-            safetyNanoseconds >= 0 && maxHoldNanoseconds >= 0 && unansweredHoldNanoseconds >= 0,
-            "safety and holds must not be negative")
-        precondition(
-            maxHoldNanoseconds <= 60_000_000_000 && unansweredHoldNanoseconds <= 60_000_000_000,
-            "holds above a minute")
+            safety >= .zero && maxHold >= .zero && unansweredHold >= .zero && baselineHorizon >= .zero,
+            "safety, holds and horizon must not be negative")
+        precondition(maxHold <= Self.holdLimit && unansweredHold <= Self.holdLimit, "holds above a minute")
         self.window = window
-        self.safetyNanoseconds = safetyNanoseconds
-        self.maxHoldNanoseconds = maxHoldNanoseconds
-        self.unansweredHoldNanoseconds = unansweredHoldNanoseconds
-        self.baselineHorizonNanoseconds = baselineHorizonNanoseconds
+        self.safety = safety
+        self.maxHold = maxHold
+        self.unansweredHold = unansweredHold
+        self.baselineHorizon = baselineHorizon
+        safetyNanoseconds = safety.nanosecondsClamped
+        maxHoldNanoseconds = maxHold.nanosecondsClamped
+        unansweredHoldNanoseconds = unansweredHold.nanosecondsClamped
+        baselineHorizonNanoseconds = baselineHorizon.nanosecondsClamped
         attempts.reserveCapacity(window)
     }
 
     /// The ticket the next recorded send gets.
     public var nextTicket: UInt64 { firstTicket &+ UInt64(attempts.count) }
 
-    /// The fastest recent round trip, in nanoseconds, once any attempt was answered.
-    public var baselineNanoseconds: Int64? { baseline?.latency }
+    /// The fastest recent round trip, once any attempt was answered.
+    public var baselineLatency: Duration? { baseline.map { .nanoseconds($0.latency) } }
 
     /// The earliest instant the next attempt may be sent, or nil when fewer than `window` attempts were made.
     public var earliestSend: Instant? {

@@ -14,38 +14,38 @@ public struct PacerSettings: Sendable, Hashable {
     /// This relay's share of the stream's budget when several relays feed it (scale-out): `0 < share <= 1`,
     /// default 1. The runtime sets it to owned partitions / all partitions on every rebalance.
     public var share: Double
-    /// How late a message may go without the lateness pushing every later message back, in nanoseconds (default 0).
+    /// How late a message may go without the lateness pushing every later message back (default zero).
     /// A worker never wakes exactly on time; without this, each wake-up's lateness is lost for good and a stream
     /// under backlog runs below its rate. With it, the schedule catches up: any `n + 1` consecutive admissions span at
-    /// least `n` intervals less `catchUpNanoseconds` (with `burst = 1`), so callers that pace below the hard limit
-    /// can spend part of that margin here (docs/decisions/0002-pacing-margin.md).
-    public var catchUpNanoseconds: Int64
+    /// least `n` intervals less `catchUp` (with `burst = 1`), so callers that pace below the hard limit can spend
+    /// part of that margin here (docs/decisions/0002-pacing-margin.md).
+    public var catchUp: Duration
     /// Whether an `ArrivalGuard` also holds sends so that requests held up on their way cannot make a one-second
     /// window of arrivals hold more than the window's share (default false; only with `burst = 1`). The caller
     /// then reports every response (`StreamPacer.responded`).
     public var guardsArrivals: Bool
-    /// The most the arrival guard holds a send beyond the window for a held-up earlier attempt, in nanoseconds
-    /// (default one second, `ArrivalGuard.defaultMaxHoldNanoseconds`; `ArrivalGuard.maxHoldNanoseconds`).
-    public var arrivalGuardMaxHoldNanoseconds: Int64
+    /// The most the arrival guard holds a send beyond the window for a held-up earlier attempt (default one second,
+    /// `ArrivalGuard.defaultMaxHold`; `ArrivalGuard.maxHold`).
+    public var arrivalGuardMaxHold: Duration
 
     /// Settings with the given values; values outside the documented ranges are a programming error.
     public init(
-        rate: Double = PacerSettings.maximumRate, burst: Int = 1, share: Double = 1, catchUpNanoseconds: Int64 = 0,
-        guardsArrivals: Bool = false, arrivalGuardMaxHoldNanoseconds: Int64 = ArrivalGuard.defaultMaxHoldNanoseconds
+        rate: Double = PacerSettings.maximumRate, burst: Int = 1, share: Double = 1, catchUp: Duration = .zero,
+        guardsArrivals: Bool = false, arrivalGuardMaxHold: Duration = ArrivalGuard.defaultMaxHold
     ) {
         precondition(rate > 0 && rate <= Self.maximumRate, "rate \(rate) outside (0, 30]")
         precondition(Self.burstRange.contains(burst), "burst \(burst) outside \(Self.burstRange)")
         precondition(share > 0 && share <= 1, "share \(share) outside (0, 1]")
-        precondition(catchUpNanoseconds >= 0, "catch-up \(catchUpNanoseconds) is negative")
+        precondition(catchUp >= .zero, "catch-up \(catchUp) is negative")
         precondition(
-            (0...60_000_000_000).contains(arrivalGuardMaxHoldNanoseconds),
-            "maximum hold \(arrivalGuardMaxHoldNanoseconds) ns outside 0 to 60 s")
+            (.zero...ArrivalGuard.holdLimit).contains(arrivalGuardMaxHold),
+            "maximum hold \(arrivalGuardMaxHold) outside 0 to 60 s")
         self.rate = rate
         self.burst = burst
         self.share = share
-        self.catchUpNanoseconds = catchUpNanoseconds
+        self.catchUp = catchUp
         self.guardsArrivals = guardsArrivals
-        self.arrivalGuardMaxHoldNanoseconds = arrivalGuardMaxHoldNanoseconds
+        self.arrivalGuardMaxHold = arrivalGuardMaxHold
     }
 
     /// Messages per second after the share: `rate × share`.
@@ -56,9 +56,9 @@ public struct PacerSettings: Sendable, Hashable {
         max(1, Int(effectiveRate.rounded(.up)))
     }
 
-    /// The spacing between messages, in nanoseconds: one nanosecond more than 1 s / effective rate, so that `rate`
-    /// intervals always span strictly more than one second (no closed one-second window holds `rate + 1` messages).
-    public var intervalNanoseconds: Int64 {
-        Int64(1e9 / effectiveRate) + 1  // truncation is floor here: the quotient is positive
+    /// The spacing between messages: one nanosecond more than 1 s / effective rate, so that `rate` intervals always
+    /// span strictly more than one second (no closed one-second window holds `rate + 1` messages).
+    public var interval: Duration {
+        .nanoseconds(Int64(1e9 / effectiveRate) + 1)  // truncation is floor here: the quotient is positive
     }
 }

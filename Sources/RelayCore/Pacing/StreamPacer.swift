@@ -8,8 +8,10 @@
 public struct StreamPacer: Sendable {
     /// The current settings.
     public private(set) var settings: PacerSettings
+    // In nanoseconds, as `Instant` counts them.
     private var interval: Int64
     private var tolerance: Int64
+    private var catchUp: Int64
     private var theoreticalArrival = Instant(nanoseconds: .min / 2)
     private var pausedUntil = Instant(nanoseconds: .min / 2)
     /// Present with `settings.guardsArrivals` and `burst = 1`.
@@ -20,11 +22,11 @@ public struct StreamPacer: Sendable {
     /// A pacer that admits at once, then at `settings`' rate.
     public init(settings: PacerSettings = PacerSettings()) {
         self.settings = settings
-        interval = settings.intervalNanoseconds
+        interval = settings.interval.nanosecondsClamped
         tolerance = Int64(settings.burst - 1) * interval
+        catchUp = settings.catchUp.nanosecondsClamped
         if settings.guardsArrivals && settings.burst == 1 {
-            arrivalGuard = ArrivalGuard(
-                window: settings.messagesPerWindow, maxHoldNanoseconds: settings.arrivalGuardMaxHoldNanoseconds)
+            arrivalGuard = ArrivalGuard(window: settings.messagesPerWindow, maxHold: settings.arrivalGuardMaxHold)
         }
     }
 
@@ -44,7 +46,7 @@ public struct StreamPacer: Sendable {
     @discardableResult
     public mutating func admit(now: Instant) -> Bool {
         guard canAdmit(now: now) else { return false }
-        let caughtUp = now.nanoseconds - settings.catchUpNanoseconds
+        let caughtUp = now.nanoseconds - catchUp
         theoreticalArrival = Instant(nanoseconds: max(theoreticalArrival.nanoseconds, caughtUp) + interval)
         arrivalGuard?.sent(at: now)
         nextTicket &+= 1
@@ -65,7 +67,7 @@ public struct StreamPacer: Sendable {
     public mutating func setShare(_ share: Double) {
         precondition(share > 0 && share <= 1, "share \(share) outside (0, 1]")
         settings.share = share
-        interval = settings.intervalNanoseconds
+        interval = settings.interval.nanosecondsClamped
         tolerance = Int64(settings.burst - 1) * interval
         arrivalGuard?.resize(window: settings.messagesPerWindow)
     }

@@ -7,9 +7,9 @@ extension StreamSettings {
     public func laneSettings(deadLetterDrops: Bool) -> LaneSettings {
         LaneSettings(
             maxRecords: overflow.maxRecords, maxBytes: overflow.maxBytes,
-            overflow: OverflowPolicy(rawValue: overflow.policy.rawValue) ?? .block,
+            overflow: overflow.policy,
             maxAge: overflow.maxAge, conflate: overflow.conflate, maxInFlight: inFlight,
-            oversize: OversizePolicy(rawValue: oversize.rawValue) ?? .split, deadLetterDrops: deadLetterDrops
+            oversize: oversize, deadLetterDrops: deadLetterDrops
         )
     }
 
@@ -40,7 +40,7 @@ extension StreamSettings {
     public func pacerSettings(share: Double) -> PacerSettings {
         PacerSettings(
             rate: Double(rate) * Self.pacingMargin, burst: min(burst + 1, PacerSettings.burstRange.upperBound),
-            share: max(share, 0.000_001), catchUpNanoseconds: Self.pacingCatchUp.nanosecondsClamped,
+            share: max(share, 0.000_001), catchUp: Self.pacingCatchUp,
             guardsArrivals: true)
     }
 

@@ -87,7 +87,7 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
                     "kafka.commit.timed_out",
                     metadata: [
                         LogKey.count: .stringConvertible(changed.count),
-                        "kafka.timeout": .string("\(Self.commitTimeout)"),
+                        LogKey.timeout: .string("\(Self.commitTimeout)"),
                     ])
                 handler.kafkaError(
                     KafkaError(code: .commit, reason: "offset commit not answered in time", librdkafkaCode: nil),
@@ -159,7 +159,7 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
                 "kafka.partitions.revoked",
                 metadata: [
                     LogKey.partitions: .string(rebalance.partitions.map(\.description).joined(separator: ",")),
-                    "kafka.lost": .stringConvertible(lost),
+                    LogKey.lost: .stringConvertible(lost),
                 ])
         case .error(let code):
             logger.error("kafka.rebalance.error", metadata: [LogKey.code: .stringConvertible(code)])

@@ -27,7 +27,7 @@ public struct RelayLogHandler: LogHandler {
     /// The logger's label, shown in `json` lines.
     public let label: String
     /// The line format.
-    public let format: RelayLogFormat
+    public let format: LogConfiguration.Format
     /// The lowest level written.
     public var logLevel: Logger.Level
     /// Metadata attached to every event of this logger.
@@ -40,7 +40,7 @@ public struct RelayLogHandler: LogHandler {
     public init(
         label: String,
         level: Logger.Level = .info,
-        format: RelayLogFormat = .text,
+        format: LogConfiguration.Format = .text,
         metadataProvider: Logger.MetadataProvider? = nil,
         output: @escaping Output = RelayLogHandler.standardOutput
     ) {
@@ -69,7 +69,7 @@ public struct RelayLogHandler: LogHandler {
     /// Bootstraps swift-log with this handler for the whole process. Call once, first thing in the executable.
     /// `metadataProvider` adds metadata to every event (task-local context, for example).
     public static func bootstrap(
-        level: Logger.Level, format: RelayLogFormat, metadataProvider: Logger.MetadataProvider? = nil
+        level: Logger.Level, format: LogConfiguration.Format, metadataProvider: Logger.MetadataProvider? = nil
     ) {
         LoggingSystem.bootstrap(
             { label, provider in
@@ -78,12 +78,9 @@ public struct RelayLogHandler: LogHandler {
             metadataProvider: metadataProvider)
     }
 
-    /// Bootstraps from the configuration's `log` section, which validation already checked (an unknown level falls
-    /// back to `info`, an unknown format to `text`).
+    /// Bootstraps from the configuration's `log` section.
     public static func bootstrap(_ configuration: LogConfiguration) {
-        bootstrap(
-            level: Logger.Level(rawValue: configuration.level) ?? .info,
-            format: RelayLogFormat(rawValue: configuration.format) ?? .text)
+        bootstrap(level: Logger.Level(configuration.level), format: configuration.format)
     }
 
     /// Writes `line` and a line break to standard output in one `write(2)`, so lines from many threads never mix.
@@ -120,4 +117,19 @@ private final class StandardOutput: Sendable {
 /// `write(2)`, named apart from the methods called `write`.
 private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     write(descriptor, buffer, count)
+}
+
+extension Logger.Level {
+    /// The configured level as swift-log's.
+    public init(_ level: LogConfiguration.Level) {
+        switch level {
+        case .trace: self = .trace
+        case .debug: self = .debug
+        case .info: self = .info
+        case .notice: self = .notice
+        case .warning: self = .warning
+        case .error: self = .error
+        case .critical: self = .critical
+        }
+    }
 }

@@ -12,13 +12,14 @@ extension RelayPipeline {
             switch action {
             case .publish(let request):
                 guard !closed else { continue }
-                let started = ContinuousClock.now
+                observer.pacerWait(stream: request.stream, wait: request.pacerWait)
+                let started = clock.now()
                 publisher.publish(request) { [self] outcome in
                     twilioAnswered(outcome)
                     if outcome == .accepted {
                         observer.messagePublished(
                             stream: request.stream, records: request.recordCount, bytes: request.data.count,
-                            latency: .now - started)
+                            latency: clock.now() - started)
                     }
                     apply(.publishAnswered(stream: request.stream, sequence: request.sequence, outcome: outcome))
                 }
@@ -46,7 +47,7 @@ extension RelayPipeline {
                     if let failure {
                         logger.warning(
                             "deadletter.failed",
-                            metadata: [LogKeys.stream: .string(letter.stream), LogKeys.error: .string(failure)])
+                            metadata: [LogKey.stream: .string(letter.stream), LogKey.error: .string(failure)])
                     }
                     apply(.deadLetterAnswered(id: letter.id, written: failure == nil))
                 }
@@ -114,36 +115,37 @@ extension RelayPipeline {
             logger.error(
                 "message.rejected",
                 metadata: [
-                    LogKeys.stream: .string(stream), LogKeys.sequence: .stringConvertible(sequence),
-                    LogKeys.reason: .string(reason.label), LogKeys.outcome: .string("\(outcome)"),
+                    LogKey.stream: .string(stream), LogKey.sequence: .stringConvertible(sequence),
+                    LogKey.reason: .string(reason.label), LogKey.outcome: .string("\(outcome)"),
                 ])
         case .unroutable(let topic, let reason):
             logger.error(
-                "record.unroutable", metadata: [LogKeys.topic: .string(topic), LogKeys.reason: .string(reason)])
+                "record.unroutable", metadata: [LogKey.topic: .string(topic), LogKey.reason: .string(reason)])
         case .streamCreated(let stream, let recreated):
             observer.streamCreated(stream: stream, recreated: recreated)
             logger.info(
                 "stream.created",
                 metadata: [
-                    LogKeys.stream: .string(stream), LogKeys.recreated: .stringConvertible(recreated),
+                    LogKey.stream: .string(stream), LogKey.recreated: .stringConvertible(recreated),
                 ])
         case .streamCreateFailed(let stream, let outcome):
             logger.warning(
                 "stream.create.failed",
-                metadata: [LogKeys.stream: .string(stream), LogKeys.outcome: .string("\(outcome)")])
+                metadata: [LogKey.stream: .string(stream), LogKey.outcome: .string("\(outcome)")])
         case .ttlRefreshed(let stream, let outcome):
             if outcome == .accepted {
                 observer.ttlRefreshed(stream: stream)
             } else {
                 logger.warning(
                     "stream.ttl.refresh.failed",
-                    metadata: [LogKeys.stream: .string(stream), LogKeys.outcome: .string("\(outcome)")])
+                    metadata: [LogKey.stream: .string(stream), LogKey.outcome: .string("\(outcome)")])
             }
         case .laneDepth(let stream, let records, let bytes, let inFlight):
             observer.laneDepth(stream: stream, records: records, bytes: bytes, inFlight: inFlight)
         case .accountConcurrencyLowered(let limit):
             logger.warning(
-                "twilio.account.concurrency.lowered", metadata: ["twilio.concurrency.limit": .stringConvertible(limit)])
+                "twilio.account.concurrency.lowered",
+                metadata: [LogKey.twilioConcurrencyLimit: .stringConvertible(limit)])
         case .accountConcurrencyRestored:
             logger.notice("twilio.account.concurrency.restored")
         }

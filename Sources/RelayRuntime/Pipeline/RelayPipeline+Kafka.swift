@@ -11,7 +11,7 @@ extension RelayPipeline {
     public func partitionsAssigned(_ partitions: [TopicPartition], assignment: PartitionAssignment) {
         apply(.partitionsAssigned(partitions, assignment: assignment))
         if !assignment.partitions.isEmpty { health.setReady(.kafka) }
-        logger.info("kafka.assignment", metadata: [LogKeys.partitions: .stringConvertible(assignment.partitions.count)])
+        logger.info("kafka.assignment", metadata: [LogKey.partitions: .stringConvertible(assignment.partitions.count)])
     }
 
     public func partitionsRevoking(

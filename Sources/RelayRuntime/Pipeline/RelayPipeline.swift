@@ -43,10 +43,10 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
     let fatal = Mutex<KafkaError?>(nil)
 
     /// Creates the pipeline. `deadLetters` is nil when no dead-letter topic is configured (drops are then counted
-    /// only).
+    /// only). `clock` is the one timeline of the engine, its wake timer and the outage tracker.
     public init(
         configuration: RelayConfiguration, client: SyncStreamsClient, deadLetters: (any DeadLetterSink)?,
-        observer: any RelayObserver, health: HealthState, logger: Logger
+        observer: any RelayObserver, health: HealthState, logger: Logger, clock: MonotonicClock = MonotonicClock()
     ) {
         self.configuration = configuration
         self.client = client
@@ -55,10 +55,10 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
         self.observer = observer
         self.health = health
         self.logger = logger
-        clock = MonotonicClock()
+        self.clock = clock
         timer = EngineWakeTimer(clock: clock)
         availability = TwilioAvailability(
-            threshold: configuration.twilio.unavailableAfter, health: health, logger: logger)
+            threshold: configuration.twilio.unavailableAfter, clock: clock, health: health, logger: logger)
         let settings = RelayEngine.Settings(
             configuration: configuration, deadLetters: deadLetters != nil,
             epoch: UInt64(Date().timeIntervalSince1970 * 1000), seed: UInt64.random(in: .min ... .max))
@@ -97,7 +97,7 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
                     .twilio,
                     reason:
                         "Twilio is not usable yet: \(error.commandLineMessage(baseURL: configuration.twilio.baseURL))")
-                logger.warning("twilio.probe.failed", metadata: [LogKeys.outcome: .string("\(outcome)")])
+                logger.warning("twilio.probe.failed", metadata: [LogKey.outcome: .string("\(outcome)")])
             }
             try? await Timers.sleep(for: wait)
             wait = min(wait * 2, .seconds(30))

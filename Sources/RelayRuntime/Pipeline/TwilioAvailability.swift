@@ -14,9 +14,11 @@ final class TwilioAvailability: Sendable {
     private let state: Mutex<State>
     private let health: HealthState
     private let logger: Logger
-    private let clock = MonotonicClock()
+    private let clock: MonotonicClock
 
-    init(threshold: Duration, health: HealthState, logger: Logger) {
+    /// `clock` is the pipeline's, so outage times and the engine's instants share one timeline.
+    init(threshold: Duration, clock: MonotonicClock, health: HealthState, logger: Logger) {
+        self.clock = clock
         state = Mutex(State(tracker: OutageTracker(threshold: threshold)))
         self.health = health
         self.logger = logger
@@ -36,11 +38,11 @@ final class TwilioAvailability: Sendable {
             let reason =
                 "every request to Twilio failed for \(DurationText.format(change.threshold)) (last: \(outcome)); records are held and retried"
             health.setNotReady(.twilio, reason: reason)
-            logger.error("twilio.unavailable", metadata: [LogKeys.outcome: .string("\(outcome)")])
+            logger.error("twilio.unavailable", metadata: [LogKey.outcome: .string("\(outcome)")])
         } else {
             // Twilio answered. A refusal of the credentials keeps its own not-ready reason (set by the caller).
             if case .unauthorized = outcome {} else { health.setReady(.twilio) }
-            logger.notice("twilio.available", metadata: [LogKeys.outcome: .string("\(outcome)")])
+            logger.notice("twilio.available", metadata: [LogKey.outcome: .string("\(outcome)")])
         }
     }
 }

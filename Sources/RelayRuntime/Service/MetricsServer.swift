@@ -58,8 +58,8 @@ public struct MetricsServer: Service {
                 logger.info(
                     "metrics.listening",
                     metadata: [
-                        ObservabilityLogKey.address: .stringConvertible(address.host),
-                        ObservabilityLogKey.port: .stringConvertible(port),
+                        LogKey.metricsAddress: .stringConvertible(address.host),
+                        LogKey.metricsPort: .stringConvertible(port),
                     ])
                 await onListening(port)
             },

@@ -27,15 +27,15 @@ public struct RelayService: Service {
             group.addTask { [pipeline, consumer, drainDeadline, logger] in
                 // Waits for SIGTERM (throws when cancelled instead, e.g. because the consumer failed).
                 guard (try? await gracefulShutdown()) != nil else { return }
-                logger.info("relay.draining", metadata: ["relay.drain_deadline": .string("\(drainDeadline)")])
+                logger.info("relay.draining", metadata: [LogKey.drainDeadline: .string("\(drainDeadline)")])
                 let drained = await pipeline.drain(deadline: .now + drainDeadline)
-                logger.info("relay.drained", metadata: ["relay.complete": .stringConvertible(drained)])
+                logger.info("relay.drained", metadata: [LogKey.drainComplete: .stringConvertible(drained)])
                 consumer.stop()
             }
             do {
                 try await consumer.run()
             } catch {
-                logger.critical("relay.kafka.fatal", metadata: ["relay.error": .string("\(error)")])
+                logger.critical("relay.kafka.fatal", metadata: [LogKey.error: .string("\(error)")])
                 group.cancelAll()
                 throw error
             }

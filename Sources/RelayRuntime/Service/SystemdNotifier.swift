@@ -49,7 +49,7 @@ public struct SystemdNotifier: Service {
         state = SharedState()
         if let socketText, address == nil {
             logger.warning(
-                "systemd.socket.unsupported", metadata: [ObservabilityLogKey.notifySocket: .string(socketText)])
+                "systemd.socket.unsupported", metadata: [LogKey.notifySocket: .string(socketText)])
         }
     }
 
@@ -94,8 +94,8 @@ public struct SystemdNotifier: Service {
                 logger.warning(
                     "systemd.notify.failed",
                     metadata: [
-                        ObservabilityLogKey.notifySocket: .string(socketText ?? ""),
-                        ObservabilityLogKey.error: .string(error.description),
+                        LogKey.notifySocket: .string(socketText ?? ""),
+                        LogKey.systemdError: .string(error.description),
                     ])
             }
             return false
@@ -107,7 +107,7 @@ public struct SystemdNotifier: Service {
         if let watchdogInterval, isEnabled {
             logger.debug(
                 "systemd.watchdog.started",
-                metadata: [ObservabilityLogKey.watchdogInterval: .stringConvertible(watchdogInterval)])
+                metadata: [LogKey.watchdogInterval: .stringConvertible(watchdogInterval)])
             let notifier = self
             await cancelWhenGracefulShutdown {
                 await notifier.pingWatchdog(every: watchdogInterval)

@@ -1,5 +1,6 @@
 import CLibCurl
 import CurlShims
+import DequeModule
 import Foundation
 import Synchronization
 
@@ -44,8 +45,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     // Loop-thread state.
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var transfersByID: [UInt64: CurlTransfer] = [:]
-    private var waiting: [Submission] = []
-    private var waitingHead = 0
+    private var waiting = Deque<Submission>()
     private var idleHandles: [CurlEasyHandle] = []
     private let idleHandleLimit = 256
     /// `LoopbackHost.isLoopback(url:)` of recent URLs (one per stream), emptied when it passes `loopbackCacheLimit`.
@@ -136,7 +136,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             if takeShared() {
                 let error = SyncError(code: .shutdown, reason: "the HTTP client has been shut down")
                 for transfer in Array(transfers.values) { finish(transfer) { $0.fail(error) } }
-                for submission in waiting[waitingHead...] { submission.completion(.failure(error)) }
+                for submission in waiting { submission.completion(.failure(error)) }
                 waiting.removeAll()
                 break
             }
@@ -159,7 +159,7 @@ final class CurlMultiLoop: @unchecked Sendable {
                 // engine's pacer recorded for them, rather than after the rest of the batch and a poll. Freed slots
                 // start waiting requests at once, without a poll round trip.
                 if completed, takeShared() { break }
-            } while completed && waitingHead < waiting.count
+            } while completed && !waiting.isEmpty
             curl_multi_poll(multi.pointer, nil, 0, 1000, nil)
         }
         idleHandles.removeAll()
@@ -188,17 +188,8 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     /// Moves waiting requests into libcurl while fewer than `limit` are running.
     private func startWaiting(limit: Int) {
-        while transfers.count < limit, waitingHead < waiting.count {
-            let submission = waiting[waitingHead]
-            waitingHead += 1
+        while transfers.count < limit, let submission = waiting.popFirst() {
             start(submission)
-        }
-        if waitingHead == waiting.count {
-            waiting.removeAll(keepingCapacity: true)
-            waitingHead = 0
-        } else if waitingHead > 1024, waitingHead * 2 > waiting.count {
-            waiting.removeFirst(waitingHead)
-            waitingHead = 0
         }
     }
 
@@ -206,7 +197,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     private func cancelTransfer(id: UInt64) {
         if let transfer = transfersByID[id] {
             finish(transfer) { $0.fail(Self.cancelledError) }
-        } else if let index = waiting[waitingHead...].firstIndex(where: { $0.id == id }) {
+        } else if let index = waiting.firstIndex(where: { $0.id == id }) {
             waiting.remove(at: index).completion(.failure(Self.cancelledError))
         }
     }

@@ -21,6 +21,29 @@ import Testing
         #expect(lane.isIdle)
     }
 
+    /// A message ready while the pacer has no token reports how long it was held; one sent at once reports zero,
+    /// and a later message does not inherit an earlier wait.
+    @Test func messagesReportHowLongThePacerHeldThem() throws {
+        var lane = StreamLane(pacer: StreamPacer(settings: PacerSettings(rate: 2)))
+        _ = lane.offer(record(0), now: .zero)
+        let first = lane.nextStep(now: .zero)
+        #expect(try #require(first.message).sequence == 1)
+        #expect(first.pacerWait == .zero)
+        _ = lane.offer(record(1), now: .seconds(0.1))
+        let held = lane.nextStep(now: .seconds(0.1))
+        #expect(held.message == nil)
+        let due = try #require(held.wakeAt)
+        #expect(lane.nextStep(now: .seconds(0.3)).message == nil)
+        let sent = lane.nextStep(now: due)
+        #expect(try #require(sent.message).sequence == 2)
+        #expect(sent.pacerWait == due - Instant.seconds(0.1))
+        _ = lane.acknowledge(sequence: 1, now: due)
+        _ = lane.acknowledge(sequence: 2, now: due)
+        _ = lane.offer(record(2), now: due + .seconds(5))
+        let fresh = lane.nextStep(now: due + .seconds(5))
+        #expect(fresh.message != nil && fresh.pacerWait == .zero)
+    }
+
     @Test func underBacklogMessagesAreFullAndPaced() throws {
         var lane = StreamLane(settings: LaneSettings(maxInFlight: 100))
         for offset in 0..<2000 { _ = lane.offer(record(Int64(offset), size: 90), now: .zero) }

@@ -22,7 +22,7 @@ import Testing
         guardian.sent(at: .seconds(0.5))
         guardian.responded(ticket: 1, at: .seconds(0.501))  // 1 ms: the baseline
         guardian.responded(ticket: 0, at: .seconds(0.061))  // 61 ms: 60 ms late
-        #expect(guardian.baselineNanoseconds == 1_000_000)
+        #expect(guardian.baselineLatency == .nanoseconds(1_000_000))
         #expect(guardian.earliestSend == .seconds(1.062))
         guardian.sent(at: .seconds(1.062))
         // Now the reference is ticket 1, answered at the baseline: only the window and the safety.
@@ -62,17 +62,17 @@ import Testing
     }
 
     @Test func anExpiredBaselineIsReplacedByTheFastestRememberedRoundTrip() {
-        var guardian = ArrivalGuard(window: 2, baselineHorizonNanoseconds: 10_000_000_000)
+        var guardian = ArrivalGuard(window: 2, baselineHorizon: .seconds(10))
         guardian.sent(at: .seconds(0))
         guardian.responded(ticket: 0, at: .seconds(0.001))  // baseline 1 ms at 0.001 s
         guardian.sent(at: .seconds(20))
         guardian.responded(ticket: 1, at: .seconds(20.2))  // 200 ms, baseline expired: 1 ms is still remembered
-        #expect(guardian.baselineNanoseconds == 1_000_000)
+        #expect(guardian.baselineLatency == .nanoseconds(1_000_000))
         guardian.sent(at: .seconds(21))
         guardian.responded(ticket: 2, at: .seconds(21.15))  // ticket 0 forgotten: 150 ms is the fastest left
         guardian.sent(at: .seconds(40))
         guardian.responded(ticket: 3, at: .seconds(40.3))
-        #expect(guardian.baselineNanoseconds == 150_000_000)
+        #expect(guardian.baselineLatency == .nanoseconds(150_000_000))
     }
 
     @Test func forgottenAndRepeatedResponsesAreIgnored() {
@@ -80,10 +80,10 @@ import Testing
         guardian.sent(at: .seconds(0))
         guardian.sent(at: .seconds(1))
         guardian.responded(ticket: 0, at: .seconds(1.5))  // forgotten: the window holds ticket 1 only
-        #expect(guardian.baselineNanoseconds == nil)
+        #expect(guardian.baselineLatency == nil)
         guardian.responded(ticket: 1, at: .seconds(1.01))
         guardian.responded(ticket: 1, at: .seconds(3))
-        #expect(guardian.baselineNanoseconds == 10_000_000)
+        #expect(guardian.baselineLatency == .nanoseconds(10_000_000))
         #expect(guardian.earliestSend == .seconds(2.002))
     }
 
@@ -171,8 +171,8 @@ import Testing
         var rng = SeededGenerator(seed: seed)
         var pacer = StreamPacer(
             settings: PacerSettings(
-                rate: 30 * 0.985, catchUpNanoseconds: 2_000_000, guardsArrivals: guardsArrivals,
-                arrivalGuardMaxHoldNanoseconds: maxHold ?? ArrivalGuard.defaultMaxHoldNanoseconds))
+                rate: 30 * 0.985, catchUp: .milliseconds(2), guardsArrivals: guardsArrivals,
+                arrivalGuardMaxHold: maxHold.map { .nanoseconds($0) } ?? ArrivalGuard.defaultMaxHold))
         var pending: [(at: Instant, ticket: UInt64)] = []  // responses not yet seen
         var arrivals: [Instant] = []
         var now = Instant.zero

@@ -107,7 +107,7 @@ import Testing
     @Test func catchingUpNeverSqueezesThirtyOneIntoASecond() async {
         await propertyCheck(count: 30, input: Gen.uint64()) { seed in
             var rng = SeededGenerator(seed: seed)
-            let settings = PacerSettings(rate: 30 * 0.985, catchUpNanoseconds: 5_000_000)
+            let settings = PacerSettings(rate: 30 * 0.985, catchUp: .milliseconds(5))
             var pacer = StreamPacer(settings: settings)
             var now = Instant.zero
             var times: [Instant] = []
@@ -119,7 +119,7 @@ import Testing
                 if pacer.admit(now: now) { times.append(now) }
             }
             #expect(maximumInAnySecond(times) <= 30)
-            let span = 30 * settings.intervalNanoseconds - settings.catchUpNanoseconds
+            let span = (settings.interval * 30 - settings.catchUp).nanosecondsClamped
             #expect(zip(times, times.dropFirst(30)).allSatisfy { $1.nanoseconds - $0.nanoseconds >= span })
             #expect(span >= 1_010_000_000)
         }
@@ -130,7 +130,7 @@ import Testing
     @Test func catchingUpKeepsTheRateDespiteLateWakeUps() async {
         func admitted(catchUp: Int64, seed: UInt64) -> Int {
             var rng = SeededGenerator(seed: seed)
-            var pacer = StreamPacer(settings: PacerSettings(rate: 30 * 0.985, catchUpNanoseconds: catchUp))
+            var pacer = StreamPacer(settings: PacerSettings(rate: 30 * 0.985, catchUp: .nanoseconds(catchUp)))
             var now = Instant.zero
             var count = 0
             while now < .seconds(600) {

@@ -27,7 +27,7 @@ public enum ConfigurationSummary {
             "metrics  \(metrics.enabled ? "http://\(metrics.listen)/metrics" : "off")\(metrics.enabled && !metrics.listen.isLoopback ? " (not loopback: reachable from the network)" : "")"
         )
         lines.append(
-            "log      \(configuration.log.level), \(configuration.log.format); shutdown drains for \(DurationText.format(configuration.shutdown.drainDeadline))"
+            "log      \(configuration.log.level.rawValue), \(configuration.log.format.rawValue); shutdown drains for \(DurationText.format(configuration.shutdown.drainDeadline))"
         )
         return lines
     }

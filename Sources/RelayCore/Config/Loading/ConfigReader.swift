@@ -30,6 +30,17 @@ struct ConfigReader {
         return nil
     }
 
+    /// A `choice(of:)` key as its enum case. A written value the schema refused (already reported) reads as the
+    /// default; a default that is not a case is a programming error.
+    func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, as _: Choice.Type = Choice.self) -> Choice
+    where Choice.RawValue == String {
+        if case .string(let text) = written(key), let choice = Choice(rawValue: text) { return choice }
+        guard case .string(let text) = field(key).defaultValue, let choice = Choice(rawValue: text) else {
+            preconditionFailure("configuration key \(key) has no default among \(Choice.self)'s cases")
+        }
+        return choice
+    }
+
     func int(_ key: String) -> Int {
         if case .number(let lexeme) = written(key), let number = Int(lexeme) { return number }
         if case .number(let lexeme) = field(key).defaultValue, let number = Int(lexeme) { return number }

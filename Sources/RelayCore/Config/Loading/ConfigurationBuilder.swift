@@ -52,8 +52,7 @@ struct ConfigurationBuilder {
             kafka: kafka, twilio: twilio, defaults: defaults, routes: routes,
             metrics: buildMetrics(root.object("metrics")),
             log: LogConfiguration(
-                level: root.object("log").string("level") ?? "info",
-                format: root.object("log").string("format") ?? "text"),
+                level: root.object("log").choice("level"), format: root.object("log").choice("format")),
             shutdown: ShutdownConfiguration(drainDeadline: root.object("shutdown").duration("drainDeadline"))
         )
         checkStreamNames(configuration)
@@ -223,9 +222,9 @@ struct ConfigurationBuilder {
                 offset: format.bool("offset"),
                 timestamp: format.bool("timestamp"), headers: format.bool("headers")
             ),
-            oversize: StreamSettings.Oversize(rawValue: reader.string("oversize") ?? "") ?? .split,
+            oversize: reader.choice("oversize"),
             overflow: .init(
-                policy: .init(rawValue: overflow.string("policy") ?? "") ?? .block,
+                policy: overflow.choice("policy"),
                 maxRecords: overflow.int("maxRecords"),
                 maxBytes: overflow.int("maxBytes"),
                 maxAge: overflow.duration("maxAge") == .zero ? nil : overflow.duration("maxAge"),

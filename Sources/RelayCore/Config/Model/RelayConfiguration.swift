@@ -129,10 +129,25 @@ public struct MetricsConfiguration: Sendable, Equatable {
 
 /// `log`.
 public struct LogConfiguration: Sendable, Equatable {
-    /// The lowest level logged, as swift-log names it.
-    public var level: String
-    /// `text` or `json`.
-    public var format: String
+    /// The lowest level logged.
+    public var level: Level
+    /// How lines are written.
+    public var format: Format
+
+    /// swift-log's levels, by swift-log's names.
+    public enum Level: String, Sendable, Equatable, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+    }
+
+    /// `text` (`level message key=value ...`, for journald) or `json` (one object per line, for log shippers).
+    public enum Format: String, Sendable, Equatable, CaseIterable {
+        case text, json
+    }
+
+    public init(level: Level, format: Format) {
+        self.level = level
+        self.format = format
+    }
 }
 
 /// `shutdown`.

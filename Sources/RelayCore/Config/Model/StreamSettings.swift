@@ -22,7 +22,7 @@ public struct StreamSettings: Sendable, Equatable {
     /// Which record fields messages carry.
     public var format: Format
     /// What happens to a record too large for one message.
-    public var oversize: Oversize
+    public var oversize: OversizePolicy
     /// Queue bounds and the policy when full.
     public var overflow: Overflow
     /// Backoff for failed publishes.
@@ -38,17 +38,10 @@ public struct StreamSettings: Sendable, Equatable {
         public var headers: Bool
     }
 
-    /// The `oversize` policy.
-    public enum Oversize: String, Sendable, Equatable {
-        case split
-        case drop
-        case deadLetter = "dead-letter"
-    }
-
     /// The `overflow` section.
     public struct Overflow: Sendable, Equatable {
         /// What a full queue does.
-        public var policy: Policy
+        public var policy: OverflowPolicy
         /// Most queued records.
         public var maxRecords: Int
         /// Most queued record bytes.
@@ -57,13 +50,6 @@ public struct StreamSettings: Sendable, Equatable {
         public var maxAge: Duration?
         /// Keep only the newest queued record per key.
         public var conflate: Bool
-
-        /// The overflow policy.
-        public enum Policy: String, Sendable, Equatable {
-            case block
-            case dropOldest = "drop-oldest"
-            case dropNewest = "drop-newest"
-        }
     }
 
     /// The `retry` section.

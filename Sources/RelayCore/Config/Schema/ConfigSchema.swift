@@ -82,3 +82,12 @@ public indirect enum ConfigValueKind: Sendable {
         }
     }
 }
+
+extension ConfigValueKind {
+    /// One of `Choice`'s raw values: the schema, the reader and the model share the one enum, so a value the
+    /// schema accepts always reads as a case.
+    public static func choice<Choice: RawRepresentable & CaseIterable>(of _: Choice.Type) -> ConfigValueKind
+    where Choice.RawValue == String {
+        .choice(Choice.allCases.map(\.rawValue))
+    }
+}

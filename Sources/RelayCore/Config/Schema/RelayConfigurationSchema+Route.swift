@@ -44,7 +44,7 @@ extension RelayConfigurationSchema {
                 "Which record fields each message carries (see message-format.md)."
             ),
             field(
-                "oversize", .choice(["split", "drop", "dead-letter"]), "split",
+                "oversize", .choice(of: OversizePolicy.self), .string(OversizePolicy.split.rawValue),
                 "A record that alone exceeds `maxMessageBytes`: split it into chunk messages (one needing more than 1,024 chunks is dead-lettered when `kafka.deadLetterTopic` is set, else dropped), drop it, or send it to `kafka.deadLetterTopic`."
             ),
             ConfigField(
@@ -76,7 +76,7 @@ extension RelayConfigurationSchema {
         }
         return ConfigObjectSchema([
             field(
-                "policy", .choice(["block", "drop-oldest", "drop-newest"]), "block",
+                "policy", .choice(of: OverflowPolicy.self), .string(OverflowPolicy.block.rawValue),
                 "When the queue is full: `block` pauses the partitions feeding the stream (no loss), `drop-oldest` keeps the freshest records, `drop-newest` keeps what is queued."
             ),
             field(

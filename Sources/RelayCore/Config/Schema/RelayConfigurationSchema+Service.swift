@@ -13,11 +13,12 @@ extension RelayConfigurationSchema {
     /// `log`: swift-log output.
     public static let log = ConfigObjectSchema([
         ConfigField(
-            "level", .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]), default: "info",
+            "level", .choice(of: LogConfiguration.Level.self), default: .string(LogConfiguration.Level.info.rawValue),
             "Lowest level logged. Record payloads appear only at `trace`."
         ),
         ConfigField(
-            "format", .choice(["text", "json"]), default: "text",
+            "format", .choice(of: LogConfiguration.Format.self),
+            default: .string(LogConfiguration.Format.text.rawValue),
             "Plain text lines for journald, or one JSON object per line."),
     ])
 

@@ -1,14 +1,10 @@
 import Logging
 import RelayCore
 
-/// How `RelayLogHandler` writes a line: `text` (`level message key=value ...`) or `json` (one object per line).
-/// Raw values are the configuration's `log.format` values.
-public enum RelayLogFormat: String, Sendable, CaseIterable {
-    /// `info stream.created relay.stream=orders ttl=3600`: easy to read in `journalctl`.
-    case text
-    /// `{"level":"info","message":"stream.created","label":"sync-relay","metadata":{...}}`: for log shippers.
-    case json
-
+/// How `RelayLogHandler` writes a line in the configured `log.format`: `text` gives
+/// `info stream.created relay.stream=orders ttl=3600` (easy to read in `journalctl`), `json` gives
+/// `{"level":"info","message":"stream.created","label":"sync-relay","metadata":{...}}` (for log shippers).
+extension LogConfiguration.Format {
     /// Renders one event as one line, without the line break. Metadata is sorted by key so lines are stable.
     func line(level: Logger.Level, message: String, label: String, metadata: Logger.Metadata) -> String {
         let sorted = metadata.sorted { $0.key < $1.key }
