@@ -102,7 +102,7 @@ let package = Package(
                 "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator", "RelayRuntime", "RelayTimers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import Prometheus
+import Metrics
 import RelayCore
 import RelayRuntime
 import ServiceLifecycle
@@ -41,8 +41,11 @@ struct RunCommand: AsyncParsableCommand {
                     configuration.metrics.enabled ? configuration.metrics.listen.description : "off"),
             ])
 
-        let registry = PrometheusCollectorRegistry()
-        let metrics = RelayMetrics(registry: registry)
+        // swift-metrics is bootstrapped once, here: the relay's libraries emit through `MetricsSystem`.
+        let metricsFactory = RelayMetricsFactory()
+        MetricsSystem.bootstrap(metricsFactory)
+        let registry = metricsFactory.registry
+        let metrics = RelayMetrics()
         let notifier = SystemdNotifier(logger: logger)
         let health = HealthState { snapshot in
             metrics.readinessChanged(ready: snapshot.isReady)

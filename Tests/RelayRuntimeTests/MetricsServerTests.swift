@@ -1,4 +1,5 @@
 import Logging
+import Prometheus
 import RelayCore
 import RelaySync
 import Testing
@@ -10,13 +11,13 @@ struct MetricsServerTests {
     static let quietLogger = Logger(label: "metrics-server-test") { _ in SwiftLogNoOpLogHandler() }
 
     func withServer(
-        metrics: RelayMetrics = RelayMetrics(),
+        registry: PrometheusCollectorRegistry = RelayMetrics.scraped().registry,
         health: HealthState = HealthState(),
         _ body: @Sendable (_ baseURL: String, CurlHTTPClient) async throws -> Void
     ) async throws {
         let http = try CurlHTTPClient()
         let server = MetricsServer(
-            address: HostPort("127.0.0.1:0")!, registry: metrics.registry, health: health, logger: Self.quietLogger)
+            address: HostPort("127.0.0.1:0")!, registry: registry, health: health, logger: Self.quietLogger)
         do {
             try await server.withRunning { port in
                 try await body("http://127.0.0.1:\(port)", http)
@@ -33,10 +34,10 @@ struct MetricsServerTests {
     }
 
     @Test func metricsParseAsPrometheusTextAndAgreeWithTheObserver() async throws {
-        let metrics = RelayMetrics()
+        let (metrics, registry) = RelayMetrics.scraped()
         RelayMetricsTests.exerciseEveryMethod(metrics)
         metrics.messagePublished(stream: "orders-eu", records: 6, bytes: 4000, latency: .milliseconds(30))
-        try await withServer(metrics: metrics) { baseURL, http in
+        try await withServer(registry: registry) { baseURL, http in
             let response = try await get(http, baseURL + "/metrics")
             #expect(response.status == 200)
             #expect(response.header("Content-Type") == MetricsEndpoints.prometheusContentType)
@@ -98,7 +99,7 @@ struct MetricsServerTests {
     @Test func reportsTheBoundPortAndStopsOnGracefulShutdown() async throws {
         let reported = AsyncStream.makeStream(of: Int.self)
         let server = MetricsServer(
-            address: HostPort("127.0.0.1:0")!, registry: RelayMetrics().registry, health: HealthState(),
+            address: HostPort("127.0.0.1:0")!, registry: RelayMetrics.scraped().registry, health: HealthState(),
             logger: Self.quietLogger
         ) { port in reported.continuation.yield(port) }
         let port = try await server.withRunning { $0 }

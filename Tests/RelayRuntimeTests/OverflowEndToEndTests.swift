@@ -81,8 +81,7 @@ struct OverflowEndToEndTests {
     @Test func metricsParseAndAgreeWithWhatTheEmulatorAccepted() async throws {
         try await RelayHarness.with(topics: [("orders", 2)]) { harness in
             try await harness.produce("orders", count: 400, padding: 50)
-            let registry = PrometheusCollectorRegistry()
-            let metrics = RelayMetrics(registry: registry)
+            let (metrics, registry) = RelayMetrics.scraped()
             let configuration = try harness.configuration(topics: ["orders"])
             try await harness.runRelay(configuration, observer: metrics) { application in
                 await eventually("every order arrived") { harness.deliveredNumbers("orders").count >= 400 }

@@ -1,4 +1,5 @@
 import Foundation
+import Prometheus
 import RelayCore
 import Testing
 
@@ -27,14 +28,14 @@ struct RelayMetricsTests {
         metrics.readinessChanged(ready: true)
     }
 
-    func exposition(_ metrics: RelayMetrics) throws -> PrometheusText {
-        try PrometheusText(metrics.registry.emitToString())
+    func exposition(_ registry: PrometheusCollectorRegistry) throws -> PrometheusText {
+        try PrometheusText(registry.emitToString())
     }
 
     @Test func countersReflectObserverCalls() throws {
-        let metrics = RelayMetrics(version: "9.9.9")
+        let (metrics, registry) = RelayMetrics.scraped(version: "9.9.9")
         Self.exerciseEveryMethod(metrics)
-        let text = try exposition(metrics)
+        let text = try exposition(registry)
         let stream = ["stream": "orders-eu"]
         #expect(text.value("sync_relay_records_consumed_total", ["topic": "orders"]) == 7)
         #expect(text.value("sync_relay_records_published_total", stream) == 4)
@@ -71,9 +72,9 @@ struct RelayMetricsTests {
     }
 
     @Test func everyFamilyIsNamedDocumentedAndTyped() throws {
-        let metrics = RelayMetrics()
+        let (metrics, registry) = RelayMetrics.scraped()
         Self.exerciseEveryMethod(metrics)
-        let text = try exposition(metrics)
+        let text = try exposition(registry)
         #expect(text.families == Set(RelayMetricCatalogue.all.map(\.fullName)))
         for family in text.families {
             #expect(family.hasPrefix("sync_relay_"))
@@ -90,21 +91,21 @@ struct RelayMetricsTests {
     }
 
     @Test func startsNotReadyAndFollowsReadiness() throws {
-        let metrics = RelayMetrics()
-        #expect(try exposition(metrics).value("sync_relay_ready") == 0)
+        let (metrics, registry) = RelayMetrics.scraped()
+        #expect(try exposition(registry).value("sync_relay_ready") == 0)
         metrics.readinessChanged(ready: true)
-        #expect(try exposition(metrics).value("sync_relay_ready") == 1)
+        #expect(try exposition(registry).value("sync_relay_ready") == 1)
         metrics.readinessChanged(ready: false)
-        #expect(try exposition(metrics).value("sync_relay_ready") == 0)
+        #expect(try exposition(registry).value("sync_relay_ready") == 0)
     }
 
     @Test func streamsPastTheCapShareTheOverflowLabel() throws {
-        let metrics = RelayMetrics(streamLabelLimit: 2)
+        let (metrics, registry) = RelayMetrics.scraped(streamLabelLimit: 2)
         for stream in ["a", "b", "c", "d", "a"] {
             metrics.messagePublished(stream: stream, records: 1, bytes: 10, latency: .milliseconds(1))
         }
         metrics.recordsDropped(stream: "e", reason: "max-age", count: 3)
-        let text = try exposition(metrics)
+        let text = try exposition(registry)
         let series = Set(text.samples(named: "sync_relay_messages_published_total").compactMap { $0.labels["stream"] })
         #expect(series == ["a", "b", "_other"])
         #expect(text.value("sync_relay_messages_published_total", ["stream": "a"]) == 2)
@@ -114,37 +115,37 @@ struct RelayMetricsTests {
     }
 
     @Test func laneGaugesOfOverflowStreamsAreSummed() throws {
-        let metrics = RelayMetrics(streamLabelLimit: 1)
+        let (metrics, registry) = RelayMetrics.scraped(streamLabelLimit: 1)
         metrics.laneDepth(stream: "kept", records: 1, bytes: 1, inFlight: 1)
         metrics.laneDepth(stream: "x", records: 10, bytes: 100, inFlight: 1)
         metrics.laneDepth(stream: "y", records: 5, bytes: 50, inFlight: 2)
         metrics.laneDepth(stream: "x", records: 4, bytes: 40, inFlight: 0)
-        var text = try exposition(metrics)
+        var text = try exposition(registry)
         #expect(text.value("sync_relay_lane_queued_records", ["stream": "_other"]) == 9)
         #expect(text.value("sync_relay_lane_queued_bytes", ["stream": "_other"]) == 90)
         #expect(text.value("sync_relay_in_flight_messages", ["stream": "_other"]) == 2)
         metrics.laneDepth(stream: "x", records: 0, bytes: 0, inFlight: 0)
         metrics.laneDepth(stream: "y", records: 0, bytes: 0, inFlight: 0)
-        text = try exposition(metrics)
+        text = try exposition(registry)
         #expect(text.value("sync_relay_lane_queued_records", ["stream": "_other"]) == 0)
         #expect(text.value("sync_relay_lane_queued_records", ["stream": "kept"]) == 1)
     }
 
     @Test func unknownLagRemovesThePartitionSeries() throws {
-        let metrics = RelayMetrics()
+        let (metrics, registry) = RelayMetrics.scraped()
         metrics.partitionLag(topic: "t", partition: 0, consumerLag: 5, commitLag: 1)
         metrics.partitionLag(topic: "t", partition: 1, consumerLag: 6, commitLag: 2)
         metrics.partitionLag(topic: "t", partition: 0, consumerLag: nil, commitLag: 0)
-        let text = try exposition(metrics)
+        let text = try exposition(registry)
         #expect(text.samples(named: "sync_relay_consumer_lag_records").map { $0.labels["partition"] } == ["1"])
         #expect(text.value("sync_relay_commit_lag_records", ["partition": "0"]) == 0)
         #expect(text.value("sync_relay_commit_lag_records", ["partition": "1"]) == 2)
     }
 
     @Test func labelValuesAreEscaped() throws {
-        let metrics = RelayMetrics()
+        let (metrics, registry) = RelayMetrics.scraped()
         metrics.recordsConsumed(topic: "odd\"topic\\with\nnewline", count: 1)
-        let text = try exposition(metrics)
+        let text = try exposition(registry)
         #expect(text.value("sync_relay_records_consumed_total", ["topic": "odd\"topic\\with\nnewline"]) == 1)
     }
 }

@@ -1,6 +1,5 @@
-import Prometheus
-
-/// The name, help text and buckets of every metric `RelayMetrics` exports, declared once.
+/// The name, help text and buckets of every metric `RelayMetrics` exports, declared once. `RelayMetricsFactory`
+/// looks the help text and buckets up here by full name when swift-metrics asks for a collector.
 ///
 /// Names start with `sync_relay_` and end with their unit (`_total` for counters, `_seconds`, `_bytes`, `_records`).
 /// `docs/metrics.md` documents each one; keep the two in step. Metric names must not contain digits (swift-prometheus
@@ -9,8 +8,12 @@ enum RelayMetricCatalogue {
     /// The prefix of every name.
     static let namespace = "sync_relay"
 
-    private static func metric(_ name: String, _ unit: String, _ help: String) -> RelayMetricName {
-        RelayMetricName(name: name, unit: unit, help: help)
+    private static func metric(
+        _ name: String, _ unit: String, _ help: String, valueBuckets: [Double]? = nil,
+        durationBuckets: [Duration]? = nil
+    ) -> RelayMetricName {
+        RelayMetricName(
+            name: name, unit: unit, help: help, valueBuckets: valueBuckets, durationBuckets: durationBuckets)
     }
 
     // MARK: Label names
@@ -43,14 +46,17 @@ enum RelayMetricCatalogue {
     static let bytesPublished = metric(
         "published", "bytes_total", "Bytes of message data Twilio accepted, by stream.")
     static let messageRecords = metric(
-        "message", "records", "Records packed into each accepted message (all streams).")
+        "message", "records", "Records packed into each accepted message (all streams).",
+        valueBuckets: messageRecordBuckets)
     static let messageBytes = metric(
-        "message", "bytes", "Size of each accepted message's data (all streams).")
+        "message", "bytes", "Size of each accepted message's data (all streams).", valueBuckets: messageByteBuckets)
     static let publishLatency = metric(
-        "publish_latency", "seconds", "Time from sending a publish request to Twilio's 2xx answer (all streams).")
+        "publish_latency", "seconds", "Time from sending a publish request to Twilio's 2xx answer (all streams).",
+        durationBuckets: publishLatencyBuckets)
     static let endToEndLatency = metric(
         "end_to_end_latency", "seconds",
-        "Time from a record's Kafka timestamp to Twilio's acceptance of its message (all streams).")
+        "Time from a record's Kafka timestamp to Twilio's acceptance of its message (all streams).",
+        durationBuckets: endToEndLatencyBuckets)
 
     // MARK: Losses and retries
 
@@ -70,7 +76,8 @@ enum RelayMetricCatalogue {
     static let laneBytes = metric("lane_queued", "bytes", "Bytes of records waiting in a stream's lane.")
     static let inFlight = metric("in_flight", "messages", "Publishes sent to Twilio and not yet answered, by stream.")
     static let pacerWait = metric(
-        "pacer_wait", "seconds", "How long each due message waited for its stream's pacer (all streams).")
+        "pacer_wait", "seconds", "How long each due message waited for its stream's pacer (all streams).",
+        durationBuckets: pacerWaitBuckets)
     static let pacerWaitTotal = metric(
         "pacer_waited_seconds", "total", "Total time due messages waited for the pacer, by stream.")
 
@@ -101,6 +108,9 @@ enum RelayMetricCatalogue {
         ready, buildInfo,
     ]
 
+    /// Every metric by full name.
+    static let byFullName: [String: RelayMetricName] = Dictionary(uniqueKeysWithValues: all.map { ($0.fullName, $0) })
+
     // MARK: Buckets
 
     /// Records per message: a message holds one record up to several hundred small ones.
@@ -125,8 +135,7 @@ enum RelayMetricCatalogue {
     ]
 }
 
-/// One metric's name parts and help text. swift-prometheus's `MetricNameDescriptor` is not `Sendable`, so the
-/// catalogue keeps these and builds a descriptor when a collector is looked up.
+/// One metric's name parts, help text and, for a histogram, its buckets.
 struct RelayMetricName: Sendable {
     /// The base name, between the namespace and the unit.
     let name: String
@@ -134,13 +143,13 @@ struct RelayMetricName: Sendable {
     let unit: String
     /// The `# HELP` text.
     let help: String
+    /// The buckets of a value histogram (a swift-metrics `Recorder` that aggregates).
+    var valueBuckets: [Double]? = nil
+    /// The buckets of a duration histogram (a swift-metrics `Timer`).
+    var durationBuckets: [Duration]? = nil
 
-    /// The full name, `sync_relay_<name>_<unit>`.
-    var fullName: String { descriptor.name }
-
-    /// The swift-prometheus descriptor.
-    var descriptor: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: RelayMetricCatalogue.namespace, metricName: name, unitName: unit, helpText: help)
+    /// The full name, `sync_relay_<name>_<unit>` (empty parts left out), which is the swift-metrics label.
+    var fullName: String {
+        [RelayMetricCatalogue.namespace, name, unit].filter { !$0.isEmpty }.joined(separator: "_")
     }
 }

@@ -1,12 +1,10 @@
-import Prometheus
+import CoreMetrics
 import RelayCore
 import Synchronization
 
-/// The relay's metrics catalogue: implements `RelayObserver` by updating Prometheus collectors in an injected
-/// `PrometheusCollectorRegistry`, which `MetricsServer` serves on `/metrics`.
-///
-/// Nothing global is bootstrapped: the executable creates one registry, hands it to this catalogue and to the
-/// server, and tests create their own. Names, labels and meanings are listed in `docs/metrics.md`.
+/// The relay's metrics catalogue: implements `RelayObserver` by emitting through swift-metrics. The executable
+/// bootstraps `MetricsSystem` once with a `RelayMetricsFactory` (Prometheus, served by `MetricsServer` on
+/// `/metrics`); tests pass their own factory. Names, labels and meanings are listed in `docs/metrics.md`.
 ///
 /// Label cardinality is bounded: the first `streamLabelLimit` distinct streams get their own series and every later
 /// stream is reported as `stream="_other"` (lane gauges then show the sum over those streams); Twilio error codes
@@ -21,54 +19,50 @@ public final class RelayMetrics: RelayObserver {
 
     typealias Names = RelayMetricCatalogue
 
-    /// The registry the collectors live in.
-    public let registry: PrometheusCollectorRegistry
+    private let factory: any MetricsFactory
     private let streams: LabelValueLimiter
     private let twilioCodes: LabelValueLimiter
     private let overflowLanes = LaneDepthTotals()
     /// By stream label: at most `streamLabelLimit` + 1 entries.
     private let streamCollectors = Mutex<[String: StreamCollectors]>([:])
+    /// Counters by name and labels, made once (each `Counter(label:)` asks the factory, which searches the registry).
+    private let counters = Mutex<[CounterKey: CoreMetrics.Counter]>([:])
 
-    private let messageRecords: ValueHistogram
-    private let messageBytes: ValueHistogram
-    private let publishLatency: DurationHistogram
-    private let endToEndLatency: DurationHistogram
-    private let pacerWaitHistogram: DurationHistogram
-    private let streamsCreated: Counter
-    private let ttlRefreshes: Counter
+    private let messageRecords: Recorder
+    private let messageBytes: Recorder
+    private let publishLatency: CoreMetrics.Timer
+    private let endToEndLatency: CoreMetrics.Timer
+    private let pacerWaitHistogram: CoreMetrics.Timer
+    private let streamsCreated: CoreMetrics.Counter
+    private let ttlRefreshes: CoreMetrics.Counter
     private let streamLabelValues: Gauge
     private let ready: Gauge
 
-    /// Registers the catalogue's collectors in `registry` (a new one by default; serve it with `MetricsServer`).
+    /// Makes the catalogue's collectors through `factory` (the bootstrapped `MetricsSystem.factory` by default).
     /// `version` becomes `sync_relay_build_info{version=...}`; `streamLabelLimit` (at least 0) caps the distinct
     /// stream label values. Readiness starts at 0.
     ///
-    /// Create one `RelayMetrics` per registry: a second one shares the collectors but not the label caps.
+    /// Create one `RelayMetrics` per factory: a second one shares the collectors but not the label caps.
     public init(
-        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        factory: any MetricsFactory = MetricsSystem.factory,
         version: String = RelayVersion.current,
         streamLabelLimit: Int = RelayMetrics.defaultStreamLabelLimit
     ) {
-        self.registry = registry
+        self.factory = factory
         streams = LabelValueLimiter(limit: streamLabelLimit, overflowValue: Self.overflowLabelValue)
         twilioCodes = LabelValueLimiter(limit: Self.twilioCodeLabelLimit, overflowValue: Self.overflowLabelValue)
-        messageRecords = registry.makeValueHistogram(
-            descriptor: Names.messageRecords.descriptor, buckets: Names.messageRecordBuckets)
-        messageBytes = registry.makeValueHistogram(
-            descriptor: Names.messageBytes.descriptor, buckets: Names.messageByteBuckets)
-        publishLatency = registry.makeDurationHistogram(
-            descriptor: Names.publishLatency.descriptor, buckets: Names.publishLatencyBuckets)
-        endToEndLatency = registry.makeDurationHistogram(
-            descriptor: Names.endToEndLatency.descriptor, buckets: Names.endToEndLatencyBuckets)
-        pacerWaitHistogram = registry.makeDurationHistogram(
-            descriptor: Names.pacerWait.descriptor, buckets: Names.pacerWaitBuckets)
-        streamsCreated = registry.makeCounter(descriptor: Names.streamsCreated.descriptor)
-        ttlRefreshes = registry.makeCounter(descriptor: Names.ttlRefreshes.descriptor)
-        streamLabelValues = registry.makeGauge(descriptor: Names.streamSeries.descriptor)
-        ready = registry.makeGauge(descriptor: Names.ready.descriptor)
-        ready.set(Int64(0))
-        registry.makeGauge(descriptor: Names.buildInfo.descriptor, labels: [(Names.versionLabel, version)])
-            .set(Int64(1))
+        messageRecords = Recorder(label: Names.messageRecords.fullName, factory: factory)
+        messageBytes = Recorder(label: Names.messageBytes.fullName, factory: factory)
+        publishLatency = CoreMetrics.Timer(label: Names.publishLatency.fullName, factory: factory)
+        endToEndLatency = CoreMetrics.Timer(label: Names.endToEndLatency.fullName, factory: factory)
+        pacerWaitHistogram = CoreMetrics.Timer(label: Names.pacerWait.fullName, factory: factory)
+        streamsCreated = CoreMetrics.Counter(label: Names.streamsCreated.fullName, factory: factory)
+        ttlRefreshes = CoreMetrics.Counter(label: Names.ttlRefreshes.fullName, factory: factory)
+        streamLabelValues = Gauge(label: Names.streamSeries.fullName, factory: factory)
+        ready = Gauge(label: Names.ready.fullName, factory: factory)
+        ready.record(Int64(0))
+        Gauge(label: Names.buildInfo.fullName, dimensions: [(Names.versionLabel, version)], factory: factory)
+            .record(Int64(1))
     }
 
     // MARK: RelayObserver
@@ -86,12 +80,12 @@ public final class RelayMetrics: RelayObserver {
         collectors.bytesPublished.increment(by: Int64(bytes))
         messageRecords.record(Double(records))
         messageBytes.record(Double(bytes))
-        publishLatency.record(latency)
+        publishLatency.recordNanoseconds(latency.nanosecondsClamped)
     }
 
     /// Records `sync_relay_end_to_end_latency_seconds`.
     public func endToEndLatency(stream: String, latency: Duration) {
-        endToEndLatency.record(latency)
+        endToEndLatency.recordNanoseconds(latency.nanosecondsClamped)
     }
 
     /// Counts `sync_relay_records_dropped_total{stream,reason}`.
@@ -123,14 +117,14 @@ public final class RelayMetrics: RelayObserver {
             figures = overflowLanes.update(stream: stream, to: figures)
         }
         let collectors = collectors(for: label)
-        collectors.laneRecords.set(Int64(figures.records))
-        collectors.laneBytes.set(Int64(figures.bytes))
-        collectors.inFlight.set(Int64(figures.inFlight))
+        collectors.laneRecords.record(Int64(figures.records))
+        collectors.laneBytes.record(Int64(figures.bytes))
+        collectors.inFlight.record(Int64(figures.inFlight))
     }
 
     /// Records `sync_relay_pacer_wait_seconds` and adds to `sync_relay_pacer_waited_seconds_total{stream}`.
     public func pacerWait(stream: String, wait: Duration) {
-        pacerWaitHistogram.record(wait)
+        pacerWaitHistogram.recordNanoseconds(wait.nanosecondsClamped)
         collectors(for: streamLabel(stream)).pacerWait.increment(by: wait.metricSeconds)
     }
 
@@ -151,38 +145,48 @@ public final class RelayMetrics: RelayObserver {
     /// so no stale value lingers.
     public func partitionLag(topic: String, partition: Int32, consumerLag: Int64?, commitLag: Int64?) {
         let labels = [(Names.topicLabel, topic), (Names.partitionLabel, String(partition))]
-        setOrRemove(gauge(Names.consumerLag, labels), to: consumerLag)
-        setOrRemove(gauge(Names.commitLag, labels), to: commitLag)
+        setOrRemove(Names.consumerLag, labels, to: consumerLag)
+        setOrRemove(Names.commitLag, labels, to: commitLag)
     }
 
     /// Sets `sync_relay_ready` to 1 or 0.
     public func readinessChanged(ready: Bool) {
-        self.ready.set(Int64(ready ? 1 : 0))
+        self.ready.record(Int64(ready ? 1 : 0))
     }
 
     // MARK: Collectors and labels
 
-    /// The registry returns the existing collector for a name and label set, creating it the first time.
-    private func counter(_ name: RelayMetricName, _ labels: [(String, String)]) -> Counter {
-        registry.makeCounter(descriptor: name.descriptor, labels: labels)
+    private struct CounterKey: Hashable {
+        let name: String
+        let labels: [String]
     }
 
-    private func gauge(_ name: RelayMetricName, _ labels: [(String, String)]) -> Gauge {
-        registry.makeGauge(descriptor: name.descriptor, labels: labels)
+    /// The counter of `name` and `labels`, made the first time it is asked for.
+    private func counter(_ name: RelayMetricName, _ labels: [(String, String)]) -> CoreMetrics.Counter {
+        let key = CounterKey(name: name.fullName, labels: labels.flatMap { [$0.0, $0.1] })
+        if let known = counters.withLock({ $0[key] }) { return known }
+        let made = CoreMetrics.Counter(label: key.name, dimensions: labels, factory: factory)
+        return counters.withLock { counters in
+            if let known = counters[key] { return known }
+            counters[key] = made
+            return made
+        }
     }
 
-    private func setOrRemove(_ gauge: Gauge, to value: Int64?) {
+    /// Sets the gauge of `name` and `labels`, or (nil) removes its series.
+    private func setOrRemove(_ name: RelayMetricName, _ labels: [(String, String)], to value: Int64?) {
+        let gauge = Gauge(label: name.fullName, dimensions: labels, factory: factory)
         if let value {
-            gauge.set(value)
+            gauge.record(value)
         } else {
-            registry.unregisterGauge(gauge)
+            gauge.destroy()
         }
     }
 
     private func collectors(for label: String) -> StreamCollectors {
         if let known = streamCollectors.withLock({ $0[label] }) { return known }
-        // Made outside the lock (the registry takes its own); a racing duplicate gets the same collectors.
-        let made = StreamCollectors(label: label, registry: registry)
+        // Made outside the lock (the factory takes its own); a racing duplicate gets the same collectors.
+        let made = StreamCollectors(label: label, factory: factory)
         return streamCollectors.withLock { collectors in
             if let known = collectors[label] { return known }
             collectors[label] = made
@@ -192,7 +196,7 @@ public final class RelayMetrics: RelayObserver {
 
     private func streamLabel(_ stream: String) -> String {
         let (label, admittedCount) = streams.label(for: stream)
-        if let admittedCount { streamLabelValues.set(Int64(admittedCount)) }
+        if let admittedCount { streamLabelValues.record(Int64(admittedCount)) }
         return label
     }
 

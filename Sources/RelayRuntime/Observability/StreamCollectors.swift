@@ -1,7 +1,7 @@
-import Prometheus
+import CoreMetrics
 
-/// The collectors of one stream label that the hot paths update (publishing, lane depth, pacer waits), looked up
-/// in the registry once and then reused, so a publish costs a dictionary lookup rather than a registry search.
+/// The collectors of one stream label that the hot paths update (publishing, lane depth, pacer waits), made once
+/// and then reused, so a publish costs a dictionary lookup rather than a registry search.
 struct StreamCollectors: Sendable {
     let recordsPublished: Counter
     let messagesPublished: Counter
@@ -9,17 +9,18 @@ struct StreamCollectors: Sendable {
     let laneRecords: Gauge
     let laneBytes: Gauge
     let inFlight: Gauge
-    let pacerWait: Counter
+    let pacerWait: FloatingPointCounter
 
-    init(label: String, registry: PrometheusCollectorRegistry) {
+    init(label: String, factory: any MetricsFactory) {
         typealias Names = RelayMetricCatalogue
         let labels = [(Names.streamLabel, label)]
-        recordsPublished = registry.makeCounter(descriptor: Names.recordsPublished.descriptor, labels: labels)
-        messagesPublished = registry.makeCounter(descriptor: Names.messagesPublished.descriptor, labels: labels)
-        bytesPublished = registry.makeCounter(descriptor: Names.bytesPublished.descriptor, labels: labels)
-        laneRecords = registry.makeGauge(descriptor: Names.laneRecords.descriptor, labels: labels)
-        laneBytes = registry.makeGauge(descriptor: Names.laneBytes.descriptor, labels: labels)
-        inFlight = registry.makeGauge(descriptor: Names.inFlight.descriptor, labels: labels)
-        pacerWait = registry.makeCounter(descriptor: Names.pacerWaitTotal.descriptor, labels: labels)
+        recordsPublished = Counter(label: Names.recordsPublished.fullName, dimensions: labels, factory: factory)
+        messagesPublished = Counter(label: Names.messagesPublished.fullName, dimensions: labels, factory: factory)
+        bytesPublished = Counter(label: Names.bytesPublished.fullName, dimensions: labels, factory: factory)
+        laneRecords = Gauge(label: Names.laneRecords.fullName, dimensions: labels, factory: factory)
+        laneBytes = Gauge(label: Names.laneBytes.fullName, dimensions: labels, factory: factory)
+        inFlight = Gauge(label: Names.inFlight.fullName, dimensions: labels, factory: factory)
+        pacerWait = FloatingPointCounter(
+            label: Names.pacerWaitTotal.fullName, dimensions: labels, factory: factory)
     }
 }

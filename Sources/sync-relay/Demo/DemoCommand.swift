@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import Prometheus
+import Metrics
 import RelayCore
 import RelayKafka
 import RelayRuntime
@@ -59,8 +59,10 @@ struct DemoCommand: AsyncParsableCommand {
         try cluster.createTopic("demo.dead-letters", partitions: 1)
         let emulator = SyncEmulator()
         let server = SyncEmulatorServer(emulator: emulator, port: emulatorPort, logger: quiet)
-        let registry = PrometheusCollectorRegistry()
-        let metrics = RelayMetrics(registry: registry)
+        let metricsFactory = RelayMetricsFactory()
+        MetricsSystem.bootstrap(metricsFactory)
+        let registry = metricsFactory.registry
+        let metrics = RelayMetrics()
         let statistics = DemoStatistics(forwardingTo: metrics)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
