@@ -19,14 +19,24 @@ public struct PacerSettings: Sendable, Hashable {
     /// under backlog runs below its rate. With it, the schedule catches up: any `n + 1` consecutive admissions span at
     /// least `n` intervals less `catchUp` (with `burst = 1`), so callers that pace below the hard limit can spend
     /// part of that margin here (docs/decisions/0002-pacing-margin.md).
-    public var catchUp: Duration
+    public var catchUp: Duration {
+        get { .nanoseconds(catchUpNanoseconds) }
+        set { catchUpNanoseconds = newValue.nanosecondsClamped }
+    }
     /// Whether an `ArrivalGuard` also holds sends so that requests held up on their way cannot make a one-second
     /// window of arrivals hold more than the window's share (default false; only with `burst = 1`). The caller
     /// then reports every response (`StreamPacer.responded`).
     public var guardsArrivals: Bool
     /// The most the arrival guard holds a send beyond the window for a held-up earlier attempt (default one second,
     /// `ArrivalGuard.defaultMaxHold`; `ArrivalGuard.maxHold`).
-    public var arrivalGuardMaxHold: Duration
+    public var arrivalGuardMaxHold: Duration {
+        get { .nanoseconds(arrivalGuardMaxHoldNanoseconds) }
+        set { arrivalGuardMaxHoldNanoseconds = newValue.nanosecondsClamped }
+    }
+
+    // Stored as `Instant`'s nanoseconds, to keep each stream's pacer small (see `ArrivalGuard`).
+    private(set) var catchUpNanoseconds: Int64 = 0
+    private var arrivalGuardMaxHoldNanoseconds: Int64 = 0
 
     /// Settings with the given values; values outside the documented ranges are a programming error.
     public init(
@@ -43,9 +53,9 @@ public struct PacerSettings: Sendable, Hashable {
         self.rate = rate
         self.burst = burst
         self.share = share
-        self.catchUp = catchUp
+        catchUpNanoseconds = catchUp.nanosecondsClamped
         self.guardsArrivals = guardsArrivals
-        self.arrivalGuardMaxHold = arrivalGuardMaxHold
+        arrivalGuardMaxHoldNanoseconds = arrivalGuardMaxHold.nanosecondsClamped
     }
 
     /// Messages per second after the share: `rate × share`.

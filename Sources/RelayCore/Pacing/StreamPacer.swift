@@ -11,7 +11,6 @@ public struct StreamPacer: Sendable {
     // In nanoseconds, as `Instant` counts them.
     private var interval: Int64
     private var tolerance: Int64
-    private var catchUp: Int64
     private var theoreticalArrival = Instant(nanoseconds: .min / 2)
     private var pausedUntil = Instant(nanoseconds: .min / 2)
     /// Present with `settings.guardsArrivals` and `burst = 1`.
@@ -24,7 +23,6 @@ public struct StreamPacer: Sendable {
         self.settings = settings
         interval = settings.interval.nanosecondsClamped
         tolerance = Int64(settings.burst - 1) * interval
-        catchUp = settings.catchUp.nanosecondsClamped
         if settings.guardsArrivals && settings.burst == 1 {
             arrivalGuard = ArrivalGuard(window: settings.messagesPerWindow, maxHold: settings.arrivalGuardMaxHold)
         }
@@ -46,7 +44,7 @@ public struct StreamPacer: Sendable {
     @discardableResult
     public mutating func admit(now: Instant) -> Bool {
         guard canAdmit(now: now) else { return false }
-        let caughtUp = now.nanoseconds - catchUp
+        let caughtUp = now.nanoseconds - settings.catchUpNanoseconds
         theoreticalArrival = Instant(nanoseconds: max(theoreticalArrival.nanoseconds, caughtUp) + interval)
         arrivalGuard?.sent(at: now)
         nextTicket &+= 1
