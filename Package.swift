@@ -136,7 +136,7 @@ let package = Package(
         .executableTarget(
             name: "http-bench",
             dependencies: [
-                "RelaySync",
+                "RelaySync", "RelayTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
             ],
@@ -174,7 +174,7 @@ let package = Package(
         .testTarget(
             name: "RelaySyncTests",
             dependencies: [
-                "RelaySync", "RelayCore", "SyncEmulator", "CurlShims", "CLibCurl", "RelayTimers",
+                "RelaySync", "RelayCore", "SyncEmulator", "CurlShims", "CLibCurl", "RelayTimers", "RelayTestSupport",
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import HummingbirdHTTP2
 import RelaySync
+import RelayTestSupport
 
 struct BenchmarkOptions {
     var duration: Double = 5
@@ -62,10 +63,10 @@ func serve(tls: Bool) async throws {
 func tlsConfiguration() throws -> TLSConfiguration {
     TLSConfiguration.makeServerConfiguration(
         certificateChain: [
-            .certificate(try NIOSSLCertificate(bytes: Array(BenchmarkCertificate.certificatePEM.utf8), format: .pem))
+            .certificate(try NIOSSLCertificate(bytes: Array(TLSFixture.certificatePEM.utf8), format: .pem))
         ],
         privateKey: .privateKey(
-            try NIOSSLPrivateKey(bytes: Array(BenchmarkCertificate.privateKeyPEM.utf8), format: .pem))
+            try NIOSSLPrivateKey(bytes: Array(TLSFixture.privateKeyPEM.utf8), format: .pem))
     )
 }
 

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdHTTP2
 import Logging
 import RelaySync
+import RelayTestSupport
 import RelayTimers
 import Testing
 

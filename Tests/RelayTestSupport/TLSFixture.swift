@@ -1,11 +1,12 @@
 import Foundation
 
-/// A self-signed test certificate for 127.0.0.1 and localhost (P-256, valid until 2126), used only by the loopback
-/// TLS tests. Generated with:
+/// A self-signed test certificate for 127.0.0.1 and localhost (P-256, valid until 2126), used only on loopback: by
+/// the TLS tests and by http-bench's `--tls` endpoint (the client skips verification for it, which `CurlHTTPClient`
+/// allows for loopback hosts only). Generated with:
 /// `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -days 36500 -nodes -subj "/CN=sync-relay test"
 ///  -addext "subjectAltName=IP:127.0.0.1,DNS:localhost"`
-enum TLSFixture {
-    static let certificatePEM = """
+public enum TLSFixture {
+    public static let certificatePEM = """
         -----BEGIN CERTIFICATE-----
         MIIBpzCCAU2gAwIBAgIUei6Ss/vJ9lLWulUVTM5UZSCMrdwwCgYIKoZIzj0EAwIw
         GjEYMBYGA1UEAwwPc3luYy1yZWxheSB0ZXN0MCAXDTI2MTEyMzA3Mjc1MVoYDzIx
@@ -19,7 +20,7 @@ enum TLSFixture {
         -----END CERTIFICATE-----
         """
 
-    static let privateKeyPEM = """
+    public static let privateKeyPEM = """
         -----BEGIN PRIVATE KEY-----
         MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQglwN0jMdpJyn30VvI
         svhXaqkGd3Rvaoyskc10WwmZQxShRANCAAQwEInPNMdfo9Rw1iyr5owVuC6Ifh2Z
@@ -28,7 +29,7 @@ enum TLSFixture {
         """
 
     /// Writes the certificate to a temporary file, for `HTTPClientConfiguration.caBundlePath`.
-    static func writeCertificate() throws -> String {
+    public static func writeCertificate() throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent(
             "sync-relay-test-ca-\(UUID().uuidString).pem")
         try Data(certificatePEM.utf8).write(to: url)
