@@ -1,7 +1,8 @@
 import Foundation
-import RelaySync
 import SyncEmulator
 import Testing
+
+@testable import RelaySync
 
 @Suite("libcurl multi HTTP client", .timeLimit(.minutes(1)))
 struct CurlHTTPClientTests {
@@ -27,6 +28,24 @@ struct CurlHTTPClientTests {
             #expect(limited.status == 429)
             #expect(limited.header("retry-after") == "7")
         }
+    }
+
+    /// The client keeps header lines raw and parses them when asked: names match case-insensitively, blanks around
+    /// values go, a repeated header keeps its last value, and lines without a colon are skipped.
+    @Test func rawHeadersAreParsedOnDemand() {
+        let raw =
+            "Content-Type: application/json\r\nX-Twilio-Request: a \r\nRetry-After:\t7\r\n"
+            + "x-twilio-request: b\r\nno colon here\r\n\r\n"
+        let response = HTTPClientResponse(
+            status: 429, rawHeaders: Array(raw.utf8), body: [], httpVersion: "1.1", newConnections: 0)
+        #expect(response.header("retry-after") == "7")
+        #expect(response.header("RETRY-AFTER") == "7")
+        #expect(response.header("X-Twilio-Request") == "b")
+        #expect(response.header("Retry") == nil)
+        #expect(
+            response.headers == ["content-type": "application/json", "x-twilio-request": "b", "retry-after": "7"])
+        let given = HTTPClientResponse(status: 200, headers: ["Content-Type": "text/plain"])
+        #expect(given.header("content-type") == "text/plain")
     }
 
     @Test func runsManyConcurrentRequestsOnFewConnections() async throws {

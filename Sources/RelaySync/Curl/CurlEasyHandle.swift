@@ -12,6 +12,8 @@ public final class CurlEasyHandle {
 
     /// The underlying handle, for the multi loop in this module only.
     let pointer: UnsafeMutableRawPointer
+    /// `CURLOPT_ERRORBUFFER`'s storage, one per handle (not one per request), freed with the handle.
+    let errorBuffer: UnsafeMutablePointer<CChar>
 
     /// Creates a handle, initialising libcurl first if needed.
     public init() throws(SyncError) {
@@ -20,6 +22,8 @@ public final class CurlEasyHandle {
             throw SyncError(code: .transport, reason: "curl_easy_init failed")
         }
         pointer = handle
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
     }
 
     /// Sets an option that takes a number.
@@ -78,5 +82,8 @@ public final class CurlEasyHandle {
         }
     }
 
-    deinit { curl_easy_cleanup(pointer) }
+    deinit {
+        curl_easy_cleanup(pointer)
+        errorBuffer.deallocate()
+    }
 }

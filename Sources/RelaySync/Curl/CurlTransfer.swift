@@ -13,9 +13,9 @@ final class CurlTransfer {
     let easy: CurlEasyHandle
     private let completion: HTTPCompletion
     private var headerList: CurlHeaderList?
-    private let errorBuffer: UnsafeMutablePointer<CChar>
     private var body: [UInt8] = []
-    private var headers: [String: String] = [:]
+    /// The header lines of the response being received, kept raw (`HTTPClientResponse` parses them on demand).
+    private var rawHeaders: [UInt8] = []
     private var finished = false
 
     /// Creates a transfer on `easy` (a fresh or reset handle); `configure` then applies the request.
@@ -23,8 +23,7 @@ final class CurlTransfer {
         self.id = id
         self.easy = easy
         self.completion = completion
-        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        easy.errorBuffer[0] = 0
     }
 
     /// Applies the request's options to the easy handle. `loopback` is `LoopbackHost.isLoopback(url: request.url)`,
@@ -36,7 +35,7 @@ final class CurlTransfer {
         try easy.set(CURLOPT_URL, request.url)
         try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
         try easy.set(CURLOPT_NOSIGNAL, 1)
-        try easy.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
+        try easy.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(easy.errorBuffer))
         try easy.set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         try easy.set(CURLOPT_PIPEWAIT, 1)
         try easy.set(CURLOPT_TCP_KEEPALIVE, 1)
@@ -82,23 +81,17 @@ final class CurlTransfer {
     func receiveHeaderLine(_ line: UnsafeRawBufferPointer) {
         let bytes = line.bindMemory(to: UInt8.self)
         if bytes.starts(with: "HTTP/".utf8) {
-            headers.removeAll()  // a new response (after 100 Continue or a redirect) starts over
+            rawHeaders.removeAll(keepingCapacity: true)  // a new response (after 100 Continue or a redirect)
             return
         }
-        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return }
-        func isSpace(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 || byte == 10 || byte == 13 }
-        var start = colon + 1
-        var end = bytes.endIndex
-        while start < end, isSpace(bytes[start]) { start += 1 }
-        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
-        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self).lowercased()
-        headers[name] = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        if rawHeaders.isEmpty { rawHeaders.reserveCapacity(512) }
+        rawHeaders.append(contentsOf: bytes)
     }
 
     /// Completes the transfer from libcurl's result; resumes the caller exactly once.
     func complete(result: CURLcode) {
         guard result == CURLE_OK else {
-            fail(Self.error(for: result, detail: String(cString: errorBuffer)))
+            fail(Self.error(for: result, detail: String(cString: easy.errorBuffer)))
             return
         }
         let version: String
@@ -109,7 +102,7 @@ final class CurlTransfer {
         }
         let response = HTTPClientResponse(
             status: easy.info(CURLINFO_RESPONSE_CODE),
-            headers: headers,
+            rawHeaders: rawHeaders,
             body: body,
             httpVersion: version,
             newConnections: easy.info(CURLINFO_NUM_CONNECTS)
@@ -141,7 +134,6 @@ final class CurlTransfer {
 
     deinit {
         if !finished { completion(.failure(SyncError(code: .shutdown, reason: "transfer abandoned"))) }
-        errorBuffer.deallocate()
     }
 }
 
