@@ -169,7 +169,7 @@ def run_baseline(python, args, bootstrap, emulator, topics, group):
 def run_relay(binary, args, bootstrap, emulator, topics, group):
     config = {
         "kafka": {"brokers": [bootstrap], "groupId": group, "topics": topics,
-                  "properties": {"auto.offset.reset": "earliest"}},
+                  "startFrom": "earliest"},
         "twilio": {"accountSid": ACCOUNT, "authToken": "${TWILIO_AUTH_TOKEN}", "serviceSid": SERVICE, "baseURL": emulator},
         "metrics": {"listen": "127.0.0.1:0"},
         "log": {"level": "warning"},

@@ -41,7 +41,7 @@ rebalance=10
 cat > "$work/relay.json" <<JSON
 {
   "kafka": {"brokers": ["$kafka"], "groupId": "stop-unreachable", "topics": ["load"],
-            "properties": {"auto.offset.reset": "earliest"}, "commitInterval": "1s",
+            "startFrom": "earliest", "commitInterval": "1s",
             "rebalanceDrainDeadline": "${rebalance}s"},
   "twilio": {"accountSid": "AC00000000000000000000000000000000", "authToken": "stop-token",
              "serviceSid": "IS00000000000000000000000000000000", "baseURL": "http://127.0.0.1:$port"},

@@ -126,8 +126,7 @@ final class CountingHandler: KafkaConsumerHandler {
 func relayConsumer(group: String) async throws -> Measurement {
     let handler = CountingHandler()
     let settings = KafkaConsumerSettings(
-        brokers: [cluster.bootstrapServers], groupId: group, topics: ["bench"],
-        properties: [("auto.offset.reset", "earliest")])
+        brokers: [cluster.bootstrapServers], groupId: group, topics: ["bench"], startFrom: .earliest)
     let consumer = try KafkaConsumer(settings: settings, handler: handler, logger: quiet)
     let task = Task { try await consumer.run() }
     while handler.state.withLock({ $0.end == nil }) { try await Timers.sleep(for: .milliseconds(10)) }

@@ -43,7 +43,7 @@ func relayConfiguration(cluster: KafkaMockCluster, sinkURL: String) -> String {
     """
     {
       "kafka": {"brokers": ["\(cluster.bootstrapServers)"], "groupId": "load-bench", "topics": ["load"],
-                "properties": {"auto.offset.reset": "earliest", "fetch.wait.max.ms": "20"}, "commitInterval": "1s"},
+                "startFrom": "earliest", "properties": {"fetch.wait.max.ms": "20"}, "commitInterval": "1s"},
       "twilio": {"accountSid": "AC00000000000000000000000000000000", "authToken": "load-bench-token",
                  "serviceSid": "IS00000000000000000000000000000000", "baseURL": "\(sinkURL)",
                  "maxConnections": \(maxConnections), "maxConcurrentRequests": 1024},

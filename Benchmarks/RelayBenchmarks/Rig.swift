@@ -52,7 +52,7 @@ struct Rig: Sendable {
                     JSONMember(
                         "properties",
                         .object([
-                            JSONMember("auto.offset.reset", "earliest"), JSONMember("session.timeout.ms", "6000"),
+                            JSONMember("session.timeout.ms", "6000"),
                             JSONMember("heartbeat.interval.ms", "250"),
                             JSONMember("fetch.wait.max.ms", .string("\(fetchWaitMs)")),
                         ])),

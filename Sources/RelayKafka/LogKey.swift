@@ -12,4 +12,5 @@ enum LogKey {
     static let error = "kafka.error"
     static let timeout = "kafka.timeout"
     static let lost = "kafka.lost"
+    static let startFrom = "kafka.start_from"
 }

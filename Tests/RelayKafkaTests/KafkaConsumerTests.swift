@@ -1,6 +1,7 @@
 import Foundation
 import RelayCore
 import RelayKafka
+import RelayTimers
 import Testing
 
 @Suite("Kafka consumer against the mock cluster", .timeLimit(.minutes(2)))
@@ -90,6 +91,58 @@ struct KafkaConsumerTests {
         try await second.stop()
         await producer.close()
         #expect(second.handler.records.map(\.offset) == Array(3...9))
+    }
+
+    /// `kafka.startFrom` decides where a group with no committed offsets starts: `earliest` relays a backlog
+    /// produced before the relay ever ran, `latest` only what is produced after the assignment. Either way the
+    /// partitions are logged as having no committed offset; a group resuming from its commit logs nothing.
+    @Test func aNewGroupStartsWhereStartFromSays() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        try cluster.createTopic("backlog", partitions: 1)
+        let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: quietLogger)
+        try await produceNumbered(producer, topic: "backlog", count: 20, partition: 0)
+
+        let earliestLog = LogLines()
+        let earliest = try RunningConsumer.start(
+            cluster, group: "fresh-earliest", topics: ["backlog"], startFrom: .earliest, logger: earliestLog.logger)
+        await eventually("the backlog arrived") { earliest.handler.records.count == 20 }
+        #expect(earliest.handler.records.map(\.offset) == Array(0..<20))
+        #expect(earliestLog.contains("kafka.partitions.no_committed_offset", "backlog[0]", "kafka.start_from=earliest"))
+
+        let latestLog = LogLines()
+        let latest = try RunningConsumer.start(
+            cluster, group: "fresh-latest", topics: ["backlog"], startFrom: .latest, logger: latestLog.logger)
+        await eventually("the partition is assigned") { latest.consumer.assignment.partitions.count == 1 }
+        await eventually("the start was logged") { latestLog.contains("kafka.partitions.no_committed_offset") }
+        #expect(latestLog.contains("backlog[0]", "kafka.start_from=latest"))
+        // librdkafka resolves `latest` with a ListOffsets request some time after the assignment, so a record
+        // produced at once may fall before that point: produce one at a time until one arrives, then more.
+        var next = 20
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while latest.handler.records.isEmpty, ContinuousClock.now < deadline {
+            try await produceNumbered(producer, topic: "backlog", count: 1, start: next, partition: 0)
+            next += 1
+            try await Timers.sleep(for: .milliseconds(100))
+        }
+        let first = try #require(latest.handler.records.first).offset
+        try await produceNumbered(producer, topic: "backlog", count: 5, start: next, partition: 0)
+        next += 5
+        await eventually("the new records arrived") { latest.handler.records.last?.offset == Int64(next - 1) }
+        #expect(first >= 20)  // none of the backlog
+        #expect(latest.handler.records.map(\.offset) == Array(first..<Int64(next)))
+
+        // Resuming from a commit (the earliest group commits what it received): no line about a missing one.
+        await eventually("the earliest group received everything") { earliest.handler.records.count == next }
+        try await earliest.stop()
+        let resumedLog = LogLines()
+        let resumed = try RunningConsumer.start(
+            cluster, group: "fresh-earliest", topics: ["backlog"], logger: resumedLog.logger)
+        await eventually("the partition is assigned again") { resumed.consumer.assignment.partitions.count == 1 }
+        #expect(!resumedLog.contains("kafka.partitions.no_committed_offset"))
+        try await resumed.stop()
+        try await latest.stop()
+        await producer.close()
+        #expect(resumed.handler.records.isEmpty)
     }
 
     @Test func pausedPartitionsStopAndResumedOnesContinue() async throws {

@@ -14,6 +14,7 @@ struct CheckCommandTests {
         #expect(output.standardOutput.contains("config.example.json: configuration is valid"))
         #expect(output.standardOutput.contains("auth token ********"))
         #expect(output.standardOutput.contains("sasl.password=********"))
+        #expect(output.standardOutput.contains("a partition with no committed offset starts from earliest"))
         #expect(output.standardOutput.split(separator: "\n").count <= 24, "the summary should fit one screen")
         #expect(!output.all.contains(Self.token))
         #expect(!output.all.contains("pw-SECRET-42"))

@@ -20,7 +20,7 @@ enum RelayProcessRig {
         let document = """
             {
               "kafka": {"brokers": ["\(cluster.bootstrapServers)"], "groupId": "\(groupId)", "topics": [\(topics.map { "\"\($0)\"" }.joined(separator: ","))],
-                        "properties": {"auto.offset.reset": "earliest", "session.timeout.ms": "\(sessionTimeoutMs)", "heartbeat.interval.ms": "250"},
+                        "startFrom": "earliest", "properties": {"session.timeout.ms": "\(sessionTimeoutMs)", "heartbeat.interval.ms": "250"},
                         "commitInterval": "100ms", "rebalanceDrainDeadline": "3s"},
               "twilio": {"accountSid": "\(settings.accountSID)", "authToken": "${TWILIO_AUTH_TOKEN}", "serviceSid": "\(settings.serviceSID)",
                          "baseURL": "\(emulator.baseURL)", "requestTimeout": "5s"},

@@ -69,6 +69,8 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
     /// until the session times out (45 s by default) and the poll thread with it; a commit that times out is
     /// reported and sent again next time (what is committed only ever moves forward, so a late success is harmless).
     static let commitTimeout = Duration.seconds(5)
+    /// How long an assignment waits for the group's committed offsets, only to log where fresh partitions start.
+    static let committedLookupTimeout: Int32 = 2000
 
     /// Commits `offsets` (next offsets to consume) that changed since the last commit, and waits for the answer up
     /// to `commitTimeout` (or the stop deadline). Offsets are recorded as committed only when the broker says so.
@@ -124,6 +126,7 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
         let cooperative = client.isCooperative
         switch rebalance.kind {
         case .assign:
+            reportStartPositions(of: rebalance.partitions, client: client)
             if let error = client.assign(rebalance) {
                 logger.error("kafka.assign.failed", metadata: [LogKey.message: .string(error)])
             }
@@ -166,5 +169,28 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
             client.unassignAll()
             state.withLock { $0.rebalanceFailed() }
         }
+    }
+
+    /// Logs the assigned partitions that have no committed offset in the group, and so start from
+    /// `settings.startFrom` (a new group, a partition added to a topic): an operator can tell why a partition began
+    /// at its oldest or its newest record.
+    private func reportStartPositions(of partitions: [TopicPartition], client: RDKafkaConsumerClient) {
+        guard let committed = client.committedOffsets(of: partitions, milliseconds: Self.committedLookupTimeout) else {
+            logger.warning(
+                "kafka.committed.unknown",
+                metadata: [
+                    LogKey.partitions: .string(partitions.map(\.description).joined(separator: ",")),
+                    LogKey.startFrom: .string(settings.startFrom.rawValue),
+                ])
+            return
+        }
+        let fresh = partitions.filter { (committed[$0] ?? -1) < 0 }
+        guard !fresh.isEmpty else { return }
+        logger.info(
+            "kafka.partitions.no_committed_offset",
+            metadata: [
+                LogKey.partitions: .string(fresh.map(\.description).joined(separator: ",")),
+                LogKey.startFrom: .string(settings.startFrom.rawValue),
+            ])
     }
 }

@@ -8,6 +8,8 @@ public struct KafkaConsumerSettings: Sendable {
     public var groupId: String
     /// Topic names and `^` patterns.
     public var topics: [String]
+    /// Where a partition with no committed offset starts (`auto.offset.reset`).
+    public var startFrom: KafkaConfiguration.StartPosition
     /// librdkafka properties passed through (already checked against the ones the relay owns).
     public var properties: [(name: String, value: String)]
     /// How often done offsets are committed.
@@ -23,7 +25,7 @@ public struct KafkaConsumerSettings: Sendable {
     public init(_ configuration: KafkaConfiguration) {
         self.init(
             brokers: configuration.brokers, groupId: configuration.groupId,
-            topics: configuration.topics.map(\.description),
+            topics: configuration.topics.map(\.description), startFrom: configuration.startFrom,
             properties: configuration.properties.all, commitInterval: configuration.commitInterval,
             rebalanceDrainDeadline: configuration.rebalanceDrainDeadline,
             statisticsInterval: configuration.statisticsInterval
@@ -32,13 +34,15 @@ public struct KafkaConsumerSettings: Sendable {
 
     /// Settings given one by one.
     public init(
-        brokers: [String], groupId: String, topics: [String], properties: [(name: String, value: String)] = [],
+        brokers: [String], groupId: String, topics: [String],
+        startFrom: KafkaConfiguration.StartPosition = .earliest, properties: [(name: String, value: String)] = [],
         commitInterval: Duration = .seconds(5), rebalanceDrainDeadline: Duration = .seconds(10),
         statisticsInterval: Duration = .seconds(10), maximumBatch: Int = 1000
     ) {
         self.brokers = brokers
         self.groupId = groupId
         self.topics = topics
+        self.startFrom = startFrom
         self.properties = properties
         self.commitInterval = commitInterval
         self.rebalanceDrainDeadline = rebalanceDrainDeadline
@@ -56,6 +60,8 @@ public struct KafkaConsumerSettings: Sendable {
             ("enable.auto.offset.store", "false"),
             ("enable.partition.eof", "false"),
             ("statistics.interval.ms", String(Self.milliseconds(statisticsInterval))),
+            // Applies to a partition with no committed offset, and to one whose committed offset is out of range.
+            ("auto.offset.reset", startFrom.rawValue),
         ] + properties
     }
 

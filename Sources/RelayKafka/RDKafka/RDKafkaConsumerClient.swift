@@ -184,6 +184,24 @@ final class RDKafkaConsumerClient: @unchecked Sendable {
         return counts
     }
 
+    /// The group's committed offset of each of `partitions` (blocking, at most `milliseconds`): a negative offset
+    /// means none is committed. Nil when the broker did not answer.
+    func committedOffsets(of partitions: [TopicPartition], milliseconds: Int32) -> [TopicPartition: Int64]? {
+        guard !partitions.isEmpty else { return [:] }
+        return TopicPartitionList.withList(partitions.map { ($0, nil) }) { list in
+            guard rd_kafka_committed(handle.pointer, list, milliseconds) == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                return nil
+            }
+            var offsets: [TopicPartition: Int64] = [:]
+            for index in 0..<Int(list.pointee.cnt) {
+                let element = list.pointee.elems[index]
+                offsets[TopicPartition(topic: String(cString: element.topic), partition: element.partition)] =
+                    element.err == RD_KAFKA_RESP_ERR_NO_ERROR ? element.offset : -1
+            }
+            return offsets
+        }
+    }
+
     // MARK: Commits
 
     /// Sends a commit of `offsets` whose answer arrives on the commit queue tagged with `token`. Returns the

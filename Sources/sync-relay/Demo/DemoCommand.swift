@@ -135,7 +135,7 @@ struct DemoCommand: AsyncParsableCommand {
                     JSONMember("brokers", [.string(brokers)]),
                     JSONMember("groupId", "sync-relay-demo"),
                     JSONMember("topics", .array(Self.topics.map(JSONValue.string))),
-                    JSONMember("properties", .object([JSONMember("auto.offset.reset", "earliest")])),
+                    JSONMember("startFrom", "earliest"),
                     JSONMember("deadLetterTopic", "demo.dead-letters"),
                     JSONMember("commitInterval", "1s"),
                 ])),

@@ -24,6 +24,7 @@ struct ConfigurationValidationTests {
     @Test func minimalConfigurationLoadsWithDefaults() throws {
         let configuration = try loadConfiguration(minimalConfiguration).get()
         #expect(configuration.kafka.groupId == "sync-relay")
+        #expect(configuration.kafka.startFrom == .earliest)
         #expect(configuration.twilio.baseURL == "https://sync.twilio.com")
         #expect(configuration.defaults.rate == 30)
         #expect(configuration.defaults.maxMessageBytes == 4096)
@@ -33,6 +34,12 @@ struct ConfigurationValidationTests {
         #expect(configuration.defaults.ttl == .zero)
         #expect(configuration.metrics.listen == HostPort("127.0.0.1:9464"))
         #expect(configuration.shutdown.drainDeadline == .seconds(20))
+        let latest = try loadConfiguration(minimalConfiguration.setting(["kafka", "startFrom"], to: "latest")).get()
+        #expect(latest.kafka.startFrom == .latest)
+        #expect(
+            ConfigurationSummary.lines(latest, source: "x").contains {
+                $0.contains("no committed offset starts from latest")
+            })
     }
 
     static let badValues: [BadValue] = [
@@ -83,6 +90,10 @@ struct ConfigurationValidationTests {
         BadValue(
             ["kafka", "properties"], .object([JSONMember("enable.auto.commit", "true")]),
             "$.kafka.properties[\"enable.auto.commit\"]", "at-least-once"),
+        BadValue(
+            ["kafka", "properties"], .object([JSONMember("auto.offset.reset", "latest")]),
+            "$.kafka.properties[\"auto.offset.reset\"]", "set kafka.startFrom instead"),
+        BadValue(["kafka", "startFrom"], "newest", "$.kafka.startFrom", "is not one of 'earliest', 'latest'"),
         BadValue(
             ["kafka", "properties"], .object([JSONMember("fetch.max.bytes", 1024)]),
             "$.kafka.properties[\"fetch.max.bytes\"]", "must be a string"),

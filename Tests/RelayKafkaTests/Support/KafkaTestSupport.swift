@@ -28,12 +28,14 @@ let quietLogger: Logger = {
 /// assigned in 2 of 40 runs of the dead-letter test (a JoinGroup every 5 s for 30 s). Tests that need the refresh
 /// (pattern subscriptions) take `patternRefresh`.
 func consumerSettings(
-    _ cluster: KafkaMockCluster, group: String, topics: [String], extra: [(name: String, value: String)] = []
+    _ cluster: KafkaMockCluster, group: String, topics: [String],
+    startFrom: KafkaConfiguration.StartPosition = .earliest,
+    extra: [(name: String, value: String)] = []
 ) -> KafkaConsumerSettings {
     KafkaConsumerSettings(
-        brokers: [cluster.bootstrapServers], groupId: group, topics: topics,
+        brokers: [cluster.bootstrapServers], groupId: group, topics: topics, startFrom: startFrom,
         properties: [
-            ("auto.offset.reset", "earliest"), ("session.timeout.ms", "6000"), ("heartbeat.interval.ms", "250"),
+            ("session.timeout.ms", "6000"), ("heartbeat.interval.ms", "250"),
             ("fetch.wait.max.ms", "50"),
         ] + (kafkaDebugContexts.map { [("debug", $0)] } ?? []) + extra,
         commitInterval: .milliseconds(100), rebalanceDrainDeadline: .seconds(2), statisticsInterval: .seconds(1)
@@ -54,11 +56,12 @@ struct RunningConsumer {
     /// Starts a consumer in `group` on `topics`.
     static func start(
         _ cluster: KafkaMockCluster, group: String, topics: [String], handler: RecordingHandler = RecordingHandler(),
-        extra: [(name: String, value: String)] = []
+        startFrom: KafkaConfiguration.StartPosition = .earliest, extra: [(name: String, value: String)] = [],
+        logger: Logger = quietLogger
     ) throws -> RunningConsumer {
         let consumer = try KafkaConsumer(
-            settings: consumerSettings(cluster, group: group, topics: topics, extra: extra), handler: handler,
-            logger: quietLogger)
+            settings: consumerSettings(cluster, group: group, topics: topics, startFrom: startFrom, extra: extra),
+            handler: handler, logger: logger)
         let task = Task { try await consumer.run() }
         return RunningConsumer(consumer: consumer, handler: handler, task: task)
     }

@@ -57,7 +57,7 @@ struct RelayHarness: Sendable {
                 "properties",
                 .object(
                     [
-                        JSONMember("auto.offset.reset", "earliest"), JSONMember("session.timeout.ms", "6000"),
+                        JSONMember("session.timeout.ms", "6000"),
                         JSONMember("heartbeat.interval.ms", "250"), JSONMember("fetch.wait.max.ms", "20"),
                     ] + kafkaProperties)),
             JSONMember("commitInterval", "100ms"),

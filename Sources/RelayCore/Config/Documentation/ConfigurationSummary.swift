@@ -7,7 +7,9 @@ public enum ConfigurationSummary {
         let twilio = configuration.twilio
         var lines = ["\(source): configuration is valid", ""]
         lines.append("kafka    brokers \(kafka.brokers.joined(separator: ",")), group \(kafka.groupId)")
-        lines.append("         topics \(kafka.topics.map(\.description).joined(separator: ", "))")
+        lines.append(
+            "         topics \(kafka.topics.map(\.description).joined(separator: ", ")); a partition with no committed offset starts from \(kafka.startFrom.rawValue)"
+        )
         lines.append(
             "         commit every \(DurationText.format(kafka.commitInterval)), dead letters \(kafka.deadLetterTopic ?? "off (dropped records are counted)")"
         )

@@ -94,7 +94,7 @@ struct ConfigurationBuilder {
         }
         return KafkaConfiguration(
             brokers: brokers, groupId: reader.string("groupId") ?? "sync-relay", topics: topics,
-            properties: KafkaProperties(properties),
+            startFrom: reader.choice("startFrom"), properties: KafkaProperties(properties),
             deadLetterTopic: deadLetterTopic, commitInterval: reader.duration("commitInterval"),
             rebalanceDrainDeadline: reader.duration("rebalanceDrainDeadline"),
             statisticsInterval: reader.duration("statisticsInterval")

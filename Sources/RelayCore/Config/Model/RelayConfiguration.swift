@@ -38,6 +38,8 @@ public struct KafkaConfiguration: Sendable, Equatable {
     public var groupId: String
     /// Subscriptions: names and `^` patterns.
     public var topics: [TopicSelector]
+    /// Where a partition with no committed offset in the group starts.
+    public var startFrom: StartPosition
     /// librdkafka properties passed through, by name (secret ones masked when shown).
     public var properties: KafkaProperties
     /// Where dropped and rejected records go, if anywhere.
@@ -59,7 +61,17 @@ public struct KafkaConfiguration: Sendable, Equatable {
         "auto.commit.interval.ms": "set kafka.commitInterval instead",
         "enable.partition.eof": "the relay's consumer does not use partition EOF events",
         "statistics.interval.ms": "set kafka.statisticsInterval instead",
+        "auto.offset.reset": "set kafka.startFrom instead (earliest or latest)",
     ]
+
+    /// Where a partition with no committed offset starts: the `kafka.startFrom` key, librdkafka's
+    /// `auto.offset.reset`.
+    public enum StartPosition: String, Sendable, Equatable, CaseIterable {
+        /// The oldest record the broker still holds: a new group, or a partition added to a topic, loses nothing.
+        case earliest
+        /// Only records produced after the partition was assigned.
+        case latest
+    }
 }
 
 /// `twilio`: account, credentials and the Sync service.

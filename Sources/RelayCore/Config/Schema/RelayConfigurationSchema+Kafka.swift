@@ -15,6 +15,11 @@ extension RelayConfigurationSchema {
             "Topics to consume: names, or regular expressions starting with `^` (topics created later that match are picked up at the next metadata refresh: `topic.metadata.refresh.interval.ms` in `kafka.properties`, librdkafka's default 5 minutes)."
         ),
         ConfigField(
+            "startFrom", .choice(of: KafkaConfiguration.StartPosition.self),
+            default: .string(KafkaConfiguration.StartPosition.earliest.rawValue),
+            "Where a partition with no committed offset in the group starts (a new `groupId`, a partition added to a topic, a committed offset the broker no longer holds): `earliest`, the oldest record the broker still holds, so nothing is skipped (a backlog is relayed at the streams' pace); or `latest`, only records produced from then on. Partitions with a committed offset always resume from it."
+        ),
+        ConfigField(
             "properties", .stringMap, default: .object([]),
             "librdkafka properties passed through as they are (TLS, SASL, fetch sizes...). Properties the relay owns are rejected."
         ),
