@@ -7,7 +7,8 @@
 #      that alerts.yml and the Grafana dashboard query present in that output;
 #   5. a real Prometheus scraping the demo, evaluating the alert rules without errors and answering a query;
 #   6. the Grafana dashboard JSON parsed and its panels' queries read;
-#   7. install.sh --dry-run into a temporary prefix (changes nothing), then a real install there, run twice.
+#   7. install.sh --dry-run into a temporary prefix (changes nothing), then a real install there, run twice;
+#   8. the Debian package (deploy/deb/check.sh: a release build, lintian, install, upgrade, remove, purge).
 #
 # Usage: deploy/check.sh [--binary PATH]   (default: a debug build of this checkout, `swift build --product sync-relay`)
 set -euo pipefail
@@ -225,5 +226,9 @@ for q in queries:
 assert not failed, f"dashboard queries Prometheus refused: {failed}"
 print(f"ok: Prometheus accepts all {len(queries)} dashboard queries")
 EOF
+
+# --- 8. the Debian package (installs and purges it on this machine) -------------------------------------------
+step "Debian package"
+deploy/deb/check.sh
 
 step "all deploy checks passed"
