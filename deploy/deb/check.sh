@@ -63,7 +63,12 @@ getent passwd sync-relay >/dev/null || fail "no sync-relay user"
 [ -x /usr/bin/sync-relay ] || fail "no /usr/bin/sync-relay"
 [ -f /lib/systemd/system/sync-relay.service ] || fail "no unit"
 [ -L /etc/systemd/system/multi-user.target.wants/sync-relay.service ] || fail "the unit is not enabled"
-if pgrep -x sync-relay >/dev/null; then fail "the service was started on a first install"; fi
+# Not started: no process runs the installed binary (other sync-relay processes, such as deploy/check.sh's demo,
+# may), and where systemd runs, the unit is inactive.
+if pgrep -f '^/usr/bin/sync-relay( |$)' >/dev/null; then fail "the service was started on a first install"; fi
+if [ -d /run/systemd/system ] && systemctl is-active --quiet sync-relay; then
+  fail "the unit is active after a first install"
+fi
 [ "$(stat -c '%U:%G %a' /etc/sync-relay/config.json)" = "root:sync-relay 640" ] || fail "config.json ownership"
 [ "$(stat -c '%U:%G %a' /etc/sync-relay/credentials)" = "root:root 700" ] || fail "credentials folder"
 grep -qx /etc/sync-relay/config.json /var/lib/dpkg/info/sync-relay.conffiles || fail "config.json is no conffile"
