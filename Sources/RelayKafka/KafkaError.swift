@@ -39,6 +39,10 @@ public struct KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
         self.librdkafkaCode = librdkafkaCode
     }
 
+    /// Whether the group fenced this member: another consumer joined with the same `group.instance.id`
+    /// (`kafka.instanceId`). Fatal, and a restart with the same id would fence the other one in turn.
+    public var isFenced: Bool { librdkafkaCode == Int(RDKafkaConsumerClient.fencedInstanceCode) }
+
     public var description: String {
         if let librdkafkaCode { return "\(code): \(reason) (librdkafka error \(librdkafkaCode))" }
         return "\(code): \(reason)"

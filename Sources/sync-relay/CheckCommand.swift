@@ -23,7 +23,9 @@ struct CheckCommand: ParsableCommand {
         if printReference { return print(ConfigurationReference.markdown(), terminator: "") }
         guard let config else { throw ValidationError("give the configuration file with --config FILE") }
         do {
-            let loaded = try ConfigurationLoader(environment: ProcessInfo.processInfo.environment).load(path: config)
+            let loaded = try ConfigurationLoader(
+                environment: ProcessInfo.processInfo.environment, hostName: HostName.current
+            ).load(path: config)
             for line in ConfigurationSummary.lines(loaded, source: config) { print(line) }
         } catch {
             let lines = error.lines

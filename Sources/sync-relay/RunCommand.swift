@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import RelayCore
+import RelayKafka
 import RelayRuntime
 import ServiceLifecycle
 
@@ -21,7 +22,9 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration: RelayConfiguration
         do {
-            configuration = try ConfigurationLoader(environment: ProcessInfo.processInfo.environment).load(path: config)
+            configuration = try ConfigurationLoader(
+                environment: ProcessInfo.processInfo.environment, hostName: HostName.current
+            ).load(path: config)
         } catch {
             for line in error.lines { StandardError.write(line) }
             throw ExitCode(ConfigurationError.exitStatus)
@@ -34,6 +37,7 @@ struct RunCommand: AsyncParsableCommand {
                 LogKey.version: .string(RelayVersion.current), LogKey.config: .string(config),
                 LogKey.kafkaBrokers: .string(configuration.kafka.brokers.joined(separator: ",")),
                 LogKey.kafkaGroup: .string(configuration.kafka.groupId),
+                LogKey.kafkaInstanceId: .string(configuration.kafka.instanceId ?? "none (dynamic membership)"),
                 LogKey.kafkaTopics: .string(configuration.kafka.topics.map(\.description).joined(separator: ",")),
                 LogKey.twilioBaseURL: .string(configuration.twilio.baseURL),
                 LogKey.twilioService: .string(configuration.twilio.serviceSid),
@@ -109,14 +113,32 @@ struct RunCommand: AsyncParsableCommand {
             }
             withExtendedLifetime(signals) {}
         } catch {
-            logger.critical("relay.failed", metadata: [LogKey.error: .string("\(error)")])
             await application.close()
+            if let kafka = error as? KafkaError, kafka.isFenced { throw fenced(kafka, configuration, logger) }
+            logger.critical("relay.failed", metadata: [LogKey.error: .string("\(error)")])
             throw ExitCode.failure
         }
         await application.close()
         if let fatal = application.pipeline.fatalError {
+            if fatal.isFenced { throw fenced(fatal, configuration, logger) }
             logger.critical("relay.kafka.fatal", metadata: [LogKey.error: .string(fatal.description)])
             throw ExitCode.failure
         }
+    }
+
+    /// The group fenced this relay: another one joined with its `kafka.instanceId`. Exit 78, which the unit does not
+    /// restart: a restart would fence the other relay in turn, and the two would take the partitions from each
+    /// other forever. Nothing is lost: what this relay had not committed is consumed again by the other.
+    private func fenced(_ error: KafkaError, _ configuration: RelayConfiguration, _ logger: Logger) -> ExitCode {
+        logger.critical(
+            "relay.kafka.fenced",
+            metadata: [
+                LogKey.error: .string(error.description),
+                LogKey.kafkaGroup: .string(configuration.kafka.groupId),
+                LogKey.kafkaInstanceId: .string(configuration.kafka.instanceId ?? "none"),
+                LogKey.reason: .string(
+                    "another relay joined the group with this kafka.instanceId; give each relay its own id"),
+            ])
+        return ExitCode(ConfigurationError.exitStatus)
     }
 }

@@ -65,7 +65,8 @@ struct StreamsConnectionOptions: ParsableArguments {
     func loadConfiguration() throws -> RelayConfiguration? {
         guard let config else { return nil }
         do {
-            return try ConfigurationLoader(environment: ProcessInfo.processInfo.environment).load(path: config)
+            return try ConfigurationLoader(environment: ProcessInfo.processInfo.environment, hostName: HostName.current)
+                .load(path: config)
         } catch {
             for line in error.lines { SyncCommandErrorLine.print(line) }
             throw ExitCode(ConfigurationError.exitStatus)

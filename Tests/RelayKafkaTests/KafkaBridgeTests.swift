@@ -1,5 +1,6 @@
-import RelayKafka
 import Testing
+
+@testable import RelayKafka
 
 @Suite("librdkafka bridge")
 struct KafkaBridgeTests {
@@ -18,6 +19,13 @@ struct KafkaBridgeTests {
             #expect(broker.hasPrefix("127.0.0.1:") || broker.hasPrefix("localhost:"), "\(broker) is not loopback")
         }
         try cluster.createTopic("bridge-test", partitions: 4)
+    }
+
+    @Test func aStaticMemberIsCreatedWithItsInstanceIdAndADynamicOneWithout() {
+        let member = KafkaConsumerSettings(brokers: ["127.0.0.1:9092"], groupId: "g", topics: ["t"], instanceId: "r-1")
+        #expect(member.librdkafkaProperties.filter { $0.name == "group.instance.id" }.map(\.value) == ["r-1"])
+        let dynamic = KafkaConsumerSettings(brokers: ["127.0.0.1:9092"], groupId: "g", topics: ["t"])
+        #expect(!dynamic.librdkafkaProperties.contains { $0.name == "group.instance.id" })
     }
 
     @Test func rejectsAClusterWithoutBrokers() {

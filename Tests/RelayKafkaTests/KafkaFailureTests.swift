@@ -69,6 +69,7 @@ struct KafkaFailureTests {
         running.consumer.raiseFatalErrorForTesting(reason: "instance fenced by a newer member")
         let failure = await #expect(throws: KafkaError.self) { try await running.task.value }
         #expect(failure?.code == .fatal)
+        #expect(failure?.isFenced == true, "the fatal error is the group's fencing, which the service reports as such")
         #expect(failure?.description.contains("instance fenced by a newer member") == true)
         #expect(running.handler.state.withLock { $0.errors.contains { $0.code == .fatal } })
     }

@@ -11,15 +11,15 @@ enum RelayProcessRig {
     static let environment = ["TWILIO_AUTH_TOKEN": SyncEmulatorConfiguration.defaultAuthToken]
 
     /// Writes the relay's configuration file for `cluster` and `emulator`; `sessionTimeoutMs` bounds how long the
-    /// group waits for a member that was killed.
+    /// group waits for a member that was killed; `instanceId` makes the relay a static member.
     static func configFile(
         cluster: KafkaMockCluster, emulator: RunningSyncEmulator, topics: [String], groupId: String = "run-tests",
-        sessionTimeoutMs: Int = 6000
+        sessionTimeoutMs: Int = 6000, instanceId: String? = nil
     ) throws -> String {
         let settings = SyncEmulatorConfiguration()
         let document = """
             {
-              "kafka": {"brokers": ["\(cluster.bootstrapServers)"], "groupId": "\(groupId)", "topics": [\(topics.map { "\"\($0)\"" }.joined(separator: ","))],
+              "kafka": {"brokers": ["\(cluster.bootstrapServers)"], "groupId": "\(groupId)",\(instanceId.map { " \"instanceId\": \"\($0)\"," } ?? "") "topics": [\(topics.map { "\"\($0)\"" }.joined(separator: ","))],
                         "startFrom": "earliest", "properties": {"session.timeout.ms": "\(sessionTimeoutMs)", "heartbeat.interval.ms": "250"},
                         "commitInterval": "100ms", "rebalanceDrainDeadline": "3s"},
               "twilio": {"accountSid": "\(settings.accountSID)", "authToken": "${TWILIO_AUTH_TOKEN}", "serviceSid": "\(settings.serviceSID)",

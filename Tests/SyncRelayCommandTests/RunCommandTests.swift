@@ -103,6 +103,33 @@ struct RunCommandTests {
         }
     }
 
+    /// A static member whose `kafka.instanceId` another relay joined with is fenced by the group: it stops with 78
+    /// (which the unit does not restart, so the two do not take the partitions from each other forever) and says
+    /// why. What it had not committed is consumed again by the member that holds the id now.
+    @Test func aFencedStaticMemberExits78AndSaysWhy() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        try cluster.createTopic("orders", partitions: 1)
+        let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: Self.logger)
+        try await SyncEmulatorServer.withRunning { running in
+            let config = try RelayProcessRig.configFile(
+                cluster: cluster, emulator: running, topics: ["orders"], groupId: "fenced", instanceId: "relay-a")
+            try await RelayProcessRig.produce(producer, "orders", 0..<20)
+            let relay = try RelayProcessRig.startRelay(config: config)
+            await eventually("the records arrived", timeout: .seconds(60)) {
+                RelayProcessRig.delivered(running.emulator, "orders").count == 20
+            }
+            #expect(relay.standardOutput.contains("\"kafka.instance_id\":\"relay-a\""))
+            // What the coordinator answers a member whose id a newer member joined with (librdkafka's mock cluster
+            // does not implement static membership, so it never fences by itself).
+            cluster.pushRequestErrors(apiKey: 12, errors: [82])  // Heartbeat: FENCED_INSTANCE_ID
+            let output = await relay.exit(within: .seconds(60))
+            #expect(output.status == 78, "\(output.all.suffix(2000))")
+            #expect(output.standardOutput.contains("relay.kafka.fenced"))
+            #expect(output.standardOutput.contains("give each relay its own id"))
+        }
+        await producer.close()
+    }
+
     @Test func aBrokenConfigurationExits78BeforeConnecting() async throws {
         let output = try await CommandRunner.run(["run", "--config", "/nonexistent/config.json"])
         #expect(output.status == 78)

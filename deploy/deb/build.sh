@@ -55,6 +55,7 @@ sed -e 's#/usr/local/bin/sync-relay#/usr/bin/sync-relay#g' \
     -e 's#/usr/local/share/doc/sync-relay#/usr/share/doc/sync-relay#g' \
     -e 's#^\# Installed by deploy/install.sh;#\# Installed by the sync-relay package;#' \
     -e 's#^DynamicUser=yes#\# The package creates the system user sync-relay, which DynamicUser= then uses.\nDynamicUser=yes#' \
+    -e 's#^After=network-online.target$#After=network-online.target\n\# Enabled by the package before the token is there: until it is, boot skips the unit (no restart loop).\n\# A configuration with another credential changes this line with a drop-in.\nConditionPathExists=/etc/sync-relay/credentials/twilio-auth-token#' \
     deploy/sync-relay.service > "$stage/lib/systemd/system/sync-relay.service"
 chmod 0644 "$stage/lib/systemd/system/sync-relay.service"
 # As deploy/install.sh: the configuration the unit expects (the Twilio token through LoadCredential=).

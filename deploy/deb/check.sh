@@ -25,7 +25,7 @@ step() { printf '\n== deb: %s\n' "$*"; }
 fail() { echo "deb/check.sh: FAILED: $*" >&2; exit 1; }
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
-if dpkg-query -W -f='${Status}' sync-relay 2>/dev/null | grep -q "installed"; then
+if dpkg-query -W -f='${Status}' sync-relay 2>/dev/null | grep -q "install ok installed"; then
   fail "a sync-relay package is already installed here; this check installs and purges its own"
 fi
 for package in lintian dpkg-dev; do
@@ -73,26 +73,37 @@ fi
 [ "$(stat -c '%U:%G %a' /etc/sync-relay/credentials)" = "root:root 700" ] || fail "credentials folder"
 grep -qx /etc/sync-relay/config.json /var/lib/dpkg/info/sync-relay.conffiles || fail "config.json is no conffile"
 systemd-analyze verify /lib/systemd/system/sync-relay.service || fail "systemd-analyze verify"
-# As the unit runs it: the token comes from $CREDENTIALS_DIRECTORY (here a stand-in for systemd's copy).
-mkdir -p "$work/credentials"
-printf 'deb-check-token\n' > "$work/credentials/twilio-auth-token"
-CREDENTIALS_DIRECTORY="$work/credentials" /usr/bin/sync-relay check --config /etc/sync-relay/config.json \
-  > "$work/check.txt" 2>&1 || { cat "$work/check.txt"; fail "check on the installed configuration"; }
+grep -qx 'ConditionPathExists=/etc/sync-relay/credentials/twilio-auth-token' /lib/systemd/system/sync-relay.service \
+  || fail "the unit does not wait for the credential (a boot before it is there would restart-loop)"
+# As the unit runs it: as the service user (the configuration is readable by its group only), the token from
+# $CREDENTIALS_DIRECTORY (here a stand-in for systemd's copy, a throwaway token).
+credentials="$work/credentials"
+mkdir -p "$credentials"
+printf 'deb-check-token\n' > "$credentials/twilio-auth-token"
+chmod 0755 "$work" "$credentials"
+chmod 0644 "$credentials/twilio-auth-token"
+if [ "$(id -u)" -eq 0 ]; then as_service=(runuser -u sync-relay --); else as_service=(sudo -u sync-relay); fi
+"${as_service[@]}" env CREDENTIALS_DIRECTORY="$credentials" /usr/bin/sync-relay check \
+  --config /etc/sync-relay/config.json > "$work/check.txt" 2>&1 \
+  || { cat "$work/check.txt"; fail "check on the installed configuration, as the service user"; }
 grep -q "configuration is valid" "$work/check.txt" || fail "check's summary"
 /usr/bin/sync-relay --version | grep -q "$version" || fail "--version"
 
 step "upgrade"
-sed -i 's/"topics": \["orders"\]/"topics": ["orders-edited"]/' /etc/sync-relay/config.json
+$sudo sed -i 's/"topics": \["orders"\]/"topics": ["orders-edited"]/' /etc/sync-relay/config.json
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o Dpkg::Options::=--force-confold "$second" >/dev/null
 [ "$(dpkg-query -W -f='${Version}' sync-relay)" = "$version+check1" ] || fail "not upgraded"
-grep -q '"orders-edited"' /etc/sync-relay/config.json || fail "the upgrade lost the operator's edit"
+$sudo grep -q '"orders-edited"' /etc/sync-relay/config.json || fail "the upgrade lost the operator's edit"
 [ -L /etc/systemd/system/multi-user.target.wants/sync-relay.service ] || fail "the upgrade disabled the unit"
+$sudo chmod 0644 /etc/sync-relay/config.json
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --reinstall -o Dpkg::Options::=--force-confold "$second" >/dev/null
+[ "$(stat -c '%a' /etc/sync-relay/config.json)" = "644" ] || fail "a reinstall reset the operator's mode of config.json"
 
 step "remove"
 DEBIAN_FRONTEND=noninteractive $sudo apt-get remove -y -qq sync-relay >/dev/null
 [ ! -e /usr/bin/sync-relay ] || fail "remove left the binary"
 [ ! -e /lib/systemd/system/sync-relay.service ] || fail "remove left the unit"
-[ -f /etc/sync-relay/config.json ] || fail "remove took the configuration"
+$sudo test -f /etc/sync-relay/config.json || fail "remove took the configuration"
 getent passwd sync-relay >/dev/null || fail "remove took the user"
 
 step "purge"

@@ -17,13 +17,13 @@ extension RelayEngine {
     /// Schedules stream `slot` for when it next has something to do at or after `now`, if that is earlier than
     /// its current entry.
     mutating func reschedule(_ slot: Int, now: Instant) {
-        let stream = streams[slot]!
         let wake: Instant?
-        switch stream.existence {
+        switch streams[slot]!.existence {
         case .unknown: wake = now
         case .creating: wake = nil
         case .createBackoff(let retryAt, _): wake = retryAt
-        case .exists: wake = stream.waitingForAccount ? nil : stream.lane.nextWake(now: now)
+        case .exists:
+            wake = streams[slot]!.waitingForAccount ? nil : streams[slot]!.lane.nextWakeNotingPacerHold(now: now)
         }
         guard let wake else { return }
         schedule(slot, at: max(wake, now))

@@ -68,7 +68,7 @@ public struct LaneStep: Sendable {
     /// When to call `nextStep` again if nothing else happens (pacer token, retry due); `nil`: only after an offer
     /// or an acknowledgement.
     public var wakeAt: Instant?
-    /// How long `message` waited for the pacer: from the first `nextStep` that had it ready but no token, to now
-    /// (zero when a token was there at once).
+    /// How long `message` waited for the pacer: from the first moment it was ready but had no token (a `nextStep`
+    /// or a `nextWakeNotingPacerHold` at that moment), to now; zero when a token was there at once.
     public var pacerWait: Duration = .zero
 }

@@ -59,6 +59,18 @@ extension StreamLane {
         return pacer.nextAdmission(now: now)
     }
 
+    /// `nextWake`, for a caller that schedules the lane's next step by it: when a message is ready at `now` (records
+    /// queued, an in-flight slot free) but its pacer token comes later, the lane notes that the message is held for
+    /// the pacer from `now`, so its `LaneStep.pacerWait` counts the wait even though no `nextStep` ran before the
+    /// token came.
+    public mutating func nextWakeNotingPacerHold(now: Instant) -> Instant? {
+        let wake = nextWake(now: now)
+        let windowOpen = inFlight.count < settings.maxInFlight
+        let hasNew = !pendingChunks.isEmpty || queuedRecords > 0
+        if windowOpen && hasNew, let wake, wake > now, pacerHeldSince == nil { pacerHeldSince = now }
+        return wake
+    }
+
     /// The earliest in-flight message waiting to be retried whose time has come.
     private func dueRetry(now: Instant) -> UInt64? {
         var best: (sequence: UInt64, at: Instant)?

@@ -126,7 +126,6 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
         let cooperative = client.isCooperative
         switch rebalance.kind {
         case .assign:
-            reportStartPositions(of: rebalance.partitions, client: client)
             if let error = client.assign(rebalance) {
                 logger.error("kafka.assign.failed", metadata: [LogKey.message: .string(error)])
             }
@@ -143,6 +142,7 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
                     LogKey.protocolName: .string(cooperative ? "cooperative" : "eager"),
                 ])
             handler.partitionsAssigned(rebalance.partitions, assignment: updated)
+            reportStartPositions(of: rebalance.partitions, client: client)
         case .revoke:
             let lost = client.assignmentLost
             let revoked = Set(rebalance.partitions)
@@ -173,24 +173,28 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
 
     /// Logs the assigned partitions that have no committed offset in the group, and so start from
     /// `settings.startFrom` (a new group, a partition added to a topic): an operator can tell why a partition began
-    /// at its oldest or its newest record.
+    /// at its oldest or its newest record. Runs after the assignment is applied, so fetching has begun while the
+    /// lookup waits (a few milliseconds normally, `committedLookupTimeout` at most); partitions whose committed
+    /// offset the broker did not give are logged as unknown, never as fresh.
     private func reportStartPositions(of partitions: [TopicPartition], client: RDKafkaConsumerClient) {
-        guard let committed = client.committedOffsets(of: partitions, milliseconds: Self.committedLookupTimeout) else {
+        let committed = client.committedOffsets(of: partitions, milliseconds: Self.committedLookupTimeout) ?? [:]
+        let fresh = partitions.filter { (committed[$0] ?? 0) < 0 }
+        let unknown = partitions.filter { committed[$0] == nil }
+        if !fresh.isEmpty {
+            logger.info(
+                "kafka.partitions.no_committed_offset",
+                metadata: [
+                    LogKey.partitions: .string(fresh.map(\.description).joined(separator: ",")),
+                    LogKey.startFrom: .string(settings.startFrom.rawValue),
+                ])
+        }
+        if !unknown.isEmpty {
             logger.warning(
                 "kafka.committed.unknown",
                 metadata: [
-                    LogKey.partitions: .string(partitions.map(\.description).joined(separator: ",")),
+                    LogKey.partitions: .string(unknown.map(\.description).joined(separator: ",")),
                     LogKey.startFrom: .string(settings.startFrom.rawValue),
                 ])
-            return
         }
-        let fresh = partitions.filter { (committed[$0] ?? -1) < 0 }
-        guard !fresh.isEmpty else { return }
-        logger.info(
-            "kafka.partitions.no_committed_offset",
-            metadata: [
-                LogKey.partitions: .string(fresh.map(\.description).joined(separator: ",")),
-                LogKey.startFrom: .string(settings.startFrom.rawValue),
-            ])
     }
 }

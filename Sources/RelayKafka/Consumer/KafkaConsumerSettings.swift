@@ -10,6 +10,8 @@ public struct KafkaConsumerSettings: Sendable {
     public var topics: [String]
     /// Where a partition with no committed offset starts (`auto.offset.reset`).
     public var startFrom: KafkaConfiguration.StartPosition
+    /// Static membership id (`group.instance.id`); nil: dynamic membership.
+    public var instanceId: String?
     /// librdkafka properties passed through (already checked against the ones the relay owns).
     public var properties: [(name: String, value: String)]
     /// How often done offsets are committed.
@@ -26,7 +28,8 @@ public struct KafkaConsumerSettings: Sendable {
         self.init(
             brokers: configuration.brokers, groupId: configuration.groupId,
             topics: configuration.topics.map(\.description), startFrom: configuration.startFrom,
-            properties: configuration.properties.all, commitInterval: configuration.commitInterval,
+            instanceId: configuration.instanceId, properties: configuration.properties.all,
+            commitInterval: configuration.commitInterval,
             rebalanceDrainDeadline: configuration.rebalanceDrainDeadline,
             statisticsInterval: configuration.statisticsInterval
         )
@@ -35,7 +38,8 @@ public struct KafkaConsumerSettings: Sendable {
     /// Settings given one by one.
     public init(
         brokers: [String], groupId: String, topics: [String],
-        startFrom: KafkaConfiguration.StartPosition = .earliest, properties: [(name: String, value: String)] = [],
+        startFrom: KafkaConfiguration.StartPosition = .earliest, instanceId: String? = nil,
+        properties: [(name: String, value: String)] = [],
         commitInterval: Duration = .seconds(5), rebalanceDrainDeadline: Duration = .seconds(10),
         statisticsInterval: Duration = .seconds(10), maximumBatch: Int = 1000
     ) {
@@ -43,6 +47,7 @@ public struct KafkaConsumerSettings: Sendable {
         self.groupId = groupId
         self.topics = topics
         self.startFrom = startFrom
+        self.instanceId = instanceId
         self.properties = properties
         self.commitInterval = commitInterval
         self.rebalanceDrainDeadline = rebalanceDrainDeadline
@@ -62,7 +67,7 @@ public struct KafkaConsumerSettings: Sendable {
             ("statistics.interval.ms", String(Self.milliseconds(statisticsInterval))),
             // Applies to a partition with no committed offset, and to one whose committed offset is out of range.
             ("auto.offset.reset", startFrom.rawValue),
-        ] + properties
+        ] + (instanceId.map { [("group.instance.id", $0)] } ?? []) + properties
     }
 
     static func milliseconds(_ duration: Duration) -> Int64 {

@@ -185,7 +185,8 @@ final class RDKafkaConsumerClient: @unchecked Sendable {
     }
 
     /// The group's committed offset of each of `partitions` (blocking, at most `milliseconds`): a negative offset
-    /// means none is committed. Nil when the broker did not answer.
+    /// means none is committed; a partition the broker answered with an error is left out (unknown). Nil when the
+    /// broker did not answer at all.
     func committedOffsets(of partitions: [TopicPartition], milliseconds: Int32) -> [TopicPartition: Int64]? {
         guard !partitions.isEmpty else { return [:] }
         return TopicPartitionList.withList(partitions.map { ($0, nil) }) { list in
@@ -195,8 +196,9 @@ final class RDKafkaConsumerClient: @unchecked Sendable {
             var offsets: [TopicPartition: Int64] = [:]
             for index in 0..<Int(list.pointee.cnt) {
                 let element = list.pointee.elems[index]
+                guard element.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
                 offsets[TopicPartition(topic: String(cString: element.topic), partition: element.partition)] =
-                    element.err == RD_KAFKA_RESP_ERR_NO_ERROR ? element.offset : -1
+                    element.offset
             }
             return offsets
         }
@@ -262,4 +264,6 @@ final class RDKafkaConsumerClient: @unchecked Sendable {
 extension RDKafkaConsumerClient {
     /// The code librdkafka reports a fatal error with (`RD_KAFKA_RESP_ERR__FATAL`).
     static let fatalErrorCode = RD_KAFKA_RESP_ERR__FATAL.rawValue
+    /// Kafka's FENCED_INSTANCE_ID: another member joined with this member's `group.instance.id`.
+    static let fencedInstanceCode = RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID.rawValue
 }

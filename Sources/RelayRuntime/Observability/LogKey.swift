@@ -1,5 +1,5 @@
-/// Metadata keys of the runtime's and the executable's log lines, declared once (docs/operations.md lists the
-/// events). The Kafka adapter keeps its own `kafka.*` keys in RelayKafka.
+/// Metadata keys of the runtime's and the executable's log lines, declared once so one key is spelt one way in
+/// every line. The Kafka adapter keeps its own `kafka.*` keys in RelayKafka.
 public enum LogKey {
     // The relay and its streams.
     public static let version = "relay.version"
@@ -20,6 +20,7 @@ public enum LogKey {
     // The configuration's peers, logged at start.
     public static let kafkaBrokers = "kafka.brokers"
     public static let kafkaGroup = "kafka.group"
+    public static let kafkaInstanceId = "kafka.instance_id"
     public static let kafkaTopics = "kafka.topics"
     public static let twilioBaseURL = "twilio.base_url"
     public static let twilioService = "twilio.service"

@@ -4,10 +4,12 @@ import Prometheus
 /// swift-metrics' factory over a Prometheus registry, for the executable to bootstrap once
 /// (`MetricsSystem.bootstrap(RelayMetricsFactory(registry:))`) and for tests to pass to `RelayMetrics(factory:)`.
 ///
-/// swift-prometheus's own `PrometheusMetricsFactory` registers every metric without help text and with one set of
-/// default buckets; this one takes both from `RelayMetricCatalogue` by the metric's full name, so `/metrics` keeps
-/// its `# HELP` lines and each histogram its own buckets. Metrics the catalogue does not list (another library's)
-/// get no help and swift-prometheus's default buckets.
+/// swift-prometheus's own `PrometheusMetricsFactory` registers every metric without help text (its per-name bucket
+/// maps could hold our buckets, but would be a second list to keep in step with the catalogue); this one takes both
+/// help and buckets from `RelayMetricCatalogue` by the metric's full name, so `/metrics` keeps its `# HELP` lines and
+/// each histogram its own buckets from one source. Metrics the catalogue does not list (another library's) get no
+/// help and swift-prometheus's default buckets. Names and labels are passed as they are (the stock factory's
+/// sanitizer is the identity too): the catalogue's names are valid Prometheus names.
 public struct RelayMetricsFactory: MetricsFactory {
     /// Where the metrics live; `MetricsServer` serves it.
     public let registry: PrometheusCollectorRegistry

@@ -58,10 +58,11 @@ enum PathStep: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
 
 /// Loads `document` as the relay would, with `environment`.
 func loadConfiguration(
-    _ document: JSONValue, environment: [String: String] = [:], directory: String? = nil
+    _ document: JSONValue, environment: [String: String] = [:], directory: String? = nil,
+    hostName: String? = "relay-host-1"
 ) -> Result<RelayConfiguration, ConfigurationError> {
     Result { () throws(ConfigurationError) in
-        try ConfigurationLoader(environment: environment).load(
+        try ConfigurationLoader(environment: environment, hostName: hostName).load(
             bytes: Array(document.text(indent: 2).utf8), source: "test.json", directory: directory)
     }
 }

@@ -8,9 +8,10 @@ struct ConfigurationFilesTests {
 
     @Test func exampleConfigurationIsValid() throws {
         let path = repositoryRoot.appendingPathComponent("config.example.json").path
-        let configuration = try ConfigurationLoader(environment: environment).load(path: path)
+        let configuration = try ConfigurationLoader(environment: environment, hostName: "relay-host-1").load(path: path)
         #expect(configuration.twilio.auth == .authToken(SecretText("example-token")))
         #expect(configuration.routes.count == 2)
+        #expect(configuration.kafka.instanceId == "relay-host-1-relay")
         #expect(configuration.settings(forTopic: "metrics.cpu").rate == 10)
     }
 
@@ -22,14 +23,14 @@ struct ConfigurationFilesTests {
             to: secrets.appendingPathComponent("twilio-api-secret"), atomically: true, encoding: .utf8)
         var environment = environment
         environment["CREDENTIALS_DIRECTORY"] = secrets.path
-        let loader = ConfigurationLoader(environment: environment)
+        let loader = ConfigurationLoader(environment: environment, hostName: "relay-host-1")
         let examples = repositoryRoot.appendingPathComponent("docs/examples")
         #expect(
             try loader.load(path: examples.appendingPathComponent("api-key.json").path).twilio.auth
                 == .apiKey(sid: "SK0123456789abcdef0123456789abcdef", secret: SecretText("example-secret")))
-        #expect(
-            try loader.load(path: examples.appendingPathComponent("systemd-credentials.json").path).twilio.auth
-                == .authToken(SecretText("token-from-file")))
+        let systemd = try loader.load(path: examples.appendingPathComponent("systemd-credentials.json").path)
+        #expect(systemd.twilio.auth == .authToken(SecretText("token-from-file")))
+        #expect(systemd.kafka.instanceId == "relay-host-1", "one relay per host: static membership by host name")
         #expect(
             try loader.load(path: examples.appendingPathComponent("api-key-file.json").path).twilio.auth
                 == .apiKey(sid: "SK0123456789abcdef0123456789abcdef", secret: SecretText("api-secret-from-file")))

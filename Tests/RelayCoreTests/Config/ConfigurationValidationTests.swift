@@ -42,6 +42,38 @@ struct ConfigurationValidationTests {
             })
     }
 
+    @Test func anInstanceIdGivesStaticMembershipWithTheHostNameFilledIn() throws {
+        let document = minimalConfiguration.setting(["kafka", "instanceId"], to: "{hostname}-relay")
+        let configuration = try loadConfiguration(document, hostName: "kafka-side-3").get()
+        #expect(configuration.kafka.instanceId == "kafka-side-3-relay")
+        #expect(
+            ConfigurationSummary.lines(configuration, source: "x").contains {
+                $0.contains("static member kafka-side-3-relay")
+            })
+        let written = try loadConfiguration(minimalConfiguration.setting(["kafka", "instanceId"], to: "relay-b")).get()
+        #expect(written.kafka.instanceId == "relay-b")
+        let dynamic = try loadConfiguration(minimalConfiguration).get()
+        #expect(dynamic.kafka.instanceId == nil)
+        #expect(ConfigurationSummary.lines(dynamic, source: "x").contains { $0.contains("dynamic member") })
+    }
+
+    @Test func anInstanceIdThatCannotBeFormedIsRefusedWithItsReason() {
+        let document = minimalConfiguration.setting(["kafka", "instanceId"], to: "{hostname}")
+        for (hostName, fragment) in [
+            (nil, "host name could not be read"), ("", "host name could not be read"),
+            ("relay_host!", "whose '!' Kafka does not allow"),
+            (String(repeating: "h", count: 250), "Kafka allows at most 249"),
+        ] as [(String?, String)] {
+            guard case .failure(let error) = loadConfiguration(document, hostName: hostName) else {
+                Issue.record("host name \(hostName ?? "nil") was accepted")
+                continue
+            }
+            #expect(
+                error.lines.contains { $0.contains("$.kafka.instanceId") && $0.contains(fragment) },
+                "host name \(hostName ?? "nil"): \(error.lines)")
+        }
+    }
+
     static let badValues: [BadValue] = [
         // Twilio's identifiers and limits
         BadValue(["twilio", "accountSid"], "AC123", "$.twilio.accountSid", "is not an Account SID"),
@@ -94,6 +126,16 @@ struct ConfigurationValidationTests {
             ["kafka", "properties"], .object([JSONMember("auto.offset.reset", "latest")]),
             "$.kafka.properties[\"auto.offset.reset\"]", "set kafka.startFrom instead"),
         BadValue(["kafka", "startFrom"], "newest", "$.kafka.startFrom", "is not one of 'earliest', 'latest'"),
+        BadValue(
+            ["kafka", "properties"], .object([JSONMember("group.instance.id", "relay-1")]),
+            "$.kafka.properties[\"group.instance.id\"]", "set kafka.instanceId instead"),
+        BadValue(["kafka", "instanceId"], "relay 1", "$.kafka.instanceId", "is not letters, digits"),
+        BadValue(["kafka", "instanceId"], "{host}", "$.kafka.instanceId", "the placeholder {hostname}"),
+        BadValue(["kafka", "instanceId"], "", "$.kafka.instanceId", "must not be empty"),
+        BadValue(["kafka", "instanceId"], "..", "$.kafka.instanceId", "are not valid instance ids"),
+        BadValue(
+            ["kafka", "instanceId"], .string(String(repeating: "r", count: 240) + "{hostname}"), "$.kafka.instanceId",
+            "Kafka allows at most 249"),
         BadValue(
             ["kafka", "properties"], .object([JSONMember("fetch.max.bytes", 1024)]),
             "$.kafka.properties[\"fetch.max.bytes\"]", "must be a string"),

@@ -100,6 +100,24 @@ import Testing
         #expect(engine.schedulerWakeups <= 320, "one wake-up per message, not per stream per tick")
     }
 
+    @Test func aRecordThatArrivesWhileThePacerIsEmptyCountsItsWaitForTheToken() throws {
+        var engine = engine([JSONMember("maxRecordsPerMessage", .number("1"))])
+        _ = engine.handle(.recordsReceived(records(0..<1)), now: .seconds(1))
+        let first = publishes(
+            engine.handle(.streamCreateAnswered(stream: "orders", outcome: .accepted), now: .seconds(1)))
+        #expect(first.map(\.pacerWait) == [.zero], "a token was there at once")
+        _ = engine.handle(.publishAnswered(stream: "orders", sequence: 1, outcome: .accepted), now: .seconds(1.005))
+        // The next record comes 10 ms after the first send: its token comes about 34 ms after that send.
+        let arrival = engine.handle(.recordsReceived(records(1..<2)), now: .seconds(1.010))
+        #expect(publishes(arrival).isEmpty)
+        let wakes = arrival.compactMap { if case .wake(let at) = $0 { at } else { nil } }
+        let wake = try #require(wakes.last)
+        #expect(wake > .seconds(1.010))
+        let second = publishes(engine.handle(.timeReached, now: wake))
+        #expect(second.count == 1)
+        #expect(second.first?.pacerWait == wake - .seconds(1.010), "held from its arrival to its token")
+    }
+
     @Test func manyNotFoundAnswersRecreateTheStreamOnceAndRetryAfterIt() {
         var engine = engine([JSONMember("maxRecordsPerMessage", .number("1"))])
         _ = engine.handle(.recordsReceived(records(0..<3)), now: .seconds(1))

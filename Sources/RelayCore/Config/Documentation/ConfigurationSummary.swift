@@ -6,7 +6,9 @@ public enum ConfigurationSummary {
         let kafka = configuration.kafka
         let twilio = configuration.twilio
         var lines = ["\(source): configuration is valid", ""]
-        lines.append("kafka    brokers \(kafka.brokers.joined(separator: ",")), group \(kafka.groupId)")
+        lines.append(
+            "kafka    brokers \(kafka.brokers.joined(separator: ",")), group \(kafka.groupId), \(kafka.instanceId.map { "static member \($0) (a restart within session.timeout.ms keeps its partitions)" } ?? "dynamic member")"
+        )
         lines.append(
             "         topics \(kafka.topics.map(\.description).joined(separator: ", ")); a partition with no committed offset starts from \(kafka.startFrom.rawValue)"
         )

@@ -6,12 +6,15 @@ struct ConfigurationBuilder {
     let readSecretFile: (String) throws -> String
     /// Where relative secret-file paths are resolved: `$CREDENTIALS_DIRECTORY`, else the config file's folder.
     let secretDirectory: String?
+    /// What `{hostname}` in `kafka.instanceId` becomes; nil when it could not be read.
+    let hostName: String?
 
     private(set) var problems: [ConfigurationProblem] = []
 
-    init(readSecretFile: @escaping (String) throws -> String, secretDirectory: String?) {
+    init(readSecretFile: @escaping (String) throws -> String, secretDirectory: String?, hostName: String? = nil) {
         self.readSecretFile = readSecretFile
         self.secretDirectory = secretDirectory
+        self.hostName = hostName
     }
 
     private mutating func report(_ path: JSONPath, _ message: String) {
@@ -85,6 +88,13 @@ struct ConfigurationBuilder {
                 )
             }
         }
+        var instanceId: String?
+        if let template = reader.string("instanceId"), !template.isEmpty {
+            switch GroupInstanceId.render(template, hostName: hostName) {
+            case .success(let id): instanceId = id
+            case .failure(let problem): report(reader.path("instanceId"), problem.description)
+            }
+        }
         let deadLetterTopic = reader.string("deadLetterTopic")
         if let deadLetterTopic, topics.contains(where: { $0.matches(deadLetterTopic) }) {
             report(
@@ -94,7 +104,7 @@ struct ConfigurationBuilder {
         }
         return KafkaConfiguration(
             brokers: brokers, groupId: reader.string("groupId") ?? "sync-relay", topics: topics,
-            startFrom: reader.choice("startFrom"), properties: KafkaProperties(properties),
+            startFrom: reader.choice("startFrom"), instanceId: instanceId, properties: KafkaProperties(properties),
             deadLetterTopic: deadLetterTopic, commitInterval: reader.duration("commitInterval"),
             rebalanceDrainDeadline: reader.duration("rebalanceDrainDeadline"),
             statisticsInterval: reader.duration("statisticsInterval")

@@ -8,10 +8,14 @@ import Foundation
 public struct ConfigurationLoader: Sendable {
     /// The variables `${VAR}` resolves from; also `CREDENTIALS_DIRECTORY` for relative secret files.
     public var environment: [String: String]
+    /// What `{hostname}` in `kafka.instanceId` becomes (the machine's host name); nil: not known, and a
+    /// configuration that uses it is refused.
+    public var hostName: String?
 
-    /// Creates a loader over `environment` (usually the process environment).
-    public init(environment: [String: String]) {
+    /// Creates a loader over `environment` (usually the process environment) on the machine `hostName`.
+    public init(environment: [String: String], hostName: String? = nil) {
         self.environment = environment
+        self.hostName = hostName
     }
 
     /// Loads the file at `path`.
@@ -52,7 +56,7 @@ public struct ConfigurationLoader: Sendable {
         checker.check(substituted, against: RelayConfigurationSchema.root, at: .root)
         var builder = ConfigurationBuilder(
             readSecretFile: Self.readSecretFile,
-            secretDirectory: environment["CREDENTIALS_DIRECTORY"] ?? directory
+            secretDirectory: environment["CREDENTIALS_DIRECTORY"] ?? directory, hostName: hostName
         )
         let configuration = builder.build(substituted)
         // A value whose substitution failed is reported once, for the substitution, not again for its form.

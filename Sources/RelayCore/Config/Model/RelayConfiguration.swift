@@ -40,6 +40,8 @@ public struct KafkaConfiguration: Sendable, Equatable {
     public var topics: [TopicSelector]
     /// Where a partition with no committed offset in the group starts.
     public var startFrom: StartPosition
+    /// The static membership id (`group.instance.id`, `{hostname}` already replaced); nil: dynamic membership.
+    public var instanceId: String?
     /// librdkafka properties passed through, by name (secret ones masked when shown).
     public var properties: KafkaProperties
     /// Where dropped and rejected records go, if anywhere.
@@ -62,6 +64,7 @@ public struct KafkaConfiguration: Sendable, Equatable {
         "enable.partition.eof": "the relay's consumer does not use partition EOF events",
         "statistics.interval.ms": "set kafka.statisticsInterval instead",
         "auto.offset.reset": "set kafka.startFrom instead (earliest or latest)",
+        "group.instance.id": "set kafka.instanceId instead",
     ]
 
     /// Where a partition with no committed offset starts: the `kafka.startFrom` key, librdkafka's

@@ -17,7 +17,11 @@ extension RelayConfigurationSchema {
         ConfigField(
             "startFrom", .choice(of: KafkaConfiguration.StartPosition.self),
             default: .string(KafkaConfiguration.StartPosition.earliest.rawValue),
-            "Where a partition with no committed offset in the group starts (a new `groupId`, a partition added to a topic, a committed offset the broker no longer holds): `earliest`, the oldest record the broker still holds, so nothing is skipped (a backlog is relayed at the streams' pace); or `latest`, only records produced from then on. Partitions with a committed offset always resume from it."
+            "Where a partition with no committed offset in the group starts (a new `groupId`, a partition added to a topic, a committed offset the broker no longer holds): `earliest`, the oldest record the broker still holds, so nothing is skipped (a backlog is relayed at the streams' pace); or `latest`, only records produced from then on. Partitions with a committed offset the broker still holds always resume from it. librdkafka's own default is `latest`."
+        ),
+        ConfigField(
+            "instanceId", .string(pattern: GroupInstanceId.pattern, meaning: GroupInstanceId.meaning, minLength: 1),
+            "Static group membership (librdkafka's `group.instance.id`): a relay restarted within `session.timeout.ms` (a crash, `systemctl restart`, an upgrade) gets its partitions back without a rebalance, so the rest of the group never pauses. `{hostname}` is replaced by the machine's host name. Each relay of a group needs its own id: a second relay with the same one fences the first, which then exits with status 78 and is not restarted. A static member does not leave the group when it stops, so its partitions wait up to `session.timeout.ms` before another relay takes them. Unset: dynamic membership (every start and stop rebalances the group)."
         ),
         ConfigField(
             "properties", .stringMap, default: .object([]),
