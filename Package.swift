@@ -193,8 +193,8 @@ let package = Package(
         .testTarget(
             name: "SyncRelayCommandTests",
             dependencies: [
-                "sync-relay", "RelayCore", "RelayKafka", "SyncEmulator", "RelayTestSupport", "RelayTimers",
-                .product(name: "Logging", package: "swift-log"),
+                "sync-relay", "RelayCore", "RelayKafka", "RelaySync", "SyncEmulator", "RelayTestSupport",
+                "RelayTimers", .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

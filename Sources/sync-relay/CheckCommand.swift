@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RelayCore
+import RelayKafka
 
 /// `sync-relay check`: validate a configuration file and print every problem, or a summary of what `run` would do.
 struct CheckCommand: ParsableCommand {
@@ -22,11 +23,11 @@ struct CheckCommand: ParsableCommand {
         if printSchema { return print(ConfigurationJSONSchema.document().text(indent: 2)) }
         if printReference { return print(ConfigurationReference.markdown(), terminator: "") }
         guard let config else { throw ValidationError("give the configuration file with --config FILE") }
+        let loaded: RelayConfiguration
         do {
-            let loaded = try ConfigurationLoader(
+            loaded = try ConfigurationLoader(
                 environment: ProcessInfo.processInfo.environment, hostName: HostName.current
             ).load(path: config)
-            for line in ConfigurationSummary.lines(loaded, source: config) { print(line) }
         } catch {
             let lines = error.lines
             if case .problems(_, let problems) = error {
@@ -35,5 +36,16 @@ struct CheckCommand: ParsableCommand {
             for line in lines { StandardError.write(line) }
             throw ExitCode(ConfigurationError.exitStatus)
         }
+        // librdkafka's own verdict on the properties: a name it does not know, a value it refuses, a feature this
+        // build lacks, properties that contradict each other, a TLS file that does not parse. Its message names the
+        // property (and quotes only values of enumerated properties, never a secret).
+        do {
+            try KafkaConsumerSettings(loaded.kafka).validate()
+        } catch {
+            StandardError.write("\(config): 1 problem:")
+            StandardError.write("  $.kafka.properties: \(error.reason) (librdkafka \(KafkaLibrary.version))")
+            throw ExitCode(ConfigurationError.exitStatus)
+        }
+        for line in ConfigurationSummary.lines(loaded, source: config) { print(line) }
     }
 }

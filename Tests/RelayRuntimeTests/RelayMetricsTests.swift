@@ -26,6 +26,8 @@ struct RelayMetricsTests {
         metrics.ttlRefreshed(stream: "orders-eu")
         metrics.partitionLag(topic: "orders", partition: 3, consumerLag: 120, commitLag: 7)
         metrics.readinessChanged(ready: true)
+        metrics.configurationReloaded(result: "invalid", at: 1_700_000_000)
+        metrics.configurationReloaded(result: "applied", at: 1_700_000_060)
     }
 
     func exposition(_ registry: PrometheusCollectorRegistry) throws -> PrometheusText {
@@ -68,6 +70,10 @@ struct RelayMetricsTests {
         #expect(text.value("sync_relay_commit_lag_records", ["topic": "orders", "partition": "3"]) == 7)
         #expect(text.value("sync_relay_ready") == 1)
         #expect(text.value("sync_relay_build_info", ["version": "9.9.9"]) == 1)
+        #expect(text.value("sync_relay_config_reloads_total", ["result": "invalid"]) == 1)
+        #expect(text.value("sync_relay_config_reloads_total", ["result": "applied"]) == 1)
+        #expect(text.value("sync_relay_config_last_reload_timestamp_seconds") == 1_700_000_060)
+        #expect(text.value("sync_relay_config_last_reload_success") == 1)
         #expect(text.value("sync_relay_stream_label_values") == 1)
     }
 
@@ -86,7 +92,9 @@ struct RelayMetricsTests {
             }
         }
         let labelNames = Set(text.samples.flatMap(\.labels.keys))
-        let bounded: Set = ["topic", "partition", "stream", "reason", "status_class", "code", "version", "le"]
+        let bounded: Set = [
+            "topic", "partition", "stream", "reason", "status_class", "code", "version", "result", "le",
+        ]
         #expect(labelNames.isSubset(of: bounded))
     }
 

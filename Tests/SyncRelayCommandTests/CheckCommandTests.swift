@@ -20,6 +20,25 @@ struct CheckCommandTests {
         #expect(!output.all.contains("pw-SECRET-42"))
     }
 
+    /// librdkafka's own verdict on `kafka.properties` is part of the check: a property it does not know (or a
+    /// feature this build lacks) fails `check`, not the service's start.
+    @Test func aPropertyLibrdkafkaRefusesFailsTheCheck() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("typo.json")
+        try """
+        {
+          "kafka": { "brokers": ["localhost:9092"], "topics": ["orders"], "properties": { "fetch.max.bytez": "1048576" } },
+          "twilio": { "accountSid": "ACa1b2c3d4e5f60718293a4b5c6d7e8f90", "authToken": "\(Self.token)",
+                      "serviceSid": "IS0123456789abcdef0123456789abcdef" }
+        }
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let output = try await CommandRunner.run(["check", "--config", file.path])
+        #expect(output.status == 78, "\(output.all)")
+        #expect(output.standardError.contains("$.kafka.properties: librdkafka rejected property fetch.max.bytez"))
+        #expect(!output.all.contains(Self.token))
+    }
+
     @Test func reportsEveryProblemWithExit78() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

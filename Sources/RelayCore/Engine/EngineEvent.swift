@@ -25,4 +25,7 @@ public enum EngineEvent: Sendable {
     case timeReached
     /// Stop intake: pause every assigned partition and hold whatever still arrives; queued records are still sent.
     case stopRequested
+    /// The configuration was reloaded (`sync-relay run` on SIGHUP): routes and stream settings change live, nothing
+    /// queued or in flight is lost or sent twice. See `RelayEngine.reconfigure`.
+    case configurationChanged(RelayConfiguration)
 }

@@ -15,8 +15,10 @@ struct EngineStream: Sendable {
 
     let name: String
     let topic: String
-    let settings: StreamSettings
+    var settings: StreamSettings
     var lane: StreamLane
+    /// A packer from a reload, waiting for the lane's queue to empty (queued records were encoded for the old one).
+    var pendingPacker: MessagePacker?
     /// Partitions whose records this stream has received (to discard on revoke and resume after back-pressure).
     var partitions: Set<TopicPartition> = []
     var existence = Existence.unknown

@@ -47,6 +47,10 @@ extension RelayEngine {
             route = success
         }
         let slot = slotByName[route.name] ?? addStream(named: route.name, topic: record.topic, settings: route.settings)
+        if let packer = streams[slot]!.pendingPacker, streams[slot]!.lane.canReplacePacker {
+            streams[slot]!.lane.replacePacker(packer)
+            streams[slot]!.pendingPacker = nil
+        }
         let result = streams[slot]!.lane.offer(record, now: now)
         streams[slot]!.partitions.insert(partition)
         feeding[partition, default: []].insert(slot)

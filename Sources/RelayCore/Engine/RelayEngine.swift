@@ -52,7 +52,7 @@ public struct RelayEngine: Sendable {
         var failures = 0
     }
 
-    let settings: Settings
+    var settings: Settings
     var router: StreamRouter
     /// Every stream's state, by slot; `slotByName` finds a stream's slot.
     var streams: [EngineStream?] = []
@@ -115,6 +115,8 @@ public struct RelayEngine: Sendable {
         case .stopRequested:
             stopping = true
             paused.formUnion(assignment.partitions)
+        case .configurationChanged(let configuration):
+            reconfigure(configuration, now: now)
         }
         runUntilSettled(now: now, into: &actions)
         reportPauses(into: &actions)

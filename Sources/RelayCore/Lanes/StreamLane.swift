@@ -10,9 +10,9 @@ import DequeModule
 /// When a token is available and records are queued, a message goes out at once, with as many records as fit.
 public struct StreamLane: Sendable {
     /// Bounds and policies.
-    public let settings: LaneSettings
+    public internal(set) var settings: LaneSettings
     /// The message packer (budget and format).
-    public let packer: MessagePacker
+    public internal(set) var packer: MessagePacker
     /// The stream's pacer.
     public internal(set) var pacer: StreamPacer
 
@@ -145,6 +145,23 @@ public struct StreamLane: Sendable {
     /// Pauses the pacer until `until` (a stream-level 429's `Retry-After` or backoff).
     public mutating func pause(until: Instant) {
         pacer.pause(until: until)
+    }
+
+    /// Applies reloaded bounds and policies, and the pacer's new rate and burst (it keeps its history), from now on.
+    /// Queued records stay queued; under new, smaller bounds the next offer blocks or drops by the new policy.
+    public mutating func reconfigure(settings: LaneSettings, pacer pacerSettings: PacerSettings) {
+        self.settings = settings
+        if !settings.conflate { conflationIndex.removeAll() }
+        pacer.reconfigure(pacerSettings)
+    }
+
+    /// Whether the packer may be replaced: nothing is queued or waiting as a chunk (those were encoded by it).
+    public var canReplacePacker: Bool { queuedRecords == 0 && pendingChunks.isEmpty }
+
+    /// Replaces the packer (a reloaded budget or format); only when `canReplacePacker`.
+    public mutating func replacePacker(_ packer: MessagePacker) {
+        precondition(canReplacePacker, "records queued for the old packer")
+        self.packer = packer
     }
 
     /// Applies a new scale-out share to the pacer.

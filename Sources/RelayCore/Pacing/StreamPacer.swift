@@ -61,6 +61,24 @@ public struct StreamPacer: Sendable {
         pausedUntil = max(pausedUntil, until)
     }
 
+    /// Applies reloaded settings (rate, burst; the share the caller passes), keeping the pacer's history: when the
+    /// last message went, any pause, and the arrival guard's recent sends (resized to the new window), so a change
+    /// cannot bunch messages. The spacing changes from the next admission on.
+    public mutating func reconfigure(_ newSettings: PacerSettings) {
+        settings = newSettings
+        interval = settings.interval.nanosecondsClamped
+        tolerance = Int64(settings.burst - 1) * interval
+        if settings.guardsArrivals && settings.burst == 1 {
+            if arrivalGuard == nil {
+                arrivalGuard = ArrivalGuard(window: settings.messagesPerWindow, maxHold: settings.arrivalGuardMaxHold)
+            } else {
+                arrivalGuard?.resize(window: settings.messagesPerWindow)
+            }
+        } else {
+            arrivalGuard = nil
+        }
+    }
+
     /// Applies a new scale-out share; the spacing changes from the next admission on.
     public mutating func setShare(_ share: Double) {
         precondition(share > 0 && share <= 1, "share \(share) outside (0, 1]")

@@ -70,6 +70,14 @@ public struct KafkaConsumerSettings: Sendable {
         ] + (instanceId.map { [("group.instance.id", $0)] } ?? []) + properties
     }
 
+    /// Checks every property against this librdkafka, creating (and at once destroying) a consumer that does not
+    /// connect: an unknown name, a value it refuses, a feature this build lacks (OIDC on Debian 12's librdkafka),
+    /// properties that contradict each other, or a TLS file that does not parse is an error with librdkafka's
+    /// reason. `sync-relay check` runs it, so such a configuration fails before the service starts.
+    public func validate() throws(KafkaError) {
+        try RDKafkaConfiguration.validateConsumer(librdkafkaProperties)
+    }
+
     static func milliseconds(_ duration: Duration) -> Int64 {
         duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }

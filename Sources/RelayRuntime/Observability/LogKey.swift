@@ -17,6 +17,8 @@ public enum LogKey {
     public static let outcome = "relay.outcome"
     public static let drainDeadline = "relay.drain_deadline"
     public static let drainComplete = "relay.complete"
+    public static let keys = "relay.keys"
+    public static let took = "relay.took"
     // The configuration's peers, logged at start.
     public static let kafkaBrokers = "kafka.brokers"
     public static let kafkaGroup = "kafka.group"

@@ -28,8 +28,14 @@ public struct RelayLogHandler: LogHandler {
     public let label: String
     /// The line format.
     public let format: LogConfiguration.Format
-    /// The lowest level written.
-    public var logLevel: Logger.Level
+    /// The lowest level written: the one this logger was given, or for loggers made by `bootstrap` the process's
+    /// level, which `setLevel` changes (a reload of `log.level`) until a logger is given its own.
+    public var logLevel: Logger.Level {
+        get { ownLevel ?? follows?.level ?? .info }
+        set { ownLevel = newValue }
+    }
+    private var ownLevel: Logger.Level?
+    private let follows: ProcessLevel?
     /// Metadata attached to every event of this logger.
     public var metadata: Logger.Metadata = [:]
     /// Metadata added at each event (task-local context, for example).
@@ -45,7 +51,8 @@ public struct RelayLogHandler: LogHandler {
         output: @escaping Output = RelayLogHandler.standardOutput
     ) {
         self.label = label
-        self.logLevel = level
+        self.ownLevel = level
+        self.follows = nil
         self.format = format
         self.metadataProvider = metadataProvider
         self.output = output
@@ -66,16 +73,50 @@ public struct RelayLogHandler: LogHandler {
         output(format.line(level: event.level, message: event.message.description, label: label, metadata: merged))
     }
 
+    /// A handler that follows the process's level (`setLevel`).
+    private init(
+        label: String, following level: ProcessLevel, format: LogConfiguration.Format,
+        metadataProvider: Logger.MetadataProvider?
+    ) {
+        self.label = label
+        self.ownLevel = nil
+        self.follows = level
+        self.format = format
+        self.metadataProvider = metadataProvider
+        self.output = RelayLogHandler.standardOutput
+    }
+
     /// Bootstraps swift-log with this handler for the whole process. Call once, first thing in the executable.
-    /// `metadataProvider` adds metadata to every event (task-local context, for example).
+    /// `metadataProvider` adds metadata to every event (task-local context, for example). Every logger follows
+    /// the process's level, which starts at `level` and `setLevel` changes.
     public static func bootstrap(
         level: Logger.Level, format: LogConfiguration.Format, metadataProvider: Logger.MetadataProvider? = nil
     ) {
+        processLevel.level = level
         LoggingSystem.bootstrap(
             { label, provider in
-                RelayLogHandler(label: label, level: level, format: format, metadataProvider: provider)
+                RelayLogHandler(label: label, following: processLevel, format: format, metadataProvider: provider)
             },
             metadataProvider: metadataProvider)
+    }
+
+    /// Changes the level of every logger made by `bootstrap` (that was not given its own), at once.
+    public static func setLevel(_ level: Logger.Level) {
+        processLevel.level = level
+    }
+
+    /// The process's current level.
+    public static var level: Logger.Level { processLevel.level }
+
+    private static let processLevel = ProcessLevel()
+
+    /// The process-wide level, read on every log call (one relaxed atomic load).
+    final class ProcessLevel: Sendable {
+        private let index = Atomic<Int>(Logger.Level.allCases.firstIndex(of: .info)!)
+        var level: Logger.Level {
+            get { Logger.Level.allCases[index.load(ordering: .relaxed)] }
+            set { index.store(Logger.Level.allCases.firstIndex(of: newValue)!, ordering: .relaxed) }
+        }
     }
 
     /// Bootstraps from the configuration's `log` section.

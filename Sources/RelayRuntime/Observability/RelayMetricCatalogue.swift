@@ -25,6 +25,7 @@ enum RelayMetricCatalogue {
     static let statusClassLabel = "status_class"
     static let codeLabel = "code"
     static let versionLabel = "version"
+    static let resultLabel = "result"
 
     // MARK: Intake
 
@@ -96,6 +97,15 @@ enum RelayMetricCatalogue {
     static let ready = metric(
         "ready", "", "1 when Kafka has assigned partitions and Twilio accepts the credentials, else 0.")
     static let buildInfo = metric("build", "info", "Always 1; the version label is this build's version.")
+    static let configReloads = metric(
+        "config_reloads", "total",
+        "Reloads of the configuration file (SIGHUP), by result: applied, unchanged, refused (a key that cannot change live), invalid (the file does not validate)."
+    )
+    static let configReloadTime = metric(
+        "config_last_reload", "timestamp_seconds", "When the last reload was tried (Unix time), whatever its result.")
+    static let configReloadSuccess = metric(
+        "config_last_reload_success", "",
+        "1 when the last reload was applied (or changed nothing), 0 when it was refused or invalid.")
 
     /// Every metric, in the order of `docs/metrics.md`.
     static let all: [RelayMetricName] = [
@@ -105,7 +115,7 @@ enum RelayMetricCatalogue {
         recordsDropped, recordsDeadLettered, publishRetries, twilioResponses,
         laneRecords, laneBytes, inFlight, pacerWait, pacerWaitTotal,
         streamsCreated, streamsRecreated, ttlRefreshes, streamSeries,
-        ready, buildInfo,
+        ready, buildInfo, configReloads, configReloadTime, configReloadSuccess,
     ]
 
     /// Every metric by full name.

@@ -149,6 +149,16 @@ public final class RelayMetrics: RelayObserver {
         setOrRemove(Names.commitLag, labels, to: commitLag)
     }
 
+    /// A reload of the configuration file was tried at `at` (Unix seconds) with `result` (`applied`, `unchanged`,
+    /// `refused`, `invalid`).
+    public func configurationReloaded(result: String, at: Double) {
+        Counter(label: Names.configReloads.fullName, dimensions: [(Names.resultLabel, result)], factory: factory)
+            .increment()
+        Gauge(label: Names.configReloadTime.fullName, factory: factory).record(at)
+        Gauge(label: Names.configReloadSuccess.fullName, factory: factory)
+            .record(Int64(result == "applied" || result == "unchanged" ? 1 : 0))
+    }
+
     /// Sets `sync_relay_ready` to 1 or 0.
     public func readinessChanged(ready: Bool) {
         self.ready.record(Int64(ready ? 1 : 0))

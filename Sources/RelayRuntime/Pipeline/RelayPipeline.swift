@@ -116,6 +116,12 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
         return isIdle
     }
 
+    /// Applies a reloaded configuration's routes and stream settings (`RelayEngine.reconfigure`); the caller has
+    /// checked that nothing else changed (`ConfigurationReload`).
+    public func reconfigure(_ configuration: RelayConfiguration) {
+        apply(.configurationChanged(configuration))
+    }
+
     /// Whether nothing is queued, in flight or waiting to be dead-lettered.
     public var isIdle: Bool { state.withLock { $0.engine.isIdle } }
 

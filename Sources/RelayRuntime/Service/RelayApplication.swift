@@ -2,6 +2,7 @@ import Logging
 import RelayCore
 import RelayKafka
 import RelaySync
+import Synchronization
 
 /// Everything `sync-relay run` assembles from a configuration: the Twilio client, the dead-letter producer, the
 /// pipeline, the consumer and the relay service. The command, the demo and the end-to-end tests all use it, so they
@@ -17,6 +18,15 @@ public struct RelayApplication: Sendable {
     public let health: HealthState
     private let http: CurlHTTPClient
     private let producer: KafkaProducer?
+    private let running: RunningConfiguration
+
+    /// The configuration in force (the one started with, or the last reload applied).
+    public var configuration: RelayConfiguration { running.value.withLock { $0 } }
+
+    private final class RunningConfiguration: Sendable {
+        let value: Mutex<RelayConfiguration>
+        init(_ configuration: RelayConfiguration) { value = Mutex(configuration) }
+    }
 
     /// Builds the relay. Nothing connects until the service runs.
     public init(configuration: RelayConfiguration, observer: any RelayObserver, health: HealthState, logger: Logger)
@@ -56,6 +66,24 @@ public struct RelayApplication: Sendable {
         service = RelayService(
             pipeline: pipeline, consumer: consumer, drainDeadline: configuration.shutdown.drainDeadline, logger: logger)
         self.health = health
+        running = RunningConfiguration(configuration)
+    }
+
+    /// Applies `new` if it changes only what can change live (`ConfigurationReload`: routes and stream settings,
+    /// the subscription, the log level), and returns what changed; a refused one changes nothing. The engine takes
+    /// the new routes under its lock, between two events, so nothing queued or in flight is lost or sent twice; a
+    /// changed subscription rebalances the group, whose revoke drains and commits like any other.
+    @discardableResult
+    public func reload(_ new: RelayConfiguration) -> ConfigurationReload {
+        running.value.withLock { current in
+            let changes = ConfigurationReload(from: current, to: new)
+            guard changes.isAllowed, !changes.isEmpty else { return changes }
+            current = new
+            pipeline.reconfigure(new)
+            if changes.live.contains("kafka.topics") { consumer.subscribe(new.kafka.topics.map(\.description)) }
+            if changes.live.contains("log.level") { RelayLogHandler.setLevel(Logger.Level(new.log.level)) }
+            return changes
+        }
     }
 
     /// Closes what the service does not own: the dead-letter producer (flushing it) and the HTTP client.

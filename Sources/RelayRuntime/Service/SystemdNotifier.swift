@@ -3,6 +3,10 @@ import RelayTimers
 import ServiceLifecycle
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Tells systemd how the relay is doing with the `sd_notify` protocol, without libsystemd: one datagram of
 /// newline-separated `KEY=value` assignments to the Unix socket named by `$NOTIFY_SOCKET`.
 ///
@@ -67,6 +71,16 @@ public struct SystemdNotifier: Service {
     public func notifyStopping(status: String? = nil) -> Bool {
         guard state.claimStopping() else { return false }
         return send(["STOPPING=1"] + (status.map { ["STATUS=" + Self.singleLine($0)] } ?? []))
+    }
+
+    /// Sends `RELOADING=1` with `MONOTONIC_USEC` (the monotonic clock in microseconds, as `systemctl reload` on
+    /// systemd 253 and later waits for); follow it with `notifyReady` when the reload is over.
+    @discardableResult
+    public func notifyReloading() -> Bool {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let microseconds = Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
+        return send(["RELOADING=1", "MONOTONIC_USEC=\(microseconds)"])
     }
 
     /// Sends `STATUS=status` (line breaks become spaces).

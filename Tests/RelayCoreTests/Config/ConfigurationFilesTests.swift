@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Configuration files")
 struct ConfigurationFilesTests {
-    let environment = ["TWILIO_AUTH_TOKEN": "example-token", "TWILIO_API_SECRET": "example-secret"]
+    let environment = [
+        "TWILIO_AUTH_TOKEN": "example-token", "TWILIO_API_SECRET": "example-secret", "KAFKA_SASL_PASSWORD": "pw",
+    ]
 
     @Test func exampleConfigurationIsValid() throws {
         let path = repositoryRoot.appendingPathComponent("config.example.json").path
@@ -35,6 +37,28 @@ struct ConfigurationFilesTests {
             try loader.load(path: examples.appendingPathComponent("api-key-file.json").path).twilio.auth
                 == .apiKey(sid: "SK0123456789abcdef0123456789abcdef", secret: SecretText("api-secret-from-file")))
     }
+
+    /// The Kafka authentication examples (docs/configuration.md, "Kafka authentication") load with their secrets
+    /// from the environment and their files from the credentials directory, and say how they authenticate.
+    @Test func kafkaAuthenticationExamplesAreValid() throws {
+        let secrets = try temporaryDirectory()
+        for file in ["twilio-auth-token", "kafka-ca.pem", "kafka-client.pem", "kafka-client.key"] {
+            try "material\n".write(to: secrets.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+        var environment = kafkaExampleEnvironment
+        environment["CREDENTIALS_DIRECTORY"] = secrets.path
+        let loader = ConfigurationLoader(environment: environment, hostName: "relay-host-1")
+        for (file, security) in Self.kafkaExamples {
+            let path = repositoryRoot.appendingPathComponent("docs/examples/\(file)").path
+            let configuration = try loader.load(path: path)
+            #expect(configuration.kafka.security.summary == security, "\(file)")
+        }
+    }
+
+    static let kafkaExamples = [
+        ("kafka-sasl-scram.json", "SASL_SSL, SASL SCRAM-SHA-512"), ("kafka-sasl-plain.json", "SASL_SSL, SASL PLAIN"),
+        ("kafka-oidc.json", "SASL_SSL, SASL OAUTHBEARER"), ("kafka-mtls.json", "SSL, client certificate"),
+    ]
 
     /// Every key of the catalogue appears in config.example.json or, for the other credential forms, an example.
     @Test func examplesShowEveryKey() throws {
@@ -121,3 +145,9 @@ struct ConfigurationFilesTests {
         }
     }
 }
+
+/// The secrets the Kafka authentication examples take from the environment.
+let kafkaExampleEnvironment = [
+    "KAFKA_SASL_PASSWORD": "scram-password", "KAFKA_API_KEY": "api-key", "KAFKA_API_SECRET": "api-secret",
+    "KAFKA_OIDC_CLIENT_SECRET": "oidc-secret",
+]

@@ -15,7 +15,11 @@ struct SecretMaskingTests {
             .setting(
                 ["kafka", "properties"],
                 to: .object([
+                    JSONMember("security.protocol", "sasl_ssl"), JSONMember("sasl.mechanisms", "PLAIN"),
+                    JSONMember("sasl.username", "relay"),
                     JSONMember("sasl.password", .string(Self.kafkaPassword)),
+                    JSONMember("ssl.certificate.pem", "-----BEGIN CERTIFICATE-----"),
+                    JSONMember("ssl.key.pem", .string(Self.kafkaPassword)),
                     JSONMember("ssl.key.password", .string(Self.kafkaPassword)),
                 ]))
         let configuration = try loadConfiguration(document, environment: ["TOKEN": Self.token]).get()

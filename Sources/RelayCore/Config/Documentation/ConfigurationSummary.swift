@@ -15,6 +15,7 @@ public enum ConfigurationSummary {
         lines.append(
             "         commit every \(DurationText.format(kafka.commitInterval)), dead letters \(kafka.deadLetterTopic ?? "off (dropped records are counted)")"
         )
+        lines.append("         security \(kafka.security.summary)")
         if !kafka.properties.isEmpty {
             lines.append("         properties \(kafka.properties)")
         }

@@ -8,13 +8,24 @@ struct ConfigurationBuilder {
     let secretDirectory: String?
     /// What `{hostname}` in `kafka.instanceId` becomes; nil when it could not be read.
     let hostName: String?
+    /// Why a file librdkafka will read cannot be read (nil: it can); the flag allows a directory.
+    let fileProblem: (String, Bool) -> String?
 
     private(set) var problems: [ConfigurationProblem] = []
 
-    init(readSecretFile: @escaping (String) throws -> String, secretDirectory: String?, hostName: String? = nil) {
+    init(
+        readSecretFile: @escaping (String) throws -> String, secretDirectory: String?, hostName: String?,
+        fileProblem: @escaping (String, Bool) -> String?
+    ) {
         self.readSecretFile = readSecretFile
         self.secretDirectory = secretDirectory
         self.hostName = hostName
+        self.fileProblem = fileProblem
+    }
+
+    /// `path` as librdkafka or the relay should open it: relative paths are in the secret directory.
+    private func resolved(_ path: String) -> String {
+        path.hasPrefix("/") || secretDirectory == nil ? path : "\(secretDirectory!)/\(path)"
     }
 
     private mutating func report(_ path: JSONPath, _ message: String) {
@@ -80,12 +91,25 @@ struct ConfigurationBuilder {
         for (index, topic) in topics.enumerated() {
             if let problem = topic.compileProblem { report(reader.path("topics").appending(index: index), problem) }
         }
-        let properties = reader.stringMap("properties")
+        var properties = reader.stringMap("properties")
         for name in properties.keys.sorted() {
             if let reason = KafkaConfiguration.ownedProperties[name] {
                 report(
                     reader.path("properties").appending(name), "is set by the relay and cannot be overridden: \(reason)"
                 )
+            }
+        }
+        let security = KafkaSecurity.check(properties)
+        for (name, message) in security.problems { report(reader.path("properties").appending(name), message) }
+        let misplaced = Set(security.problems.map(\.property))
+        for name in KafkaSecurity.fileProperties.sorted() where !misplaced.contains(name) {
+            guard let path = properties[name], !path.isEmpty else { continue }
+            // `probe`: the system's CA store; compared exactly, as librdkafka does.
+            if name == "ssl.ca.location" && path == "probe" { continue }
+            let file = resolved(path)
+            properties[name] = file
+            if let problem = fileProblem(file, name == "ssl.ca.location") {
+                report(reader.path("properties").appending(name), "cannot read '\(file)': \(problem)")
             }
         }
         var instanceId: String?
@@ -105,6 +129,7 @@ struct ConfigurationBuilder {
         return KafkaConfiguration(
             brokers: brokers, groupId: reader.string("groupId") ?? "sync-relay", topics: topics,
             startFrom: reader.choice("startFrom"), instanceId: instanceId, properties: KafkaProperties(properties),
+            security: security.plan,
             deadLetterTopic: deadLetterTopic, commitInterval: reader.duration("commitInterval"),
             rebalanceDrainDeadline: reader.duration("rebalanceDrainDeadline"),
             statisticsInterval: reader.duration("statisticsInterval")
@@ -174,7 +199,7 @@ struct ConfigurationBuilder {
     private mutating func secret(_ reader: ConfigReader, value: String, file: String) -> SecretText {
         if let text = reader.string(value) { return SecretText(text) }
         guard let path = reader.string(file), !path.isEmpty else { return SecretText("") }
-        let resolved = path.hasPrefix("/") || secretDirectory == nil ? path : "\(secretDirectory!)/\(path)"
+        let resolved = resolved(path)
         do {
             var text = try readSecretFile(resolved)
             while text.last?.isNewline == true { text.removeLast() }

@@ -56,7 +56,8 @@ public struct ConfigurationLoader: Sendable {
         checker.check(substituted, against: RelayConfigurationSchema.root, at: .root)
         var builder = ConfigurationBuilder(
             readSecretFile: Self.readSecretFile,
-            secretDirectory: environment["CREDENTIALS_DIRECTORY"] ?? directory, hostName: hostName
+            secretDirectory: environment["CREDENTIALS_DIRECTORY"] ?? directory, hostName: hostName,
+            fileProblem: Self.fileProblem
         )
         let configuration = builder.build(substituted)
         // A value whose substitution failed is reported once, for the substitution, not again for its form.
@@ -85,6 +86,18 @@ public struct ConfigurationLoader: Sendable {
             throw SecretFileError(reason: "it is not UTF-8 text")
         }
         return text
+    }
+
+    /// Why the process cannot read the file at `path` (nil: it can): `check` runs as the service user (the unit's
+    /// `ExecStartPre=`), so this is what the relay will meet.
+    static func fileProblem(_ path: String, allowDirectory: Bool) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "no such file" }
+        if isDirectory.boolValue && !allowDirectory { return "it is a directory" }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            return "permission denied for this user (uid \(getuid()))"
+        }
+        return nil
     }
 
     struct SecretFileError: Error, CustomStringConvertible {

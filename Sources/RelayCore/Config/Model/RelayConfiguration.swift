@@ -42,8 +42,11 @@ public struct KafkaConfiguration: Sendable, Equatable {
     public var startFrom: StartPosition
     /// The static membership id (`group.instance.id`, `{hostname}` already replaced); nil: dynamic membership.
     public var instanceId: String?
-    /// librdkafka properties passed through, by name (secret ones masked when shown).
+    /// librdkafka properties passed through, by name (secret ones masked when shown); relative paths of the
+    /// files they name are resolved against the secret directory.
     public var properties: KafkaProperties
+    /// How the relay connects and authenticates, as the properties ask (checked).
+    public var security: KafkaSecurity.Plan
     /// Where dropped and rejected records go, if anywhere.
     public var deadLetterTopic: String?
     /// How often done offsets are committed.
