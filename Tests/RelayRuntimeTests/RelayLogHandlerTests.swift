@@ -14,6 +14,26 @@ struct RelayLogHandlerTests {
         }
     }
 
+    /// A reload of `log.level` changes every logger the process made, at once; one given its own level keeps it.
+    @Test func loggersFollowTheProcessLevelUntilGivenTheirOwn() {
+        let sink = LineSink()
+        let level = RelayLogHandler.ProcessLevel()
+        let follower = Logger(label: "sync-relay") { label in
+            RelayLogHandler(label: label, following: level, format: .text, metadataProvider: nil) { sink.append($0) }
+        }
+        var own = follower
+        own.logLevel = .error
+        follower.debug("hidden")
+        level.level = .debug
+        follower.debug("shown")
+        own.debug("still hidden")
+        level.level = .warning
+        follower.info("hidden again")
+        #expect(sink.lines == ["debug shown"])
+        #expect(follower.logLevel == .warning)
+        #expect(own.logLevel == .error)
+    }
+
     @Test func textLinesHaveLevelMessageAndSortedMetadata() {
         let sink = LineSink()
         var logger = logger(format: .text, sink: sink)

@@ -15,7 +15,7 @@ struct ReloadCommandTests {
     /// The relay's file: one record per message, so the rate shows in the emulator's arrival times.
     static func document(
         cluster: KafkaMockCluster, emulator: RunningSyncEmulator, topics: [String], rate: Int,
-        groupId: String = "reload-tests", brokers: String? = nil
+        groupId: String = "reload-tests", brokers: String? = nil, level: String = "info"
     ) -> String {
         let settings = SyncEmulatorConfiguration()
         return """
@@ -28,7 +28,7 @@ struct ReloadCommandTests {
                          "baseURL": "\(emulator.baseURL)", "requestTimeout": "5s"},
               "defaults": {"rate": \(rate), "maxRecordsPerMessage": 1},
               "metrics": {"listen": "127.0.0.1:0"},
-              "log": {"level": "info", "format": "json"},
+              "log": {"level": "\(level)", "format": "json"},
               "shutdown": {"drainDeadline": "5s"}
             }
             """
@@ -100,10 +100,19 @@ struct ReloadCommandTests {
 
             // 3. A rate raised from 5 to 30 and a topic added, under the backlog.
             let beforeReload = running.emulator.messages(stream: "orders").count
-            try write(Self.document(cluster: cluster, emulator: running, topics: ["orders", "invoices"], rate: 30))
+            #expect(!relay.standardOutput.contains("\"level\":\"debug\""))
+            try write(
+                Self.document(
+                    cluster: cluster, emulator: running, topics: ["orders", "invoices"], rate: 30, level: "debug"))
             kill(relay.process.processIdentifier, SIGHUP)
             await eventually("the reload is applied") { Self.count("relay.reload.applied", in: relay) == 1 }
-            #expect(relay.standardOutput.contains("\"relay.keys\":\"kafka.topics,defaults\""))
+            #expect(relay.standardOutput.contains("\"relay.keys\":\"kafka.topics,defaults,log.level\""))
+            if let took = relay.standardOutput.range(of: #""relay.took":"[^"]+""#, options: .regularExpression) {
+                print("reload applied: \(relay.standardOutput[took])")
+            }
+            await eventually("the new log level is in force") {
+                relay.standardOutput.contains("\"level\":\"debug\"")
+            }
             await eventually("the consumer subscribes to the new list") {
                 Self.count("kafka.subscribed", in: relay) == 2
             }

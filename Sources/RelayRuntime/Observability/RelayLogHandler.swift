@@ -73,17 +73,17 @@ public struct RelayLogHandler: LogHandler {
         output(format.line(level: event.level, message: event.message.description, label: label, metadata: merged))
     }
 
-    /// A handler that follows the process's level (`setLevel`).
-    private init(
+    /// A handler that follows `level` (for `bootstrap`: the process's, which `setLevel` changes).
+    init(
         label: String, following level: ProcessLevel, format: LogConfiguration.Format,
-        metadataProvider: Logger.MetadataProvider?
+        metadataProvider: Logger.MetadataProvider?, output: @escaping Output = RelayLogHandler.standardOutput
     ) {
         self.label = label
         self.ownLevel = nil
         self.follows = level
         self.format = format
         self.metadataProvider = metadataProvider
-        self.output = RelayLogHandler.standardOutput
+        self.output = output
     }
 
     /// Bootstraps swift-log with this handler for the whole process. Call once, first thing in the executable.
