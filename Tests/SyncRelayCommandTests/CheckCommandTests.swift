@@ -23,9 +23,7 @@ struct CheckCommandTests {
     /// librdkafka's own verdict on `kafka.properties` is part of the check: a property it does not know (or a
     /// feature this build lacks) fails `check`, not the service's start.
     @Test func aPropertyLibrdkafkaRefusesFailsTheCheck() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let file = folder.appendingPathComponent("typo.json")
+        let file = try Self.file("typo.json")
         try """
         {
           "kafka": { "brokers": ["localhost:9092"], "topics": ["orders"], "properties": { "fetch.max.bytez": "1048576" } },
@@ -39,10 +37,15 @@ struct CheckCommandTests {
         #expect(!output.all.contains(Self.token))
     }
 
-    @Test func reportsEveryProblemWithExit78() async throws {
+    /// A path `name` in a fresh folder of its own.
+    static func file(_ name: String) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let file = folder.appendingPathComponent("bad.json")
+        return folder.appendingPathComponent(name)
+    }
+
+    @Test func reportsEveryProblemWithExit78() async throws {
+        let file = try Self.file("bad.json")
         try """
         {
           "kafka": { "brokers": ["localhost:9092"], "topics": ["orders"], "properties": { "enable.auto.commit": "true" } },

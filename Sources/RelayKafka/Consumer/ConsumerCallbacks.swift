@@ -180,19 +180,14 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
         let committed = client.committedOffsets(of: partitions, milliseconds: Self.committedLookupTimeout) ?? [:]
         let fresh = partitions.filter { (committed[$0] ?? 0) < 0 }
         let unknown = partitions.filter { committed[$0] == nil }
-        if !fresh.isEmpty {
-            logger.info(
-                "kafka.partitions.no_committed_offset",
+        for (level, event, listed) in [
+            (Logger.Level.info, "kafka.partitions.no_committed_offset", fresh),
+            (.warning, "kafka.committed.unknown", unknown),
+        ] where !listed.isEmpty {
+            logger.log(
+                level: level, "\(event)",
                 metadata: [
-                    LogKey.partitions: .string(fresh.map(\.description).joined(separator: ",")),
-                    LogKey.startFrom: .string(settings.startFrom.rawValue),
-                ])
-        }
-        if !unknown.isEmpty {
-            logger.warning(
-                "kafka.committed.unknown",
-                metadata: [
-                    LogKey.partitions: .string(unknown.map(\.description).joined(separator: ",")),
+                    LogKey.partitions: .string(listed.map(\.description).joined(separator: ",")),
                     LogKey.startFrom: .string(settings.startFrom.rawValue),
                 ])
         }

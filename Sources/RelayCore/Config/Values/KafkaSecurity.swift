@@ -52,6 +52,16 @@ public enum KafkaSecurity {
             securityProtocol = "plaintext"
         }
         var plan = Plan(securityProtocol: securityProtocol, mechanism: nil, presentsCertificate: false)
+        /// Refuses set (non-empty) properties the protocol does not use: they would be silently ignored.
+        func refuseUnused(where matches: (String) -> Bool, _ feature: String, _ protocols: String) {
+            for name in properties.keys.sorted() where matches(name) && value(name) != nil {
+                problems.append(
+                    (
+                        name,
+                        "is set but security.protocol is \(securityProtocol), which does not use \(feature): set security.protocol to \(protocols)"
+                    ))
+            }
+        }
 
         // SASL
         let mechanismKeys = ["sasl.mechanisms", "sasl.mechanism"].filter { value($0) != nil }
@@ -118,14 +128,8 @@ public enum KafkaSecurity {
                 }
             }
         } else {
-            for name in properties.keys.sorted()
-            where (name.hasPrefix("sasl.") || name.contains(".sasl.")) && value(name) != nil {
-                problems.append(
-                    (
-                        name,
-                        "is set but security.protocol is \(securityProtocol), which does not use SASL: set security.protocol to sasl_ssl (or sasl_plaintext)"
-                    ))
-            }
+            refuseUnused(
+                where: { $0.hasPrefix("sasl.") || $0.contains(".sasl.") }, "SASL", "sasl_ssl (or sasl_plaintext)")
         }
 
         // TLS
@@ -152,14 +156,7 @@ public enum KafkaSecurity {
                 problems.append(("ssl.key.password", "is set but there is no private key (ssl.key.location)"))
             }
         } else {
-            for name in properties.keys.sorted()
-            where (name.hasPrefix("ssl.") || name.hasPrefix("ssl_")) && value(name) != nil {
-                problems.append(
-                    (
-                        name,
-                        "is set but security.protocol is \(securityProtocol), which does not use TLS: set security.protocol to ssl (or sasl_ssl)"
-                    ))
-            }
+            refuseUnused(where: { $0.hasPrefix("ssl.") || $0.hasPrefix("ssl_") }, "TLS", "ssl (or sasl_ssl)")
         }
         return (plan, problems)
     }
