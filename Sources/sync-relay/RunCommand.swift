@@ -20,6 +20,11 @@ struct RunCommand: AsyncParsableCommand {
     var config: String
 
     func run() async throws {
+        // SIGHUP from the first moment: its default action would end the process. Until the relay is built, and
+        // once it is stopping, a reload is ignored (and said so).
+        let reloadTarget = ReloadTarget()
+        let reloads = ReloadSignal { [config] in reloadTarget.reload(path: config) }
+        defer { withExtendedLifetime(reloads) {} }
         let configuration: RelayConfiguration
         do {
             configuration = try ConfigurationLoader(
@@ -96,6 +101,7 @@ struct RunCommand: AsyncParsableCommand {
         // committing only what is done).
         let signals = SignalEscalation(
             first: {
+                reloadTarget.stop()
                 logger.notice("relay.shutdown.requested")
                 notifier.notifyStopping(status: "draining")
                 Task { await group.triggerGracefulShutdown() }
@@ -105,10 +111,9 @@ struct RunCommand: AsyncParsableCommand {
                 running.cancel()
             }
         )
-        // SIGHUP (`systemctl reload`): re-read the file and apply what can change live.
-        let reloads = ReloadSignal { [config] in
-            Self.reload(path: config, into: application, metrics: metrics, notifier: notifier, logger: logger)
-        }
+        // SIGHUP (`systemctl reload`) from now on: re-read the file and apply what can change live.
+        reloadTarget.start(
+            ReloadTarget.Relay(application: application, metrics: metrics, notifier: notifier, logger: logger))
         do {
             try await withTaskCancellationHandler {
                 try await running.value
@@ -116,8 +121,8 @@ struct RunCommand: AsyncParsableCommand {
                 running.cancel()
             }
             withExtendedLifetime(signals) {}
-            withExtendedLifetime(reloads) {}
         } catch {
+            reloadTarget.stop()
             // Logged before closing: a close that hangs (a fatally failed client) must not swallow the reason.
             let exit: ExitCode
             if let kafka = error as? KafkaError, kafka.isFenced {
@@ -129,70 +134,12 @@ struct RunCommand: AsyncParsableCommand {
             await application.close()
             throw exit
         }
+        reloadTarget.stop()
         await application.close()
         if let fatal = application.pipeline.fatalError {
             if fatal.isFenced { throw fenced(fatal, configuration, logger) }
             logger.critical("relay.kafka.fatal", metadata: [LogKey.error: .string(fatal.description)])
             throw ExitCode.failure
-        }
-    }
-
-    /// Re-reads and validates the file at `path` and applies it if it changes only what can change live
-    /// (`ConfigurationReload`). A file that does not validate, or that changes what cannot change live, changes
-    /// nothing: the running configuration stays, and the log and `sync_relay_config_reloads_total{result}` say why.
-    /// Readiness is not touched. Tells systemd `RELOADING=1` and then `READY=1` around it.
-    static func reload(
-        path: String, into application: RelayApplication, metrics: RelayMetrics, notifier: SystemdNotifier,
-        logger: Logger
-    ) {
-        let started = ContinuousClock.now
-        // Only a ready relay tells systemd it reloads: READY=1 after it must not claim readiness early.
-        if application.health.snapshot.isReady {
-            notifier.notifyReloading()
-        }
-        defer {
-            if application.health.snapshot.isReady { notifier.notifyReady(status: "ready") }
-        }
-        let at = Date().timeIntervalSince1970
-        let loaded: RelayConfiguration
-        do {
-            loaded = try ConfigurationLoader(
-                environment: ProcessInfo.processInfo.environment, hostName: HostName.current
-            ).load(path: path)
-            try KafkaConsumerSettings(loaded.kafka).validate()
-        } catch {
-            let lines = (error as? ConfigurationError)?.lines ?? ["$.kafka.properties: \(error)"]
-            logger.error(
-                "relay.reload.invalid",
-                metadata: [
-                    LogKey.config: .string(path), LogKey.reasons: .string(lines.joined(separator: "; ")),
-                ])
-            metrics.configurationReloaded(result: "invalid", at: at)
-            return
-        }
-        let changes = application.reload(loaded)
-        let took = ContinuousClock.now - started
-        if !changes.isAllowed {
-            logger.error(
-                "relay.reload.refused",
-                metadata: [
-                    LogKey.config: .string(path),
-                    LogKey.keys: .string(changes.refused.joined(separator: ",")),
-                    LogKey.reason: .string(
-                        "these keys cannot change in a running relay; restart it to apply them (nothing was changed)"),
-                ])
-            metrics.configurationReloaded(result: "refused", at: at)
-        } else if changes.isEmpty {
-            logger.info("relay.reload.unchanged", metadata: [LogKey.config: .string(path)])
-            metrics.configurationReloaded(result: "unchanged", at: at)
-        } else {
-            logger.notice(
-                "relay.reload.applied",
-                metadata: [
-                    LogKey.config: .string(path), LogKey.keys: .string(changes.live.joined(separator: ",")),
-                    LogKey.took: .string("\(took)"),
-                ])
-            metrics.configurationReloaded(result: "applied", at: at)
         }
     }
 

@@ -17,8 +17,13 @@ struct EngineStream: Sendable {
     let topic: String
     var settings: StreamSettings
     var lane: StreamLane
-    /// A packer from a reload, waiting for the lane's queue to empty (queued records were encoded for the old one).
+    /// A packer from a reload, waiting for the chunks of a split record (cut for the old budget) to go.
     var pendingPacker: MessagePacker?
+    /// The configuration generation (`RelayEngine.configurationGeneration`) its settings come from.
+    var generation = 0
+    /// Twilio holds a TTL other than `settings.ttl` (a reload changed it, or a refresh failed): refresh it with
+    /// the next accepted publish.
+    var ttlOutdated = false
     /// Partitions whose records this stream has received (to discard on revoke and resume after back-pressure).
     var partitions: Set<TopicPartition> = []
     var existence = Existence.unknown

@@ -64,10 +64,11 @@ extension RelayEngine {
     /// Refreshes the TTL of an active stream when half of it has passed since it was created or last refreshed.
     private mutating func refreshTTLIfDue(_ slot: Int, now: Instant, into actions: inout [EngineAction]) {
         let stream = streams[slot]!
-        guard stream.settings.ttlRefresh, stream.settings.ttl > .zero, !stream.refreshing,
-            let last = stream.lastTTLRefresh, now - last >= stream.settings.ttl / 2
-        else { return }
+        guard !stream.refreshing, let last = stream.lastTTLRefresh else { return }
+        let due = stream.settings.ttlRefresh && stream.settings.ttl > .zero && now - last >= stream.settings.ttl / 2
+        guard due || stream.ttlOutdated else { return }
         streams[slot]!.refreshing = true
+        streams[slot]!.ttlOutdated = false
         streams[slot]!.lastTTLRefresh = now
         actions.append(.refreshTTL(name: stream.name, ttl: stream.settings.ttl))
     }
@@ -80,6 +81,7 @@ extension RelayEngine {
         if outcome != .accepted {
             // Try again on the next accepted publish.
             streams[slot]!.lastTTLRefresh = now - streams[slot]!.settings.ttl / 2
+            streams[slot]!.ttlOutdated = true
         }
         actions.append(.report(.ttlRefreshed(stream: name, outcome: outcome)))
     }
@@ -93,7 +95,10 @@ extension RelayEngine {
             streams[slot]!.existence = .exists
             streams[slot]!.failedCreates = 0
             streams[slot]!.lastTTLRefresh = now
-            if outcome == .accepted { actions.append(.report(.streamCreated(stream: name, recreated: recreate))) }
+            if outcome == .accepted {
+                streams[slot]!.ttlOutdated = false  // created with the TTL in force
+                actions.append(.report(.streamCreated(stream: name, recreated: recreate)))
+            }
         default:
             let retry = streams[slot]!.settings.retry
             streams[slot]!.failedCreates += 1

@@ -47,9 +47,10 @@ extension RelayEngine {
             route = success
         }
         let slot = slotByName[route.name] ?? addStream(named: route.name, topic: record.topic, settings: route.settings)
-        if let packer = streams[slot]!.pendingPacker, streams[slot]!.lane.canReplacePacker {
-            streams[slot]!.lane.replacePacker(packer)
-            streams[slot]!.pendingPacker = nil
+        if streams[slot]!.generation != configurationGeneration, streams[slot]!.topic == record.topic {
+            apply(route.settings, to: slot, now: now, into: &actions)
+        } else if let packer = streams[slot]!.pendingPacker {
+            replacePacker(packer, of: slot, into: &actions)
         }
         let result = streams[slot]!.lane.offer(record, now: now)
         streams[slot]!.partitions.insert(partition)
@@ -72,7 +73,9 @@ extension RelayEngine {
             pacer: StreamPacer(settings: streamSettings.pacerSettings(share: share > 0 ? share : 1))
         )
         let slot = streams.count
-        streams.append(EngineStream(name: name, topic: topic, settings: streamSettings, lane: lane))
+        var stream = EngineStream(name: name, topic: topic, settings: streamSettings, lane: lane)
+        stream.generation = configurationGeneration
+        streams.append(stream)
         slotByName[name] = slot
         return slot
     }

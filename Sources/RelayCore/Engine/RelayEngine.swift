@@ -54,6 +54,9 @@ public struct RelayEngine: Sendable {
 
     var settings: Settings
     var router: StreamRouter
+    /// How many reloads the configuration has had: a stream whose `generation` is older takes its route's current
+    /// settings when its next record comes (`reconfigure` could not reach it: it had no partition then).
+    var configurationGeneration = 0
     /// Every stream's state, by slot; `slotByName` finds a stream's slot.
     var streams: [EngineStream?] = []
     var slotByName: [String: Int] = [:]
@@ -116,7 +119,7 @@ public struct RelayEngine: Sendable {
             stopping = true
             paused.formUnion(assignment.partitions)
         case .configurationChanged(let configuration):
-            reconfigure(configuration, now: now)
+            reconfigure(configuration, now: now, into: &actions)
         }
         runUntilSettled(now: now, into: &actions)
         reportPauses(into: &actions)

@@ -62,6 +62,11 @@ struct SlotQueue<Element> {
         return element
     }
 
+    /// Runs `body` on every live element in place, in order.
+    mutating func updateEach(_ body: (inout Element) -> Void) {
+        for index in head..<slots.count where slots[index] != nil { body(&slots[index]!) }
+    }
+
     /// Removes every live element matching `predicate`, in order.
     mutating func removeAll(where predicate: (Element) -> Bool) -> [Element] {
         var removed: [Element] = []

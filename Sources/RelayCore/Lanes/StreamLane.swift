@@ -155,13 +155,25 @@ public struct StreamLane: Sendable {
         pacer.reconfigure(pacerSettings)
     }
 
-    /// Whether the packer may be replaced: nothing is queued or waiting as a chunk (those were encoded by it).
-    public var canReplacePacker: Bool { queuedRecords == 0 && pendingChunks.isEmpty }
-
-    /// Replaces the packer (a reloaded budget or format); only when `canReplacePacker`.
-    public mutating func replacePacker(_ packer: MessagePacker) {
-        precondition(canReplacePacker, "records queued for the old packer")
-        self.packer = packer
+    /// Replaces the packer (a reloaded budget or format) and encodes the queued records again with it, so the
+    /// change applies from the next message even under a backlog. Not while chunks of a split record wait to go
+    /// (`nil`: they were cut for the old budget; try again later). Queued records that no longer fit a message
+    /// alone follow the oversize policy as an offer would: split when they come up, or dropped (returned).
+    public mutating func replacePacker(_ newPacker: MessagePacker) -> [DroppedRecord]? {
+        guard pendingChunks.isEmpty else { return nil }
+        packer = newPacker
+        var bytes = 0
+        queue.updateEach { item in
+            item.entry = newPacker.encode(item.record)
+            bytes += item.entry.count
+        }
+        queuedBytes = bytes
+        guard settings.oversize != .split else { return [] }
+        let tooLarge = queue.removeAll { !newPacker.fitsAlone(entryLength: $0.entry.count) }
+        for item in tooLarge { forget(item) }
+        return tooLarge.map {
+            DroppedRecord(record: $0.record, reason: .oversize, deadLetter: settings.oversize == .deadLetter)
+        }
     }
 
     /// Applies a new scale-out share to the pacer.

@@ -58,10 +58,12 @@ public struct ArrivalGuard: Sendable {
     private var firstTicket: UInt64 = 0
     private var baseline: (latency: Int64, measuredAt: Instant)?
 
-    /// A guard looking `window` attempts back.
+    /// A guard looking `window` attempts back; its first send gets `firstTicket` (a guard added to a pacer that has
+    /// already admitted messages continues the pacer's numbering).
     public init(
         window: Int, safety: Duration = .milliseconds(2), maxHold: Duration = ArrivalGuard.defaultMaxHold,
-        unansweredHold: Duration = ArrivalGuard.defaultUnansweredHold, baselineHorizon: Duration = .seconds(10)
+        unansweredHold: Duration = ArrivalGuard.defaultUnansweredHold, baselineHorizon: Duration = .seconds(10),
+        firstTicket: UInt64 = 0
     ) {
         precondition(window >= 1, "window \(window) is below 1")
         precondition(
@@ -73,6 +75,7 @@ public struct ArrivalGuard: Sendable {
         maxHoldNanoseconds = maxHold.nanosecondsClamped
         unansweredHoldNanoseconds = unansweredHold.nanosecondsClamped
         baselineHorizonNanoseconds = baselineHorizon.nanosecondsClamped
+        self.firstTicket = firstTicket
         attempts.reserveCapacity(window)
     }
 

@@ -70,7 +70,8 @@ public struct StreamPacer: Sendable {
         tolerance = Int64(settings.burst - 1) * interval
         if settings.guardsArrivals && settings.burst == 1 {
             if arrivalGuard == nil {
-                arrivalGuard = ArrivalGuard(window: settings.messagesPerWindow, maxHold: settings.arrivalGuardMaxHold)
+                arrivalGuard = ArrivalGuard(
+                    window: settings.messagesPerWindow, maxHold: settings.arrivalGuardMaxHold, firstTicket: nextTicket)
             } else {
                 arrivalGuard?.resize(window: settings.messagesPerWindow)
             }

@@ -15,8 +15,6 @@ public final class KafkaConsumer: Sendable {
     private let callbacks: ConsumerCallbacks
     private let settings: KafkaConsumerSettings
     private let logger: Logger
-    /// A subscription `subscribe(_:)` asked for, applied by the poll thread.
-    private let pendingSubscription = Mutex<[String]?>(nil)
 
     /// Creates the consumer (no network activity until `run()`).
     public init(settings: KafkaConsumerSettings, handler: any KafkaConsumerHandler, logger: Logger) throws(KafkaError) {
@@ -50,11 +48,12 @@ public final class KafkaConsumer: Sendable {
         _ = callbacks.state.withLock { $0.stop(now: ContinuousClock.now) }
     }
 
-    /// Changes the subscription to `topics` (names and `^` patterns), from the poll thread's next turn: the group
-    /// rebalances, and partitions of topics no longer subscribed are revoked through the handler (drained and
-    /// committed like any revoke). Safe from any thread.
-    public func subscribe(_ topics: [String]) {
-        pendingSubscription.withLock { $0 = topics }
+    /// Changes the subscription to `topics` (names and `^` patterns): the group rebalances, and partitions of
+    /// topics no longer subscribed are revoked through the handler (drained and committed like any revoke), on the
+    /// poll thread. Safe from any thread (librdkafka hands the change to its own thread and waits for it).
+    public func subscribe(_ topics: [String]) throws(KafkaError) {
+        try client.subscribe(topics)
+        logger.info("kafka.subscribed", metadata: [LogKey.topic: .string(topics.joined(separator: ","))])
     }
 
     /// Stops fetching `partitions` (back-pressure). The poll loop keeps running, so group membership stays alive.
@@ -95,11 +94,9 @@ public final class KafkaConsumer: Sendable {
         loop: while true {
             switch callbacks.state.withLock({ $0.nextStep(now: ContinuousClock.now) }) {
             case .poll:
-                resubscribeIfAsked()
                 pollBatch()
             case .commitThenPoll:
                 commitDoneOffsets()
-                resubscribeIfAsked()
                 pollBatch()
             case .leave:
                 break loop
@@ -208,17 +205,6 @@ public final class KafkaConsumer: Sendable {
 
     /// How long leaving waits for the revoke beyond the drain deadline it may spend in the handler.
     private static let revokeGrace = Duration.seconds(5)
-
-    /// Applies a subscription `subscribe(_:)` asked for.
-    private func resubscribeIfAsked() {
-        guard let topics = pendingSubscription.withLock({ $0.take() }) else { return }
-        do throws(KafkaError) {
-            try client.subscribe(topics)
-            logger.info("kafka.subscribed", metadata: [LogKey.topic: .string(topics.joined(separator: ","))])
-        } catch {
-            logger.error("kafka.subscribe.failed", metadata: [LogKey.message: .string(error.description)])
-        }
-    }
 
     /// Polls up to `maximumBatch` records (waiting up to 100 ms for the first) and hands them over.
     private func pollBatch() {

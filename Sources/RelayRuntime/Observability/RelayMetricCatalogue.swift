@@ -99,13 +99,13 @@ enum RelayMetricCatalogue {
     static let buildInfo = metric("build", "info", "Always 1; the version label is this build's version.")
     static let configReloads = metric(
         "config_reloads", "total",
-        "Reloads of the configuration file (SIGHUP), by result: applied, unchanged, refused (a key that cannot change live), invalid (the file does not validate)."
+        "Reloads of the configuration file (SIGHUP), by result: applied, unchanged, refused (a key that cannot change live), invalid (the file does not validate), failed (librdkafka refused the new subscription)."
     )
     static let configReloadTime = metric(
         "config_last_reload", "timestamp_seconds", "When the last reload was tried (Unix time), whatever its result.")
     static let configReloadSuccess = metric(
         "config_last_reload_success", "",
-        "1 when the last reload was applied (or changed nothing), 0 when it was refused or invalid.")
+        "1 when the last reload was applied (or changed nothing), 0 when it was refused, invalid or failed.")
 
     /// Every metric, in the order of `docs/metrics.md`.
     static let all: [RelayMetricName] = [

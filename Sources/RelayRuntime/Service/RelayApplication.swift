@@ -69,19 +69,19 @@ public struct RelayApplication: Sendable {
         running = RunningConfiguration(configuration)
     }
 
-    /// Applies `new` if it changes only what can change live (`ConfigurationReload`: routes and stream settings,
-    /// the subscription, the log level), and returns what changed; a refused one changes nothing. The engine takes
-    /// the new routes under its lock, between two events, so nothing queued or in flight is lost or sent twice; a
-    /// changed subscription rebalances the group, whose revoke drains and commits like any other.
+    /// Applies `new` if it changes only what can change live (`ConfigurationReload`), and returns what changed; a
+    /// refused one changes nothing. The subscription goes first (librdkafka may refuse it, and then nothing has
+    /// changed; a changed one rebalances the group, whose revoke drains and commits like any other); then the
+    /// engine takes the new routes under its lock, between two events. `log.level` is the caller's to apply
+    /// (`RelayLogHandler.setLevel`), after it has said what changed.
     @discardableResult
-    public func reload(_ new: RelayConfiguration) -> ConfigurationReload {
-        running.value.withLock { current in
+    public func reload(_ new: RelayConfiguration) throws(KafkaError) -> ConfigurationReload {
+        try running.value.withLock { (current: inout RelayConfiguration) throws(KafkaError) -> ConfigurationReload in
             let changes = ConfigurationReload(from: current, to: new)
             guard changes.isAllowed, !changes.isEmpty else { return changes }
+            if changes.live.contains("kafka.topics") { try consumer.subscribe(new.kafka.topics.map(\.description)) }
             current = new
             pipeline.reconfigure(new)
-            if changes.live.contains("kafka.topics") { consumer.subscribe(new.kafka.topics.map(\.description)) }
-            if changes.live.contains("log.level") { RelayLogHandler.setLevel(Logger.Level(new.log.level)) }
             return changes
         }
     }

@@ -12,6 +12,8 @@ import Testing
         var engine: RelayEngine
         var clock = ManualClock(start: .seconds(1))
         var sent: [(at: Instant, request: PublishRequest)] = []
+        /// The TTLs of the refreshes asked for (each answered as accepted).
+        var refreshes: [Duration] = []
         var wake: Instant?
 
         mutating func run(_ actions: [EngineAction]) {
@@ -26,6 +28,9 @@ import Testing
                         now: clock.now)
                 case .createStream(let name, _, _):
                     queue += engine.handle(.streamCreateAnswered(stream: name, outcome: .accepted), now: clock.now)
+                case .refreshTTL(let name, let ttl):
+                    refreshes.append(ttl)
+                    queue += engine.handle(.ttlRefreshAnswered(stream: name, outcome: .accepted), now: clock.now)
                 case .wake(let at):
                     wake = at
                 default:
@@ -101,6 +106,53 @@ import Testing
         #expect(driver.engine.commitOffsets[orders] == 120)
     }
 
+    /// A stream whose partition was away (revoked) when the reload came takes the new settings with its next record.
+    @Test func aStreamWithoutPartitionsTakesTheNewSettingsWhenItsRecordsReturn() {
+        let one = JSONMember("maxRecordsPerMessage", .number("1"))
+        var driver = driver([one, JSONMember("rate", .number("5"))])
+        driver.handle(.recordsReceived(records(0..<3)))
+        driver.advance(until: .seconds(2))
+        #expect(driver.numbers("orders") == [0, 1, 2])
+        driver.handle(.partitionsRevoked([orders], remaining: PartitionAssignment()))
+        driver.handle(.revokeDrainEnded([orders]))
+        driver.handle(
+            .configurationChanged(
+                engineConfiguration(defaults: [one, JSONMember("rate", .number("30"))], deadLetters: false)))
+        driver.handle(
+            .partitionsAssigned(
+                [orders], assignment: PartitionAssignment(partitions: [orders], partitionCounts: ["orders": 1])))
+        driver.handle(.recordsReceived(records(3..<63)))
+        let before = driver.sent.count
+        driver.advance(until: driver.clock.now + .seconds(1))
+        #expect(driver.sent.count - before >= 27, "the new rate: \(driver.sent.count - before) in a second")
+        driver.advance(until: driver.clock.now + .seconds(5))
+        #expect(driver.numbers("orders") == Array(0..<63))
+    }
+
+    /// Twilio holds the TTL the stream was created with: a reload that changes it sets the new one with the next
+    /// accepted publish (also 0, never expire, which a refresh cycle alone would never send).
+    @Test func aNewTTLIsSetAtTwilioWithTheNextAcceptedPublish() {
+        let one = JSONMember("maxRecordsPerMessage", .number("1"))
+        var driver = driver([one, JSONMember("ttl", .string("1h"))])
+        driver.handle(.recordsReceived(records(0..<2)))
+        driver.advance(until: .seconds(2))
+        #expect(driver.refreshes.isEmpty, "just created with its TTL")
+        var next: Int64 = 2
+        for (ttl, expected) in [("24h", Duration.seconds(86_400)), ("0s", .zero)] {
+            driver.handle(
+                .configurationChanged(
+                    engineConfiguration(defaults: [one, JSONMember("ttl", .string(ttl))], deadLetters: false)))
+            #expect(driver.refreshes.last != expected, "not before a publish is accepted")
+            driver.handle(.recordsReceived(records(next..<(next + 1))))
+            next += 1
+            driver.advance(until: driver.clock.now + .seconds(1))
+            #expect(driver.refreshes.last == expected, "\(ttl): \(driver.refreshes)")
+        }
+        driver.handle(.recordsReceived(records(next..<(next + 3))))
+        driver.advance(until: driver.clock.now + .seconds(1))
+        #expect(driver.refreshes == [.seconds(86_400), .zero], "once each, then none (0: never expires)")
+    }
+
     @Test func aNewTemplateSendsNewRecordsToTheNewStreamAndTheOldOneFinishesWhatItHolds() {
         let one = JSONMember("maxRecordsPerMessage", .number("1"))
         var driver = driver([one, JSONMember("rate", .number("10"))])
@@ -120,9 +172,9 @@ import Testing
         #expect(driver.engine.commitOffsets[orders] == 40)
     }
 
-    /// Queued records were encoded for the old format: they go out as they were; the new format applies from the
-    /// first record offered once the queue is empty.
-    @Test func aNewFormatWaitsForTheQueueToEmpty() throws {
+    /// Queued records are encoded again for the new format, so it applies from the next message even under a
+    /// backlog; only the message already in flight went out as it was.
+    @Test func aNewFormatAppliesToTheQueuedRecordsFromTheNextMessage() throws {
         let one = JSONMember("maxRecordsPerMessage", .number("1"))
         var driver = driver([one, JSONMember("rate", .number("10"))])
         driver.handle(.recordsReceived(records(0..<5)))
@@ -139,7 +191,7 @@ import Testing
         driver.advance(until: .seconds(4))
         let withKey = driver.sent.map { String(decoding: $0.request.data, as: UTF8.self).contains("\"k\":") }
         #expect(
-            withKey == [false, false, false, false, false, true],
+            withKey == [false, true, true, true, true, true],
             "\(driver.sent.map { String(decoding: $0.request.data, as: UTF8.self) })")
         #expect(driver.numbers("orders") == Array(0..<6))
     }

@@ -33,6 +33,28 @@ import Testing
         }
     }
 
+    /// A reload that turns the burst off adds an arrival guard to a pacer that has already admitted messages: its
+    /// tickets continue the pacer's, so the answers to later sends reach it (otherwise every send would wait for
+    /// the guard's unanswered hold).
+    @Test func aReconfiguredPacerKeepsItsArrivalGuardInStepWithItsTickets() {
+        var pacer = StreamPacer(settings: PacerSettings(rate: 30, burst: 3, guardsArrivals: true))
+        #expect(pacer.arrivalGuard == nil, "no guard with a burst")
+        var now = Instant.seconds(1)
+        for _ in 0..<3 {
+            let admitted = pacer.admit(now: now)
+            #expect(admitted)
+            now = now + .milliseconds(40)
+        }
+        pacer.reconfigure(PacerSettings(rate: 30, burst: 1, guardsArrivals: true))
+        #expect(pacer.arrivalGuard?.nextTicket == pacer.nextTicket)
+        let ticket = pacer.nextTicket
+        let admitted = pacer.admit(now: now)
+        #expect(admitted)
+        pacer.responded(ticket: ticket, now: now + .milliseconds(5))
+        // Answered: the next send waits only for its interval, not for the guard's 250 ms unanswered hold.
+        #expect(pacer.nextAdmission(now: now + .milliseconds(5)) < now + .milliseconds(100))
+    }
+
     @Test func burstAllowsBackToBackThenPaces() {
         var pacer = StreamPacer(settings: PacerSettings(rate: 30, burst: 5))
         let now = Instant.seconds(1)
