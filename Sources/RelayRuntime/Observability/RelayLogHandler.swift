@@ -105,9 +105,6 @@ public struct RelayLogHandler: LogHandler {
         processLevel.level = level
     }
 
-    /// The process's current level.
-    public static var level: Logger.Level { processLevel.level }
-
     private static let processLevel = ProcessLevel()
 
     /// The process-wide level, read on every log call (one relaxed atomic load).

@@ -18,10 +18,8 @@ public struct RelayApplication: Sendable {
     public let health: HealthState
     private let http: CurlHTTPClient
     private let producer: KafkaProducer?
+    /// The configuration in force (the one started with, or the last reload applied), under the reload lock.
     private let running: RunningConfiguration
-
-    /// The configuration in force (the one started with, or the last reload applied).
-    public var configuration: RelayConfiguration { running.value.withLock { $0 } }
 
     private final class RunningConfiguration: Sendable {
         let value: Mutex<RelayConfiguration>
