@@ -2,7 +2,8 @@
 // sink (LoopbackSink), both in this process, so the relay's own CPU, memory, threads and descriptors can be read
 // from /proc while the sink keeps up far beyond what the emulator can.
 //
-//   swift run -c release load-bench scale [--streams 1000] [--seconds 20] [--json FILE]
+//   swift run -c release load-bench scale [--streams 1000] [--seconds 20] [--max-connections 256]
+//                                         [--max-concurrent 1024] [--json FILE]
 //       streams served at full budget: every stream has a backlog, one record per message; messages/s in total
 //       and per stream, rejections by the strict sink, the relay's CPU (cores) and resident memory.
 //   swift run -c release load-bench soak [--minutes 15] [--streams 200] [--budget 0.8] [--sink-stall-ms 0] [--json FILE]
@@ -35,8 +36,11 @@ func processCPUSeconds() -> Double {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
-/// The relay's `twilio.maxConnections`: libcurl opens up to this many connections to the sink.
-let maxConnections = 256
+/// The relay's `twilio.maxConnections` (`--max-connections`, 256 by default): libcurl opens up to this many
+/// HTTP/1.1 connections to the sink.
+let maxConnections = Int(option("--max-connections", 256))
+/// The relay's `twilio.maxConcurrentRequests` (`--max-concurrent`, 1024 by default).
+let maxConcurrentRequests = Int(option("--max-concurrent", 1024))
 
 /// The relay's configuration: one topic of `streams` partitions, stream `load-{partition}`, one record per message.
 func relayConfiguration(cluster: KafkaMockCluster, sinkURL: String) -> String {
@@ -46,7 +50,7 @@ func relayConfiguration(cluster: KafkaMockCluster, sinkURL: String) -> String {
                 "startFrom": "earliest", "properties": {"fetch.wait.max.ms": "20"}, "commitInterval": "1s"},
       "twilio": {"accountSid": "AC00000000000000000000000000000000", "authToken": "load-bench-token",
                  "serviceSid": "IS00000000000000000000000000000000", "baseURL": "\(sinkURL)",
-                 "maxConnections": \(maxConnections), "maxConcurrentRequests": 1024},
+                 "maxConnections": \(maxConnections), "maxConcurrentRequests": \(maxConcurrentRequests)},
       "defaults": {"stream": "load-{partition}", "maxRecordsPerMessage": 1},
       "metrics": {"listen": "127.0.0.1:0"},
       "log": {"level": "warning"},
@@ -154,7 +158,12 @@ case "scale":
         String(
             format: "  messages/s per stream, min / median / max  %6.2f / %.2f / %.2f   (limit 30)",
             perStream.first ?? 0, median, perStream.last ?? 0))
-    print(String(format: "  rejections by the strict sink (54009)      %6d   (limit 0)", rejections))
+    print(
+        String(
+            format:
+                "  rejections by the strict sink (54009)      %6d   (limit 0; %d in the window, %d after a sink stall; sink stalls > 50 ms: %d, worst %.0f ms)",
+            rejections, rejections - start.0.rejections, end.0.rejectionsAfterSinkStall, end.0.stallsOver50ms,
+            Double(end.0.worstStall) / 1e6))
     print(
         String(
             format: "  relay CPU                                  %6.2f cores   (%.1f µs per message)", relayCores,

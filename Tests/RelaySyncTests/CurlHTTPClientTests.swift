@@ -115,6 +115,58 @@ struct CurlHTTPClientTests {
         }
     }
 
+    /// A recycled easy handle keeps its options for the next request of the same kind and is reset for another
+    /// kind. Over one connection (so mostly one handle): a create, a publish whose form-encoded body (10 KB) is
+    /// larger than the handle's first body buffer, a small publish, a fetch (a GET after POSTs sends no body), a TTL
+    /// update, a delete, a fetch of the deleted stream and a new create each do exactly what they say.
+    @Test func reusedHandlesCarryNothingFromTheRequestBefore() async throws {
+        try await LoopbackEmulator.with(http: HTTPClientConfiguration(maxConnectionsPerHost: 1)) { loopback in
+            let client = loopback.client()
+            _ = try await client.createStream(uniqueName: "reuse", ttl: 600)
+            let large = try SyncMessageData(validating: #"{"text":""# + String(repeating: "&=+ %", count: 700) + #""}"#)
+            let small = try SyncMessageData(validating: #"{"n":1}"#)
+            _ = try await client.publish(large, to: "reuse")
+            _ = try await client.publish(small, to: "reuse")
+            #expect(loopback.emulator.messages(stream: "reuse").map(\.data) == [large.json, small.json])
+            let fetched = try await client.fetchStream("reuse")
+            #expect(fetched.uniqueName == "reuse")
+            let updated = try await client.updateStream("reuse", ttl: 0)
+            #expect(updated.dateExpires == nil)
+            try await client.deleteStream("reuse")
+            let error = await syncError { _ = try await client.fetchStream("reuse") }
+            #expect(error?.outcome == .notFound(twilioCode: 20404))
+            let recreated = try await client.createStream(uniqueName: "reuse")
+            #expect(recreated.dateExpires == nil)
+        }
+    }
+
+    /// Against an HTTP/1.1 server the loop runs no more transfers than it may open connections; the rest wait in
+    /// the loop, and one whose deadline passes there fails on time (not when a connection frees).
+    @Test func aRequestWaitingForAConnectionTimesOutOnTime() async throws {
+        let configuration = HTTPClientConfiguration(maxConnectionsPerHost: 1, maxTransfersInFlight: 10)
+        try await LoopbackEmulator.with(http: configuration) { loopback in
+            let url = loopback.running.baseURL + "/_emulator/stats"
+            let first = try await loopback.http.execute(HTTPClientRequest(url: url))
+            #expect(first.httpVersion == "1.1")
+            loopback.emulator.injectFault(EmulatorFault(count: 1, latencyMs: 3000))
+            let slow = Task {
+                try await loopback.http.execute(
+                    HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
+            }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !loopback.emulator.faults().isEmpty, ContinuousClock.now < deadline { await Task.yield() }
+            let started = ContinuousClock.now
+            let error = await syncError {
+                _ = try await loopback.http.execute(HTTPClientRequest(url: url, timeout: .milliseconds(300)))
+            }
+            #expect(error?.code == .timeout)
+            let waited = ContinuousClock.now - started
+            #expect(waited < .milliseconds(2500), "the timeout waited for the connection")
+            let slowStatus = try await slow.value.status
+            #expect(slowStatus == 401)
+        }
+    }
+
     @Test func timesOut() async throws {
         try await LoopbackEmulator.with { loopback in
             loopback.emulator.injectFault(EmulatorFault(count: 1, latencyMs: 3000))

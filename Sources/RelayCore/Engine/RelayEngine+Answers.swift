@@ -1,5 +1,16 @@
 /// Twilio's and the dead-letter topic's answers: retry decisions, the account cap, stream (re)creation, TTL refresh.
 extension RelayEngine {
+    /// Lowers the round-trip floor to stream `slot`'s baseline after one of its answers (or replaces an expired one).
+    mutating func learnRoundTrip(from slot: Int, now: Instant) {
+        guard let candidate = streams[slot]?.lane.pacer.baselineRoundTrip else { return }
+        if let floor = roundTripFloor, candidate > floor.nanoseconds,
+            now.nanoseconds &- floor.measuredAt.nanoseconds <= Self.roundTripFloorHorizon
+        {
+            return
+        }
+        roundTripFloor = (candidate, now)
+    }
+
     mutating func publishAnswered(
         stream name: String, sequence: UInt64, outcome: PublishOutcome, now: Instant, into actions: inout [EngineAction]
     ) {
@@ -11,6 +22,7 @@ extension RelayEngine {
             outcome: outcome, history: AttemptHistory(attempts: attempt, recreations: recreations), now: now,
             using: &random)
         updateAccountCap(decision: decision, now: now, into: &actions)
+        defer { learnRoundTrip(from: slot, now: now) }
         switch decision {
         case .done:
             streams[slot]!.recreations[sequence] = nil

@@ -23,6 +23,7 @@ extension RelayEngine {
         case .creating: wake = nil
         case .createBackoff(let retryAt, _): wake = retryAt
         case .exists:
+            streams[slot]!.lane.roundTripFloor = roundTripFloor?.nanoseconds
             wake = streams[slot]!.waitingForAccount ? nil : streams[slot]!.lane.nextWakeNotingPacerHold(now: now)
         }
         guard let wake else { return }
@@ -65,6 +66,7 @@ extension RelayEngine {
             break
         }
         while true {
+            streams[slot]!.lane.roundTripFloor = roundTripFloor?.nanoseconds
             guard accountHasRoom else {
                 if let wake = streams[slot]!.lane.nextWake(now: now) {
                     if wake <= now {

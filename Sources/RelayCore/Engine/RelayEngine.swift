@@ -80,6 +80,11 @@ public struct RelayEngine: Sendable {
     var accountInFlight = 0
     var accountWaiting = Deque<Int>()
     var accountLowerings = 0
+    /// The fastest recent round trip of any stream (the lowest of their arrival guards' baselines) and when it was
+    /// measured; the arrival guards count excess latency from it (`ArrivalGuard.earliestSend`). Replaced by the
+    /// next stream's baseline once older than `roundTripFloorHorizon`, so a lasting slower path is learnt.
+    var roundTripFloor: (nanoseconds: Int64, measuredAt: Instant)?
+    static let roundTripFloorHorizon: Int64 = 10_000_000_000
     var deadLetters: [UInt64: PendingDeadLetter] = [:]
     var nextDeadLetterID: UInt64 = 1
     var random: SeededGenerator

@@ -13,9 +13,10 @@ extension StreamLane {
             pacerHeldSince = nil
             return LaneStep(message: nil, dropped: dropped, wakeAt: earliestRetry())
         }
-        guard pacer.canAdmit(now: now) else {
+        guard pacer.canAdmit(now: now, roundTripFloor: roundTripFloor) else {
             if pacerHeldSince == nil { pacerHeldSince = now }
-            return LaneStep(message: nil, dropped: dropped, wakeAt: pacer.nextAdmission(now: now))
+            return LaneStep(
+                message: nil, dropped: dropped, wakeAt: pacer.nextAdmission(now: now, roundTripFloor: roundTripFloor))
         }
         let ticket = pacer.nextTicket
         if let sequence = retryDue {
@@ -41,7 +42,7 @@ extension StreamLane {
 
     /// Takes the pacer's token; returns how long the message it admits was held for it.
     private mutating func admit(now: Instant) -> Duration {
-        pacer.admit(now: now)
+        pacer.admit(now: now, roundTripFloor: roundTripFloor)
         defer { pacerHeldSince = nil }
         return pacerHeldSince.map { now - $0 } ?? .zero
     }
@@ -56,7 +57,7 @@ extension StreamLane {
         let hasNew = !pendingChunks.isEmpty || queuedRecords > 0
         // A new message can go at the next admission; a retry needs that admission too, so it cannot go earlier.
         guard windowOpen && hasNew else { return earliestRetry() }
-        return pacer.nextAdmission(now: now)
+        return pacer.nextAdmission(now: now, roundTripFloor: roundTripFloor)
     }
 
     /// `nextWake`, for a caller that schedules the lane's next step by it: when a message is ready at `now` (records

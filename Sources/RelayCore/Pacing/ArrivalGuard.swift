@@ -85,13 +85,26 @@ public struct ArrivalGuard: Sendable {
     /// The fastest recent round trip, once any attempt was answered.
     public var baselineLatency: Duration? { baseline.map { .nanoseconds($0.latency) } }
 
+    /// The fastest recent round trip in nanoseconds, once any attempt was answered.
+    var baselineNanoseconds: Int64? { baseline?.latency }
+
     /// The earliest instant the next attempt may be sent, or nil when fewer than `window` attempts were made.
-    public var earliestSend: Instant? {
+    public var earliestSend: Instant? { earliestSend(roundTripFloor: nil) }
+
+    /// `earliestSend`, measuring excess latency from `roundTripFloor` (nanoseconds) where that is below this guard's
+    /// own baseline: the fastest recent round trip of any stream over the same path. A stream whose first window of
+    /// attempts all waited in a queue (the relay's start, thousands of streams at once) learns a baseline that
+    /// includes the wait; when the queue empties, its later messages arrive earlier than that baseline allows for,
+    /// and the window wraps inside a second. Every stream's requests share the connections to one host, so the
+    /// fastest round trip of any of them bounds each one's from below (the guard's premise holds with it), and
+    /// only the wait is counted as excess.
+    public func earliestSend(roundTripFloor: Int64?) -> Instant? {
         guard attempts.count >= window else { return nil }
         let reference = attempts[attempts.count - window]
         let hold: Int64
         if let latency = reference.latency {
-            hold = min(max(0, latency - (baseline?.latency ?? latency)), maxHoldNanoseconds)
+            let base = min(baseline?.latency ?? latency, roundTripFloor ?? .max)
+            hold = min(max(0, latency - base), maxHoldNanoseconds)
         } else if attempts[(attempts.count - window + 1)...].contains(where: { $0.latency != nil }) {
             hold = maxHoldNanoseconds  // overtaken: held up; its response re-evaluates this sooner
         } else {

@@ -28,22 +28,26 @@ public struct StreamPacer: Sendable {
         }
     }
 
-    /// The earliest instant, not before `now`, at which a message would be admitted.
-    public func nextAdmission(now: Instant) -> Instant {
+    /// The earliest instant, not before `now`, at which a message would be admitted. `roundTripFloor` is the
+    /// fastest recent round trip of any stream (nanoseconds), for the arrival guard (`ArrivalGuard.earliestSend`).
+    public func nextAdmission(now: Instant, roundTripFloor: Int64? = nil) -> Instant {
         max(
             now, pausedUntil, Instant(nanoseconds: theoreticalArrival.nanoseconds - tolerance),
-            arrivalGuard?.earliestSend ?? now)
+            arrivalGuard?.earliestSend(roundTripFloor: roundTripFloor) ?? now)
     }
 
     /// Whether a message may go at `now`, without taking the token.
-    public func canAdmit(now: Instant) -> Bool {
-        nextAdmission(now: now) <= now
+    public func canAdmit(now: Instant, roundTripFloor: Int64? = nil) -> Bool {
+        nextAdmission(now: now, roundTripFloor: roundTripFloor) <= now
     }
+
+    /// The arrival guard's own baseline: its stream's fastest recent round trip (nanoseconds), once answered.
+    var baselineRoundTrip: Int64? { arrivalGuard?.baselineNanoseconds }
 
     /// Takes a token if one is available at `now`; returns whether it did.
     @discardableResult
-    public mutating func admit(now: Instant) -> Bool {
-        guard canAdmit(now: now) else { return false }
+    public mutating func admit(now: Instant, roundTripFloor: Int64? = nil) -> Bool {
+        guard canAdmit(now: now, roundTripFloor: roundTripFloor) else { return false }
         let caughtUp = now.nanoseconds - settings.catchUpNanoseconds
         theoreticalArrival = Instant(nanoseconds: max(theoreticalArrival.nanoseconds, caughtUp) + interval)
         arrivalGuard?.sent(at: now)

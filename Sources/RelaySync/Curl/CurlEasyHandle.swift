@@ -14,6 +14,14 @@ public final class CurlEasyHandle {
     let pointer: UnsafeMutableRawPointer
     /// `CURLOPT_ERRORBUFFER`'s storage, one per handle (not one per request), freed with the handle.
     let errorBuffer: UnsafeMutablePointer<CChar>
+    /// The kind of request the handle's constant options are set for (`CurlTransfer.configure`); `nil` when they
+    /// are not set (a new or reset handle). A recycled handle keeps them, so the next request of the same kind sets
+    /// only what differs per request (URL, deadline, body, headers, callbacks' context).
+    var preparedFor: CurlRequestProfile?
+    /// The request body's storage, reused across requests (`CURLOPT_POSTFIELDS` points into it): libcurl's own copy
+    /// (`CURLOPT_COPYPOSTFIELDS`) was one allocation and one free per request.
+    private var bodyStorage: UnsafeMutableRawPointer
+    private var bodyCapacity: Int
 
     /// Creates a handle, initialising libcurl first if needed.
     public init() throws(SyncError) {
@@ -24,6 +32,8 @@ public final class CurlEasyHandle {
         pointer = handle
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        bodyCapacity = 4608  // a publish: up to 4 KiB of JSON, form-encoded
+        bodyStorage = .allocate(byteCount: bodyCapacity, alignment: 1)
     }
 
     /// Sets an option that takes a number.
@@ -47,23 +57,29 @@ public final class CurlEasyHandle {
         try check(sr_easy_setopt_write_callback(pointer, option, callback), option)
     }
 
-    /// Sets the request body; libcurl copies the bytes (`CURLOPT_COPYPOSTFIELDS`), so they need not outlive the call.
+    /// Sets the request body: the bytes are copied into the handle's own buffer, which libcurl reads until the
+    /// transfer ends (the handle is not reused before it is removed from the multi handle).
     func setBody(_ bytes: [UInt8]) throws(SyncError) {
+        if bytes.count > bodyCapacity {
+            bodyStorage.deallocate()
+            bodyCapacity = bytes.count
+            bodyStorage = .allocate(byteCount: bodyCapacity, alignment: 1)
+        }
+        bytes.withUnsafeBytes { buffer in
+            if let base = buffer.baseAddress { bodyStorage.copyMemory(from: base, byteCount: buffer.count) }
+        }
         try check(
             sr_easy_setopt_off_t(pointer, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)),
             CURLOPT_POSTFIELDSIZE_LARGE)
-        let code = bytes.withUnsafeBytes { buffer in
-            // An empty body still needs a valid pointer: libcurl would otherwise read from CURLOPT_READFUNCTION.
-            sr_easy_setopt_pointer(
-                pointer, CURLOPT_COPYPOSTFIELDS,
-                UnsafeMutableRawPointer(
-                    mutating: buffer.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)))
-        }
-        try check(code, CURLOPT_COPYPOSTFIELDS)
+        // Never NULL, even for an empty body: libcurl would otherwise read from CURLOPT_READFUNCTION.
+        try check(sr_easy_setopt_pointer(pointer, CURLOPT_POSTFIELDS, bodyStorage), CURLOPT_POSTFIELDS)
     }
 
-    /// Resets every option to its default so the handle can be reused; keeps live connections and caches.
-    func reset() { curl_easy_reset(pointer) }
+    /// Resets every option to its default; keeps live connections and caches.
+    func reset() {
+        curl_easy_reset(pointer)
+        preparedFor = nil
+    }
 
     /// Reads a numeric transfer fact, such as `CURLINFO_RESPONSE_CODE`.
     public func info(_ info: CURLINFO) -> Int {
@@ -85,5 +101,14 @@ public final class CurlEasyHandle {
     deinit {
         curl_easy_cleanup(pointer)
         errorBuffer.deallocate()
+        bodyStorage.deallocate()
     }
+}
+
+/// The kind of request an easy handle's constant options suit: a handle set up for one kind serves the next request
+/// of that kind without `curl_easy_reset` and the twenty options after it.
+struct CurlRequestProfile: Equatable {
+    var method: HTTPClientRequest.Method
+    var hasBody: Bool
+    var loopback: Bool
 }

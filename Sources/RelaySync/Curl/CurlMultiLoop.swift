@@ -51,6 +51,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// `LoopbackHost.isLoopback(url:)` of recent URLs (one per stream), emptied when it passes `loopbackCacheLimit`.
     private var loopbackByURL: [String: Bool] = [:]
     private let loopbackCacheLimit = 4096
+    /// One header list per distinct set of request headers (a client sends two or three sets), searched in order;
+    /// emptied when it passes `headerListLimit` (lists in use stay alive through their transfers).
+    private var headerLists: [CurlHeaderList] = []
+    private let headerListLimit = 16
 
     /// Creates the loop and starts its thread.
     init(configuration: HTTPClientConfiguration) throws(SyncError) {
@@ -131,7 +135,6 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     private func run() {
         var running: Int32 = 0
-        let limit = max(1, configuration.maxTransfersInFlight)
         while true {
             if takeShared() {
                 let error = SyncError(code: .shutdown, reason: "the HTTP client has been shut down")
@@ -142,7 +145,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
             var completed = false
             repeat {
-                startWaiting(limit: limit)
+                startWaiting()
                 curl_multi_perform(multi.pointer, &running)
                 completed = false
                 var easy: UnsafeMutableRawPointer?
@@ -160,7 +163,9 @@ final class CurlMultiLoop: @unchecked Sendable {
                 // start waiting requests at once, without a poll round trip.
                 if completed, takeShared() { break }
             } while completed && !waiting.isEmpty
-            curl_multi_poll(multi.pointer, nil, 0, 1000, nil)
+            expireWaiting()
+            // While requests wait for a slot, wake at least every 100 ms to time them out on time.
+            curl_multi_poll(multi.pointer, nil, 0, waiting.isEmpty ? 1000 : 100, nil)
         }
         idleHandles.removeAll()
         let waiters = shared.withLock { state in
@@ -186,8 +191,45 @@ final class CurlMultiLoop: @unchecked Sendable {
         return stopping
     }
 
-    /// Moves waiting requests into libcurl while fewer than `limit` are running.
-    private func startWaiting(limit: Int) {
+    /// How many transfers libcurl may run at once: `maxTransfersInFlight`, or, once answers show the server speaks
+    /// HTTP/1.x (one request per connection at a time), no more than the connections it may open. A transfer
+    /// beyond that would wait inside libcurl for a connection, and libcurl 7.88 retries each waiting transfer's
+    /// connection setup (URL parsing, a walk over the host's connections) on every pass: at 1,000 streams, 1,024
+    /// transfers over 256 HTTP/1.1 connections cost about a third of the loop thread. Here they wait in `waiting`
+    /// instead, which costs nothing per pass. (The cap is per client, the connection limit per host: the relay's
+    /// clients each talk to one host, Twilio's or the emulator's.)
+    private var transferLimit: Int {
+        let configured = max(1, configuration.maxTransfersInFlight)
+        guard serverSpeaksHTTP1 else { return configured }
+        return min(configured, max(1, configuration.maxConnectionsPerHost))
+    }
+    /// Whether the latest answer came over HTTP/1.x (`false` until one has, and after an HTTP/2 answer).
+    private var serverSpeaksHTTP1 = false
+
+    /// Fails the waiting requests whose deadline has passed (libcurl times out only the transfers it runs), at
+    /// most every 100 ms: a scan of `waiting`, which holds at most the account's in-flight cap.
+    private func expireWaiting() {
+        guard !waiting.isEmpty else { return }
+        let now = ContinuousClock.now
+        guard now - lastExpiryScan >= .milliseconds(100) else { return }
+        lastExpiryScan = now
+        var kept = Deque<Submission>()
+        for submission in waiting {
+            if now - submission.submittedAt >= submission.request.timeout ?? configuration.requestTimeout {
+                submission.completion(
+                    .failure(
+                        SyncError(code: .timeout, reason: "request timed out while waiting for a free transfer slot")))
+            } else {
+                kept.append(submission)
+            }
+        }
+        waiting = kept
+    }
+    private var lastExpiryScan = ContinuousClock.now
+
+    /// Moves waiting requests into libcurl while fewer than `transferLimit` are running.
+    private func startWaiting() {
+        let limit = transferLimit
         while transfers.count < limit, let submission = waiting.popFirst() {
             start(submission)
         }
@@ -226,7 +268,9 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
         request.timeout = remaining
         do {
-            try transfer.configure(request, loopback: isLoopback(request.url), configuration: configuration)
+            try transfer.configure(
+                request, loopback: isLoopback(request.url), headers: headerList(for: request.headers),
+                configuration: configuration)
         } catch {
             transfer.fail(
                 SyncError(
@@ -253,9 +297,23 @@ final class CurlMultiLoop: @unchecked Sendable {
         return loopback
     }
 
+    /// The shared header list of `headers`, built on first use.
+    private func headerList(for headers: [(name: String, value: String)]) -> CurlHeaderList {
+        if let known = headerLists.first(where: { $0.matches(headers) }) { return known }
+        if headerLists.count >= headerListLimit { headerLists.removeAll(keepingCapacity: true) }
+        let list = CurlHeaderList(headers: headers)
+        headerLists.append(list)
+        return list
+    }
+
     /// Removes a transfer from the multi handle, then resumes its caller via `body`.
     private func finish(_ transfer: CurlTransfer, _ body: (CurlTransfer) -> Void) {
         // Read results before removal; remove before resuming so that callbacks can no longer run.
+        switch transfer.easy.info(CURLINFO_HTTP_VERSION) {
+        case Int(CURL_HTTP_VERSION_1_0), Int(CURL_HTTP_VERSION_1_1): serverSpeaksHTTP1 = true
+        case Int(CURL_HTTP_VERSION_2_0), Int(CURL_HTTP_VERSION_3): serverSpeaksHTTP1 = false
+        default: break  // no answer (a transport failure): nothing learnt
+        }
         body(transfer)
         curl_multi_remove_handle(multi.pointer, transfer.easy.pointer)
         transfers[transfer.easy.pointer] = nil
@@ -263,9 +321,10 @@ final class CurlMultiLoop: @unchecked Sendable {
         recycle(transfer.easy)
     }
 
+    /// Keeps a handle for the next request, its options as they are: `CurlTransfer.configure` sets the per-request
+    /// ones and resets the handle only for a different kind of request (`CurlRequestProfile`).
     private func recycle(_ easy: CurlEasyHandle) {
         guard idleHandles.count < idleHandleLimit else { return }
-        easy.reset()
         idleHandles.append(easy)
     }
 }

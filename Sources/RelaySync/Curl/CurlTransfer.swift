@@ -27,12 +27,38 @@ final class CurlTransfer {
     }
 
     /// Applies the request's options to the easy handle. `loopback` is `LoopbackHost.isLoopback(url: request.url)`,
-    /// which the loop caches per URL (parsing the URL for every request was 3% of the relay's CPU).
-    func configure(_ request: HTTPClientRequest, loopback: Bool, configuration: HTTPClientConfiguration)
-        throws(SyncError)
-    {
+    /// which the loop caches per URL (parsing the URL for every request was 3% of the relay's CPU). `headers` is
+    /// the request's header list, which the loop builds once per distinct set of headers and shares.
+    ///
+    /// The options that depend only on the kind of request (`CurlRequestProfile`) and the client's configuration are
+    /// set once per handle; a recycled handle of the same kind gets only the per-request ones.
+    func configure(
+        _ request: HTTPClientRequest, loopback: Bool, headers: CurlHeaderList, configuration: HTTPClientConfiguration
+    ) throws(SyncError) {
+        let profile = CurlRequestProfile(method: request.method, hasBody: request.body != nil, loopback: loopback)
+        if easy.preparedFor != profile {
+            if easy.preparedFor != nil { easy.reset() }
+            try setConstantOptions(profile, configuration: configuration)
+            easy.preparedFor = profile
+        }
         let context = Unmanaged.passUnretained(self).toOpaque()
         try easy.set(CURLOPT_URL, request.url)
+        try easy.set(CURLOPT_TIMEOUT_MS, (request.timeout ?? configuration.requestTimeout).curlMilliseconds)
+        if let body = request.body {
+            try easy.setBody(body)
+        }
+        headerList = headers
+        try easy.set(CURLOPT_HTTPHEADER, pointer: UnsafeMutableRawPointer(headers.pointer))
+        try easy.set(CURLOPT_WRITEDATA, pointer: context)
+        try easy.set(CURLOPT_HEADERDATA, pointer: context)
+    }
+
+    /// The options every request of `profile` shares; on a reset handle. Marks the handle unprepared while it runs,
+    /// so a failure half way leaves it to be reset before its next use.
+    private func setConstantOptions(_ profile: CurlRequestProfile, configuration: HTTPClientConfiguration)
+        throws(SyncError)
+    {
+        easy.preparedFor = nil
         try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
         try easy.set(CURLOPT_NOSIGNAL, 1)
         try easy.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(easy.errorBuffer))
@@ -40,38 +66,27 @@ final class CurlTransfer {
         try easy.set(CURLOPT_PIPEWAIT, 1)
         try easy.set(CURLOPT_TCP_KEEPALIVE, 1)
         try easy.set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.curlMilliseconds)
-        try easy.set(CURLOPT_TIMEOUT_MS, (request.timeout ?? configuration.requestTimeout).curlMilliseconds)
         if let caBundlePath = configuration.caBundlePath {
             try easy.set(CURLOPT_CAINFO, caBundlePath)
         }
-        if loopback {
+        if profile.loopback {
             // Loopback never goes through a proxy from the environment (an empty CURLOPT_PROXY disables it).
             try easy.set(CURLOPT_PROXY, "")
         }
-        if configuration.skipsTLSVerificationOnLoopback, loopback {
+        if configuration.skipsTLSVerificationOnLoopback, profile.loopback {
             try easy.set(CURLOPT_SSL_VERIFYPEER, 0)
             try easy.set(CURLOPT_SSL_VERIFYHOST, 0)
         } else {
             try easy.set(CURLOPT_SSL_VERIFYPEER, 1)
             try easy.set(CURLOPT_SSL_VERIFYHOST, 2)
         }
-        switch request.method {
+        switch profile.method {
         case .get: try easy.set(CURLOPT_HTTPGET, 1)
         case .post: try easy.set(CURLOPT_POST, 1)
-        case .delete, .put: try easy.set(CURLOPT_CUSTOMREQUEST, request.method.rawValue)
+        case .delete, .put: try easy.set(CURLOPT_CUSTOMREQUEST, profile.method.rawValue)
         }
-        if let body = request.body {
-            try easy.setBody(body)
-        }
-        // "Expect:" stops libcurl from waiting for 100-continue on larger bodies, which costs a round trip.
-        let lines = request.headers.map { "\($0.name): \($0.value)" } + ["Expect:"]
-        let list = CurlHeaderList(lines: lines)
-        headerList = list
-        try easy.set(CURLOPT_HTTPHEADER, pointer: UnsafeMutableRawPointer(list.pointer))
         try easy.set(CURLOPT_WRITEFUNCTION, callback: curlTransferWriteBody)
-        try easy.set(CURLOPT_WRITEDATA, pointer: context)
         try easy.set(CURLOPT_HEADERFUNCTION, callback: curlTransferWriteHeader)
-        try easy.set(CURLOPT_HEADERDATA, pointer: context)
     }
 
     /// Appends received body bytes (called from the write callback, on the loop thread).

@@ -36,12 +36,12 @@ public struct SyncStreamsClient: Sendable {
         headers = (plain, plain + [("Content-Type", "application/x-www-form-urlencoded")])
         self.serviceSID = serviceSID
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        streamsURL = "\(self.baseURL)/v1/Services/\(FormEncoding.percentEncode(serviceSID))/Streams"
         self.requestTimeout = requestTimeout
     }
 
-    private var streamsURL: String {
-        "\(baseURL)/v1/Services/\(FormEncoding.percentEncode(serviceSID))/Streams"
-    }
+    /// The service's Streams collection, built once.
+    private let streamsURL: String
 
     private func streamURL(_ stream: String) -> String {
         "\(streamsURL)/\(FormEncoding.percentEncode(stream))"

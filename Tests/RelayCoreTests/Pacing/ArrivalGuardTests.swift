@@ -161,6 +161,65 @@ import Testing
         }
     }
 
+    /// A round-trip floor below the guard's own baseline (the fastest recent round trip of any stream, which the
+    /// engine passes in) counts the difference as excess; a floor above it changes nothing.
+    @Test func aFloorBelowTheBaselineCountsTheDifferenceAsExcess() {
+        var guardian = ArrivalGuard(window: 2)
+        guardian.sent(at: .seconds(0))
+        guardian.sent(at: .seconds(0.5))
+        guardian.responded(ticket: 0, at: .seconds(0.2))  // both waited 200 ms: that is this guard's baseline
+        guardian.responded(ticket: 1, at: .seconds(0.7))
+        #expect(guardian.earliestSend == .seconds(1.002))
+        #expect(guardian.earliestSend(roundTripFloor: 1_000_000) == .seconds(1.201))
+        #expect(guardian.earliestSend(roundTripFloor: 300_000_000) == .seconds(1.002))
+        #expect(guardian.earliestSend(roundTripFloor: 0) == .seconds(1.202))
+    }
+
+    /// The relay's start with thousands of streams: every request of a stream's first window waits 100 ms in a
+    /// queue on its way out, so the stream's own fastest round trip includes the wait; then the queue empties.
+    /// Measured from that baseline, the wait is no excess, and the first message a window later arrives within a
+    /// second of the first (31 arrivals in a second: so the check can fail). Measured from the round-trip floor
+    /// (another stream's request that did not wait), it is held for the wait and no second holds 31.
+    @Test func aQueueAtTheStartIsHeldForWithTheRoundTripFloor() {
+        for seed: UInt64 in 1...10 {
+            let own = simulateQueueAtStart(seed: seed, roundTripFloor: nil)
+            #expect(maximumInAnySecond(own) > 30, "seed \(seed)")
+            let floored = simulateQueueAtStart(seed: seed, roundTripFloor: 600_000)
+            #expect(maximumInAnySecond(floored) <= 30, "seed \(seed)")
+            #expect(floored.count >= 280, "seed \(seed): \(floored.count) in 10 s")
+        }
+    }
+
+    /// Ten seconds through a guarded pacer; each request takes 0.3 ms (plus up to 0.5 ms) each way, and before
+    /// 1.1 s, 100 ms more on the way out (a queue). Returns the arrival instants.
+    private func simulateQueueAtStart(seed: UInt64, roundTripFloor: Int64?) -> [Instant] {
+        var rng = SeededGenerator(seed: seed)
+        var pacer = StreamPacer(
+            settings: PacerSettings(rate: 30 * 0.985, catchUp: .milliseconds(2), guardsArrivals: true))
+        var pending: [(at: Instant, ticket: UInt64)] = []
+        var arrivals: [Instant] = []
+        var now = Instant.zero
+        while now < .seconds(10) {
+            let due = pacer.nextAdmission(now: now, roundTripFloor: roundTripFloor)
+            let answered = pending.filter { $0.at <= due }.sorted { $0.at < $1.at }
+            if !answered.isEmpty {
+                for response in answered { pacer.responded(ticket: response.ticket, now: response.at) }
+                pending.removeAll { $0.at <= due }
+                now = max(now, answered.last!.at)
+                continue
+            }
+            now = due + .nanoseconds(Int64.random(in: 0...1_000_000, using: &rng))
+            let ticket = pacer.nextTicket
+            guard pacer.admit(now: now, roundTripFloor: roundTripFloor) else { continue }
+            let queued: Int64 = now < .seconds(1.1) ? 100_000_000 : 0
+            let out = 300_000 + queued + Int64.random(in: 0...500_000, using: &rng)
+            let back = 300_000 + Int64.random(in: 0...500_000, using: &rng)
+            arrivals.append(now + .nanoseconds(out))
+            pending.append((now + .nanoseconds(out + back), ticket))
+        }
+        return arrivals.sorted()
+    }
+
     /// Sends through a pacer for `seconds`; each request takes `leg` (plus up to 0.5 ms) each way, and one in
     /// `holdUpEvery` is held up by up to `longestHoldUp` on the way out or back. Returns the arrival instants.
     /// `maxHold` replaces the guard's default maximum hold.
