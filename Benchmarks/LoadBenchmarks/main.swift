@@ -3,7 +3,7 @@
 // from /proc while the sink keeps up far beyond what the emulator can.
 //
 //   swift run -c release load-bench scale [--streams 1000] [--seconds 20] [--max-connections 256]
-//                                         [--max-concurrent 1024] [--json FILE]
+//                                         [--max-concurrent 1024] [--offer 1.2] [--json FILE]
 //       streams served at full budget: every stream has a backlog, one record per message; messages/s in total
 //       and per stream, rejections by the strict sink, the relay's CPU (cores) and resident memory.
 //   swift run -c release load-bench soak [--minutes 15] [--streams 200] [--budget 0.8] [--sink-stall-ms 0] [--json FILE]
@@ -116,8 +116,9 @@ var failed = false
 switch mode {
 case "scale":
     let window = option("--seconds", 20)
-    // Offer 20% more than the budget so every stream keeps a backlog and the pacer, not the supply, sets the rate.
-    let offered = Double(streams) * 30 * 1.2
+    // Offer 20% more than the budget (`--offer`) so every stream keeps a backlog and the pacer, not the supply,
+    // sets the rate.
+    let offered = Double(streams) * 30 * max(1, option("--offer", 1.2))
     progress(
         "scale: \(streams) streams, offering \(Int(offered)) records/s (one record per message), \(Int(window)) s window"
     )

@@ -109,8 +109,20 @@ extension RelayEngine {
 
     // MARK: The account-wide cap
 
-    /// Whether one more publish fits under the account-wide cap (none until Twilio answers 20429).
-    var accountHasRoom: Bool { account.limit.map { accountInFlight < $0 } ?? true }
+    /// Whether one more publish fits under the ceiling and the account-wide cap (none until Twilio answers 20429).
+    var accountHasRoom: Bool { accountInFlight < min(publishCeiling, account.limit ?? .max) }
+
+    /// The most publishes the relay has in flight at once: `twilio.maxConcurrentRequests`, and over plain HTTP
+    /// (HTTP/1.1, where each connection carries one request at a time) no more than `twilio.maxConnections`.
+    /// Counted here, before the pacer admits a message, so that an admitted message goes on the wire at once: a
+    /// message that waited for a transfer slot after its pacer token would arrive later than the pacer recorded,
+    /// and a queue that empties bunches arrivals (decision 0005). The HTTP client keeps its own limit as well, for
+    /// stream creations and TTL refreshes, which this does not count.
+    static func publishCeiling(_ twilio: TwilioConfiguration) -> Int {
+        let requests = max(1, twilio.maxConcurrentRequests)
+        guard twilio.baseURL.lowercased().hasPrefix("http://") else { return requests }
+        return min(requests, max(1, twilio.maxConnections))
+    }
 
     private mutating func waitForAccount(_ slot: Int) {
         guard !streams[slot]!.waitingForAccount else { return }

@@ -88,10 +88,13 @@ public struct RelayEngine: Sendable {
     var deadLetters: [UInt64: PendingDeadLetter] = [:]
     var nextDeadLetterID: UInt64 = 1
     var random: SeededGenerator
+    /// The most publishes in flight at once (`publishCeiling(_:)`); the account cap lowers it further after 20429.
+    let publishCeiling: Int
 
     /// An engine with nothing assigned.
     public init(settings: Settings) {
         self.settings = settings
+        publishCeiling = Self.publishCeiling(settings.configuration.twilio)
         router = StreamRouter(configuration: settings.configuration)
         tracker = OffsetTracker(maxOutstandingPerPartition: settings.maxOutstandingPerPartition)
         random = SeededGenerator(seed: settings.seed)

@@ -203,6 +203,53 @@ import Testing
         #expect(engine.accountConcurrency.lowerings == 1)
     }
 
+    /// `twilio.maxConcurrentRequests` caps the publishes in flight across streams before any pacer token is taken,
+    /// and over plain HTTP (one request per connection) `twilio.maxConnections` caps them too: a message the pacer
+    /// admitted goes on the wire at once instead of queueing for a transfer slot. An answer lets the next one go.
+    @Test func publishesInFlightStayUnderTheCeiling() {
+        for (baseURL, ceiling) in [("http://127.0.0.1:8080", 2), ("https://sync.twilio.com", 3)] {
+            var configuration = engineConfiguration(
+                defaults: [
+                    JSONMember("stream", .string("{topic}-{partition}")),
+                    JSONMember("maxRecordsPerMessage", .number("1")),
+                ], deadLetters: false)
+            configuration.twilio.baseURL = baseURL
+            configuration.twilio.maxConcurrentRequests = 3
+            configuration.twilio.maxConnections = 2
+            var engine = RelayEngine(settings: .init(configuration: configuration, deadLetters: false))
+            let partitions = (0..<4).map { TopicPartition(topic: "orders", partition: $0) }
+            _ = engine.handle(
+                .partitionsAssigned(
+                    partitions,
+                    assignment: PartitionAssignment(partitions: Set(partitions), partitionCounts: ["orders": 4])),
+                now: .zero)
+            var inFlight: [PublishRequest] = []
+            for partition in partitions {
+                _ = engine.handle(.recordsReceived(records(0..<5, partition: partition)), now: .seconds(1))
+                inFlight += publishes(
+                    engine.handle(
+                        .streamCreateAnswered(stream: "orders-\(partition.partition)", outcome: .accepted),
+                        now: .seconds(1)))
+            }
+            #expect(inFlight.count == ceiling, "\(baseURL)")
+            var answered = 0
+            var now = 1.0
+            while let request = inFlight.first, answered < 40 {
+                inFlight.removeFirst()
+                answered += 1
+                now += 0.01
+                inFlight += publishes(
+                    engine.handle(
+                        .publishAnswered(stream: request.stream, sequence: request.sequence, outcome: .accepted),
+                        now: .seconds(now)))
+                inFlight += publishes(engine.handle(.timeReached, now: .seconds(now)))
+                #expect(inFlight.count <= ceiling, "\(baseURL)")
+            }
+            #expect(answered == 20, "every record of the four streams was published: \(baseURL)")
+            #expect(partitions.allSatisfy { engine.commitOffsets[$0] == 5 })
+        }
+    }
+
     @Test func aFailedDeadLetterIsRetriedAndTheOffsetWaitsForIt() {
         var engine = engine(
             [JSONMember("oversize", .string("dead-letter")), JSONMember("maxMessageBytes", .number("1024"))],

@@ -47,11 +47,11 @@ extension RelayConfigurationSchema {
         ),
         ConfigField(
             "maxConcurrentRequests", .integer(1...10_000), default: 256,
-            "Cap on requests in flight to Twilio across all streams. A 20429 (account rate) lowers it for a while."
+            "Cap on publishes in flight to Twilio across all streams, counted before a message takes its pacer token. Over plain `http://` (HTTP/1.1, one request per connection at a time) `maxConnections` caps it too. A 20429 (account rate) lowers it for a while."
         ),
         ConfigField(
             "maxConnections", .integer(1...1024), default: 16,
-            "Cap on connections to the Twilio host. HTTP/2 multiplexes many requests over each."
+            "Cap on connections to the Twilio host. HTTP/2 multiplexes many requests over each; over HTTP/1.x at most this many requests run at once and the rest wait in the relay, each within its request timeout."
         ),
     ])
 }
