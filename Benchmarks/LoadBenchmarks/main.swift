@@ -3,7 +3,7 @@
 // from /proc while the sink keeps up far beyond what the emulator can.
 //
 //   swift run -c release load-bench scale [--streams 1000] [--seconds 20] [--max-connections 256]
-//                                         [--max-concurrent 1024] [--offer 1.2] [--json FILE]
+//                                         [--max-concurrent 1024] [--offer 1.2] [--linger-ms 5] [--json FILE]
 //       streams served at full budget: every stream has a backlog, one record per message; messages/s in total
 //       and per stream, rejections by the strict sink, the relay's CPU (cores) and resident memory.
 //   swift run -c release load-bench soak [--minutes 15] [--streams 200] [--budget 0.8] [--sink-stall-ms 0] [--json FILE]
@@ -105,7 +105,11 @@ let mode = arguments.dropFirst().first ?? "scale"
 let streams = Int(option("--streams", mode == "soak" ? 200 : 1_000))
 let cluster = try KafkaMockCluster(brokers: 1)
 try cluster.createTopic("load", partitions: streams)
-let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], properties: [("linger.ms", "5")], logger: quiet)
+/// The producer's `linger.ms` (`--linger-ms`, 5 by default): longer batches cost the mock cluster and the producer
+/// less CPU, leaving more of the machine to the relay.
+let lingerMs = Int(option("--linger-ms", 5))
+let producer = try KafkaProducer(
+    brokers: [cluster.bootstrapServers], properties: [("linger.ms", String(lingerMs))], logger: quiet)
 let sink = LoopbackSink()
 let sinkURL = try await sink.start()
 let sinkPort = Int(sinkURL.split(separator: ":").last ?? "") ?? 0
