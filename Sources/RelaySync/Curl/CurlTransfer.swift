@@ -37,7 +37,7 @@ final class CurlTransfer {
     ) throws(SyncError) {
         let profile = CurlRequestProfile(method: request.method, hasBody: request.body != nil, loopback: loopback)
         if easy.preparedFor != profile {
-            if easy.preparedFor != nil { easy.reset() }
+            easy.reset()  // a new handle, another kind, or a setup that failed half way
             try setConstantOptions(profile, configuration: configuration)
             easy.preparedFor = profile
         }
@@ -53,12 +53,11 @@ final class CurlTransfer {
         try easy.set(CURLOPT_HEADERDATA, pointer: context)
     }
 
-    /// The options every request of `profile` shares; on a reset handle. Marks the handle unprepared while it runs,
-    /// so a failure half way leaves it to be reset before its next use.
+    /// The options every request of `profile` shares, on a reset handle. The handle stays unprepared until they are
+    /// all set, so a failure half way gets it reset before its next use.
     private func setConstantOptions(_ profile: CurlRequestProfile, configuration: HTTPClientConfiguration)
         throws(SyncError)
     {
-        easy.preparedFor = nil
         try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
         try easy.set(CURLOPT_NOSIGNAL, 1)
         try easy.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(easy.errorBuffer))
