@@ -91,13 +91,7 @@ struct CurlHTTPClientTests {
         let configuration = HTTPClientConfiguration(maxConnectionsPerHost: 1, maxTransfersInFlight: 1)
         try await LoopbackEmulator.with(http: configuration) { loopback in
             let url = loopback.running.baseURL + "/_emulator/stats"
-            loopback.emulator.injectFault(EmulatorFault(count: 1, latencyMs: 1500))
-            let slow = Task {
-                try await loopback.http.execute(
-                    HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
-            }
-            let deadline = ContinuousClock.now + .seconds(10)
-            while !loopback.emulator.faults().isEmpty, ContinuousClock.now < deadline { await Task.yield() }
+            let slow = await occupyTheOnlyConnection(loopback, forMilliseconds: 1500)
             // The only slot is busy for 1.5 s, so this request times out while still waiting for it.
             let error = await syncError {
                 _ = try await loopback.http.execute(HTTPClientRequest(url: url, timeout: .milliseconds(300)))
@@ -148,13 +142,7 @@ struct CurlHTTPClientTests {
             let url = loopback.running.baseURL + "/_emulator/stats"
             let first = try await loopback.http.execute(HTTPClientRequest(url: url))
             #expect(first.httpVersion == "1.1")
-            loopback.emulator.injectFault(EmulatorFault(count: 1, latencyMs: 3000))
-            let slow = Task {
-                try await loopback.http.execute(
-                    HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
-            }
-            let deadline = ContinuousClock.now + .seconds(10)
-            while !loopback.emulator.faults().isEmpty, ContinuousClock.now < deadline { await Task.yield() }
+            let slow = await occupyTheOnlyConnection(loopback, forMilliseconds: 3000)
             let started = ContinuousClock.now
             let error = await syncError {
                 _ = try await loopback.http.execute(HTTPClientRequest(url: url, timeout: .milliseconds(300)))
@@ -165,6 +153,20 @@ struct CurlHTTPClientTests {
             let slowStatus = try await slow.value.status
             #expect(slowStatus == 401)
         }
+    }
+
+    /// Starts a request the emulator answers (401) only after `milliseconds`, and returns once the emulator has
+    /// taken it, so it holds a connection (the only one, in the tests that use it) until then.
+    private func occupyTheOnlyConnection(_ loopback: LoopbackEmulator, forMilliseconds milliseconds: Int) async
+        -> Task<HTTPClientResponse, any Error>
+    {
+        loopback.emulator.injectFault(EmulatorFault(count: 1, latencyMs: milliseconds))
+        let slow = Task {
+            try await loopback.http.execute(HTTPClientRequest(url: loopback.running.baseURL + "/v1/Services/x/Streams"))
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !loopback.emulator.faults().isEmpty, ContinuousClock.now < deadline { await Task.yield() }
+        return slow
     }
 
     @Test func timesOut() async throws {

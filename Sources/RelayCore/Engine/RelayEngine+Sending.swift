@@ -23,8 +23,10 @@ extension RelayEngine {
         case .creating: wake = nil
         case .createBackoff(let retryAt, _): wake = retryAt
         case .exists:
-            streams[slot]!.lane.roundTripFloor = roundTripFloor?.nanoseconds
-            wake = streams[slot]!.waitingForAccount ? nil : streams[slot]!.lane.nextWakeNotingPacerHold(now: now)
+            wake =
+                streams[slot]!.waitingForAccount
+                ? nil
+                : streams[slot]!.lane.nextWakeNotingPacerHold(now: now, roundTripFloor: roundTripFloor?.nanoseconds)
         }
         guard let wake else { return }
         schedule(slot, at: max(wake, now))
@@ -66,9 +68,8 @@ extension RelayEngine {
             break
         }
         while true {
-            streams[slot]!.lane.roundTripFloor = roundTripFloor?.nanoseconds
             guard accountHasRoom else {
-                if let wake = streams[slot]!.lane.nextWake(now: now) {
+                if let wake = streams[slot]!.lane.nextWake(now: now, roundTripFloor: roundTripFloor?.nanoseconds) {
                     if wake <= now {
                         waitForAccount(slot)
                     } else {
@@ -77,7 +78,7 @@ extension RelayEngine {
                 }
                 break
             }
-            let lane = streams[slot]!.lane.nextStep(now: now)
+            let lane = streams[slot]!.lane.nextStep(now: now, roundTripFloor: roundTripFloor?.nanoseconds)
             if !lane.dropped.isEmpty { settle(lane.dropped, slot: slot, into: &actions) }
             if let message = lane.message {
                 accountInFlight += 1

@@ -3,8 +3,10 @@ extension StreamLane {
     /// batch with as many queued records as fit), or wait.
     ///
     /// A message goes out only with a pacer token and, unless it is a retry, a free in-flight slot. Expired records
-    /// (`maxAge`) are dropped when their turn comes, while the batch is built.
-    public mutating func nextStep(now: Instant) -> LaneStep {
+    /// (`maxAge`) are dropped when their turn comes, while the batch is built. `roundTripFloor` is the fastest
+    /// recent round trip of any stream (nanoseconds), from which the arrival guard measures excess latency
+    /// (`ArrivalGuard.earliestSend(roundTripFloor:)`).
+    public mutating func nextStep(now: Instant, roundTripFloor: Int64? = nil) -> LaneStep {
         var dropped: [DroppedRecord] = []
         let retryDue = dueRetry(now: now)
         let windowOpen = inFlight.count < settings.maxInFlight
@@ -20,14 +22,14 @@ extension StreamLane {
         }
         let ticket = pacer.nextTicket
         if let sequence = retryDue {
-            let wait = admit(now: now)
+            let wait = admit(now: now, roundTripFloor: roundTripFloor)
             inFlight[sequence]!.ticket = ticket
             inFlight[sequence]!.retryAt = nil
             inFlight[sequence]!.message.previousAttempts += 1
             return LaneStep(message: inFlight[sequence]!.message, dropped: dropped, wakeAt: nil, pacerWait: wait)
         }
         if let message = takePendingChunk() {
-            let wait = admit(now: now)
+            let wait = admit(now: now, roundTripFloor: roundTripFloor)
             inFlight[message.sequence]?.ticket = ticket
             return LaneStep(message: message, dropped: dropped, wakeAt: nil, pacerWait: wait)
         }
@@ -35,13 +37,13 @@ extension StreamLane {
             pacerHeldSince = nil
             return LaneStep(message: nil, dropped: dropped, wakeAt: earliestRetry())
         }
-        let wait = admit(now: now)
+        let wait = admit(now: now, roundTripFloor: roundTripFloor)
         inFlight[message.sequence]?.ticket = ticket
         return LaneStep(message: message, dropped: dropped, wakeAt: nil, pacerWait: wait)
     }
 
     /// Takes the pacer's token; returns how long the message it admits was held for it.
-    private mutating func admit(now: Instant) -> Duration {
+    private mutating func admit(now: Instant, roundTripFloor: Int64?) -> Duration {
         pacer.admit(now: now, roundTripFloor: roundTripFloor)
         defer { pacerHeldSince = nil }
         return pacerHeldSince.map { now - $0 } ?? .zero
@@ -52,7 +54,7 @@ extension StreamLane {
     /// acknowledgement wakes the worker only when it changes that time (an ack lets a held window slot or the
     /// arrival guard go earlier; most do neither). It can be earlier than the next message (a batch whose records
     /// all expired), never later.
-    public func nextWake(now: Instant) -> Instant? {
+    public func nextWake(now: Instant, roundTripFloor: Int64? = nil) -> Instant? {
         let windowOpen = inFlight.count < settings.maxInFlight
         let hasNew = !pendingChunks.isEmpty || queuedRecords > 0
         // A new message can go at the next admission; a retry needs that admission too, so it cannot go earlier.
@@ -64,8 +66,8 @@ extension StreamLane {
     /// queued, an in-flight slot free) but its pacer token comes later, the lane notes that the message is held for
     /// the pacer from `now`, so its `LaneStep.pacerWait` counts the wait even though no `nextStep` ran before the
     /// token came.
-    public mutating func nextWakeNotingPacerHold(now: Instant) -> Instant? {
-        let wake = nextWake(now: now)
+    public mutating func nextWakeNotingPacerHold(now: Instant, roundTripFloor: Int64? = nil) -> Instant? {
+        let wake = nextWake(now: now, roundTripFloor: roundTripFloor)
         let windowOpen = inFlight.count < settings.maxInFlight
         let hasNew = !pendingChunks.isEmpty || queuedRecords > 0
         if windowOpen && hasNew, let wake, wake > now, pacerHeldSince == nil { pacerHeldSince = now }

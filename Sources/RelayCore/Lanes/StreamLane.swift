@@ -52,9 +52,6 @@ public struct StreamLane: Sendable {
     var pendingChunks = Deque<(message: OutgoingMessage, group: UInt64)>()
     /// Since when a message has been ready but held by the pacer (nil when none is held).
     var pacerHeldSince: Instant?
-    /// The fastest recent round trip of any stream (nanoseconds), which the engine sets before it asks the lane for
-    /// a step or a wake-up; the arrival guard measures excess latency from it (`ArrivalGuard.earliestSend`).
-    var roundTripFloor: Int64?
     var inFlight: [UInt64: InFlightMessage] = [:]
     var chunkGroups: [UInt64: ChunkGroup] = [:]
     /// The sequence number of the next new message.

@@ -215,16 +215,23 @@ final class CurlMultiLoop: @unchecked Sendable {
         lastExpiryScan = now
         var kept = Deque<Submission>()
         for submission in waiting {
-            if now - submission.submittedAt >= submission.request.timeout ?? configuration.requestTimeout {
-                submission.completion(
-                    .failure(
-                        SyncError(code: .timeout, reason: "request timed out while waiting for a free transfer slot")))
-            } else {
+            if remainingTime(of: submission, at: now) > .zero {
                 kept.append(submission)
+            } else {
+                submission.completion(.failure(Self.timedOutWaitingError))
             }
         }
         waiting = kept
     }
+
+    /// What is left of `submission`'s deadline at `now`: it counts from submission, so time spent waiting for a
+    /// slot is part of it.
+    private func remainingTime(of submission: Submission, at now: ContinuousClock.Instant) -> Duration {
+        (submission.request.timeout ?? configuration.requestTimeout) - (now - submission.submittedAt)
+    }
+
+    static let timedOutWaitingError = SyncError(
+        code: .timeout, reason: "request timed out while waiting for a free transfer slot")
     private var lastExpiryScan = ContinuousClock.now
 
     /// Moves waiting requests into libcurl while fewer than `transferLimit` are running.
@@ -257,12 +264,10 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
         }
         let transfer = CurlTransfer(id: submission.id, easy: easy, completion: submission.completion)
-        // The timeout counts from submission: time spent waiting for a slot is part of it.
         var request = submission.request
-        let remaining =
-            (request.timeout ?? configuration.requestTimeout) - (ContinuousClock.now - submission.submittedAt)
+        let remaining = remainingTime(of: submission, at: .now)
         guard remaining > .zero else {
-            transfer.fail(SyncError(code: .timeout, reason: "request timed out while waiting for a free transfer slot"))
+            transfer.fail(Self.timedOutWaitingError)
             recycle(easy)
             return
         }
