@@ -11,6 +11,13 @@
 //       10 s; at the end every produced record must have reached the sink (lost = 0) and growth after warm-up must
 //       stay within a small bound. The sink counts how often its own thread stalled and which rejections followed a
 //       stall; `--sink-stall-ms N` blocks it for N ms every 10 s (Twilio's side stalling: arrivals bunch).
+//   swift run -c release load-bench keys [--keys 100000] [--per-key 0.1] [--minutes 5] [--idle-after 10]
+//                                        [--creates-per-second 2000] [--json FILE]
+//       a keyed route (stream `load-{key}`, one stream per key) over 16 partitions: records for random keys at
+//       `--per-key` records/s each on average; streams are created on first use (`--creates-per-second`) and released
+//       after `--idle-after` seconds idle. Samples the relay's memory every 10 s; at the end every record must have
+//       reached the sink, with no rejection. Reports streams created per second, CPU per record, RSS after the first
+//       release cycle.
 import Foundation
 import Logging
 import RelayKafka
@@ -50,13 +57,56 @@ func relayConfiguration(cluster: KafkaMockCluster, sinkURL: String) -> String {
                 "startFrom": "earliest", "properties": {"fetch.wait.max.ms": "20"}, "commitInterval": "1s"},
       "twilio": {"accountSid": "AC00000000000000000000000000000000", "authToken": "load-bench-token",
                  "serviceSid": "IS00000000000000000000000000000000", "baseURL": "\(sinkURL)",
-                 "maxConnections": \(maxConnections), "maxConcurrentRequests": \(maxConcurrentRequests)},
+                 "maxConnections": \(maxConnections), "maxConcurrentRequests": \(maxConcurrentRequests),
+                 "maxCreatesPerSecond": 1000},
       "defaults": {"stream": "load-{partition}", "maxRecordsPerMessage": 1},
       "metrics": {"listen": "127.0.0.1:0"},
       "log": {"level": "warning"},
       "shutdown": {"drainDeadline": "10s"}
     }
     """
+}
+
+/// The keyed mode's configuration: stream `load-{key}`, released after `idleAfter` seconds idle.
+func keyedConfiguration(cluster: KafkaMockCluster, sinkURL: String, idleAfter: Int, createsPerSecond: Int) -> String {
+    """
+    {
+      "kafka": {"brokers": ["\(cluster.bootstrapServers)"], "groupId": "load-bench", "topics": ["load"],
+                "startFrom": "earliest", "properties": {"fetch.wait.max.ms": "20"}, "commitInterval": "1s"},
+      "twilio": {"accountSid": "AC00000000000000000000000000000000", "authToken": "load-bench-token",
+                 "serviceSid": "IS00000000000000000000000000000000", "baseURL": "\(sinkURL)",
+                 "maxConnections": \(maxConnections), "maxConcurrentRequests": \(maxConcurrentRequests),
+                 "maxCreatesPerSecond": \(createsPerSecond), "knownStreams": 400000},
+      "defaults": {"stream": "load-{key}", "idleAfter": "\(idleAfter)s", "maxActiveStreams": 200000,
+                   "ttl": "1h", "format": {"id": true}},
+      "metrics": {"listen": "127.0.0.1:0"},
+      "log": {"level": "warning"},
+      "shutdown": {"drainDeadline": "10s"}
+    }
+    """
+}
+
+/// Produces `perSecond` records a second for random keys `k0..<k<keys>` (Kafka's partitioner places each key),
+/// numbered from 0, until cancelled.
+func produceKeyed(_ producer: KafkaProducer, keys: Int, perSecond: Double, produced: Counter) async {
+    let tick = 0.1
+    let started = ContinuousClock.now
+    var sent = 0
+    var random = SystemRandomNumberGenerator()
+    while !Task.isCancelled {
+        let due = Int(perSecond * (seconds(ContinuousClock.now - started) + tick))
+        if due > sent {
+            let batch = (sent..<due).map { number in
+                KafkaProducer.OutgoingRecord(
+                    topic: "load", key: Array("k\(Int.random(in: 0..<keys, using: &random))".utf8),
+                    value: Array("{\"n\":\(number)}".utf8))
+            }
+            do { try await producer.send(batch) } catch { progress("produce failed: \(error)"); return }
+            sent = due
+            produced.set(sent)
+        }
+        try? await Timers.sleep(for: .milliseconds(Int64(tick * 1000)))
+    }
 }
 
 /// Produces `perSecond` records a second spread evenly over `partitions`, numbered from 0, until cancelled.
@@ -104,7 +154,7 @@ func writeJSON(_ document: [String: Any]) throws {
 let mode = arguments.dropFirst().first ?? "scale"
 let streams = Int(option("--streams", mode == "soak" ? 200 : 1_000))
 let cluster = try KafkaMockCluster(brokers: 1)
-try cluster.createTopic("load", partitions: streams)
+try cluster.createTopic("load", partitions: mode == "keys" ? 16 : streams)
 /// The producer's `linger.ms` (`--linger-ms`, 5 by default): longer batches cost the mock cluster and the producer
 /// less CPU, leaving more of the machine to the relay.
 let lingerMs = Int(option("--linger-ms", 5))
@@ -113,7 +163,13 @@ let producer = try KafkaProducer(
 let sink = LoopbackSink()
 let sinkURL = try await sink.start()
 let sinkPort = Int(sinkURL.split(separator: ":").last ?? "") ?? 0
-let relay = try RelayProcess(configuration: relayConfiguration(cluster: cluster, sinkURL: sinkURL))
+let idleAfter = Int(option("--idle-after", 10))
+let createsPerSecond = Int(option("--creates-per-second", 2000))
+let relay = try RelayProcess(
+    configuration: mode == "keys"
+        ? keyedConfiguration(
+            cluster: cluster, sinkURL: sinkURL, idleAfter: idleAfter, createsPerSecond: createsPerSecond)
+        : relayConfiguration(cluster: cluster, sinkURL: sinkURL))
 let produced = Counter()
 var failed = false
 
@@ -299,8 +355,102 @@ case "soak":
         },
     ])
 
+case "keys":
+    let keys = Int(option("--keys", 100_000))
+    let perKey = option("--per-key", 0.1)
+    let minutes = option("--minutes", 5)
+    let offered = Double(keys) * perKey
+    progress(
+        "keys: \(keys) keys at \(perKey) records/s each (\(Int(offered)) records/s), streams released after \(idleAfter) s idle, creates up to \(createsPerSecond)/s, \(minutes) min; samples every 10 s"
+    )
+    let producing = Task { await produceKeyed(producer, keys: keys, perSecond: offered, produced: produced) }
+    let started = ContinuousClock.now
+    var samples: [(t: Double, rss: Int, cpu: Double, records: Int, creates: Int, streams: Int)] = []
+    var allCreatedAt: Double?
+    while ContinuousClock.now - started < .seconds(minutes * 60) {
+        try await Timers.sleep(for: .seconds(10))
+        let totals = sink.totals
+        let resources = relay.resources(connectionsTo: sinkPort)
+        let sample = (
+            t: seconds(ContinuousClock.now - started), rss: resources.rss, cpu: relay.cpuSeconds(),
+            records: totals.records, creates: totals.creates, streams: totals.streams.count
+        )
+        if allCreatedAt == nil, sample.streams >= keys { allCreatedAt = sample.t }
+        samples.append(sample)
+        progress(
+            String(
+                format:
+                    "  %5.0f s  RSS %6.1f MiB  CPU %7.1f s  records %d of %d  streams %d  creates %d  rejections %d",
+                sample.t, Double(sample.rss) / 1_048_576, sample.cpu, sample.records, produced.current, sample.streams,
+                sample.creates, totals.rejections))
+    }
+    producing.cancel()
+    _ = await producing.value
+    let total = produced.current
+    let drainDeadline = ContinuousClock.now + .seconds(60)
+    while sink.totals.records < total, ContinuousClock.now < drainDeadline {
+        try await Timers.sleep(for: .milliseconds(200))
+    }
+    let delivered = sink.totals.records
+    let rejections = sink.totals.rejections
+    let creates = sink.totals.creates
+    let status = relay.stop()
+    // The first release cycle ends `idleAfter` after every key's stream was created once.
+    let cycleEnd = (allCreatedAt ?? samples.last!.t) + Double(idleAfter) + 10
+    let warm = samples.first { $0.t >= cycleEnd } ?? samples.last!
+    let after = samples.filter { $0.t >= warm.t }
+    let last = samples.last!
+    let peak = samples.map(\.rss).max() ?? 0
+    let rssGrowth = (after.map(\.rss).max() ?? 0) - warm.rss
+    let rate = Double(last.records - warm.records) / max(last.t - warm.t, 1)
+    let cores = (last.cpu - warm.cpu) / max(last.t - warm.t, 1)
+    let firstCreates = samples.first { $0.streams >= keys }.map { Double(keys) / $0.t }
+    print(
+        "load-bench keys: sync-relay run (separate process) → loopback sink, \(keys) keys (stream load-{key}), \(perKey) records/s each, idleAfter \(idleAfter) s, \(minutes) min"
+    )
+    print("")
+    print(
+        String(
+            format: "  records produced / delivered / lost        %d / %d / %d", total, delivered,
+            max(0, total - delivered)))
+    print(String(format: "  rejections by the strict sink              %d   (limit 0)", rejections))
+    print(
+        "  streams created (sink) / distinct          \(creates) / \(sink.totals.streams.count)   (every key's stream was created by \(allCreatedAt.map { String(format: "%.0f s", $0) } ?? "the end: not all"))"
+    )
+    if let firstCreates {
+        print(
+            String(
+                format: "  streams created per second (first pass)    >= %.0f   (limit %d)", firstCreates,
+                createsPerSecond))
+    }
+    print(String(format: "  records/s after the first release cycle    %.0f   (offered %.0f)", rate, offered))
+    print(
+        String(
+            format: "  relay CPU after the first release cycle    %.2f cores   (%.1f µs per record)", cores,
+            cores / max(rate, 1) * 1e6))
+    print(
+        String(
+            format:
+                "  RSS peak / after the cycle (%.0f s) / end / growth  %.1f / %.1f / %.1f / %+.1f MiB   (target <= 512)",
+            warm.t, Double(peak) / 1_048_576, Double(warm.rss) / 1_048_576, Double(last.rss) / 1_048_576,
+            Double(rssGrowth) / 1_048_576))
+    print("  relay exit status after SIGTERM            \(status)")
+    failed = delivered < total || rejections > 0 || peak > 512 * 1_048_576 || status != 0
+    try writeJSON([
+        "benchmark": "load-bench keys", "keys": keys, "perKey": perKey, "minutes": minutes, "idleAfter": idleAfter,
+        "produced": total, "delivered": delivered, "lost": max(0, total - delivered), "rejections": rejections,
+        "creates": creates, "recordsPerSecond": rate, "relayCores": cores, "rssPeakBytes": peak,
+        "rssGrowthBytes": rssGrowth, "exitStatus": Int(status),
+        "samples": samples.map {
+            [
+                "t": $0.t, "rss": $0.rss, "cpu": $0.cpu, "records": $0.records, "creates": $0.creates,
+                "streams": $0.streams,
+            ]
+        },
+    ])
+
 default:
-    progress("usage: load-bench scale|soak [options]  (see the header of Benchmarks/LoadBenchmarks/main.swift)")
+    progress("usage: load-bench scale|soak|keys [options]  (see the header of Benchmarks/LoadBenchmarks/main.swift)")
     failed = true
 }
 

@@ -72,6 +72,8 @@ struct Rig: Sendable {
                     // connection). 4 streams × 30/s × 150 ms need 18 requests at once, more than the default 16
                     // connections, so allow enough connections to stand in for HTTP/2's multiplexing.
                     JSONMember("maxConnections", 64),
+                    // Thousands of streams start at once here; the emulator does not limit creations.
+                    JSONMember("maxCreatesPerSecond", 1000),
                 ])),
             JSONMember("defaults", .object(defaults)),
             JSONMember("shutdown", .object([JSONMember("drainDeadline", "2s")])),

@@ -25,6 +25,9 @@ public struct SyncEmulatorConfiguration: Sendable {
     public var retainedMessagesPerStream: Int
     /// The most streams (create answers 400/54300-style limit error beyond it).
     public var maxStreams: Int
+    /// The most stream creations in any sliding second across the service (nil: no limit); beyond it a create is
+    /// refused with 429, code 20429 and `Retry-After: 1`, as Twilio refuses an account sending too much.
+    public var createsPerSecond: Int? = nil
 
     /// The default account SID: `AC` and 32 zeros.
     public static let defaultAccountSID = "AC" + String(repeating: "0", count: 32)

@@ -21,6 +21,12 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Burst allowance in burst mode (messages).")
     var burst: Int = 60
 
+    @Option(help: "Most stream creations in any second across the service (429/20429 beyond); 0: no limit.")
+    var createsPerSecond: Int = 0
+
+    @Option(help: "Most live streams (400/54303 beyond).")
+    var maxStreams: Int = 100_000
+
     @Option(help: "Account SID to accept and report.")
     var accountSid: String = SyncEmulatorConfiguration.defaultAccountSID
 
@@ -57,9 +63,12 @@ struct EmulatorCommand: AsyncParsableCommand {
             case .burst: .burst(perSecond: rate, burst: max(burst, 1))
             case .off: .unlimited
             }
+        var configuration = SyncEmulatorConfiguration(
+            accountSID: accountSid, serviceSID: serviceSid, credentials: credentials, rateLimit: rateLimit,
+            maxStreams: max(1, maxStreams))
+        configuration.createsPerSecond = createsPerSecond > 0 ? createsPerSecond : nil
         let emulator = SyncEmulator(
-            configuration: SyncEmulatorConfiguration(
-                accountSID: accountSid, serviceSID: serviceSid, credentials: credentials, rateLimit: rateLimit),
+            configuration: configuration,
             clock: clock == .manual ? ManualEmulatorClock(start: Date()) : SystemEmulatorClock()
         )
         let server = SyncEmulatorServer(emulator: emulator, host: address.host, port: address.port)

@@ -28,6 +28,11 @@ struct RelayMetricsTests {
         metrics.readinessChanged(ready: true)
         metrics.configurationReloaded(result: "invalid", at: 1_700_000_000)
         metrics.configurationReloaded(result: "applied", at: 1_700_000_060)
+        metrics.recordsUnroutable(route: "vehicle-{key}", reason: UnroutableReason.noKey.rawValue, count: 2)
+        metrics.routeStreams(route: "vehicle-{key}", active: 40)
+        metrics.routeStreamCreated(route: "vehicle-{key}")
+        metrics.routeStreamReleased(route: "vehicle-{key}")
+        metrics.routeStreamReleased(route: "vehicle-{key}")
     }
 
     func exposition(_ registry: PrometheusCollectorRegistry) throws -> PrometheusText {
@@ -75,6 +80,11 @@ struct RelayMetricsTests {
         #expect(text.value("sync_relay_config_last_reload_timestamp_seconds") == 1_700_000_060)
         #expect(text.value("sync_relay_config_last_reload_success") == 1)
         #expect(text.value("sync_relay_stream_label_values") == 1)
+        let route = ["route": "vehicle-{key}"]
+        #expect(text.value("sync_relay_records_unroutable_total", ["route": "vehicle-{key}", "reason": "no-key"]) == 2)
+        #expect(text.value("sync_relay_route_streams", route) == 40)
+        #expect(text.value("sync_relay_route_streams_created_total", route) == 1)
+        #expect(text.value("sync_relay_route_streams_released_total", route) == 2)
     }
 
     @Test func everyFamilyIsNamedDocumentedAndTyped() throws {
@@ -93,7 +103,7 @@ struct RelayMetricsTests {
         }
         let labelNames = Set(text.samples.flatMap(\.labels.keys))
         let bounded: Set = [
-            "topic", "partition", "stream", "reason", "status_class", "code", "version", "result", "le",
+            "topic", "partition", "stream", "route", "reason", "status_class", "code", "version", "result", "le",
         ]
         #expect(labelNames.isSubset(of: bounded))
     }

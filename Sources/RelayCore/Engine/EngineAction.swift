@@ -27,6 +27,8 @@ public enum EngineAction: Sendable {
 public struct PublishRequest: Sendable, Hashable {
     /// The stream's unique name.
     public var stream: String
+    /// The stream's metrics label: its name, or a keyed route's template (keys never become label values).
+    public var label: String
     /// The message's per-stream sequence number (`q`).
     public var sequence: UInt64
     /// The `Data` JSON, exactly as sent (at most the route's budget).
@@ -66,14 +68,21 @@ public enum EngineReport: Sendable {
     case retried(stream: String, reason: String)
     /// Twilio rejected a message, or its retries gave up: its records are dead-lettered or dropped. Loud.
     case rejected(stream: String, sequence: UInt64, reason: GiveUpReason, outcome: PublishOutcome)
-    /// A record whose stream name cannot be valid: dropped and done.
-    case unroutable(topic: String, reason: String)
-    /// A stream was created (`recreated`: it had vanished while in use).
-    case streamCreated(stream: String, recreated: Bool)
+    /// A record whose stream name cannot be formed (`reason`: an `UnroutableReason`), or whose topic makes the
+    /// template render an invalid name (`invalid-stream-name`); `route` is the template. The route's `unroutable`
+    /// policy dead-letters, drops (reported with `.dropped`) or sends it to the fallback stream.
+    case unroutable(route: String, topic: String, reason: String)
+    /// A stream was created (`recreated`: it had vanished while in use); `stream` is its label, `name` its name.
+    case streamCreated(stream: String, name: String, recreated: Bool)
     /// Creating a stream failed; it is tried again after a backoff (slowly while the credentials are refused).
     case streamCreateFailed(stream: String, outcome: PublishOutcome)
     /// Twilio answered a TTL refresh: `.accepted`, or a failure (tried again on a later publish).
     case ttlRefreshed(stream: String, outcome: PublishOutcome)
+    /// A keyed stream's state was released (idle for `idleAfter`, or room for a new one); `active` streams of the
+    /// route have state now.
+    case streamReleased(route: String, active: Int)
+    /// A new stream of the route got state; `active` streams of the route have state now.
+    case streamActivated(route: String, active: Int)
     /// A lane's depth after the engine worked on it.
     case laneDepth(stream: String, records: Int, bytes: Int, inFlight: Int)
     /// Twilio said the account sends too much (20429): at most `limit` publishes in flight from now on.

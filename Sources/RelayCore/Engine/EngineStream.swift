@@ -15,6 +15,14 @@ struct EngineStream: Sendable {
 
     let name: String
     let topic: String
+    /// Its metrics label: the name, or for a keyed route's stream the route's template.
+    let label: String
+    /// A keyed route's stream: released after `idleAfter` idle, counted against `maxActiveStreams`.
+    let keyed: Bool
+    /// Fed by one partition (`{partition}` or `{key}` in the name): its owner uses the whole budget.
+    let fedByOnePartition: Bool
+    /// The epoch its messages carry (`e`): the run's, or for a keyed stream the time its numbering began.
+    let epoch: UInt64?
     var settings: StreamSettings
     var lane: StreamLane
     /// A packer from a reload, waiting for the chunks of a split record (cut for the old budget) to go.
@@ -45,6 +53,39 @@ struct EngineStream: Sendable {
     /// withdrawn instead of sent (`RelayEngine.withdrawRevokedRecords`).
     var holdsRevokedRecords = false
 
+    /// Since when a keyed stream has been idle (nil: busy, or not keyed).
+    var idleSince: Instant?
+    /// Waiting for a create token (in `RelayEngine.createWaiting`).
+    var waitingForCreate = false
+    /// The lane depth last reported (the route's totals are kept from these).
+    var reportedDepth = LaneDepth()
+
     /// Whether nothing is queued, in flight or waiting for the dead-letter topic.
     var isIdle: Bool { lane.isIdle && deadLettersPending == 0 }
+
+    /// Whether its state may be released now: keyed, idle, and no request of its own under way.
+    var isReleasable: Bool {
+        guard keyed, isIdle, !refreshing, !waitingForAccount, !waitingForCreate, pendingPacker == nil else {
+            return false
+        }
+        if case .creating = existence { return false }
+        return true
+    }
+}
+
+/// Records, bytes and messages in flight of a lane, as reported for metrics.
+struct LaneDepth: Sendable, Equatable {
+    var records = 0
+    var bytes = 0
+    var inFlight = 0
+
+    static func + (lhs: LaneDepth, rhs: LaneDepth) -> LaneDepth {
+        LaneDepth(
+            records: lhs.records + rhs.records, bytes: lhs.bytes + rhs.bytes, inFlight: lhs.inFlight + rhs.inFlight)
+    }
+
+    static func - (lhs: LaneDepth, rhs: LaneDepth) -> LaneDepth {
+        LaneDepth(
+            records: lhs.records - rhs.records, bytes: lhs.bytes - rhs.bytes, inFlight: lhs.inFlight - rhs.inFlight)
+    }
 }

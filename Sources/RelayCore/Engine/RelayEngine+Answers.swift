@@ -18,6 +18,7 @@ extension RelayEngine {
         defer { admitAccountWaiters(now: now, into: &actions) }
         guard let slot = slotByName[name], let attempt = streams[slot]!.lane.attempt(of: sequence) else { return }
         let recreations = streams[slot]!.recreations[sequence] ?? 0
+        let label = streams[slot]!.label
         let decision = RetryPlanner(policy: streams[slot]!.settings.retryPolicy).decide(
             outcome: outcome, history: AttemptHistory(attempts: attempt, recreations: recreations), now: now,
             using: &random)
@@ -27,21 +28,18 @@ extension RelayEngine {
         case .done:
             streams[slot]!.recreations[sequence] = nil
             let records = streams[slot]!.lane.acknowledge(sequence: sequence, now: now)
-            actions.append(.report(.acknowledged(stream: name, records: records)))
+            actions.append(.report(.acknowledged(stream: label, records: records)))
             for record in records { markDone(record) }
             refreshTTLIfDue(slot, now: now, into: &actions)
         case .retry(let at, let reason):
             streams[slot]!.lane.retry(sequence: sequence, notBefore: at, now: now)
             if reason.pausesStream { streams[slot]!.lane.pause(until: at) }
-            actions.append(.report(.retried(stream: name, reason: reason.rawValue)))
+            actions.append(.report(.retried(stream: label, reason: reason.rawValue)))
         case .recreateStreamThenRetry(let at):
             streams[slot]!.recreations[sequence, default: 0] += 1
             streams[slot]!.lane.retry(sequence: sequence, notBefore: at, now: now)
-            actions.append(.report(.retried(stream: name, reason: "stream-missing")))
-            if streams[slot]!.existence == .exists {
-                streams[slot]!.existence = .creating(recreate: true)
-                actions.append(.createStream(name: name, ttl: streams[slot]!.settings.ttl, recreate: true))
-            }
+            actions.append(.report(.retried(stream: label, reason: "stream-missing")))
+            if streams[slot]!.existence == .exists { create(slot, recreate: true, now: now, into: &actions) }
         case .deadLetter(let reason), .drop(let reason):
             actions.append(.report(.rejected(stream: name, sequence: sequence, reason: reason, outcome: outcome)))
             streams[slot]!.recreations[sequence] = nil
@@ -52,7 +50,7 @@ extension RelayEngine {
             settle(dropped, slot: slot, into: &actions)
         case .holdUnhealthy(let retryAt):
             streams[slot]!.lane.retry(sequence: sequence, notBefore: retryAt, now: now)
-            actions.append(.report(.retried(stream: name, reason: "unauthorized")))
+            actions.append(.report(.retried(stream: label, reason: "unauthorized")))
         }
         if streams[slot]!.holdsRevokedRecords { withdrawRevokedRecords(slot, now: now) }
         reschedule(slot, now: now)
@@ -96,20 +94,31 @@ extension RelayEngine {
             streams[slot]!.ttlOutdated = true
         }
         actions.append(.report(.ttlRefreshed(stream: name, outcome: outcome)))
+        if streams[slot]!.keyed { reschedule(slot, now: now) }  // it may be released now
     }
 
     mutating func createAnswered(
         stream name: String, outcome: PublishOutcome, now: Instant, into actions: inout [EngineAction]
     ) {
         guard let slot = slotByName[name], case .creating(let recreate) = streams[slot]!.existence else { return }
+        if case .rateLimited(_, let retryAfter) = outcome {
+            let cap = streams[slot]!.settings.retry.maxRetryAfter
+            creates.rateLimited(retryAfter: retryAfter.map { min($0, cap) }, now: now)
+            streams[slot]!.existence = .unknown
+            actions.append(.report(.streamCreateFailed(stream: name, outcome: outcome)))
+            create(slot, recreate: recreate, first: true, now: now, into: &actions)
+            return
+        }
         switch outcome {
         case .accepted, .alreadyExists:
+            creates.succeeded(now: now)
             streams[slot]!.existence = .exists
             streams[slot]!.failedCreates = 0
             streams[slot]!.lastTTLRefresh = now
             if outcome == .accepted {
                 streams[slot]!.ttlOutdated = false  // created with the TTL in force
-                actions.append(.report(.streamCreated(stream: name, recreated: recreate)))
+                actions.append(
+                    .report(.streamCreated(stream: streams[slot]!.label, name: name, recreated: recreate)))
             }
         default:
             let retry = streams[slot]!.settings.retry
@@ -138,9 +147,10 @@ extension RelayEngine {
             return
         }
         deadLetters[id] = nil
-        streams[pending.slot]!.deadLettersPending -= 1
-        actions.append(.report(.deadLettered(stream: pending.letter.stream, reason: pending.letter.reason)))
+        if let slot = pending.slot { streams[slot]!.deadLettersPending -= 1 }
+        actions.append(.report(.deadLettered(stream: pending.label, reason: pending.letter.reason)))
         markDone(pending.letter.record)
+        if let slot = pending.slot, streams[slot]!.keyed { reschedule(slot, now: now) }
     }
 
     /// The first wait before a failed dead-letter write is tried again; it doubles up to `deadLetterMaxBackoff`.

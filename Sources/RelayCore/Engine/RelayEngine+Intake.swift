@@ -32,21 +32,32 @@ extension RelayEngine {
     }
 
     /// Offers `record` (already tracked) to its stream's lane, creating the stream's state on first use. Returns
-    /// false when the lane refused it (`block`): the caller holds it and pauses the partition.
+    /// false when the lane refused it (`block`), or when its keyed route is at `maxActiveStreams` with no idle stream
+    /// to release: the caller holds it and pauses the partition.
     mutating func offer(_ record: SourceRecord, now: Instant, into actions: inout [EngineAction]) -> Bool {
         let partition = record.topicPartition
-        let route: (name: String, settings: StreamSettings)
-        switch router.route(topic: record.topic, partition: record.partition) {
+        let route: StreamRouter.Route
+        switch router.route(record) {
         case .failure(let error):
-            actions.append(.report(.unroutable(topic: record.topic, reason: error.reason)))
-            let drop = DroppedRecord(record: record, reason: .invalidStreamName, deadLetter: false)
-            actions.append(.report(.dropped(stream: Self.unroutableStream, drops: [drop])))
-            markDone(record)
+            unroutable(record, error, into: &actions)
             return true
         case .success(let success):
             route = success
         }
-        let slot = slotByName[route.name] ?? addStream(named: route.name, topic: record.topic, settings: route.settings)
+        if let reason = route.unroutable {
+            actions.append(
+                .report(.unroutable(route: route.settings.stream.text, topic: record.topic, reason: reason.rawValue)))
+        }
+        var slot: Int
+        if let known = slotByName[route.name] {
+            slot = known
+        } else {
+            guard makeRoom(for: route, now: now, into: &actions) else { return false }
+            slot = addStream(route, topic: record.topic, now: now)
+            if streams[slot]!.keyed {
+                actions.append(.report(.streamActivated(route: route.label, active: routes[route.label]!.active)))
+            }
+        }
         if streams[slot]!.generation != configurationGeneration, streams[slot]!.topic == record.topic {
             apply(route.settings, to: slot, now: now, into: &actions)
         } else if let packer = streams[slot]!.pendingPacker {
@@ -61,43 +72,53 @@ extension RelayEngine {
         return result.disposition != .refused
     }
 
+    /// A record no stream takes: dead-lettered or dropped by its route's `unroutable` policy (a keyed template that
+    /// cannot render it), or dropped as `invalid-stream-name` (its topic makes the template render an invalid name).
+    private mutating func unroutable(
+        _ record: SourceRecord, _ error: StreamRouter.RouteError, into actions: inout [EngineAction]
+    ) {
+        actions.append(
+            .report(
+                .unroutable(
+                    route: error.label, topic: record.topic,
+                    reason: error.unroutable?.rawValue ?? DropReason.invalidStreamName.rawValue)))
+        guard error.unroutable != nil else {
+            let drop = DroppedRecord(record: record, reason: .invalidStreamName, deadLetter: false)
+            actions.append(.report(.dropped(stream: Self.unroutableStream, drops: [drop])))
+            markDone(record)
+            return
+        }
+        let policy = error.settings.unroutable ?? (settings.deadLetters ? .deadLetter : .drop)
+        let drop = DroppedRecord(record: record, reason: .unroutable, deadLetter: policy != .drop)
+        settle([drop], slot: nil, label: error.label, into: &actions)
+    }
+
     /// The `stream` label of records that no stream could take.
     static let unroutableStream = "_unroutable"
-
-    private mutating func addStream(named name: String, topic: String, settings streamSettings: StreamSettings) -> Int {
-        let share = assignment.share(of: topic)
-        let lane = StreamLane(
-            settings: streamSettings.laneSettings(
-                deadLetterDrops: settings.deadLetters && streamSettings.oversize == .deadLetter),
-            packer: streamSettings.packer(epoch: settings.epoch),
-            pacer: StreamPacer(settings: streamSettings.pacerSettings(share: share > 0 ? share : 1))
-        )
-        let slot = streams.count
-        var stream = EngineStream(name: name, topic: topic, settings: streamSettings, lane: lane)
-        stream.generation = configurationGeneration
-        streams.append(stream)
-        slotByName[name] = slot
-        return slot
-    }
 
     /// Dead-letters (when asked and configured) or counts dropped records; counted ones are done at once,
     /// dead-lettered ones once the dead-letter topic acknowledges them.
     mutating func settle(_ drops: [DroppedRecord], slot: Int, into actions: inout [EngineAction]) {
-        let name = streams[slot]!.name
+        settle(drops, slot: slot, label: streams[slot]!.label, into: &actions)
+    }
+
+    /// `settle` for the records of stream `slot`, or (nil) of no stream, reported under `label`.
+    mutating func settle(_ drops: [DroppedRecord], slot: Int?, label: String, into actions: inout [EngineAction]) {
+        let name = slot.map { streams[$0]!.name } ?? label
         var counted: [DroppedRecord] = []
         for drop in drops {
             if drop.deadLetter && settings.deadLetters {
                 let letter = DeadLetter(id: nextDeadLetterID, record: drop.record, reason: drop.reason, stream: name)
                 nextDeadLetterID &+= 1
-                deadLetters[letter.id] = PendingDeadLetter(letter: letter, slot: slot)
-                streams[slot]!.deadLettersPending += 1
+                deadLetters[letter.id] = PendingDeadLetter(letter: letter, slot: slot, label: label)
+                if let slot { streams[slot]!.deadLettersPending += 1 }
                 actions.append(.deadLetter(letter))
             } else {
                 counted.append(drop)
                 markDone(drop.record)
             }
         }
-        if !counted.isEmpty { actions.append(.report(.dropped(stream: name, drops: counted))) }
+        if !counted.isEmpty { actions.append(.report(.dropped(stream: label, drops: counted))) }
     }
 
     /// Marks `record`'s offset done (ignored when its partition was revoked meanwhile).
@@ -130,7 +151,7 @@ extension RelayEngine {
                 queue.removeFirst()
             }
             if !queue.isEmpty { held[partition] = queue }
-            let lanesHaveRoom = (feeding[partition] ?? []).allSatisfy { streams[$0]!.lane.canResume }
+            let lanesHaveRoom = (feeding[partition] ?? []).allSatisfy { streams[$0]?.lane.canResume ?? true }
             if queue.isEmpty, lanesHaveRoom, tracker.canResume(partition) { resumable.append(partition) }
         }
         paused.subtract(resumable)

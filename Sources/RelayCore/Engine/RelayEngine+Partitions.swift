@@ -8,12 +8,13 @@ extension RelayEngine {
 
     /// Stops feeding the revoked partitions: their queued and held records are discarded (not done, so the next
     /// owner consumes them again), and their in-flight publishes may finish until the drain ends.
-    mutating func revoke(_ partitions: [TopicPartition], remaining: PartitionAssignment) {
+    mutating func revoke(_ partitions: [TopicPartition], remaining: PartitionAssignment, now: Instant) {
         for partition in partitions.sorted(by: Self.inOrder) {
             let fed = feeding.removeValue(forKey: partition) ?? []
             for slot in fed.sorted() {
                 _ = streams[slot]!.lane.discardQueued(of: partition)
                 streams[slot]!.partitions.remove(partition)
+                if streams[slot]!.keyed { reschedule(slot, now: now) }  // it may be idle now
             }
             draining[partition, default: []].formUnion(fed)
             held[partition] = nil
@@ -41,12 +42,13 @@ extension RelayEngine {
         for (id, pending) in deadLetters where revoked.contains(pending.letter.record.topicPartition) {
             // Not done either way now: the next owner consumes (and dead-letters) the record again.
             deadLetters[id] = nil
-            streams[pending.slot]!.deadLettersPending -= 1
+            if let slot = pending.slot { streams[slot]!.deadLettersPending -= 1 }
         }
-        for slot in affected.sorted() where streams[slot]!.lane.inFlightCount > 0 {
+        for slot in affected.sorted() where (streams[slot]?.lane.inFlightCount ?? 0) > 0 {
             streams[slot]!.holdsRevokedRecords = true
             withdrawRevokedRecords(slot, now: now)
         }
+        for slot in affected.sorted() where streams[slot]?.keyed == true { reschedule(slot, now: now) }
         actions.append(.commit(offsets))
     }
 
@@ -59,11 +61,12 @@ extension RelayEngine {
         streams[slot]!.holdsRevokedRecords = streams[slot]!.lane.inFlightCount > 0
     }
 
-    /// Gives each stream's pacer its topic's share of the budget (scale-out: owned / all partitions).
+    /// Gives each stream's pacer its topic's share of the budget (scale-out: owned / all partitions), or the whole
+    /// budget to a stream fed by one partition (`{partition}` or `{key}` in its name).
     mutating func applyShares() {
         var shares: [String: Double] = [:]
         for slot in streams.indices {
-            guard let topic = streams[slot]?.topic else { continue }
+            guard let topic = streams[slot]?.topic, !streams[slot]!.fedByOnePartition else { continue }
             let share = shares[topic] ?? assignment.share(of: topic)
             shares[topic] = share
             if share > 0 { streams[slot]!.lane.setShare(share) }

@@ -25,10 +25,14 @@ extension RelayEngine {
         for slot in streams.indices {
             guard let stream = streams[slot], let partition = stream.partitions.min(by: { $0.partition < $1.partition })
             else { continue }
-            guard case .success(let route) = router.route(topic: stream.topic, partition: partition.partition),
-                route.name == stream.name
-            else { continue }
-            apply(route.settings, to: slot, now: now, into: &actions)
+            let settings = router.settings(forTopic: stream.topic)
+            if stream.keyed {
+                // Its route still names streams with the same template: the stream is still its.
+                guard settings.stream == stream.settings.stream else { continue }
+            } else {
+                guard router.name(topic: stream.topic, partition: partition.partition) == stream.name else { continue }
+            }
+            apply(settings, to: slot, now: now, into: &actions)
         }
         if !paused.isEmpty { resumeCheckNeeded = true }
     }
@@ -38,7 +42,7 @@ extension RelayEngine {
         _ streamSettings: StreamSettings, to slot: Int, now: Instant, into actions: inout [EngineAction]
     ) {
         let old = streams[slot]!.settings
-        let share = assignment.share(of: streams[slot]!.topic)
+        let share = streams[slot]!.fedByOnePartition ? 1 : assignment.share(of: streams[slot]!.topic)
         streams[slot]!.settings = streamSettings
         streams[slot]!.generation = configurationGeneration
         if old.ttl != streamSettings.ttl || (streamSettings.ttlRefresh && !old.ttlRefresh) {
@@ -48,7 +52,7 @@ extension RelayEngine {
             settings: streamSettings.laneSettings(
                 deadLetterDrops: settings.deadLetters && streamSettings.oversize == .deadLetter),
             pacer: streamSettings.pacerSettings(share: share > 0 ? share : 1))
-        replacePacker(streamSettings.packer(epoch: settings.epoch), of: slot, into: &actions)
+        replacePacker(streamSettings.packer(epoch: streams[slot]!.epoch), of: slot, into: &actions)
         reschedule(slot, now: now)
     }
 

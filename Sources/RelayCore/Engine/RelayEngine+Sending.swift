@@ -10,23 +10,31 @@ extension RelayEngine {
                 step(slot, now: now, into: &actions)
             case .deadLetter(let id):
                 if let pending = deadLetters[id] { actions.append(.deadLetter(pending.letter)) }
+            case .creates:
+                if createsScheduledAt == entry.at { admitCreateWaiters(now: now, into: &actions) }
+            case .resumeCheck:
+                if !paused.isEmpty { resumeCheckNeeded = true }
             }
         }
     }
 
     /// Schedules stream `slot` for when it next has something to do at or after `now`, if that is earlier than
     /// its current entry.
+    /// A keyed stream that is idle is scheduled for when it may be released (`idleAfter`).
     mutating func reschedule(_ slot: Int, now: Instant) {
-        let wake: Instant?
+        var wake: Instant?
         switch streams[slot]!.existence {
         case .unknown: wake = now
         case .creating: wake = nil
-        case .createBackoff(let retryAt, _): wake = retryAt
+        case .createBackoff(let retryAt, _): wake = streams[slot]!.waitingForCreate ? nil : retryAt
         case .exists:
             wake =
                 streams[slot]!.waitingForAccount
                 ? nil
                 : streams[slot]!.lane.nextWakeNotingPacerHold(now: now, roundTripFloor: roundTripFloor?.nanoseconds)
+        }
+        if let releaseAt = noteIdleness(slot, now: now), streams[slot]!.existence != .unknown {
+            wake = min(wake ?? releaseAt, releaseAt)
         }
         guard let wake else { return }
         schedule(slot, at: max(wake, now))
@@ -40,10 +48,13 @@ extension RelayEngine {
         if scheduler.count > max(1024, 4 * streams.count) {
             let streams = self.streams
             let deadLetters = self.deadLetters
+            let createsAt = createsScheduledAt
             scheduler.compact { entry in
                 switch entry.target {
                 case .stream(let slot): streams[slot]?.scheduledAt == entry.at
                 case .deadLetter(let id): deadLetters[id] != nil
+                case .creates: createsAt == entry.at
+                case .resumeCheck: true
                 }
             }
         }
@@ -52,14 +63,20 @@ extension RelayEngine {
     /// What stream `slot` does at `now`: ask for the stream to be created, or send every message its lane, its
     /// pacer and the account cap allow, then schedule its next look.
     mutating func step(_ slot: Int, now: Instant, into actions: inout [EngineAction]) {
+        if let idleSince = streams[slot]!.idleSince, streams[slot]!.isReleasable {
+            let releaseAt = idleSince + max(streams[slot]!.settings.idleAfter, Self.pacerWindow)
+            guard now < releaseAt else { return release(slot, into: &actions) }
+            schedule(slot, at: releaseAt)
+        }
         switch streams[slot]!.existence {
         case .unknown:
-            return requestCreate(slot, recreate: false, into: &actions)
+            return create(slot, recreate: false, now: now, into: &actions)
         case .creating:
             return
         case .createBackoff(let retryAt, let recreate):
+            if streams[slot]!.waitingForCreate { return }
             if retryAt <= now {
-                requestCreate(slot, recreate: recreate, into: &actions)
+                create(slot, recreate: recreate, now: now, into: &actions)
             } else {
                 schedule(slot, at: retryAt)
             }
@@ -85,7 +102,8 @@ extension RelayEngine {
                 actions.append(
                     .publish(
                         PublishRequest(
-                            stream: streams[slot]!.name, sequence: message.sequence, data: message.data,
+                            stream: streams[slot]!.name, label: streams[slot]!.label, sequence: message.sequence,
+                            data: message.data,
                             recordCount: message.recordCount, attempt: message.previousAttempts + 1,
                             pacerWait: lane.pacerWait)))
                 continue
@@ -94,18 +112,10 @@ extension RelayEngine {
             if let wakeAt = lane.wakeAt { schedule(slot, at: max(wakeAt, now + .nanoseconds(1))) }
             break
         }
-        let stream = streams[slot]!
-        actions.append(
-            .report(
-                .laneDepth(
-                    stream: stream.name, records: stream.lane.queuedRecords, bytes: stream.lane.queuedBytes,
-                    inFlight: stream.lane.inFlightCount)))
-    }
-
-    private mutating func requestCreate(_ slot: Int, recreate: Bool, into actions: inout [EngineAction]) {
-        streams[slot]!.existence = .creating(recreate: recreate)
-        let stream = streams[slot]!
-        actions.append(.createStream(name: stream.name, ttl: stream.settings.ttl, recreate: recreate))
+        reportDepth(slot, into: &actions)
+        if streams[slot]!.keyed, let releaseAt = noteIdleness(slot, now: now) {
+            schedule(slot, at: max(releaseAt, now + .nanoseconds(1)))
+        }
     }
 
     // MARK: The account-wide cap

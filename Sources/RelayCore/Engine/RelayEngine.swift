@@ -48,7 +48,10 @@ public struct RelayEngine: Sendable {
     /// A dead-letter write not yet acknowledged.
     struct PendingDeadLetter: Sendable {
         var letter: DeadLetter
-        var slot: Int
+        /// The stream it was meant for (nil: a record no stream could take).
+        var slot: Int?
+        /// The metrics label of the stream or route.
+        var label: String
         var failures = 0
     }
 
@@ -60,6 +63,18 @@ public struct RelayEngine: Sendable {
     /// Every stream's state, by slot; `slotByName` finds a stream's slot.
     var streams: [EngineStream?] = []
     var slotByName: [String: Int] = [:]
+    /// Slots of released streams, for the next new ones.
+    var freeSlots: [Int] = []
+    /// Per route label: streams with state, lane depth totals, idle keyed streams (`RelayEngine+Lifecycle`).
+    var routes: [String: RouteState] = [:]
+    /// Released streams known to exist at Twilio.
+    var known: KnownStreams
+    /// Paces stream creation across the account; streams waiting for a token queue in `createWaiting`.
+    var creates: CreateLimiter
+    var createWaiting = Deque<Int>()
+    var createsScheduledAt: Instant?
+    /// The instant of the first event, when the run's epoch was taken (for keyed streams' epochs).
+    var startedAt: Instant?
     var tracker: OffsetTracker
     /// Records of a blocked partition, in offset order, waiting to be offered again.
     var held: [TopicPartition: Deque<HeldRecord>] = [:]
@@ -96,6 +111,8 @@ public struct RelayEngine: Sendable {
         self.settings = settings
         publishCeiling = Self.publishCeiling(settings.configuration.twilio)
         router = StreamRouter(configuration: settings.configuration)
+        known = KnownStreams(capacity: settings.configuration.twilio.knownStreams)
+        creates = CreateLimiter(rate: settings.configuration.twilio.maxCreatesPerSecond)
         tracker = OffsetTracker(maxOutstandingPerPartition: settings.maxOutstandingPerPartition)
         random = SeededGenerator(seed: settings.seed)
     }
@@ -104,13 +121,14 @@ public struct RelayEngine: Sendable {
 
     /// Applies `event` at `now`, appending what the driver must do to `actions` (in order).
     public mutating func handle(_ event: EngineEvent, now: Instant, into actions: inout [EngineAction]) {
+        if startedAt == nil { startedAt = now }
         switch event {
         case .recordsReceived(let records):
             receive(records, now: now, into: &actions)
         case .partitionsAssigned(let partitions, let assignment):
             assign(partitions, assignment: assignment)
         case .partitionsRevoked(let partitions, let remaining):
-            revoke(partitions, remaining: remaining)
+            revoke(partitions, remaining: remaining, now: now)
         case .revokeDrainEnded(let partitions):
             endRevoke(partitions, now: now, into: &actions)
         case .publishAnswered(let stream, let sequence, let outcome):
@@ -143,8 +161,20 @@ public struct RelayEngine: Sendable {
 
     // MARK: Queries
 
-    /// Whether nothing is queued, in flight or waiting for the dead-letter topic.
-    public var isIdle: Bool { streams.allSatisfy { $0?.isIdle ?? true } }
+    /// Whether nothing is queued, in flight or waiting for the dead-letter topic, and no record is held back for a
+    /// stream to have room (unless stopping: then held records wait for the next run).
+    public var isIdle: Bool {
+        streams.allSatisfy { $0?.isIdle ?? true } && deadLetters.isEmpty && (stopping || held.isEmpty)
+    }
+
+    /// Streams with state (a keyed route's idle streams are released after `idleAfter`).
+    public var activeStreamCount: Int { slotByName.count }
+
+    /// Released streams remembered as existing at Twilio.
+    public var knownStreamCount: Int { known.count }
+
+    /// The creates per second in force (lower than configured after a 429).
+    public var createRate: Int { creates.rate }
 
     /// Whether the streams fed by `partitions` (being revoked) have nothing in flight nor waiting for the
     /// dead-letter topic, so the revoke's drain may end.

@@ -11,6 +11,10 @@ struct StreamScheduler: Sendable {
         case stream(Int)
         /// The dead-letter write with this id, to be sent again.
         case deadLetter(UInt64)
+        /// The create limiter has a token for the streams waiting to be created.
+        case creates
+        /// An idle keyed stream becomes old enough to be released for a new one: look at the paused partitions.
+        case resumeCheck
     }
 
     struct Entry: Sendable, Comparable {

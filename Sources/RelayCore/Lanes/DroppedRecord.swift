@@ -14,6 +14,8 @@ public enum DropReason: String, Sendable, Hashable, CaseIterable {
     case rejected
     /// Its route renders a stream name Twilio cannot accept (e.g. shaped like a SID).
     case invalidStreamName = "invalid-stream-name"
+    /// A keyed route could not form its stream name from the record (`UnroutableReason` says why).
+    case unroutable
 }
 
 /// A record a lane gave up on, handed back unchanged with its reason. Its offset counts as done once the caller has

@@ -14,6 +14,9 @@ public struct MessageFormatOptions: Sendable, Hashable {
     public var includeTimestamp: Bool
     /// Carry the headers as `h`. Default `false`.
     public var includeHeaders: Bool
+    /// Carry the record's identity as `i` (`RecordIdentity`: topic, partition and offset), so a subscriber can drop
+    /// the duplicates at-least-once delivery produces after a crash. Default `false`.
+    public var includeId: Bool
     /// An identifier of this run of the relay for this stream, carried as `e` in every message, so a subscriber can
     /// tell a sequence restart (new epoch) from a gap. `nil` (the default) omits it. The runtime typically passes the
     /// wall-clock start time in milliseconds.
@@ -27,6 +30,7 @@ public struct MessageFormatOptions: Sendable, Hashable {
         includeOffset: Bool = false,
         includeTimestamp: Bool = false,
         includeHeaders: Bool = false,
+        includeId: Bool = false,
         epoch: UInt64? = nil
     ) {
         self.includeKey = includeKey
@@ -35,6 +39,7 @@ public struct MessageFormatOptions: Sendable, Hashable {
         self.includeOffset = includeOffset
         self.includeTimestamp = includeTimestamp
         self.includeHeaders = includeHeaders
+        self.includeId = includeId
         self.epoch = epoch
     }
 
@@ -44,7 +49,7 @@ public struct MessageFormatOptions: Sendable, Hashable {
     /// Every optional field.
     public static let full = MessageFormatOptions(
         includeKey: true, includeTopic: true, includePartition: true, includeOffset: true, includeTimestamp: true,
-        includeHeaders: true)
+        includeHeaders: true, includeId: true)
 
     /// The version of the message format this code writes, carried as `v` in every message.
     public static let formatVersion = 1

@@ -1,7 +1,7 @@
 /// Turns one `SourceRecord` into its entry in a message: the exact bytes of one JSON object, as it will appear in the
 /// message's `r` array (or, for an oversize record, as the text split across chunks).
 ///
-/// Members, in this order, each only when the format options ask for it: `tp` topic, `p` partition, `o` offset,
+/// Members, in this order, each only when the format options ask for it: `i` identity, `tp` topic, `p` partition, `o` offset,
 /// `t` timestamp, `k` key (UTF-8) or `kb` key (base64), `h` headers; then the value: `j` JSON, `s` text, `b` base64,
 /// or nothing for a tombstone. See docs/message-format.md.
 public struct RecordEncoder: Sendable {
@@ -38,6 +38,7 @@ public struct RecordEncoder: Sendable {
         if options.includeTopic { length += record.topic.utf8.count * 6 + 8 }
         if options.includePartition { length += 16 }
         if options.includeOffset || options.includeTimestamp { length += 50 }
+        if options.includeId { length += RecordIdentity.maximumLength + 7 }
         if options.includeHeaders {
             for header in record.headers {
                 length += header.name.utf8.count * 6 + Base64.encodedLength(of: header.value?.count ?? 0) * 2 + 16
@@ -59,6 +60,11 @@ public struct RecordEncoder: Sendable {
             if !first { output.append(UInt8(ascii: ",")) }
             first = false
             output.appendASCII(name)
+        }
+        if options.includeId {
+            member("\"i\":\"")
+            RecordIdentity.append(topic: record.topic, partition: record.partition, offset: record.offset, to: &output)
+            output.append(UInt8(ascii: "\""))
         }
         if options.includeTopic {
             member("\"tp\":")

@@ -20,6 +20,7 @@ extension StreamSettings {
             format: MessageFormatOptions(
                 includeKey: format.key, includeTopic: format.topic, includePartition: format.partition,
                 includeOffset: format.offset, includeTimestamp: format.timestamp, includeHeaders: format.headers,
+                includeId: format.id,
                 epoch: epoch
             )
         )

@@ -5,6 +5,7 @@ public enum LogKey {
     public static let version = "relay.version"
     public static let config = "relay.config"
     public static let stream = "relay.stream"
+    public static let route = "relay.route"
     public static let topic = "relay.topic"
     public static let partitions = "relay.partitions"
     public static let recreated = "relay.recreated"

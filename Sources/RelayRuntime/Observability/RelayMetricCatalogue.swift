@@ -21,6 +21,7 @@ enum RelayMetricCatalogue {
     static let topicLabel = "topic"
     static let partitionLabel = "partition"
     static let streamLabel = "stream"
+    static let routeLabel = "route"
     static let reasonLabel = "reason"
     static let statusClassLabel = "status_class"
     static let codeLabel = "code"
@@ -92,6 +93,19 @@ enum RelayMetricCatalogue {
         "stream_label", "values",
         "Distinct stream label values in use; past the cap, further streams are reported as stream=\"_other\".")
 
+    // MARK: Keyed routes (one stream per key): by route, the template, never the key
+
+    static let recordsUnroutable = metric(
+        "records_unroutable", "total",
+        "Records whose stream name could not be formed, by route (its stream template) and reason; the route's unroutable policy dead-lettered, dropped or sent them to its fallback stream."
+    )
+    static let routeStreams = metric(
+        "route", "streams", "Streams of a keyed route with state in the relay (at most maxActiveStreams).")
+    static let routeStreamsCreated = metric(
+        "route_streams_created", "total", "Streams of a keyed route created at Twilio (recreations included).")
+    static let routeStreamsReleased = metric(
+        "route_streams_released", "total", "Streams of a keyed route whose state was released after idleAfter idle.")
+
     // MARK: State
 
     static let ready = metric(
@@ -115,6 +129,7 @@ enum RelayMetricCatalogue {
         recordsDropped, recordsDeadLettered, publishRetries, twilioResponses,
         laneRecords, laneBytes, inFlight, pacerWait, pacerWaitTotal,
         streamsCreated, streamsRecreated, ttlRefreshes, streamSeries,
+        recordsUnroutable, routeStreams, routeStreamsCreated, routeStreamsReleased,
         ready, buildInfo, configReloads, configReloadTime, configReloadSuccess,
     ]
 

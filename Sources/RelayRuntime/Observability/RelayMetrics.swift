@@ -141,6 +141,28 @@ public final class RelayMetrics: RelayObserver {
         ttlRefreshes.increment()
     }
 
+    /// Counts `sync_relay_records_unroutable_total{route,reason}` (routes come from configuration).
+    public func recordsUnroutable(route: String, reason: String, count: Int) {
+        counter(Names.recordsUnroutable, [(Names.routeLabel, route), (Names.reasonLabel, reason)])
+            .increment(by: Int64(count))
+    }
+
+    /// Sets `sync_relay_route_streams{route}`.
+    public func routeStreams(route: String, active: Int) {
+        Gauge(label: Names.routeStreams.fullName, dimensions: [(Names.routeLabel, route)], factory: factory)
+            .record(Int64(active))
+    }
+
+    /// Counts `sync_relay_route_streams_created_total{route}`.
+    public func routeStreamCreated(route: String) {
+        counter(Names.routeStreamsCreated, [(Names.routeLabel, route)]).increment()
+    }
+
+    /// Counts `sync_relay_route_streams_released_total{route}`.
+    public func routeStreamReleased(route: String) {
+        counter(Names.routeStreamsReleased, [(Names.routeLabel, route)]).increment()
+    }
+
     /// Sets the partition's lag gauges; a `nil` figure removes its series (unknown, or the partition was revoked),
     /// so no stale value lingers.
     public func partitionLag(topic: String, partition: Int32, consumerLag: Int64?, commitLag: Int64?) {

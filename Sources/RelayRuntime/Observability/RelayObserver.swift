@@ -34,4 +34,22 @@ public protocol RelayObserver: Sendable {
     func partitionLag(topic: String, partition: Int32, consumerLag: Int64?, commitLag: Int64?)
     /// Whether the relay is ready, for `sync_relay_ready`.
     func readinessChanged(ready: Bool)
+    /// Records whose stream name could not be formed, by route (its template) and reason (`UnroutableReason`, or
+    /// `invalid-stream-name`).
+    func recordsUnroutable(route: String, reason: String, count: Int)
+    /// A keyed route's streams with state in the relay.
+    func routeStreams(route: String, active: Int)
+    /// A keyed route's stream was created at Twilio.
+    func routeStreamCreated(route: String)
+    /// A keyed route's stream state was released (idle).
+    func routeStreamReleased(route: String)
+}
+
+/// Route-level figures of keyed routes (one stream per key, whose streams never become label values): ignored
+/// unless an observer implements them.
+extension RelayObserver {
+    public func recordsUnroutable(route: String, reason: String, count: Int) {}
+    public func routeStreams(route: String, active: Int) {}
+    public func routeStreamCreated(route: String) {}
+    public func routeStreamReleased(route: String) {}
 }

@@ -12,13 +12,13 @@ extension RelayPipeline {
             switch action {
             case .publish(let request):
                 guard !closed else { continue }
-                observer.pacerWait(stream: request.stream, wait: request.pacerWait)
+                observer.pacerWait(stream: request.label, wait: request.pacerWait)
                 let started = clock.now()
                 publisher.publish(request) { [self] outcome in
                     twilioAnswered(outcome)
                     if outcome == .accepted {
                         observer.messagePublished(
-                            stream: request.stream, records: request.recordCount, bytes: request.data.count,
+                            stream: request.label, records: request.recordCount, bytes: request.data.count,
                             latency: clock.now() - started)
                     }
                     apply(.publishAnswered(stream: request.stream, sequence: request.sequence, outcome: outcome))
@@ -118,16 +118,27 @@ extension RelayPipeline {
                     LogKey.stream: .string(stream), LogKey.sequence: .stringConvertible(sequence),
                     LogKey.reason: .string(reason.label), LogKey.outcome: .string("\(outcome)"),
                 ])
-        case .unroutable(let topic, let reason):
-            logger.error(
-                "record.unroutable", metadata: [LogKey.topic: .string(topic), LogKey.reason: .string(reason)])
-        case .streamCreated(let stream, let recreated):
-            observer.streamCreated(stream: stream, recreated: recreated)
-            logger.info(
-                "stream.created",
+        case .unroutable(let route, let topic, let reason):
+            observer.recordsUnroutable(route: route, reason: reason, count: 1)
+            // Keyed routes' bad records are counted by reason; one log line each only at debug level.
+            logger.log(
+                level: reason == DropReason.invalidStreamName.rawValue ? .error : .debug, "record.unroutable",
                 metadata: [
-                    LogKey.stream: .string(stream), LogKey.recreated: .stringConvertible(recreated),
+                    LogKey.route: .string(route), LogKey.topic: .string(topic), LogKey.reason: .string(reason),
                 ])
+        case .streamCreated(let stream, let name, let recreated):
+            observer.streamCreated(stream: stream, recreated: recreated)
+            if stream != name { observer.routeStreamCreated(route: stream) }
+            logger.log(
+                level: stream != name ? .debug : .info, "stream.created",
+                metadata: [
+                    LogKey.stream: .string(name), LogKey.recreated: .stringConvertible(recreated),
+                ])
+        case .streamActivated(let route, let active):
+            observer.routeStreams(route: route, active: active)
+        case .streamReleased(let route, let active):
+            observer.routeStreams(route: route, active: active)
+            observer.routeStreamReleased(route: route)
         case .streamCreateFailed(let stream, let outcome):
             logger.warning(
                 "stream.create.failed",

@@ -48,7 +48,7 @@ struct ControlAPI: Sendable {
         for (code, count) in stats.rejections { rejections[String(code)] = count }
         return [
             "requests": stats.requests, "accepted": stats.accepted, "rejections": rejections,
-            "streams": stats.streams,
+            "streams": stats.streams, "created": stats.created,
         ]
     }
 

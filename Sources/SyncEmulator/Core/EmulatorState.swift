@@ -16,6 +16,10 @@ struct EmulatorState: Sendable {
     var acceptedTotal = 0
     var faults: [ActiveFault] = []
     var nextFaultID = 1
+    /// When the most recent creations were accepted (at most `createsPerSecond`), for the create rate limit.
+    var recentCreates: [Date] = []
+    /// Streams created, in all.
+    var createdTotal = 0
 
     /// Removes streams whose TTL has passed.
     mutating func expire(at now: Date) {
@@ -49,4 +53,6 @@ public struct EmulatorStats: Sendable, Hashable {
     public var rejections: [Int: Int]
     /// Live streams.
     public var streams: Int
+    /// Streams created, in all.
+    public var created: Int = 0
 }

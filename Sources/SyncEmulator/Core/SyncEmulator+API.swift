@@ -96,6 +96,14 @@ extension SyncEmulator {
         guard state.streams.count < configuration.maxStreams else {
             return .twilioError(400, code: 54303, "Stream limit reached")
         }
+        if let limit = configuration.createsPerSecond {
+            state.recentCreates.removeAll { now.timeIntervalSince($0) >= 1 }
+            guard state.recentCreates.count < limit else {
+                return .twilioError(429, code: 20429, "Too many requests", retryAfter: 1)
+            }
+            state.recentCreates.append(now)
+        }
+        state.createdTotal += 1
         let stream = EmulatedStream(
             sid: SIDGenerator.make(prefix: "TO"),
             uniqueName: uniqueName,

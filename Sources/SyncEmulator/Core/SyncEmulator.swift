@@ -42,7 +42,7 @@ public final class SyncEmulator: Sendable {
             state.expire(at: now)
             return EmulatorStats(
                 requests: state.requestCount, accepted: state.acceptedTotal, rejections: state.rejections,
-                streams: state.streams.count)
+                streams: state.streams.count, created: state.createdTotal)
         }
     }
 

@@ -30,6 +30,10 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Records per second of the oversize feed (10 KB records, split into chunk messages).")
     var oversizeRate = 1.0
 
+    @Option(
+        help: "Simulated vehicles, one stream each (a keyed route, stream vehicle-{key}), one record per second each.")
+    var vehicles = 300
+
     @Option(help: "Port of the emulator (0 picks a free one).")
     var emulatorPort = 0
 
@@ -39,7 +43,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Print the view as plain lines instead of redrawing the screen.")
     var plain = false
 
-    static let topics = ["demo.gentle", "demo.firehose", "demo.oversize"]
+    static let topics = ["demo.gentle", "demo.firehose", "demo.oversize", "demo.vehicles"]
+    /// The keyed route's stream template, and its metrics label.
+    static let vehicleStreams = "vehicle-{key}"
 
     func run() async throws {
         // The view is the demo's output: only warnings and errors are logged, to standard error.
@@ -56,6 +62,7 @@ struct DemoCommand: AsyncParsableCommand {
         try cluster.createTopic("demo.gentle", partitions: 1)
         try cluster.createTopic("demo.firehose", partitions: 4)
         try cluster.createTopic("demo.oversize", partitions: 1)
+        try cluster.createTopic("demo.vehicles", partitions: 4)
         try cluster.createTopic("demo.dead-letters", partitions: 1)
         let emulator = SyncEmulator()
         let server = SyncEmulatorServer(emulator: emulator, port: emulatorPort, logger: quiet)
@@ -63,7 +70,7 @@ struct DemoCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(metricsFactory)
         let registry = metricsFactory.registry
         let metrics = RelayMetrics()
-        let statistics = DemoStatistics(forwardingTo: metrics)
+        let statistics = DemoStatistics(forwardingTo: metrics, rows: [Self.vehicleStreams: "demo.vehicles"])
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
@@ -88,6 +95,9 @@ struct DemoCommand: AsyncParsableCommand {
                 DemoProducers.Feed(topic: "demo.gentle", recordsPerSecond: gentleRate, valueBytes: 200),
                 DemoProducers.Feed(topic: "demo.firehose", recordsPerSecond: firehoseRate, valueBytes: 200),
                 DemoProducers.Feed(topic: "demo.oversize", recordsPerSecond: oversizeRate, valueBytes: 10_000),
+                DemoProducers.Feed(
+                    topic: "demo.vehicles", recordsPerSecond: Double(vehicles), valueBytes: 120, keys: vehicles,
+                    keyPrefix: "v"),
             ]
             let banner = [
                 "sync-relay demo: mock Kafka \(cluster.bootstrapServers) -> relay -> Sync emulator \(baseURL)",
@@ -160,7 +170,13 @@ struct DemoCommand: AsyncParsableCommand {
                         JSONMember("topic", "demo.firehose"),
                         JSONMember(
                             "overflow", .object([JSONMember("policy", "drop-oldest"), JSONMember("maxRecords", 2000)])),
-                    ])
+                    ]),
+                    .object([
+                        JSONMember("topic", "demo.vehicles"),
+                        JSONMember("stream", .string(Self.vehicleStreams)),
+                        JSONMember("idleAfter", "10s"),
+                        JSONMember("format", .object([JSONMember("key", true), JSONMember("id", true)])),
+                    ]),
                 ]),
             JSONMember("shutdown", .object([JSONMember("drainDeadline", "10s")])),
         ])
@@ -179,6 +195,10 @@ struct DemoCommand: AsyncParsableCommand {
             lines.append(
                 "  \(stream): \(f.recordsIn) records in, \(f.recordsOut) published in \(f.messagesOut) messages (mean fill \(fill)), dropped \(drops.isEmpty ? "0" : drops), dead-lettered \(f.deadLettered)"
             )
+            if f.streamsCreated > 0 {
+                lines.append(
+                    "    one stream per key: \(f.streamsCreated) created, \(f.streamsReleased) released when idle")
+            }
         }
         let stats = emulator.stats()
         lines.append(

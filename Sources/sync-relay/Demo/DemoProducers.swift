@@ -11,6 +11,9 @@ struct DemoProducers: Service {
         var topic: String
         var recordsPerSecond: Double
         var valueBytes: Int
+        /// Records are keyed `<keyPrefix><n mod keys>`.
+        var keys = 16
+        var keyPrefix = "sensor-"
     }
 
     let producer: KafkaProducer
@@ -39,7 +42,7 @@ struct DemoProducers: Service {
                 while sent < due {
                     let value =
                         "{\"feed\":\"\(feed.topic)\",\"n\":\(sent),\"at\":\(Int(Date().timeIntervalSince1970 * 1000)),\"pad\":\"\(padding)\"}"
-                    let key = "sensor-\(sent % 16)"
+                    let key = "\(feed.keyPrefix)\(sent % max(1, feed.keys))"
                     inFlight.addTask {
                         _ = try? await producer.send(topic: feed.topic, key: Array(key.utf8), value: Array(value.utf8))
                     }

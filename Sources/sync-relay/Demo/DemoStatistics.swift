@@ -2,6 +2,7 @@ import RelayRuntime
 import Synchronization
 
 /// Per-stream totals for the demo's live view and summary; forwards every report to `inner` (the metrics), if any.
+/// A keyed route's streams report under its template; `rows` maps such a label to the row of its topic.
 final class DemoStatistics: RelayObserver {
     /// One stream's totals.
     struct Figures: Sendable {
@@ -13,18 +14,26 @@ final class DemoStatistics: RelayObserver {
         var dropped: [String: Int] = [:]
         var deadLettered = 0
         var retries = 0
+        /// A keyed route: streams with state, created, released.
+        var activeStreams = 0
+        var streamsCreated = 0
+        var streamsReleased = 0
     }
 
     private let figures = Mutex<[String: Figures]>([:])
     private let inner: (any RelayObserver)?
+    private let rows: [String: String]
 
-    init(forwardingTo inner: (any RelayObserver)?) { self.inner = inner }
+    init(forwardingTo inner: (any RelayObserver)?, rows: [String: String] = [:]) {
+        self.inner = inner
+        self.rows = rows
+    }
 
     /// A copy of every stream's totals (demo topics and streams share names).
     var snapshot: [String: Figures] { figures.withLock { $0 } }
 
     private func update(_ stream: String, _ change: (inout Figures) -> Void) {
-        figures.withLock { change(&$0[stream, default: Figures()]) }
+        figures.withLock { change(&$0[rows[stream] ?? stream, default: Figures()]) }
     }
 
     func recordsConsumed(topic: String, count: Int) {
@@ -64,4 +73,19 @@ final class DemoStatistics: RelayObserver {
         inner?.partitionLag(topic: topic, partition: partition, consumerLag: consumerLag, commitLag: commitLag)
     }
     func readinessChanged(ready: Bool) { inner?.readinessChanged(ready: ready) }
+    func recordsUnroutable(route: String, reason: String, count: Int) {
+        inner?.recordsUnroutable(route: route, reason: reason, count: count)
+    }
+    func routeStreams(route: String, active: Int) {
+        update(route) { $0.activeStreams = active }
+        inner?.routeStreams(route: route, active: active)
+    }
+    func routeStreamCreated(route: String) {
+        update(route) { $0.streamsCreated += 1 }
+        inner?.routeStreamCreated(route: route)
+    }
+    func routeStreamReleased(route: String) {
+        update(route) { $0.streamsReleased += 1 }
+        inner?.routeStreamReleased(route: route)
+    }
 }

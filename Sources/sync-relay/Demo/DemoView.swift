@@ -45,6 +45,12 @@ struct DemoView: Service {
                     + pad(perMessage, 9)
                     + pad(fill, 7) + pad("\(now.queued)", 8) + (drops.isEmpty ? "0" : drops)
                     + (now.deadLettered > 0 ? "; dead-lettered \(now.deadLettered)" : ""))
+            if now.streamsCreated > 0 {
+                // A keyed route, one stream per key: summarised, never one line per key.
+                lines.append(
+                    "  one stream per key: \(now.activeStreams) active, \(now.streamsCreated) created, \(now.streamsReleased) released when idle"
+                )
+            }
         }
         let stats = emulator.stats()
         lines.append("")

@@ -38,14 +38,17 @@ import Testing
     }
 
     /// A world with random policies: block, drop-oldest or drop-newest with small bounds (so back-pressure and
-    /// drops happen), maxAge, conflation, a dead-letter topic or none, one stream per topic or per partition.
+    /// drops happen), maxAge, conflation, a dead-letter topic or none, one stream per topic, per partition or per
+    /// key (records without a key are unroutable; at most a few keyed streams at once, released after 1 or 2 s).
     static func simulation(seed: UInt64) -> EngineSimulation {
         var random = SeededGenerator(seed: seed ^ 0x5EED)
         let policy = ["block", "drop-oldest", "drop-newest"].randomElement(using: &random)!
-        let perPartition = Bool.random(using: &random)
+        let template = ["{topic}", "{topic}-{partition}", "{topic}-{key}"].randomElement(using: &random)!
         let deadLetters = Bool.random(using: &random)
         var defaults: [JSONMember] = [
-            JSONMember("stream", .string(perPartition ? "{topic}-{partition}" : "{topic}")),
+            JSONMember("stream", .string(template)),
+            JSONMember("idleAfter", .string(Bool.random(using: &random) ? "1s" : "2s")),
+            JSONMember("maxActiveStreams", .number(String(Int.random(in: 1...4, using: &random)))),
             JSONMember("rate", .number(String(Int.random(in: 1...30, using: &random)))),
             JSONMember("inFlight", .number(String(Int.random(in: 1...8, using: &random)))),
             JSONMember("ttl", .string("\(Int.random(in: 2...20, using: &random))s")),

@@ -28,7 +28,7 @@ import Testing
             value: Array("x".utf8), headers: [.init(name: "a", value: Array("1".utf8)), .init(name: "b", value: nil)])
         #expect(
             entry(record, .full)
-                == "{\"tp\":\"orders\",\"p\":2,\"o\":41,\"t\":1700000000000,\"kb\":\"/w==\","
+                == "{\"i\":\"dz4kbw.2.15\",\"tp\":\"orders\",\"p\":2,\"o\":41,\"t\":1700000000000,\"kb\":\"/w==\","
                 + "\"h\":[[\"a\",\"1\"],[\"b\",null]],\"s\":\"x\"}"
         )
     }

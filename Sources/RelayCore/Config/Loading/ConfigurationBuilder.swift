@@ -157,7 +157,8 @@ struct ConfigurationBuilder {
             serviceSid: reader.string("serviceSid") ?? "", baseURL: baseURL,
             connectTimeout: reader.duration("connectTimeout"), requestTimeout: reader.duration("requestTimeout"),
             unavailableAfter: reader.duration("unavailableAfter"),
-            maxConcurrentRequests: reader.int("maxConcurrentRequests"), maxConnections: reader.int("maxConnections")
+            maxConcurrentRequests: reader.int("maxConcurrentRequests"), maxConnections: reader.int("maxConnections"),
+            maxCreatesPerSecond: reader.int("maxCreatesPerSecond"), knownStreams: reader.int("knownStreams")
         )
     }
 
@@ -240,6 +241,26 @@ struct ConfigurationBuilder {
         } catch {
             report(origin("stream"), error.reason)
         }
+        let unroutable = reader.string("unroutable").flatMap(UnroutablePolicy.init(rawValue:))
+        var fallback: StreamNameTemplate?
+        if let text = reader.string("fallbackStream") {
+            do throws(StreamNameTemplate.TemplateError) {
+                fallback = try StreamNameTemplate(text)
+                if fallback!.isKeyed {
+                    report(
+                        origin("fallbackStream"),
+                        "the fallback stream is for records whose values cannot name a stream: use {topic} and {partition} only"
+                    )
+                }
+            } catch {
+                report(origin("fallbackStream"), error.reason)
+            }
+        }
+        if unroutable == .fallback, reader.string("fallbackStream") == nil {
+            report(
+                origin("unroutable"), "is fallback but no fallbackStream is set; set one, or choose dead-letter or drop"
+            )
+        }
         let ttl = reader.duration("ttl")
         if ttl.components.attoseconds != 0 {
             report(origin("ttl"), "Twilio takes the TTL in whole seconds; write it in s, m, h or d")
@@ -248,14 +269,17 @@ struct ConfigurationBuilder {
         let overflow = reader.object("overflow")
         let retry = reader.object("retry")
         let settings = StreamSettings(
-            stream: template!, ttl: ttl, ttlRefresh: reader.bool("ttlRefresh"), rate: reader.int("rate"),
+            stream: template!, unroutable: unroutable, fallbackStream: fallback,
+            idleAfter: reader.duration("idleAfter"),
+            maxActiveStreams: reader.int("maxActiveStreams"), ttl: ttl, ttlRefresh: reader.bool("ttlRefresh"),
+            rate: reader.int("rate"),
             burst: reader.int("burst"), inFlight: reader.int("inFlight"),
             maxMessageBytes: reader.int("maxMessageBytes"),
             maxRecordsPerMessage: reader.int("maxRecordsPerMessage"), linger: reader.duration("linger"),
             format: .init(
                 key: format.bool("key"), topic: format.bool("topic"), partition: format.bool("partition"),
                 offset: format.bool("offset"),
-                timestamp: format.bool("timestamp"), headers: format.bool("headers")
+                timestamp: format.bool("timestamp"), headers: format.bool("headers"), id: format.bool("id")
             ),
             oversize: reader.choice("oversize"),
             overflow: .init(
@@ -294,11 +318,16 @@ struct ConfigurationBuilder {
         let subscribesPatterns = configuration.kafka.topics.contains { if case .pattern = $0 { true } else { false } }
         for (index, route) in configuration.routes.enumerated() {
             let path = JSONPath.root.appending("routes").appending(index: index).appending("stream")
+            let fallbackPath = JSONPath.root.appending("routes").appending(index: index).appending("fallbackStream")
             switch route.topic {
             case .name(let name):
                 if let problem = route.settings.stream.problem(forTopic: name) { report(path, problem) }
+                if let problem = route.settings.fallbackStream?.problem(forTopic: name) {
+                    report(fallbackPath, problem)
+                }
             case .pattern:
                 if let problem = route.settings.stream.problem(forTopic: nil) { report(path, problem) }
+                if let problem = route.settings.fallbackStream?.problem(forTopic: nil) { report(fallbackPath, problem) }
             }
         }
         let path = JSONPath.root.appending("defaults").appending("stream")
@@ -312,17 +341,28 @@ struct ConfigurationBuilder {
 
     private mutating func checkDeadLetters(_ configuration: RelayConfiguration, routeElements: JSONValue?) {
         guard configuration.kafka.deadLetterTopic == nil else { return }
-        let fix = "set kafka.deadLetterTopic, or choose split or drop"
-        if configuration.defaults.oversize == .deadLetter {
-            report(
-                JSONPath.root.appending("defaults").appending("oversize"),
-                "is dead-letter but no kafka.deadLetterTopic is set; \(fix)")
-        }
-        guard case .array(let elements) = routeElements else { return }
-        for (index, element) in elements.enumerated() where element["oversize"] == .string("dead-letter") {
-            report(
-                JSONPath.root.appending("routes").appending(index: index).appending("oversize"),
-                "is dead-letter but no kafka.deadLetterTopic is set; \(fix)")
+        let checks: [(key: String, fix: String, inDefaults: Bool)] = [
+            (
+                "oversize", "set kafka.deadLetterTopic, or choose split or drop",
+                configuration.defaults.oversize == .deadLetter
+            ),
+            (
+                "unroutable", "set kafka.deadLetterTopic, or choose drop or fallback",
+                configuration.defaults.unroutable == .deadLetter
+            ),
+        ]
+        for check in checks {
+            if check.inDefaults {
+                report(
+                    JSONPath.root.appending("defaults").appending(check.key),
+                    "is dead-letter but no kafka.deadLetterTopic is set; \(check.fix)")
+            }
+            guard case .array(let elements) = routeElements else { continue }
+            for (index, element) in elements.enumerated() where element[check.key] == .string("dead-letter") {
+                report(
+                    JSONPath.root.appending("routes").appending(index: index).appending(check.key),
+                    "is dead-letter but no kafka.deadLetterTopic is set; \(check.fix)")
+            }
         }
     }
 }

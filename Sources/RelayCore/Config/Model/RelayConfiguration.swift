@@ -100,6 +100,10 @@ public struct TwilioConfiguration: Sendable, Equatable {
     public var maxConcurrentRequests: Int
     /// Cap on connections to the host.
     public var maxConnections: Int
+    /// Stream creations per second across all streams.
+    public var maxCreatesPerSecond: Int = 25
+    /// Released streams remembered as existing at Twilio.
+    public var knownStreams: Int = 200_000
 }
 
 /// Twilio HTTP basic credentials: the account's auth token, or an API key and its secret.

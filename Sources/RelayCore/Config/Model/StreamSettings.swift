@@ -3,6 +3,15 @@
 public struct StreamSettings: Sendable, Equatable {
     /// Unique-name template.
     public var stream: StreamNameTemplate
+    /// What happens to a record whose keyed template cannot render a name; nil: `dead-letter` when a dead-letter
+    /// topic is configured, else `drop`.
+    public var unroutable: UnroutablePolicy?
+    /// The template for unroutable records under `fallback` (never keyed).
+    public var fallbackStream: StreamNameTemplate?
+    /// A stream with nothing queued or in flight for this long releases its state (keyed templates).
+    public var idleAfter: Duration
+    /// The most streams of the route with state at once; a new one past it waits (`block`) until one is idle.
+    public var maxActiveStreams: Int
     /// TTL streams are created with; zero means never expire.
     public var ttl: Duration
     /// Whether active streams get their TTL refreshed.
@@ -36,6 +45,8 @@ public struct StreamSettings: Sendable, Equatable {
         public var offset: Bool
         public var timestamp: Bool
         public var headers: Bool
+        /// Carry the record's identity (`i`, from topic, partition and offset) for deduplication.
+        public var id: Bool
     }
 
     /// The `overflow` section.
@@ -61,4 +72,14 @@ public struct StreamSettings: Sendable, Equatable {
         public var maxAttempts: Int?
         public var authRetryInterval: Duration
     }
+}
+
+/// What a keyed route does with a record whose stream name cannot be formed (`unroutable`).
+public enum UnroutablePolicy: String, Sendable, Hashable, CaseIterable {
+    /// Write it to `kafka.deadLetterTopic` with its reason; its offset is done once the write is acknowledged.
+    case deadLetter = "dead-letter"
+    /// Drop it, counted by reason; its offset is done.
+    case drop
+    /// Send it to the stream `fallbackStream` names (a template with `{topic}` and `{partition}` only).
+    case fallback
 }

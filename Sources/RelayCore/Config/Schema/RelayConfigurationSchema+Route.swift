@@ -7,7 +7,23 @@ extension RelayConfigurationSchema {
         return ConfigObjectSchema([
             field(
                 "stream", .string(minLength: 1, maxLength: 320), "{topic}",
-                "Stream unique name template. Placeholders: `{topic}`, `{partition}`. The result must be 1 to 320 characters and not look like a SID."
+                "Stream unique name template. Placeholders: `{topic}`, `{partition}`, and from the record `{key}`, `{header:NAME}`, `{value:/json/pointer}` (one stream per entity: a *keyed* route). Record values are escaped so that different values never share a stream (see *Stream names from the record*); two placeholders need a separator such as `-` between them."
+            ),
+            ConfigField(
+                "unroutable", .choice(of: UnroutablePolicy.self),
+                "Keyed routes: a record whose name cannot be formed (no key, header missing or repeated with different values, value not JSON, field missing or not a scalar, name over 320 characters): `dead-letter` (the default when `kafka.deadLetterTopic` is set), `drop` (the default otherwise; counted by reason), or `fallback` to the stream `fallbackStream` names."
+            ),
+            ConfigField(
+                "fallbackStream", .string(minLength: 1, maxLength: 320),
+                "With `unroutable: fallback`: the stream unroutable records go to, a template with `{topic}` and `{partition}` only."
+            ),
+            field(
+                "idleAfter", .duration(.seconds(1)...(.seconds(86_400))), "5m",
+                "Keyed routes: a stream with nothing queued or in flight for this long releases its state (lane, pacer history, TTL refresh); it is rebuilt when its key returns, without a create request while the relay remembers the stream exists (`twilio.knownStreams`)."
+            ),
+            field(
+                "maxActiveStreams", .integer(1...10_000_000, unit: "streams"), 100_000,
+                "Keyed routes: the most streams of the route with state at once. A record for a new stream past it releases the longest-idle stream at once; when none is idle, its partition pauses until one is (`block`: no loss)."
             ),
             field(
                 "ttl", .duration(.zero...(.seconds(31_536_000))), "0s",
@@ -63,6 +79,7 @@ extension RelayConfigurationSchema {
             ("key", "the record key"), ("topic", "the source topic"), ("partition", "the partition"),
             ("offset", "the offset"),
             ("timestamp", "the record timestamp (ms since the epoch)"), ("headers", "the record headers"),
+            ("id", "the record identity `i` (from topic, partition and offset, for dropping duplicates)"),
         ]
         return ConfigObjectSchema(
             flags.map { key, what in

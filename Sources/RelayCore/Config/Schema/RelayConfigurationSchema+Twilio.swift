@@ -53,5 +53,13 @@ extension RelayConfigurationSchema {
             "maxConnections", .integer(1...1024), default: 16,
             "Cap on connections to the Twilio host. HTTP/2 multiplexes many requests over each; over HTTP/1.x at most this many requests run at once and the rest wait in the relay, each within its request timeout."
         ),
+        ConfigField(
+            "maxCreatesPerSecond", .integer(1...1000, unit: "creates/s"), default: 25,
+            "Stream creations per second across all streams, so a burst of new keys does not hammer the Streams endpoint. A 429 on a create halves it for a while and waits for `Retry-After`; successes raise it back."
+        ),
+        ConfigField(
+            "knownStreams", .integer(1000...10_000_000, unit: "streams"), default: 200_000,
+            "How many released streams (keyed routes, idle for `idleAfter`) the relay remembers as existing at Twilio, so a returning key costs no create request. About 100 bytes each."
+        ),
     ])
 }
