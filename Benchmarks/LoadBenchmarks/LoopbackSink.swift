@@ -9,8 +9,8 @@ import Synchronization
 /// fixed small bodies, and counting what a benchmark needs. It keeps Twilio's per-stream rule strictly: a message that
 /// would be the 31st accepted in any sliding second is answered 429 with 54009 and not counted.
 ///
-/// It parses nothing but the path and counts records by the form-encoded `{"j":` that starts each entry of message
-/// format v1 (the benchmarks produce JSON values), so it costs a few microseconds per request where the emulator
+/// It parses nothing but the path and counts records by the form-encoded `{"j":` (or `{"i":`, with `format.id`) that
+/// starts each entry of message format v1 (the benchmarks produce JSON values), so it costs a few microseconds per request where the emulator
 /// (Hummingbird, form decoding, JSON, a stored copy of each message) costs milliseconds.
 final class LoopbackSink: Sendable {
     struct Stream {
@@ -144,6 +144,8 @@ final class SinkHandler: ChannelInboundHandler {
     private var records = 0
     /// The form encoding of `{"j":`, which starts every record entry of a JSON value.
     private static let entryMark = Array("%7B%22j%22%3A".utf8)
+    /// An entry that starts with its record identity (`format.id`): `{"i":`.
+    private static let identifiedEntryMark = Array("%7B%22i%22%3A".utf8)
 
     init(sink: LoopbackSink) {
         self.sink = sink
@@ -157,7 +159,9 @@ final class SinkHandler: ChannelInboundHandler {
         case .body(let buffer):
             // Entries never straddle reads in practice (a message is at most ~12 KB encoded); a mark cut by a read
             // boundary would be missed, and the soak's loss check would report it.
-            records += buffer.withUnsafeReadableBytes { Self.count(Self.entryMark, in: $0) }
+            records += buffer.withUnsafeReadableBytes {
+                Self.count(Self.entryMark, in: $0) + Self.count(Self.identifiedEntryMark, in: $0)
+            }
         case .end:
             guard let head else { return }
             respond(context: context, head: head)

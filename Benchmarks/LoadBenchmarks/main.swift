@@ -12,7 +12,7 @@
 //       stay within a small bound. The sink counts how often its own thread stalled and which rejections followed a
 //       stall; `--sink-stall-ms N` blocks it for N ms every 10 s (Twilio's side stalling: arrivals bunch).
 //   swift run -c release load-bench keys [--keys 100000] [--per-key 0.1] [--minutes 5] [--idle-after 10]
-//                                        [--creates-per-second 2000] [--json FILE]
+//                                        [--creates-per-second 1000] [--json FILE]
 //       a keyed route (stream `load-{key}`, one stream per key) over 16 partitions: records for random keys at
 //       `--per-key` records/s each on average; streams are created on first use (`--creates-per-second`) and released
 //       after `--idle-after` seconds idle. Samples the relay's memory every 10 s; at the end every record must have
@@ -164,7 +164,7 @@ let sink = LoopbackSink()
 let sinkURL = try await sink.start()
 let sinkPort = Int(sinkURL.split(separator: ":").last ?? "") ?? 0
 let idleAfter = Int(option("--idle-after", 10))
-let createsPerSecond = Int(option("--creates-per-second", 2000))
+let createsPerSecond = Int(option("--creates-per-second", 1000))
 let relay = try RelayProcess(
     configuration: mode == "keys"
         ? keyedConfiguration(
@@ -369,6 +369,11 @@ case "keys":
     var allCreatedAt: Double?
     while ContinuousClock.now - started < .seconds(minutes * 60) {
         try await Timers.sleep(for: .seconds(10))
+        guard relay.process.isRunning else {
+            progress(
+                "the relay exited (status \(relay.process.terminationStatus)): its log is beside its configuration")
+            break
+        }
         let totals = sink.totals
         let resources = relay.resources(connectionsTo: sinkPort)
         let sample = (
