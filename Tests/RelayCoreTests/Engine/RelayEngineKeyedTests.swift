@@ -256,6 +256,54 @@ import Testing
     }
 }
 
+/// The budget rule with two relays in one consumer group: each engine owns two of the topic's four partitions.
+@Suite struct KeyedBudgetAcrossRelaysTests {
+    /// Messages each relay sends in two seconds for one stream fed by `keys` (the partition each key is on), under a
+    /// backlog, one record per message.
+    func sends(template: String, relay: Int) -> Int {
+        var configuration = engineConfiguration(
+            defaults: [JSONMember("stream", .string(template)), JSONMember("maxRecordsPerMessage", .number("1"))],
+            deadLetters: false)
+        configuration.twilio.maxCreatesPerSecond = 100
+        var driver = RelayEngineKeyedTests.Driver(
+            engine: RelayEngine(settings: .init(configuration: configuration, deadLetters: false)))
+        let owned = [0, 1].map { TopicPartition(topic: "orders", partition: Int32(2 * relay + $0)) }
+        driver.handle(
+            .partitionsAssigned(
+                owned, assignment: PartitionAssignment(partitions: Set(owned), partitionCounts: ["orders": 4])))
+        // Key "a" lives on this relay's first partition; records of other keys on its second keep `{topic}` busy too.
+        var records: [SourceRecord] = []
+        for offset in 0..<200 {
+            let key = offset % 2 == 0 ? "a\(relay)" : "b\(relay)"
+            let partition = owned[offset % 2].partition
+            records.append(
+                SourceRecord(
+                    topic: "orders", partition: partition, offset: Int64(offset / 2), key: Array(key.utf8),
+                    value: Array("{}".utf8)))
+        }
+        driver.handle(.recordsReceived(records))
+        driver.acceptCreates()
+        var sent: [String: Int] = [:]
+        while driver.now < .seconds(3) {
+            for request in driver.publishes { sent[request.stream, default: 0] += 1 }
+            driver.acceptPublishes()
+            guard let at = driver.wake else { break }
+            driver.advance(to: at)
+        }
+        return template == "{topic}" ? sent["orders"] ?? 0 : sent["v-a\(relay)"] ?? 0
+    }
+
+    @Test func aKeyedStreamGetsTheWholeBudgetFromItsOwnerAndASharedOneHalfFromEach() {
+        for relay in 0..<2 {
+            let keyed = sends(template: "v-{key}", relay: relay)
+            #expect(keyed >= 55 && keyed <= 62, "relay \(relay): key stream at about 30/s: \(keyed)")
+        }
+        let shared = (0..<2).map { sends(template: "{topic}", relay: $0) }
+        #expect(shared.allSatisfy { $0 >= 26 && $0 <= 32 }, "each relay about 15/s of the shared stream: \(shared)")
+        #expect(shared.reduce(0, +) <= 62, "together within the stream's 30/s")
+    }
+}
+
 extension JSONValue {
     /// A number's text, for the tests.
     var numberText: String? { if case .number(let text) = self { text } else { nil } }
