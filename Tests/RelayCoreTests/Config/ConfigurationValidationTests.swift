@@ -107,6 +107,18 @@ struct ConfigurationValidationTests {
         // Stream name templates
         BadValue(["defaults", "stream"], "{topic", "$.defaults.stream", "without a closing '}'"),
         BadValue(["defaults", "stream"], "{name}", "$.defaults.stream", "unknown placeholder {name}"),
+        BadValue(["defaults", "stream"], "{key}{partition}", "$.defaults.stream", "literal text between them"),
+        BadValue(["defaults", "stream"], "t-{header:}", "$.defaults.stream", "needs a header name"),
+        BadValue(["defaults", "stream"], "t-{value:id}", "$.defaults.stream", "must start with '/'"),
+        BadValue(["defaults", "unroutable"], "fallback", "$.defaults.unroutable", "no fallbackStream is set"),
+        BadValue(["defaults", "unroutable"], "dead-letter", "$.defaults.unroutable", "no kafka.deadLetterTopic"),
+        BadValue(["defaults", "unroutable"], "guess", "$.defaults.unroutable", "dead-letter"),
+        BadValue(
+            ["defaults", "fallbackStream"], "x-{key}", "$.defaults.fallbackStream", "{topic} and {partition} only"),
+        BadValue(["defaults", "idleAfter"], "0s", "$.defaults.idleAfter", "1s"),
+        BadValue(["defaults", "maxActiveStreams"], 0, "$.defaults.maxActiveStreams", "1"),
+        BadValue(["twilio", "maxCreatesPerSecond"], 0, "$.twilio.maxCreatesPerSecond", "1"),
+        BadValue(["twilio", "knownStreams"], 10, "$.twilio.knownStreams", "1000"),
         BadValue(["defaults", "stream"], "", "$.defaults.stream", "must not be empty"),
         BadValue(
             ["defaults", "stream"], "TO0123456789abcdef0123456789abcdef", "$.defaults.stream", "looks like a SID"),
