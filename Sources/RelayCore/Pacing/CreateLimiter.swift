@@ -1,17 +1,20 @@
-/// Paces stream creation across the account: a token bucket of `rate` creates per second holding up to a tenth of a
-/// second's worth (at least one), so that no sliding second sees more than about 1.1 × `rate` creates and a burst
-/// of new keys does not hammer Twilio's
-/// Streams endpoint. A 429 on a create (54009, 20429 or another code) halves the rate (at least 1 per second) and
-/// stops creates until its `Retry-After` (capped) or one second has passed, when one create may go; every success a second after the last
-/// change raises the rate by one, back up to the configured one. Pure: the caller passes `now`.
+/// Paces stream creation across the account, so that a burst of new keys does not hammer Twilio's Streams endpoint:
+/// a token bucket of `rate` creates per second holding a small burst, 10 creates or a tenth of a second's worth when
+/// that is more (never more than `rate`), so a relay starting with a few streams creates them at once and no sliding
+/// second sees more than `rate` plus that burst. A 429 on a create (54009, 20429 or another code) halves the rate
+/// (at least 1 per second) and stops creates until its `Retry-After` (capped) or one second has passed, when one
+/// create may go; every success a second after the last change raises the rate by one, back up to the configured
+/// one. Pure: the caller passes `now`.
 public struct CreateLimiter: Sendable, Equatable {
     /// The configured creates per second.
     public let configuredRate: Int
     /// The rate in force (lower than `configuredRate` after a 429).
     public private(set) var rate: Int
     private var tokens: Double
-    /// The most tokens held: a tenth of a second's worth, at least one.
-    private var capacity: Double { max(1, Double(rate) / 10) }
+    /// The most tokens held: 10, or a tenth of a second's worth when more, never more than `rate`.
+    private var capacity: Double { Self.capacity(rate: rate) }
+
+    static func capacity(rate: Int) -> Double { min(Double(rate), max(Double(rate) / 10, 10)) }
     private var refilledAt: Instant?
     /// No create before this (after a 429).
     public private(set) var pausedUntil: Instant?
@@ -21,7 +24,7 @@ public struct CreateLimiter: Sendable, Equatable {
     public init(rate: Int) {
         configuredRate = max(1, rate)
         self.rate = configuredRate
-        tokens = max(1, Double(configuredRate) / 10)
+        tokens = Self.capacity(rate: configuredRate)
     }
 
     private mutating func refill(now: Instant) {
