@@ -133,24 +133,12 @@ struct KeyedStreamsSuiteTests {
     }
 
     static func configFile(cluster: KafkaMockCluster, emulator: RunningSyncEmulator) throws -> String {
-        let settings = SyncEmulatorConfiguration()
-        let document = """
-            {
-              "kafka": {"brokers": ["\(cluster.bootstrapServers)"], "groupId": "keyed-suite", "topics": ["\(topic)"],
-                        "startFrom": "earliest", "properties": {"session.timeout.ms": "6000", "heartbeat.interval.ms": "250"},
-                        "commitInterval": "100ms", "rebalanceDrainDeadline": "3s"},
-              "twilio": {"accountSid": "\(settings.accountSID)", "authToken": "${TWILIO_AUTH_TOKEN}", "serviceSid": "\(settings.serviceSID)",
-                         "baseURL": "\(emulator.baseURL)", "requestTimeout": "5s", "maxCreatesPerSecond": 500,
-                         "maxConnections": 64, "maxConcurrentRequests": 64},
-              "defaults": {"stream": "\(template)", "unroutable": "drop", "idleAfter": "2s", "maxActiveStreams": 3000,
-                           "ttl": "1h", "format": {"id": true}},
-              "metrics": {"listen": "127.0.0.1:0"},
-              "log": {"level": "info", "format": "json"},
-              "shutdown": {"drainDeadline": "5s"}
-            }
-            """
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("keyed-\(UUID().uuidString).json")
-        try document.write(to: file, atomically: true, encoding: .utf8)
-        return file.path
+        try RelayProcessRig.configFile(
+            cluster: cluster, emulator: emulator, topics: [topic], groupId: "keyed-suite", sessionTimeoutMs: 6000,
+            twilio: #", "maxCreatesPerSecond": 500, "maxConnections": 64, "maxConcurrentRequests": 64"#,
+            defaults: """
+                {"stream": "\(template)", "unroutable": "drop", "idleAfter": "2s", "maxActiveStreams": 3000, \
+                "ttl": "1h", "format": {"id": true}}
+                """)
     }
 }

@@ -11,10 +11,11 @@ enum RelayProcessRig {
     static let environment = ["TWILIO_AUTH_TOKEN": SyncEmulatorConfiguration.defaultAuthToken]
 
     /// Writes the relay's configuration file for `cluster` and `emulator`; `sessionTimeoutMs` bounds how long the
-    /// group waits for a member that was killed; `instanceId` makes the relay a static member.
+    /// group waits for a member that was killed; `instanceId` makes the relay a static member; `twilio` adds members
+    /// to the `twilio` section (`, "key": value, ...`) and `defaults` is the `defaults` section, when given.
     static func configFile(
         cluster: KafkaMockCluster, emulator: RunningSyncEmulator, topics: [String], groupId: String = "run-tests",
-        sessionTimeoutMs: Int = 6000, instanceId: String? = nil
+        sessionTimeoutMs: Int = 6000, instanceId: String? = nil, twilio: String = "", defaults: String? = nil
     ) throws -> String {
         let settings = SyncEmulatorConfiguration()
         let document = """
@@ -23,7 +24,7 @@ enum RelayProcessRig {
                         "startFrom": "earliest", "properties": {"session.timeout.ms": "\(sessionTimeoutMs)", "heartbeat.interval.ms": "250"},
                         "commitInterval": "100ms", "rebalanceDrainDeadline": "3s"},
               "twilio": {"accountSid": "\(settings.accountSID)", "authToken": "${TWILIO_AUTH_TOKEN}", "serviceSid": "\(settings.serviceSID)",
-                         "baseURL": "\(emulator.baseURL)", "requestTimeout": "5s"},
+                         "baseURL": "\(emulator.baseURL)", "requestTimeout": "5s"\(twilio)},\(defaults.map { "\n  \"defaults\": \($0)," } ?? "")
               "metrics": {"listen": "127.0.0.1:0"},
               "log": {"level": "info", "format": "json"},
               "shutdown": {"drainDeadline": "5s"}
