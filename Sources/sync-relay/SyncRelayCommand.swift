@@ -10,7 +10,7 @@ struct SyncRelayCommand: AsyncParsableCommand {
         version: RelayVersion.current,
         subcommands: [
             RunCommand.self, CheckCommand.self, DemoCommand.self, StreamsCommand.self, EmulatorCommand.self,
-            KafkaMockCommand.self,
+            KafkaMockCommand.self, RegistryEmulatorCommand.self,
         ]
     )
 }

@@ -33,6 +33,10 @@ struct RelayMetricsTests {
         metrics.routeStreamCreated(route: "vehicle-{key}")
         metrics.routeStreamReleased(route: "vehicle-{key}")
         metrics.routeStreamReleased(route: "vehicle-{key}")
+        metrics.recordsUndecodable(route: "orders", reason: "unknown-schema", count: 3)
+        metrics.recordsFiltered(route: "orders", count: 5)
+        metrics.schemaRegistryAnswered(outcome: "unavailable", cached: 0)
+        metrics.schemaRegistryAnswered(outcome: "found", cached: 1)
     }
 
     func exposition(_ registry: PrometheusCollectorRegistry) throws -> PrometheusText {
@@ -85,6 +89,12 @@ struct RelayMetricsTests {
         #expect(text.value("sync_relay_route_streams", route) == 40)
         #expect(text.value("sync_relay_route_streams_created_total", route) == 1)
         #expect(text.value("sync_relay_route_streams_released_total", route) == 2)
+        #expect(
+            text.value("sync_relay_records_undecodable_total", ["route": "orders", "reason": "unknown-schema"]) == 3)
+        #expect(text.value("sync_relay_records_filtered_total", ["route": "orders"]) == 5)
+        #expect(text.value("sync_relay_schema_registry_requests_total", ["result": "unavailable"]) == 1)
+        #expect(text.value("sync_relay_schema_registry_requests_total", ["result": "found"]) == 1)
+        #expect(text.value("sync_relay_schemas_cached") == 1)
     }
 
     @Test func everyFamilyIsNamedDocumentedAndTyped() throws {

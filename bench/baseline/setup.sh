@@ -2,6 +2,8 @@
 # Creates the Python venv for the baseline relay and installs requirements.txt into it.
 #   bench/baseline/setup.sh                          # venv at <repo>/.build/baseline-venv
 #   BASELINE_VENV=/tmp/venv bench/baseline/setup.sh   # elsewhere (relative paths are taken from the repo root)
+#   REQUIREMENTS=Tests/Fixtures/requirements.txt ...  # another requirements file (the tests' Schema Registry
+#                                                     # serializers: scripts/install-deps.sh does this)
 # Uses Debian's /usr/bin/python3 when present (PYTHON=... to choose another interpreter).
 set -euo pipefail
 
@@ -55,5 +57,8 @@ if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -m pip --version >/dev/
     fi
 fi
 
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+requirements="${REQUIREMENTS:-$here/requirements.txt}"
+case "$requirements" in /*) ;; *) requirements="$root/$requirements" ;; esac
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
+[[ -z "${REQUIREMENTS:-}" ]] || { echo "venv ready: $venv ($requirements)"; exit 0; }
 "$venv/bin/python" -c 'import confluent_kafka, requests, sys; print("baseline venv ready:", sys.prefix, "python", sys.version.split()[0], "confluent-kafka", confluent_kafka.__version__, "librdkafka", confluent_kafka.libversion()[0], "requests", requests.__version__)'

@@ -19,6 +19,9 @@ public enum EngineAction: Sendable {
     case deadLetter(DeadLetter)
     /// Send `.timeReached` at `at` (replacing any earlier request: the engine asks again when it needs another).
     case wake(at: Instant)
+    /// Fetch schema `id` from the Schema Registry (once per id: records needing it are held until the answer);
+    /// retry while the registry is unreachable, and answer with `.schemaAnswered`.
+    case fetchSchema(id: UInt32)
     /// Something to count or log.
     case report(EngineReport)
 }
@@ -51,6 +54,8 @@ public struct DeadLetter: Sendable, Hashable {
     public var reason: DropReason
     /// The stream it was meant for.
     public var stream: String
+    /// More about why (an undecodable record's reason and where), or nil.
+    public var detail: String? = nil
 }
 
 /// What the engine reports for metrics and logs. Labels are bounded: streams come from configuration, reasons and
@@ -64,6 +69,16 @@ public enum EngineReport: Sendable {
     case dropped(stream: String, drops: [DroppedRecord])
     /// A record the dead-letter topic acknowledged.
     case deadLettered(stream: String, reason: DropReason)
+    /// A record whose value or key cannot be decoded (`reason`: an `UndecodableReason`); the route's
+    /// `undecodable` policy dead-letters or drops it (reported with `.dropped`).
+    case undecodable(route: String, topic: String, reason: String)
+    /// A record the route's `filter` rejected; it is done.
+    case filtered(route: String, topic: String)
+    /// The registry's schema `id` is cached (`type`: avro, json-schema or protobuf).
+    case schemaLoaded(id: UInt32, type: String)
+    /// The registry refused schema `id` (`reason`: `unknown-schema` or `unsupported-schema`), or the relay
+    /// cannot use it; records needing it are undecodable for a minute, then it is asked again.
+    case schemaRefused(id: UInt32, reason: String, detail: String)
     /// A publish will be retried (`RetryReason.rawValue`, or `stream-missing`, `unauthorized`).
     case retried(stream: String, reason: String)
     /// Twilio rejected a message, or its retries gave up: its records are dead-lettered or dropped. Loud.

@@ -28,4 +28,6 @@ public enum EngineEvent: Sendable {
     /// The configuration was reloaded (`sync-relay run` on SIGHUP): routes and stream settings change live, nothing
     /// queued or in flight is lost or sent twice. See `RelayEngine.reconfigure`.
     case configurationChanged(RelayConfiguration)
+    /// The Schema Registry answered a `.fetchSchema` for `id`.
+    case schemaAnswered(id: UInt32, answer: SchemaAnswer)
 }

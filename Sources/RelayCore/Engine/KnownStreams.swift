@@ -1,7 +1,6 @@
 /// The streams the relay knows exist at Twilio after their state was released (a keyed stream idle for
-/// `idleAfter`), so a returning key costs no create request. Bounded: two generations of at most `capacity / 2`
-/// names each; when the young one fills, the old one is forgotten and the young one takes its place, so the cache
-/// keeps the most recently used names (a name found in the old generation moves to the young one). O(1) per call.
+/// `idleAfter`), so a returning key costs no create request. Bounded (`GenerationalCache`): it keeps the most
+/// recently used names.
 struct KnownStreams: Sendable {
     /// What is remembered of a stream.
     struct Entry: Sendable, Equatable {
@@ -11,31 +10,22 @@ struct KnownStreams: Sendable {
         var epoch: UInt64?
     }
 
-    let capacity: Int
-    private var young: [String: Entry] = [:]
-    private var old: [String: Entry] = [:]
+    private var names: GenerationalCache<String, Entry>
 
     /// The least capacity (a name forgotten within one millisecond of its release would break the epoch rule).
     static let minimumCapacity = 1000
 
-    init(capacity: Int) { self.capacity = max(capacity, Self.minimumCapacity) }
+    init(capacity: Int) { names = GenerationalCache(capacity: max(capacity, Self.minimumCapacity)) }
+
+    /// The most names remembered.
+    var capacity: Int { names.capacity }
 
     /// Names remembered.
-    var count: Int { young.count + old.count }
+    var count: Int { names.count }
 
     /// Remembers `name`.
-    mutating func remember(_ name: String, _ entry: Entry) {
-        old[name] = nil
-        young[name] = entry
-        if young.count >= capacity / 2 {
-            old = young
-            young = [:]
-        }
-    }
+    mutating func remember(_ name: String, _ entry: Entry) { names.insert(name, entry) }
 
     /// Takes `name` out of the cache (its stream has state again), returning what was remembered.
-    mutating func take(_ name: String) -> Entry? {
-        if let entry = young.removeValue(forKey: name) { return entry }
-        return old.removeValue(forKey: name)
-    }
+    mutating func take(_ name: String) -> Entry? { names.take(name) }
 }

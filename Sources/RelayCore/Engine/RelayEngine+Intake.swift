@@ -34,10 +34,19 @@ extension RelayEngine {
     /// Offers `record` (already tracked) to its stream's lane, creating the stream's state on first use. Returns
     /// false when the lane refused it (`block`), or when its keyed route is at `maxActiveStreams` with no idle stream
     /// to release: the caller holds it and pauses the partition.
-    mutating func offer(_ record: SourceRecord, now: Instant, into actions: inout [EngineAction]) -> Bool {
-        let partition = record.topicPartition
+    mutating func offer(_ consumed: SourceRecord, now: Instant, into actions: inout [EngineAction]) -> Bool {
+        let partition = consumed.topicPartition
+        let record: SourceRecord
+        let document: JSONValue?
+        switch prepare(consumed, now: now, into: &actions) {
+        case .settled: return true
+        case .waiting: return false
+        case .ready(let prepared, let decoded):
+            record = prepared
+            document = decoded
+        }
         let route: StreamRouter.Route
-        switch router.route(record) {
+        switch router.route(record, decoded: document) {
         case .failure(let error):
             unroutable(record, error, into: &actions)
             return true
@@ -108,7 +117,8 @@ extension RelayEngine {
         var counted: [DroppedRecord] = []
         for drop in drops {
             if drop.deadLetter && settings.deadLetters {
-                let letter = DeadLetter(id: nextDeadLetterID, record: drop.record, reason: drop.reason, stream: name)
+                let letter = DeadLetter(
+                    id: nextDeadLetterID, record: drop.record, reason: drop.reason, stream: name, detail: drop.detail)
                 nextDeadLetterID &+= 1
                 deadLetters[letter.id] = PendingDeadLetter(letter: letter, slot: slot, label: label)
                 if let slot { streams[slot]!.deadLettersPending += 1 }

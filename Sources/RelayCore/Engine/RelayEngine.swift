@@ -100,6 +100,9 @@ public struct RelayEngine: Sendable {
     /// next stream's baseline once older than `roundTripFloorHorizon`, so a lasting slower path is learnt.
     var roundTripFloor: (nanoseconds: Int64, measuredAt: Instant)?
     static let roundTripFloorHorizon: Int64 = 10_000_000_000
+    /// Registry schemas by id (bounded), and the ids asked of the registry and not answered yet.
+    var schemas: GenerationalCache<UInt32, SchemaEntry>
+    var schemasRequested: Set<UInt32> = []
     var deadLetters: [UInt64: PendingDeadLetter] = [:]
     var nextDeadLetterID: UInt64 = 1
     var random: SeededGenerator
@@ -112,6 +115,7 @@ public struct RelayEngine: Sendable {
         publishCeiling = Self.publishCeiling(settings.configuration.twilio)
         router = StreamRouter(configuration: settings.configuration)
         known = KnownStreams(capacity: settings.configuration.twilio.knownStreams)
+        schemas = GenerationalCache(capacity: settings.configuration.schemaRegistry?.cacheSize ?? 1000)
         creates = CreateLimiter(rate: settings.configuration.twilio.maxCreatesPerSecond)
         tracker = OffsetTracker(maxOutstandingPerPartition: settings.maxOutstandingPerPartition)
         random = SeededGenerator(seed: settings.seed)
@@ -146,6 +150,8 @@ public struct RelayEngine: Sendable {
             paused.formUnion(assignment.partitions)
         case .configurationChanged(let configuration):
             reconfigure(configuration, now: now, into: &actions)
+        case .schemaAnswered(let id, let answer):
+            schemaAnswered(id: id, answer: answer, now: now, into: &actions)
         }
         runUntilSettled(now: now, into: &actions)
         reportPauses(into: &actions)

@@ -16,6 +16,8 @@ public enum DropReason: String, Sendable, Hashable, CaseIterable {
     case invalidStreamName = "invalid-stream-name"
     /// A keyed route could not form its stream name from the record (`UnroutableReason` says why).
     case unroutable
+    /// Its value or key cannot be decoded (`UndecodableReason` says why, in the dead letter's detail).
+    case undecodable
 }
 
 /// A record a lane gave up on, handed back unchanged with its reason. Its offset counts as done once the caller has
@@ -27,11 +29,14 @@ public struct DroppedRecord: Sendable, Hashable {
     public var reason: DropReason
     /// Whether the route wants it written to the dead-letter topic.
     public var deadLetter: Bool
+    /// More about why, for the dead letter's `sync-relay.detail` header (an undecodable record's reason).
+    public var detail: String?
 
     /// A record dropped for `reason`.
-    public init(record: SourceRecord, reason: DropReason, deadLetter: Bool) {
+    public init(record: SourceRecord, reason: DropReason, deadLetter: Bool, detail: String? = nil) {
         self.record = record
         self.reason = reason
         self.deadLetter = deadLetter
+        self.detail = detail
     }
 }

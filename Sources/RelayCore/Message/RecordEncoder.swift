@@ -16,7 +16,7 @@ public struct RecordEncoder: Sendable {
     /// The entry bytes of `record`, in a buffer allocated once at its final size (the value is classified first, so
     /// its encoded length is known exactly).
     public func encode(_ record: SourceRecord) -> [UInt8] {
-        let kind = ValueKind.classify(record.value)
+        let kind = Self.kind(of: record)
         var output: [UInt8] = []
         output.reserveCapacity(estimatedLength(of: record, kind: kind))
         append(record, kind: kind, to: &output)
@@ -27,14 +27,16 @@ public struct RecordEncoder: Sendable {
     @inline(__always)
     func estimatedLength(of record: SourceRecord, kind: ValueKind) -> Int {
         var length = 8
-        if let value = record.value {
+        if case .json(let text)? = record.carried?.value, record.value != nil {
+            length += text.count
+        } else if let value = record.value {
             switch kind {
             case .json, .tombstone: length += value.count
             case .text: length += JSONEscaper.escapedLength(value)
             case .binary: length += Base64.encodedLength(of: value.count)
             }
         }
-        if options.includeKey { length += Base64.encodedLength(of: (record.key?.count ?? 0)) * 2 + 8 }
+        if options.includeKey { length += Base64.encodedLength(of: (record.carriedKey?.count ?? 0)) * 2 + 8 }
         if options.includeTopic { length += record.topic.utf8.count * 6 + 8 }
         if options.includePartition { length += 16 }
         if options.includeOffset || options.includeTimestamp { length += 50 }
@@ -49,7 +51,18 @@ public struct RecordEncoder: Sendable {
 
     /// Appends the entry bytes of `record` to `output`.
     public func append(_ record: SourceRecord, to output: inout [UInt8]) {
-        append(record, kind: ValueKind.classify(record.value), to: &output)
+        append(record, kind: Self.kind(of: record), to: &output)
+    }
+
+    /// How `record`'s value is carried: by its decoded form when it has one, else classified by content.
+    static func kind(of record: SourceRecord) -> ValueKind {
+        guard record.value != nil, let carried = record.carried?.value else { return ValueKind.classify(record.value) }
+        switch carried {
+        case .raw: return ValueKind.classify(record.value)
+        case .json: return .json
+        case .text: return .text
+        case .bytes: return .binary
+        }
     }
 
     /// Appends the entry bytes of `record`, whose value is of `kind`, to `output`.
@@ -82,7 +95,7 @@ public struct RecordEncoder: Sendable {
             member("\"t\":")
             output.appendDecimal(timestamp)
         }
-        if options.includeKey, let key = record.key {
+        if options.includeKey, let key = record.carriedKey {
             if UTF8Validator.isValid(key) {
                 member("\"k\":")
                 output.appendJSONString(key)
@@ -118,7 +131,11 @@ public struct RecordEncoder: Sendable {
             switch kind {
             case .json, .tombstone:
                 member("\"j\":")
-                output.append(contentsOf: value)
+                if case .json(let text)? = record.carried?.value {
+                    output.append(contentsOf: text)
+                } else {
+                    output.append(contentsOf: value)
+                }
             case .text:
                 member("\"s\":\"")
                 JSONEscaper.append(escaping: value, to: &output)

@@ -31,6 +31,39 @@ public struct SourceRecord: Sendable, Hashable {
     public var value: [UInt8]?
     /// Record headers, in order.
     public var headers: [Header]
+    /// What messages carry after the route decoded or shaped the record (`value.format`, `key.format`, `select`,
+    /// `drop`); nil: the raw key and value, the value classified by content. `key` and `value` stay as consumed, so
+    /// a dead letter is the record unchanged.
+    public var carried: Carried?
+
+    /// The key and value as messages carry them after decoding and shaping.
+    public struct Carried: Sendable, Hashable {
+        /// How the value is carried.
+        public enum Value: Sendable, Hashable {
+            /// As consumed, classified by content (JSON, text or base64).
+            case raw
+            /// This JSON text, as `j` (decoded, or shaped).
+            case json([UInt8])
+            /// The raw value as the string `s` (`format: text`).
+            case text
+            /// The raw value as base64 `b` (`format: bytes`).
+            case bytes
+        }
+
+        /// The value's form.
+        public var value: Value
+        /// The key's text after decoding (a string's characters, any other JSON value as compact JSON text); nil:
+        /// the raw key. What `{key}` and the `k` member use.
+        public var key: [UInt8]?
+
+        public init(value: Value = .raw, key: [UInt8]? = nil) {
+            self.value = value
+            self.key = key
+        }
+    }
+
+    /// The key as `{key}` and the `k` member use it: decoded when the route decoded it, else as consumed.
+    public var carriedKey: [UInt8]? { carried?.key ?? key }
 
     /// A record from `topic`/`partition` at `offset`.
     public init(
@@ -49,6 +82,7 @@ public struct SourceRecord: Sendable, Hashable {
         self.key = key
         self.value = value
         self.headers = headers
+        self.carried = nil
     }
 
     /// The record's topic and partition.

@@ -2,18 +2,20 @@
 extension StreamNameTemplate {
     /// The unique name of `record`'s stream, or why it cannot be formed. A template that is not keyed renders as
     /// `render(topic:partition:)` does; a keyed one escapes the topic and the record's values.
-    public func render(_ record: SourceRecord) -> Result<String, UnroutableReason> {
+    ///
+    /// `decoded` is the value's document when the route decoded it (Avro, JSON Schema); nil parses the raw value.
+    public func render(_ record: SourceRecord, decoded: JSONValue? = nil) -> Result<String, UnroutableReason> {
         guard isKeyed else { return .success(render(topic: record.topic, partition: record.partition)) }
         var values: [[UInt8]] = []
         values.reserveCapacity(parts.count)
-        var document: JSONValue??  // parsed once, on the first {value:…}
+        var document: JSONValue?? = decoded.map { .some($0) }  // parsed once, on the first {value:…}
         for part in parts {
             switch part {
             case .literal: values.append([])
             case .topic: values.append(Array(record.topic.utf8))
             case .partition: values.append(Array(String(record.partition).utf8))
             case .key:
-                guard let key = record.key else { return .failure(.noKey) }
+                guard let key = record.carriedKey else { return .failure(.noKey) }
                 values.append(key)
             case .header(let name):
                 switch Self.header(named: name, in: record) {

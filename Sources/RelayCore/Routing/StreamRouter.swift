@@ -40,10 +40,12 @@ public struct StreamRouter: Sendable {
 
     /// The stream for `record`, or why it has none: a keyed template that cannot render the record's name (unless
     /// the route falls back to another stream), or a topic whose name makes the template render an invalid name.
-    public mutating func route(_ record: SourceRecord) -> Result<Route, RouteError> {
+    ///
+    /// `decoded` is the value's document when the route decoded it; nil parses the raw value for `{value:…}`.
+    public mutating func route(_ record: SourceRecord, decoded: JSONValue? = nil) -> Result<Route, RouteError> {
         let settings = settings(forTopic: record.topic)
         let template = settings.stream
-        switch template.render(record) {
+        switch template.render(record, decoded: decoded) {
         case .success(let name):
             if !template.isKeyed, let problem = TwilioIdentifier.uniqueNameProblem(name) {
                 return .failure(RouteError(reason: problem, unroutable: nil, settings: settings, label: template.text))

@@ -7,6 +7,8 @@ public struct DeadLetterWriter: Sendable {
     /// Header names added to every dead letter.
     public enum HeaderName {
         public static let reason = "sync-relay.reason"
+        /// More about the reason: an undecodable record's `UndecodableReason`, which field, and why.
+        public static let detail = "sync-relay.detail"
         public static let stream = "sync-relay.stream"
         public static let sourceTopic = "sync-relay.source.topic"
         public static let sourcePartition = "sync-relay.source.partition"
@@ -42,16 +44,18 @@ public struct DeadLetterWriter: Sendable {
     /// too large for the topic is written again without its value (retrying the same bytes would fail for ever and
     /// stall the partition); the headers still name the reason and where the original is.
     public func write(
-        _ record: SourceRecord, reason: String, stream: String,
+        _ record: SourceRecord, reason: String, stream: String, detail: String? = nil,
         completion: @escaping @Sendable (KafkaError?) -> Void
     ) {
-        let added: [SourceRecord.Header] = [
+        var headers: [SourceRecord.Header] = [
             .init(name: HeaderName.reason, value: Array(reason.utf8)),
             .init(name: HeaderName.stream, value: Array(stream.utf8)),
             .init(name: HeaderName.sourceTopic, value: Array(record.topic.utf8)),
             .init(name: HeaderName.sourcePartition, value: Array(String(record.partition).utf8)),
             .init(name: HeaderName.sourceOffset, value: Array(String(record.offset).utf8)),
         ]
+        if let detail { headers.append(.init(name: HeaderName.detail, value: Array(detail.utf8))) }
+        let added = headers
         let producer = producer
         let topic = topic
         producer.send(
@@ -79,7 +83,9 @@ public struct DeadLetterWriter: Sendable {
 /// The engine's `DeadLetterSink` port: a write is answered once the broker acknowledged it.
 extension DeadLetterWriter: DeadLetterSink {
     public func write(_ letter: DeadLetter, answer: @escaping @Sendable (_ failure: String?) -> Void) {
-        write(letter.record, reason: letter.reason.rawValue, stream: letter.stream) { answer($0?.description) }
+        write(letter.record, reason: letter.reason.rawValue, stream: letter.stream, detail: letter.detail) {
+            answer($0?.description)
+        }
     }
 }
 

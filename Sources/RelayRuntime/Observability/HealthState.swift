@@ -10,6 +10,9 @@ public final class HealthState: Sendable {
     public enum Component: String, Sendable, CaseIterable, Comparable {
         case kafka
         case twilio
+        /// Ready unless the Schema Registry has been unreachable for `schemaRegistry.unreadyAfter` while records
+        /// waited for a schema (it starts ready: the registry is needed only on demand).
+        case schemaRegistry = "schema-registry"
         public static func < (lhs: Component, rhs: Component) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
@@ -28,7 +31,7 @@ public final class HealthState: Sendable {
     /// readiness flips.
     public init(onChange: @escaping @Sendable (Snapshot) -> Void = { _ in }) {
         var initial: [Component: String] = [:]
-        for component in Component.allCases { initial[component] = "starting" }
+        for component in Component.allCases where component != .schemaRegistry { initial[component] = "starting" }
         state = Mutex(initial)
         self.onChange = onChange
     }

@@ -28,6 +28,9 @@ public enum LogKey {
     public static let twilioBaseURL = "twilio.base_url"
     public static let twilioService = "twilio.service"
     public static let twilioConcurrencyLimit = "twilio.concurrency.limit"
+    public static let schemaId = "schema.id"
+    public static let schemaType = "schema.type"
+    public static let registryURL = "schema_registry.url"
     // The metrics endpoint and systemd.
     public static let metricsListen = "metrics.listen"
     public static let metricsAddress = "metrics.address"

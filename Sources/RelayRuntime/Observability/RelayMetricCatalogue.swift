@@ -106,6 +106,21 @@ enum RelayMetricCatalogue {
     static let routeStreamsReleased = metric(
         "route_streams_released", "total", "Streams of a keyed route whose state was released after idleAfter idle.")
 
+    // MARK: Decoding (Schema Registry), filters
+
+    static let recordsUndecodable = metric(
+        "records_undecodable", "total",
+        "Records whose value or key could not be decoded, by route and reason (not-wire-format, unknown-schema, wrong-schema-type, unsupported-schema, corrupt-payload, not-json, not-text); the route's undecodable policy dead-lettered or dropped them."
+    )
+    static let recordsFiltered = metric(
+        "records_filtered", "total",
+        "Records a route's filter rejected, by route; they are done (their offsets commit).")
+    static let registryRequests = metric(
+        "schema_registry_requests", "total",
+        "Schema fetches from the registry, by result: found, not-found, unusable (a schema the relay cannot decode with), unavailable (unreachable or failing: retried while records wait)."
+    )
+    static let schemasCached = metric("schemas", "cached", "Registry schemas held in memory (at most cacheSize).")
+
     // MARK: State
 
     static let ready = metric(
@@ -130,6 +145,7 @@ enum RelayMetricCatalogue {
         laneRecords, laneBytes, inFlight, pacerWait, pacerWaitTotal,
         streamsCreated, streamsRecreated, ttlRefreshes, streamSeries,
         recordsUnroutable, routeStreams, routeStreamsCreated, routeStreamsReleased,
+        recordsUndecodable, recordsFiltered, registryRequests, schemasCached,
         ready, buildInfo, configReloads, configReloadTime, configReloadSuccess,
     ]
 

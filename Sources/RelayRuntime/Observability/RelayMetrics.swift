@@ -163,6 +163,23 @@ public final class RelayMetrics: RelayObserver {
         counter(Names.routeStreamsReleased, [(Names.routeLabel, route)]).increment()
     }
 
+    /// Counts `sync_relay_records_undecodable_total{route,reason}`.
+    public func recordsUndecodable(route: String, reason: String, count: Int) {
+        counter(Names.recordsUndecodable, [(Names.routeLabel, route), (Names.reasonLabel, reason)])
+            .increment(by: Int64(count))
+    }
+
+    /// Counts `sync_relay_records_filtered_total{route}`.
+    public func recordsFiltered(route: String, count: Int) {
+        counter(Names.recordsFiltered, [(Names.routeLabel, route)]).increment(by: Int64(count))
+    }
+
+    /// Counts `sync_relay_schema_registry_requests_total{outcome}` and sets `sync_relay_schemas_cached`.
+    public func schemaRegistryAnswered(outcome: String, cached: Int) {
+        counter(Names.registryRequests, [(Names.resultLabel, outcome)]).increment()
+        Gauge(label: Names.schemasCached.fullName, factory: factory).record(Int64(cached))
+    }
+
     /// Sets the partition's lag gauges; a `nil` figure removes its series (unknown, or the partition was revoked),
     /// so no stale value lingers.
     public func partitionLag(topic: String, partition: Int32, consumerLag: Int64?, commitLag: Int64?) {

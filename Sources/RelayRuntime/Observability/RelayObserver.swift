@@ -43,6 +43,13 @@ public protocol RelayObserver: Sendable {
     func routeStreamCreated(route: String)
     /// A keyed route's stream state was released (idle).
     func routeStreamReleased(route: String)
+    /// Records whose value or key could not be decoded, by route and reason (`UndecodableReason`).
+    func recordsUndecodable(route: String, reason: String, count: Int)
+    /// Records a route's filter rejected.
+    func recordsFiltered(route: String, count: Int)
+    /// One schema fetch from the registry ended with `outcome` (found, not-found, unusable, unavailable); `cached`
+    /// schemas are held now.
+    func schemaRegistryAnswered(outcome: String, cached: Int)
 }
 
 /// Route-level figures of keyed routes (one stream per key, whose streams never become label values): ignored
@@ -52,4 +59,7 @@ extension RelayObserver {
     public func routeStreams(route: String, active: Int) {}
     public func routeStreamCreated(route: String) {}
     public func routeStreamReleased(route: String) {}
+    public func recordsUndecodable(route: String, reason: String, count: Int) {}
+    public func recordsFiltered(route: String, count: Int) {}
+    public func schemaRegistryAnswered(outcome: String, cached: Int) {}
 }

@@ -54,6 +54,9 @@ extension RelayPipeline {
             case .wake(let at):
                 guard !closed else { continue }
                 timer.wake(at: at) { [weak self] in self?.apply(.timeReached) }
+            case .fetchSchema(let id):
+                guard !closed else { continue }
+                fetchSchema(id)
             case .report(let report):
                 self.report(report)
             }
@@ -126,6 +129,20 @@ extension RelayPipeline {
                 metadata: [
                     LogKey.route: .string(route), LogKey.topic: .string(topic), LogKey.reason: .string(reason),
                 ])
+        case .undecodable(let route, let topic, let reason):
+            observer.recordsUndecodable(route: route, reason: reason, count: 1)
+            logger.debug(
+                "record.undecodable",
+                metadata: [
+                    LogKey.route: .string(route), LogKey.topic: .string(topic), LogKey.reason: .string(reason),
+                ])
+        case .filtered(let route, _):
+            observer.recordsFiltered(route: route, count: 1)
+        case .schemaLoaded(let id, let type):
+            logger.info(
+                "schema.loaded", metadata: [LogKey.schemaId: .stringConvertible(id), LogKey.schemaType: .string(type)])
+        case .schemaRefused:
+            break  // logged where the answer came from (`fetchSchema`)
         case .streamCreated(let stream, let name, let recreated):
             observer.streamCreated(stream: stream, recreated: recreated)
             if stream != name { observer.routeStreamCreated(route: stream) }

@@ -34,6 +34,9 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
     let timer: any WakeTimer
     /// Readiness's view of a sustained Twilio outage.
     let availability: TwilioAvailability
+    /// The Schema Registry (nil: none configured), and readiness's view of its outages.
+    let registry: SchemaRegistryClient?
+    let registryAvailability: RegistryAvailability
     /// The consumer's fetch control, for pause and resume (set once by `attach`).
     let partitionControl = Mutex<(any PartitionControl)?>(nil)
     /// The event number of the last pause or resume applied to each partition.
@@ -46,8 +49,13 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
     /// only). `clock` is the one timeline of the engine, its wake timer and the outage tracker.
     public init(
         configuration: RelayConfiguration, client: SyncStreamsClient, deadLetters: (any DeadLetterSink)?,
-        observer: any RelayObserver, health: HealthState, logger: Logger, clock: MonotonicClock = MonotonicClock()
+        observer: any RelayObserver, health: HealthState, logger: Logger, clock: MonotonicClock = MonotonicClock(),
+        registry: SchemaRegistryClient? = nil
     ) {
+        self.registry = registry
+        registryAvailability = RegistryAvailability(
+            threshold: configuration.schemaRegistry?.unreadyAfter ?? .seconds(30), clock: clock, health: health,
+            logger: logger)
         self.configuration = configuration
         self.client = client
         publisher = SyncStreamPublisher(client: client)

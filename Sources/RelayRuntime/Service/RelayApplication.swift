@@ -17,6 +17,7 @@ public struct RelayApplication: Sendable {
     /// Readiness, for `/readyz` and systemd.
     public let health: HealthState
     private let http: CurlHTTPClient
+    private let registryHTTP: CurlHTTPClient?
     private let producer: KafkaProducer?
     /// The configuration in force (the one started with, or the last reload applied), under the reload lock.
     private let running: RunningConfiguration
@@ -54,9 +55,20 @@ public struct RelayApplication: Sendable {
         } else {
             producer = nil
         }
+        var registry: SchemaRegistryClient?
+        if let settings = configuration.schemaRegistry {
+            let registryHTTP = try CurlHTTPClient(
+                configuration: HTTPClientConfiguration(
+                    connectTimeout: settings.timeout, requestTimeout: settings.timeout, maxConnectionsPerHost: 4,
+                    maxTransfersInFlight: 16, caBundlePath: settings.caFile))
+            self.registryHTTP = registryHTTP
+            registry = SchemaRegistryClient(configuration: settings, http: registryHTTP)
+        } else {
+            registryHTTP = nil
+        }
         pipeline = RelayPipeline(
             configuration: configuration, client: client, deadLetters: deadLetters, observer: observer, health: health,
-            logger: logger
+            logger: logger, registry: registry
         )
         consumer = try KafkaConsumer(
             settings: KafkaConsumerSettings(configuration.kafka), handler: pipeline, logger: logger)
@@ -88,5 +100,6 @@ public struct RelayApplication: Sendable {
     public func close() async {
         await producer?.close()
         await http.shutdown()
+        await registryHTTP?.shutdown()
     }
 }

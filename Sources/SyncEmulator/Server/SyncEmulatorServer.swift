@@ -42,48 +42,18 @@ public struct SyncEmulatorServer: Sendable {
         -> ServiceGroupConfiguration
     {
         let responder = EmulatorResponder(emulator: emulator)
-        let app = Application(
-            responder: CallbackResponder<BasicRequestContext> { request, context in
-                try await responder.respond(to: request, context: context)
-            },
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
-            onServerRunning: { channel in
-                await onListening(channel.localAddress?.port ?? 0)
-            },
-            logger: logger
-        )
-        var configuration = ServiceGroupConfiguration(services: [app], logger: logger)
-        configuration.maximumGracefulShutdownDuration = .seconds(2)
-        return configuration
+        return EmulatorHTTP.serviceGroupConfiguration(host: host, port: port, logger: logger, onListening: onListening)
+        {
+            request, context in try await responder.respond(to: request, context: context)
+        }
     }
 
     /// Runs the server in-process while `body` runs, then shuts it down gracefully.
     public func withRunning<Result: Sendable>(
         _ body: @Sendable (RunningSyncEmulator) async throws -> Result
     ) async throws -> Result {
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
-        let serviceGroup = ServiceGroup(
-            configuration: serviceGroupConfiguration { port in portContinuation.yield(port) })
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                defer { portContinuation.finish() }
-                try await serviceGroup.run()
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else {
-                try await group.next()
-                throw SyncEmulatorServerError(reason: "the emulator stopped before listening on \(host):\(self.port)")
-            }
-            let running = RunningSyncEmulator(emulator: emulator, host: host, port: port)
-            let result: Swift.Result<Result, any Error>
-            do {
-                result = .success(try await body(running))
-            } catch {
-                result = .failure(error)
-            }
-            await serviceGroup.triggerGracefulShutdown()
-            try await group.waitForAll()
-            return try result.get()
+        try await EmulatorHTTP.withRunning(host: host, port: port, configuration: serviceGroupConfiguration) { port in
+            try await body(RunningSyncEmulator(emulator: emulator, host: host, port: port))
         }
     }
 

@@ -6,13 +6,14 @@ import Testing
 struct ConfigurationFilesTests {
     let environment = [
         "TWILIO_AUTH_TOKEN": "example-token", "TWILIO_API_SECRET": "example-secret", "KAFKA_SASL_PASSWORD": "pw",
+        "SCHEMA_REGISTRY_PASSWORD": "registry-secret",
     ]
 
     @Test func exampleConfigurationIsValid() throws {
         let path = repositoryRoot.appendingPathComponent("config.example.json").path
         let configuration = try ConfigurationLoader(environment: environment, hostName: "relay-host-1").load(path: path)
         #expect(configuration.twilio.auth == .authToken(SecretText("example-token")))
-        #expect(configuration.routes.count == 2)
+        #expect(configuration.routes.count == 3)
         #expect(configuration.kafka.instanceId == "relay-host-1-relay")
         #expect(configuration.settings(forTopic: "metrics.cpu").rate == 10)
     }
@@ -36,6 +37,40 @@ struct ConfigurationFilesTests {
         #expect(
             try loader.load(path: examples.appendingPathComponent("api-key-file.json").path).twilio.auth
                 == .apiKey(sid: "SK0123456789abcdef0123456789abcdef", secret: SecretText("api-secret-from-file")))
+    }
+
+    /// The Schema Registry examples read their password, token and CA bundle from the credentials directory.
+    @Test func schemaRegistryExamplesAreValid() throws {
+        let secrets = try temporaryDirectory()
+        for (file, text) in [
+            ("twilio-auth-token", "t"), ("schema-registry-password", "pw-from-file\n"),
+            ("schema-registry-token", "token-from-file"), ("schema-registry-ca.pem", "-----BEGIN CERTIFICATE-----"),
+        ] {
+            try text.write(to: secrets.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+        let loader = ConfigurationLoader(environment: ["CREDENTIALS_DIRECTORY": secrets.path])
+        let examples = repositoryRoot.appendingPathComponent("docs/examples")
+        let files = try #require(
+            try loader.load(path: examples.appendingPathComponent("schema-registry-files.json").path).schemaRegistry)
+        #expect(files.username == "sync-relay")
+        #expect(files.password == SecretText("pw-from-file"))
+        #expect(files.caFile == secrets.appendingPathComponent("schema-registry-ca.pem").path)
+        #expect(files.timeout == .seconds(10) && files.cacheSize == 1000 && files.unreadyAfter == .seconds(30))
+        let token = try #require(
+            try loader.load(path: examples.appendingPathComponent("schema-registry-token.json").path).schemaRegistry)
+        #expect(token.token == SecretText("token-from-file"))
+        #expect(token.username == nil)
+        let bearer = try ConfigurationLoader(
+            environment: ["CREDENTIALS_DIRECTORY": secrets.path, "SCHEMA_REGISTRY_TOKEN": "env-token"]
+        ).load(path: examples.appendingPathComponent("schema-registry-bearer.json").path)
+        #expect(bearer.schemaRegistry?.token == SecretText("env-token"))
+        let example = try ConfigurationLoader(environment: environment, hostName: "h").load(
+            path: repositoryRoot.appendingPathComponent("config.example.json").path)
+        #expect(example.schemaRegistry?.password == SecretText("registry-secret"))
+        let orders = example.settings(forTopic: "orders")
+        #expect(orders.valueFormat == .avro)
+        #expect(orders.shape.select.map(\.text) == ["/id", "/status", "/total", "/customer/city"])
+        #expect(orders.filter?.description == #"value("/status") in ["open", "paid"] and value("/total") >= 10"#)
     }
 
     /// The Kafka authentication examples (docs/configuration.md, "Kafka authentication") load with their secrets
@@ -72,7 +107,8 @@ struct ConfigurationFilesTests {
         }
         let files = [
             "config.example.json", "docs/examples/api-key.json", "docs/examples/systemd-credentials.json",
-            "docs/examples/api-key-file.json",
+            "docs/examples/api-key-file.json", "docs/examples/schema-registry-files.json",
+            "docs/examples/schema-registry-token.json", "docs/examples/schema-registry-bearer.json",
         ]
         for file in files {
             collect(try JSONParser.parse(Array(try Data(contentsOf: repositoryRoot.appendingPathComponent(file)))), "")

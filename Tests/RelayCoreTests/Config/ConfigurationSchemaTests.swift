@@ -68,7 +68,7 @@ struct ConfigurationSchemaTests {
         ]
         let environment = [
             "TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "ACa1b2c3d4e5f60718293a4b5c6d7e8f90",
-            "KAFKA_SASL_PASSWORD": "pw",
+            "KAFKA_SASL_PASSWORD": "pw", "SCHEMA_REGISTRY_PASSWORD": "pw",
         ]
         for (name, document) in accepted {
             if case .failure(let error) = loadConfiguration(document, environment: environment) {

@@ -125,6 +125,44 @@ struct ConfigurationValidationTests {
         BadValue(
             ["defaults", "stream"], .string(String(repeating: "x", count: 80) + "{topic}"), "$.defaults.stream",
             "above Twilio's limit of 320"),
+        // Decoding, shaping, filters, the Schema Registry
+        BadValue(["defaults", "value", "format"], "avro", "$.defaults.value.format", "needs a Schema Registry"),
+        BadValue(["defaults", "key", "format"], "protobuf", "$.defaults.key.format", "needs a Schema Registry"),
+        BadValue(["defaults", "value", "format"], "xml", "$.defaults.value.format", "is not one of"),
+        BadValue(["defaults", "undecodable"], "dead-letter", "$.defaults.undecodable", "no kafka.deadLetterTopic"),
+        BadValue(["defaults", "undecodable"], "skip", "$.defaults.undecodable", "is not one of"),
+        BadValue(["defaults", "select"], ["id"], "$.defaults.select[0]", "must start with '/'"),
+        BadValue(["defaults", "drop"], ["/a~2"], "$.defaults.drop[0]", "'~' not followed by 0 or 1"),
+        BadValue(["defaults", "filter"], "key = \"a\"", "$.defaults.filter", "expected ==, !=, <"),
+        BadValue(["defaults", "filter"], "colour == 1", "$.defaults.filter", "expected key, topic"),
+        BadValue(["defaults", "filter"], "key ~ \"([\"", "$.defaults.filter", "does not compile"),
+        BadValue(["defaults", "filter"], "key == \"a\" and", "$.defaults.filter", "expected key, topic"),
+        BadValue(["defaults", "filter"], "(key exists", "$.defaults.filter", "expected ')'"),
+        BadValue(["defaults", "filter"], "key in [1,", "$.defaults.filter", "expected a value"),
+        BadValue(["defaults", "filter"], "value(\"id\") exists", "$.defaults.filter", "must start with '/'"),
+        BadValue(["schemaRegistry"], .object([]), "$.schemaRegistry.url", "is required"),
+        BadValue(
+            ["schemaRegistry"], .object([JSONMember("url", "ftp://registry")]), "$.schemaRegistry.url",
+            "an http(s) URL"),
+        BadValue(
+            ["schemaRegistry"], .object([JSONMember("url", "http://r:8081"), JSONMember("username", "u")]),
+            "$.schemaRegistry.password", "is required with username"),
+        BadValue(
+            ["schemaRegistry"], .object([JSONMember("url", "http://r:8081"), JSONMember("password", "p")]),
+            "$.schemaRegistry.username", "is required with password"),
+        BadValue(
+            ["schemaRegistry"],
+            .object([
+                JSONMember("url", "http://r:8081"), JSONMember("username", "u"), JSONMember("password", "p"),
+                JSONMember("token", "t"),
+            ]), "$.schemaRegistry.token", "cannot be used with basic auth"),
+        BadValue(
+            ["schemaRegistry"],
+            .object([JSONMember("url", "http://r:8081"), JSONMember("caFile", "/nonexistent/ca.pem")]),
+            "$.schemaRegistry.caFile", "cannot read '/nonexistent/ca.pem'"),
+        BadValue(
+            ["schemaRegistry"], .object([JSONMember("url", "http://r:8081"), JSONMember("cacheSize", 1)]),
+            "$.schemaRegistry.cacheSize", "from 10"),
         // Kafka
         BadValue(["kafka", "brokers"], [], "$.kafka.brokers", "at least 1 entry"),
         BadValue(["kafka", "brokers"], ["localhost"], "$.kafka.brokers[0]", "is not a broker address"),

@@ -39,6 +39,8 @@ struct EngineSimulation {
 
     // Twilio and the dead-letter topic
     var publishes: [PublishRequest] = []
+    /// Schema ids the engine asked the registry for.
+    var schemaFetches: [UInt32] = []
     var creates: [String] = []
     var refreshes: [String] = []
     var letters: [DeadLetter] = []
@@ -85,6 +87,7 @@ struct EngineSimulation {
             case .commit(let offsets): commit(offsets)
             case .deadLetter(let letter): letters.append(letter)
             case .wake(let at): wakeAt = at
+            case .fetchSchema(let id): schemaFetches.append(id)
             case .report(.dropped(_, let drops)):
                 for drop in drops { dropped[id(drop.record)] = drop.reason }
             case .report(.acknowledged(_, let records)):

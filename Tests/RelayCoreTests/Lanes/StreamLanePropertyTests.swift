@@ -144,7 +144,7 @@ import Testing
                 case .conflated: #expect(conflate)
                 case .oversize: #expect(oversize != .split || (drop.record.value?.count ?? 0) > 10_000)
                 case .rejected: break
-                case .invalidStreamName, .unroutable: Issue.record("a lane never routes")
+                case .invalidStreamName, .unroutable, .undecodable: Issue.record("a lane never routes nor decodes")
                 }
             }
             // Pacing held for every send, retries included.

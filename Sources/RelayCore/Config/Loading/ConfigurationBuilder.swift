@@ -67,9 +67,12 @@ struct ConfigurationBuilder {
             metrics: buildMetrics(root.object("metrics")),
             log: LogConfiguration(
                 level: root.object("log").choice("level"), format: root.object("log").choice("format")),
-            shutdown: ShutdownConfiguration(drainDeadline: root.object("shutdown").duration("drainDeadline"))
+            shutdown: ShutdownConfiguration(drainDeadline: root.object("shutdown").duration("drainDeadline")),
+            schemaRegistry: root.written("schemaRegistry") == nil
+                ? nil : buildSchemaRegistry(root.object("schemaRegistry"))
         )
         checkStreamNames(configuration)
+        checkRegistryFormats(configuration, routeElements: root.written("routes"))
         checkDeadLetters(configuration, routeElements: root.written("routes"))
         return configuration
     }
@@ -197,6 +200,37 @@ struct ConfigurationBuilder {
         return .authToken(secret(reader, value: "authToken", file: "authTokenFile"))
     }
 
+    private mutating func buildSchemaRegistry(_ reader: ConfigReader) -> SchemaRegistryConfiguration {
+        let url = reader.string("url") ?? ""
+        let basic = ["password", "passwordFile"].filter { reader.written($0) != nil }
+        let bearer = ["token", "tokenFile"].filter { reader.written($0) != nil }
+        let username = reader.string("username")
+        if basic.count > 1 { report(reader.path, "has both password and passwordFile; keep one") }
+        if bearer.count > 1 { report(reader.path, "has both token and tokenFile; keep one") }
+        if username != nil, basic.isEmpty {
+            report(reader.path("password"), "is required with username: set password or passwordFile")
+        }
+        if username == nil, let key = basic.first {
+            report(reader.path("username"), "is required with \(key): the basic auth user the password belongs to")
+        }
+        if username != nil, let key = bearer.first {
+            report(reader.path(key), "cannot be used with basic auth (username); keep one kind of credentials")
+        }
+        var caFile = reader.string("caFile")
+        if let path = caFile {
+            caFile = resolved(path)
+            if let problem = fileProblem(caFile!, false) {
+                report(reader.path("caFile"), "cannot read '\(caFile!)': \(problem)")
+            }
+        }
+        return SchemaRegistryConfiguration(
+            url: url.hasSuffix("/") ? String(url.dropLast()) : url, username: username,
+            password: basic.isEmpty ? SecretText("") : secret(reader, value: "password", file: "passwordFile"),
+            token: bearer.isEmpty ? SecretText("") : secret(reader, value: "token", file: "tokenFile"),
+            caFile: caFile, timeout: reader.duration("timeout"), cacheSize: reader.int("cacheSize"),
+            unreadyAfter: reader.duration("unreadyAfter"))
+    }
+
     private mutating func secret(_ reader: ConfigReader, value: String, file: String) -> SecretText {
         if let text = reader.string(value) { return SecretText(text) }
         guard let path = reader.string(file), !path.isEmpty else { return SecretText("") }
@@ -261,6 +295,25 @@ struct ConfigurationBuilder {
                 origin("unroutable"), "is fallback but no fallbackStream is set; set one, or choose dead-letter or drop"
             )
         }
+        var shape = ValueShape()
+        for (key, isSelect) in [("select", true), ("drop", false)] {
+            for (index, text) in reader.strings(key).enumerated() {
+                do throws(StreamNameTemplate.TemplateError) {
+                    let pointer = try JSONPointer(text)
+                    if isSelect { shape.select.append(pointer) } else { shape.drop.append(pointer) }
+                } catch {
+                    report(origin(key).appending(index: index), error.reason)
+                }
+            }
+        }
+        var filter: RecordFilter?
+        if let text = reader.string("filter") {
+            do throws(RecordFilter.FilterError) {
+                filter = try RecordFilter(text)
+            } catch {
+                report(origin("filter"), error.description)
+            }
+        }
         let ttl = reader.duration("ttl")
         if ttl.components.attoseconds != 0 {
             report(origin("ttl"), "Twilio takes the TTL in whole seconds; write it in s, m, h or d")
@@ -268,7 +321,7 @@ struct ConfigurationBuilder {
         let format = reader.object("format")
         let overflow = reader.object("overflow")
         let retry = reader.object("retry")
-        let settings = StreamSettings(
+        var settings = StreamSettings(
             stream: template!, unroutable: unroutable, fallbackStream: fallback,
             idleAfter: reader.duration("idleAfter"),
             maxActiveStreams: reader.int("maxActiveStreams"), ttl: ttl, ttlRefresh: reader.bool("ttlRefresh"),
@@ -296,6 +349,11 @@ struct ConfigurationBuilder {
                 authRetryInterval: retry.duration("authRetryInterval")
             )
         )
+        settings.valueFormat = reader.object("value").choice("format")
+        settings.keyFormat = reader.object("key").choice("format")
+        settings.undecodable = reader.string("undecodable").flatMap(UndecodablePolicy.init(rawValue:))
+        settings.shape = shape
+        settings.filter = filter
         if settings.overflow.maxBytes < settings.maxMessageBytes {
             report(
                 origin("overflow", "maxBytes"),
@@ -339,6 +397,27 @@ struct ConfigurationBuilder {
         }
     }
 
+    /// A route (or `defaults`) whose value or key format needs a registry, with no `schemaRegistry`.
+    private mutating func checkRegistryFormats(_ configuration: RelayConfiguration, routeElements: JSONValue?) {
+        guard configuration.schemaRegistry == nil else { return }
+        func check(_ settings: StreamSettings, written: JSONValue?, at path: JSONPath) {
+            for (field, format) in [("value", settings.valueFormat), ("key", settings.keyFormat)]
+            where format.needsRegistry {
+                guard written == nil || written?[field]?["format"] != nil else { continue }
+                report(
+                    path.appending(field).appending("format"),
+                    "is \(format.rawValue), which needs a Schema Registry; set schemaRegistry.url, or choose auto, json, text or bytes"
+                )
+            }
+        }
+        check(configuration.defaults, written: nil, at: JSONPath.root.appending("defaults"))
+        guard case .array(let elements) = routeElements else { return }
+        for (index, route) in configuration.routes.enumerated() where index < elements.count {
+            check(
+                route.settings, written: elements[index], at: JSONPath.root.appending("routes").appending(index: index))
+        }
+    }
+
     private mutating func checkDeadLetters(_ configuration: RelayConfiguration, routeElements: JSONValue?) {
         guard configuration.kafka.deadLetterTopic == nil else { return }
         let checks: [(key: String, fix: String, inDefaults: Bool)] = [
@@ -349,6 +428,10 @@ struct ConfigurationBuilder {
             (
                 "unroutable", "set kafka.deadLetterTopic, or choose drop or fallback",
                 configuration.defaults.unroutable == .deadLetter
+            ),
+            (
+                "undecodable", "set kafka.deadLetterTopic, or choose drop",
+                configuration.defaults.undecodable == .deadLetter
             ),
         ]
         for check in checks {

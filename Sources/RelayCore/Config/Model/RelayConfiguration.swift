@@ -15,10 +15,48 @@ public struct RelayConfiguration: Sendable, Equatable {
     public var log: LogConfiguration
     /// Graceful shutdown.
     public var shutdown: ShutdownConfiguration
+    /// The Schema Registry values and keys are decoded with; nil: none (`auto` formats classify by content).
+    public var schemaRegistry: SchemaRegistryConfiguration? = nil
 
     /// The settings for records of `topic`: the first route that matches it, else `defaults`.
     public func settings(forTopic topic: String) -> StreamSettings {
         routes.first { $0.topic.matches(topic) }?.settings ?? defaults
+    }
+}
+
+/// `schemaRegistry`: a Confluent-compatible Schema Registry (Confluent, Redpanda, Apicurio's ccompat API, Karapace).
+public struct SchemaRegistryConfiguration: Sendable, Equatable {
+    /// Base URL, `http://` or `https://`, without a trailing slash.
+    public var url: String
+    /// Basic auth user (with `password`); nil: no basic auth.
+    public var username: String?
+    /// Basic auth password.
+    public var password: SecretText
+    /// Bearer token (instead of basic auth); empty: none.
+    public var token: SecretText
+    /// A CA bundle to trust instead of the system's.
+    public var caFile: String?
+    /// The deadline of one request.
+    public var timeout: Duration
+    /// The most schemas kept in memory (an id's schema never changes; evicted ones are fetched again).
+    public var cacheSize: Int
+    /// How long the registry may be unreachable, with records waiting for a schema, before the relay reports not
+    /// ready.
+    public var unreadyAfter: Duration
+
+    public init(
+        url: String, username: String? = nil, password: SecretText = SecretText(""), token: SecretText = SecretText(""),
+        caFile: String? = nil, timeout: Duration = .seconds(10), cacheSize: Int = 1000,
+        unreadyAfter: Duration = .seconds(30)
+    ) {
+        self.url = url
+        self.username = username
+        self.password = password
+        self.token = token
+        self.caFile = caFile
+        self.timeout = timeout
+        self.cacheSize = cacheSize
+        self.unreadyAfter = unreadyAfter
     }
 }
 

@@ -36,6 +36,17 @@ public struct StreamSettings: Sendable, Equatable {
     public var overflow: Overflow
     /// Backoff for failed publishes.
     public var retry: Retry
+    /// How the record value is read (`value.format`).
+    public var valueFormat: ValueFormat = .auto
+    /// How the record key is read (`key.format`).
+    public var keyFormat: ValueFormat = .auto
+    /// What happens to a record that cannot be decoded; nil: `dead-letter` when a dead-letter topic is configured,
+    /// else `drop`.
+    public var undecodable: UndecodablePolicy?
+    /// Which members of a JSON value messages carry (`select`, `drop`).
+    public var shape = ValueShape()
+    /// Which records the route keeps; nil keeps every record.
+    public var filter: RecordFilter?
 
     /// Optional record fields carried in messages (all off: compact).
     public struct Format: Sendable, Equatable {

@@ -4,7 +4,7 @@
 /// Live: the routes and stream defaults (rates, formats, overflow, retry, TTL, templates...), `kafka.topics` (the
 /// subscription changes; the group rebalances) and `log.level`. Everything else is fixed for the life of the
 /// process: the Kafka client's identity and properties, the Twilio account and client, the metrics endpoint, the
-/// log format and the shutdown deadline. A reload that changes any of those is refused whole, and the running
+/// log format, the shutdown deadline and the Schema Registry. A reload that changes any of those is refused whole, and the running
 /// configuration stays.
 public struct ConfigurationReload: Sendable, Equatable {
     /// Keys that changed and can change live, in file order (`kafka.topics`, `defaults`, `routes`, `log.level`).
@@ -55,6 +55,7 @@ public struct ConfigurationReload: Sendable, Equatable {
         compare("log.level", old.log.level, new.log.level, isLive: true)
         compare("log.format", old.log.format, new.log.format)
         compare("shutdown.drainDeadline", old.shutdown.drainDeadline, new.shutdown.drainDeadline)
+        compare("schemaRegistry", old.schemaRegistry, new.schemaRegistry)
         self.live = live
         self.refused = refused
     }

@@ -25,6 +25,29 @@ extension RelayConfigurationSchema {
                 "maxActiveStreams", .integer(1...10_000_000, unit: "streams"), 100_000,
                 "Keyed routes: the most streams of the route with state at once. A record for a new stream past it releases the longest-idle stream at once; when none is idle, its partition pauses until one is (`block`: no loss)."
             ),
+            ConfigField(
+                "value", .object(decoding(withDefaults: withDefaults, what: "value")),
+                default: withDefaults ? .object([]) : nil, "How record values are read (see *Decoded values*)."),
+            ConfigField(
+                "key", .object(decoding(withDefaults: withDefaults, what: "key")),
+                default: withDefaults ? .object([]) : nil,
+                "How record keys are read; a decoded key is what `{key}`, `k` and filters see (a string as its text, other JSON as compact JSON text)."
+            ),
+            ConfigField(
+                "undecodable", .choice(of: UndecodablePolicy.self),
+                "A record whose value or key cannot be decoded (not in the wire format, unknown schema id, schema of another type or unusable, corrupt payload, not JSON or text as the format says): `dead-letter` (the default when `kafka.deadLetterTopic` is set; the detail is in the `sync-relay.detail` header) or `drop` (the default otherwise). Counted by reason either way. A registry that cannot be reached is not the record's fault: records wait."
+            ),
+            ConfigField(
+                "select", .array(.string(minLength: 0)),
+                "JSON pointers of the value members messages carry, in this order (e.g. `[\"/id\", \"/position/lat\"]`); the rest is left out. Applies to JSON values, decoded or not."
+            ),
+            ConfigField(
+                "drop", .array(.string(minLength: 1)),
+                "JSON pointers of value members to leave out of messages (after `select`)."),
+            ConfigField(
+                "filter", .string(minLength: 1),
+                "Keep only records for which this predicate holds, e.g. `value(\"/status\") == \"open\" and not key ~ \"^test-\"` (see *Filters*). Others are done at once and counted."
+            ),
             field(
                 "ttl", .duration(.zero...(.seconds(31_536_000))), "0s",
                 "Time to live the relay creates streams with; `0s` means never expire (Twilio's maximum is 365d)."
@@ -71,6 +94,16 @@ extension RelayConfigurationSchema {
                 "retry", .object(retry(withDefaults: withDefaults)), default: withDefaults ? .object([]) : nil,
                 "Backoff for failed publishes."
             ),
+        ])
+    }
+
+    static func decoding(withDefaults: Bool, what: String) -> ConfigObjectSchema {
+        ConfigObjectSchema([
+            ConfigField(
+                "format", .choice(of: ValueFormat.self),
+                default: withDefaults ? .string(ValueFormat.auto.rawValue) : nil,
+                "`auto`: the registry wire format (a 0 byte and a schema id) when `schemaRegistry` is set, decoded by the schema's type, else JSON, text or base64 by content. `avro`, `json-schema`, `protobuf`: the wire format is required. `json`, `text`: the \(what) must be JSON, or UTF-8 text (carried as a string). `bytes`: always base64."
+            )
         ])
     }
 

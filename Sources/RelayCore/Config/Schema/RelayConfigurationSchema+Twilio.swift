@@ -63,3 +63,39 @@ extension RelayConfigurationSchema {
         ),
     ])
 }
+
+extension RelayConfigurationSchema {
+    /// `schemaRegistry`: where schemas come from, and how the relay authenticates.
+    public static let schemaRegistry = ConfigObjectSchema([
+        ConfigField(
+            "url", .string(pattern: "^https?://[^?#]+$", meaning: "an http(s) URL"), required: true,
+            "The registry's base URL, e.g. `https://psrc-123.eu-central-1.aws.confluent.cloud` or `http://127.0.0.1:8081`."
+        ),
+        ConfigField(
+            "username", .string(minLength: 1),
+            "Basic auth user (Confluent Cloud: the API key), with `password` or `passwordFile`."),
+        ConfigField(
+            "password", .string(minLength: 1), secret: true, "Basic auth password (Confluent Cloud: the API secret)."),
+        ConfigField(
+            "passwordFile", .string(minLength: 1),
+            "File holding the basic auth password; relative paths as for `twilio.authTokenFile`."),
+        ConfigField("token", .string(minLength: 1), secret: true, "A bearer token, instead of basic auth."),
+        ConfigField(
+            "tokenFile", .string(minLength: 1),
+            "File holding the bearer token; relative paths as for `twilio.authTokenFile`."),
+        ConfigField(
+            "caFile", .string(minLength: 1),
+            "A CA bundle (PEM) to trust for the registry instead of the system's, for a private PKI."),
+        ConfigField(
+            "timeout", .duration(.milliseconds(100)...(.seconds(300))), default: "10s",
+            "Time allowed for one request to the registry (connecting included)."),
+        ConfigField(
+            "cacheSize", .integer(10...1_000_000, unit: "schemas"), default: 1000,
+            "Schemas kept in memory. An id's schema never changes, so each is fetched once; one evicted is fetched again when a record needs it."
+        ),
+        ConfigField(
+            "unreadyAfter", .duration(.seconds(1)...(.seconds(3600))), default: "30s",
+            "How long every fetch may fail (the registry unreachable or failing) before `/readyz` reports the registry unavailable. Records needing a schema are held either way (their partitions pause, nothing is committed past them); the next answer makes the relay ready again."
+        ),
+    ])
+}

@@ -18,6 +18,10 @@ public enum RelayConfigurationSchema {
                 "metrics", .object(metrics), default: .object([]), "The Prometheus metrics and health endpoint."),
             ConfigField("log", .object(log), default: .object([]), "Logging to standard output for journald."),
             ConfigField("shutdown", .object(shutdown), default: .object([]), "Graceful shutdown on SIGTERM."),
+            ConfigField(
+                "schemaRegistry", .object(schemaRegistry),
+                "A Confluent-compatible Schema Registry, to decode Avro, JSON Schema and Protobuf values and keys (see *Decoded values*). Without it, values are carried as JSON, text or base64 by content."
+            ),
         ],
         ignoredKeys: ["$schema"]
     )

@@ -33,6 +33,8 @@ public struct StreamNameTemplate: Sendable, Hashable, CustomStringConvertible {
     public let text: String
     /// Whether any part comes from the record (`{key}`, `{header:…}`, `{value:…}`).
     public let isKeyed: Bool
+    /// Whether a part reads the record value (`{value:…}`), so routing needs its JSON document.
+    public var usesValue: Bool { parts.contains { if case .value = $0 { true } else { false } } }
     /// Characters of the literal text that rendered values must escape, beyond the always-escaped ones.
     let reservedSeparators: EscapedValue.Reserved
 

@@ -1,0 +1,241 @@
+/// Decodes Avro binary data written with an `AvroSchema` (the writer's schema: no resolution is needed, the
+/// registry id names the exact schema) into a JSON document. The mapping (docs/message-format.md, *Decoded values*):
+///
+/// - null, boolean, int, long, string: themselves; float and double as the shortest text that reads back the same
+///   value, with `"NaN"`, `"Infinity"` and `"-Infinity"` as strings (JSON has no such numbers);
+/// - bytes and fixed: base64 strings; enum: its symbol; array, map and record: array and objects (record fields in
+///   schema order);
+/// - a union: the branch's value itself, unwrapped (no `{"type": value}` wrapper);
+/// - logical types as `AvroLogicalType` says.
+///
+/// Every length and count is checked against the bytes left, nesting is bounded and the number of decoded
+/// elements is bounded by the payload's size, so corrupt input is refused (`DecodingError`), never a crash or a hang.
+public struct AvroDecoder: Sendable {
+    /// The schema the data was written with.
+    public let schema: AvroSchema
+
+    /// The deepest nesting of values (a recursive schema's depth) decoded.
+    public static let maximumDepth = 200
+
+    public init(schema: AvroSchema) { self.schema = schema }
+
+    /// Decodes `bytes[start...]`, which must hold exactly one value.
+    public func decode(_ bytes: [UInt8], from start: Int = 0) throws(DecodingError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(DecodingError) -> JSONValue in
+            var reader = Reader(bytes: buffer, position: start, named: schema.named)
+            reader.budget = 16 * (buffer.count - start) + 4096
+            let value = try reader.value(schema.root, depth: 0)
+            guard reader.position == buffer.count else {
+                throw DecodingError("\(buffer.count - reader.position) bytes left after the value")
+            }
+            return value
+        }
+    }
+
+    /// Why a payload cannot be decoded.
+    public struct DecodingError: Error, Sendable, Hashable, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    private struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position: Int
+        let named: [AvroSchema.Named]
+        /// Elements (array items, map entries) still allowed: bounds the work on corrupt counts of empty items.
+        var budget = 0
+
+        init(bytes: UnsafeBufferPointer<UInt8>, position: Int, named: [AvroSchema.Named]) {
+            self.bytes = bytes
+            self.position = position
+            self.named = named
+        }
+
+        mutating func value(_ node: AvroSchema.Node, depth: Int) throws(DecodingError) -> JSONValue {
+            guard depth <= AvroDecoder.maximumDepth else {
+                throw DecodingError("values nest deeper than \(AvroDecoder.maximumDepth) levels")
+            }
+            switch node {
+            case .null: return .null
+            case .boolean:
+                let byte = try take(1)[0]
+                guard byte <= 1 else { throw DecodingError("a boolean byte is \(byte), not 0 or 1") }
+                return .bool(byte == 1)
+            case .int:
+                return .number(String(try int()))
+            case .long:
+                return .number(String(try long()))
+            case .float:
+                let raw = try take(4)
+                let bits = UInt32(raw[0]) | UInt32(raw[1]) << 8 | UInt32(raw[2]) << 16 | UInt32(raw[3]) << 24
+                return Self.number(Float(bitPattern: bits))
+            case .double:
+                let raw = try take(8)
+                var bits: UInt64 = 0
+                for index in (0..<8).reversed() { bits = bits << 8 | UInt64(raw[index]) }
+                return Self.number(Double(bitPattern: bits))
+            case .bytes:
+                return .string(AvroText.base64(try take(try length())))
+            case .string:
+                return .string(try string())
+            case .array(let items):
+                var elements: [JSONValue] = []
+                try blocks { (reader: inout Reader) throws(DecodingError) in
+                    elements.append(try reader.value(items, depth: depth + 1))
+                }
+                return .array(elements)
+            case .map(let values):
+                var members: [JSONMember] = []
+                try blocks { (reader: inout Reader) throws(DecodingError) in
+                    let key = try reader.string()
+                    members.append(JSONMember(key, try reader.value(values, depth: depth + 1)))
+                }
+                return .object(members)
+            case .union(let branches):
+                let index = try long()
+                guard index >= 0, index < branches.count else {
+                    throw DecodingError("union branch \(index) of \(branches.count)")
+                }
+                return try value(branches[Int(index)], depth: depth + 1)
+            case .named(let index):
+                switch named[index] {
+                case .record(_, let fields):
+                    var members: [JSONMember] = []
+                    members.reserveCapacity(fields.count)
+                    for field in fields {
+                        members.append(JSONMember(field.name, try value(field.type, depth: depth + 1)))
+                    }
+                    return .object(members)
+                case .enumeration(let name, let symbols):
+                    let ordinal = try int()
+                    guard ordinal >= 0, ordinal < symbols.count else {
+                        throw DecodingError("enum \(name) has no symbol \(ordinal)")
+                    }
+                    return .string(symbols[Int(ordinal)])
+                case .fixed(_, let size):
+                    return .string(AvroText.base64(try take(size)))
+                }
+            case .logical(let logical, let base):
+                return try self.logical(logical, base: base)
+            }
+        }
+
+        private mutating func logical(_ type: AvroLogicalType, base: AvroSchema.Node) throws(DecodingError)
+            -> JSONValue
+        {
+            switch type {
+            case .decimal(let scale):
+                let raw: UnsafeBufferPointer<UInt8>
+                if case .named(let index) = base, case .fixed(_, let size) = named[index] {
+                    raw = try take(size)
+                } else {
+                    raw = try take(try length())
+                }
+                guard raw.count <= 128 else {
+                    throw DecodingError(
+                        "a decimal of \(raw.count) bytes is longer than any precision the relay renders")
+                }
+                return .string(AvroText.decimal(raw, scale: scale))
+            case .uuid:
+                if case .string = base { return .string(try string()) }
+                return .string(AvroText.uuid(try take(16)))
+            case .date:
+                return .string(AvroText.date(days: Int64(try int())))
+            case .timeMillis:
+                let value = try int()
+                return AvroText.time(Int64(value), unitsPerSecond: 1000, digits: 3)
+            case .timeMicros:
+                return AvroText.time(try long(), unitsPerSecond: 1_000_000, digits: 6)
+            case .timestampMillis, .localTimestampMillis:
+                return AvroText.timestamp(try long(), unitsPerSecond: 1000, digits: 3, utc: type == .timestampMillis)
+            case .timestampMicros, .localTimestampMicros:
+                return AvroText.timestamp(
+                    try long(), unitsPerSecond: 1_000_000, digits: 6, utc: type == .timestampMicros)
+            case .timestampNanos, .localTimestampNanos:
+                return AvroText.timestamp(
+                    try long(), unitsPerSecond: 1_000_000_000, digits: 9, utc: type == .timestampNanos)
+            case .duration:
+                let raw = try take(12)
+                func word(_ offset: Int) -> JSONValue {
+                    let value =
+                        UInt32(raw[offset]) | UInt32(raw[offset + 1]) << 8 | UInt32(raw[offset + 2]) << 16
+                        | UInt32(raw[offset + 3]) << 24
+                    return .number(String(value))
+                }
+                return .object([
+                    JSONMember("months", word(0)), JSONMember("days", word(4)), JSONMember("milliseconds", word(8)),
+                ])
+            }
+        }
+
+        /// Reads array or map blocks: a count, negative when followed by the block's byte size, until 0.
+        private mutating func blocks(_ item: (inout Reader) throws(DecodingError) -> Void) throws(DecodingError) {
+            while true {
+                var count = try long()
+                if count == 0 { return }
+                if count < 0 {
+                    guard count != Int64.min else { throw DecodingError("a block count is out of range") }
+                    count = -count
+                    _ = try long()  // the block's size in bytes, not needed to decode it
+                }
+                guard count <= budget else {
+                    throw DecodingError("a block claims \(count) items, more than its bytes can hold")
+                }
+                budget -= Int(count)
+                for _ in 0..<count { try item(&self) }
+            }
+        }
+
+        private mutating func take(_ count: Int) throws(DecodingError) -> UnsafeBufferPointer<UInt8> {
+            guard count >= 0, count <= bytes.count - position else {
+                throw DecodingError("needs \(count) bytes at offset \(position), has \(bytes.count - position)")
+            }
+            defer { position += count }
+            return UnsafeBufferPointer(rebasing: bytes[position..<position + count])
+        }
+
+        private mutating func length() throws(DecodingError) -> Int {
+            let value = try long()
+            guard value >= 0, value <= Int64(bytes.count - position) else {
+                throw DecodingError("a length of \(value) at offset \(position) exceeds the bytes left")
+            }
+            return Int(value)
+        }
+
+        private mutating func string() throws(DecodingError) -> String {
+            let raw = try take(try length())
+            guard UTF8Validator.isValid(raw) else { throw DecodingError("a string is not valid UTF-8") }
+            return String(decoding: raw, as: UTF8.self)
+        }
+
+        private mutating func int() throws(DecodingError) -> Int32 {
+            let value = try long()
+            guard let narrow = Int32(exactly: value) else { throw DecodingError("an int is out of range: \(value)") }
+            return narrow
+        }
+
+        /// A zig-zag variable-length long (at most 10 bytes).
+        private mutating func long() throws(DecodingError) -> Int64 {
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard position < bytes.count else { throw DecodingError("a number is cut off at offset \(position)") }
+                let byte = bytes[position]
+                position += 1
+                guard shift < 63 || (shift == 63 && byte & 0xFE == 0) else {
+                    throw DecodingError("a variable-length number is longer than 10 bytes")
+                }
+                result |= UInt64(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { break }
+                shift += 7
+            }
+            return Int64(bitPattern: (result >> 1) ^ (0 &- (result & 1)))
+        }
+
+        private static func number<F: BinaryFloatingPoint & CustomStringConvertible>(_ value: F) -> JSONValue {
+            if value.isNaN { return .string("NaN") }
+            if value.isInfinite { return .string(value < 0 ? "-Infinity" : "Infinity") }
+            return .number(value.description)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+/// Before routing: decoding values and keys with registry schemas (fetched once per id through `.fetchSchema`),
+/// filtering, and shaping (`RecordPreparation`).
+extension RelayEngine {
+    /// What is known of one schema id.
+    enum SchemaEntry: Sendable {
+        case ready(RegistrySchema)
+        /// The registry refused it (404) or the relay cannot use it; asked again after `refusalLifetime`.
+        case refused(UndecodableReason, at: Instant)
+    }
+
+    /// How long a refused schema id stays refused before the registry is asked again (a schema registered late).
+    static let refusalLifetime = Duration.seconds(60)
+
+    /// The result of preparing one record.
+    enum Prepared {
+        /// Route this record (decoded and shaped); `document` is its value's JSON document when one was built.
+        case ready(SourceRecord, document: JSONValue?)
+        /// Done without a stream: filtered out, or undecodable and dropped or dead-lettered.
+        case settled
+        /// Waiting for a schema: hold it (and the rest of its partition).
+        case waiting
+    }
+
+    /// Decodes, filters and shapes `record` by its route's settings.
+    mutating func prepare(_ record: SourceRecord, now: Instant, into actions: inout [EngineAction]) -> Prepared {
+        let settings = router.settings(forTopic: record.topic)
+        let preparation = RecordPreparation(
+            settings: settings, registry: self.settings.configuration.schemaRegistry != nil)
+        if preparation.isPassThrough { return .ready(record, document: nil) }
+        let outcome = preparation.prepare(record) { id in lookupSchema(id, now: now) }
+        switch outcome {
+        case .ready(let prepared, let document):
+            return .ready(prepared, document: document)
+        case .needsSchema(let id):
+            if schemasRequested.insert(id).inserted { actions.append(.fetchSchema(id: id)) }
+            return .waiting
+        case .filteredOut:
+            actions.append(.report(.filtered(route: routeLabel(of: record, settings), topic: record.topic)))
+            markDone(record)
+            return .settled
+        case .undecodable(let reason, let field, let detail):
+            let label = routeLabel(of: record, settings)
+            actions.append(.report(.undecodable(route: label, topic: record.topic, reason: reason.rawValue)))
+            let policy = settings.undecodable ?? (self.settings.deadLetters ? .deadLetter : .drop)
+            let drop = DroppedRecord(
+                record: record, reason: .undecodable, deadLetter: policy == .deadLetter,
+                detail: "\(reason.rawValue): \(field): \(detail)")
+            settle([drop], slot: nil, label: label, into: &actions)
+            return .settled
+        }
+    }
+
+    /// The metrics label of `record`'s route before its stream is known: a keyed template's text, else the stream
+    /// name (its template's text when the name is invalid).
+    private mutating func routeLabel(of record: SourceRecord, _ settings: StreamSettings) -> String {
+        if settings.stream.isKeyed { return settings.stream.text }
+        return router.name(topic: record.topic, partition: record.partition) ?? settings.stream.text
+    }
+
+    private mutating func lookupSchema(_ id: UInt32, now: Instant) -> RecordPreparation.SchemaLookup {
+        switch schemas.value(for: id) {
+        case .ready(let schema)?:
+            return .ready(schema)
+        case .refused(let reason, let at)? where now < at + Self.refusalLifetime:
+            return .failed(reason)
+        case .refused?:
+            _ = schemas.take(id)
+            return .pending
+        case nil:
+            return .pending
+        }
+    }
+
+    /// The registry answered a `.fetchSchema`: cache the answer and offer the held records again.
+    mutating func schemaAnswered(id: UInt32, answer: SchemaAnswer, now: Instant, into actions: inout [EngineAction]) {
+        schemasRequested.remove(id)
+        switch answer {
+        case .found(let schema):
+            schemas.insert(id, .ready(schema))
+            actions.append(.report(.schemaLoaded(id: id, type: schema.format.rawValue)))
+        case .refused(let reason, let detail):
+            schemas.insert(id, .refused(reason, at: now))
+            actions.append(.report(.schemaRefused(id: id, reason: reason.rawValue, detail: detail)))
+        }
+        resumeCheckNeeded = true
+    }
+
+    /// Schema ids cached.
+    public var cachedSchemaCount: Int { schemas.count }
+
+    /// Schema ids asked of the registry and not answered yet.
+    public var schemasAwaited: Set<UInt32> { schemasRequested }
+}
+
+/// The registry's answer to a `.fetchSchema` (an unreachable registry is not an answer: the driver retries until
+/// it answers, while the records wait).
+public enum SchemaAnswer: Sendable {
+    /// The schema, ready to decode with.
+    case found(RegistrySchema)
+    /// No such id (404: `unknown-schema`), or a schema the relay cannot use (`unsupported-schema`), with why.
+    case refused(UndecodableReason, detail: String)
+}

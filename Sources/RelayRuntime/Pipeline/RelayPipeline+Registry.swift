@@ -1,0 +1,118 @@
+import Logging
+import RelayCore
+import RelaySync
+import RelayTimers
+import Synchronization
+
+/// `.fetchSchema`: one fetch per schema id (the engine asks once), retried while the registry is unreachable (the
+/// records needing it wait, held), answered with `.schemaAnswered`.
+extension RelayPipeline {
+    func fetchSchema(_ id: UInt32) {
+        guard let registry else {
+            apply(
+                .schemaAnswered(
+                    id: id, answer: .refused(.unknownSchema, detail: "no schemaRegistry is configured")))
+            return
+        }
+        Task { [self] in
+            var wait = Duration.seconds(1)
+            let longest = max(.seconds(1), min(.seconds(30), registryAvailability.threshold / 3))
+            while !closed.load(ordering: .acquiring) {
+                let answer: SchemaAnswer
+                let outcome: String
+                do throws(SchemaRegistryClient.FetchError) {
+                    let document = try await registry.document(id: id)
+                    do throws(AvroSchema.SchemaError) {
+                        answer = .found(try RegistrySchema(document))
+                        outcome = "found"
+                    } catch {
+                        answer = .refused(.unsupportedSchema, detail: error.description)
+                        outcome = "unusable"
+                    }
+                } catch .notFound(let reason) {
+                    answer = .refused(.unknownSchema, detail: reason)
+                    outcome = "not-found"
+                } catch .unusable(let reason) {
+                    answer = .refused(.unsupportedSchema, detail: reason)
+                    outcome = "unusable"
+                } catch .unavailable(let reason) {
+                    observer.schemaRegistryAnswered(outcome: "unavailable", cached: cachedSchemas)
+                    registryAvailability.failed(reason)
+                    logger.warning(
+                        "schema.fetch.failed",
+                        metadata: [LogKey.schemaId: .stringConvertible(id), LogKey.error: .string(reason)])
+                    try? await Timers.sleep(for: wait)
+                    wait = min(wait * 2, longest)
+                    continue
+                }
+                registryAvailability.answered()
+                if case .refused(let reason, let detail) = answer {
+                    logger.error(
+                        "schema.refused",
+                        metadata: [
+                            LogKey.schemaId: .stringConvertible(id), LogKey.reason: .string(reason.rawValue),
+                            LogKey.error: .string(detail),
+                        ])
+                }
+                apply(.schemaAnswered(id: id, answer: answer))
+                observer.schemaRegistryAnswered(outcome: outcome, cached: cachedSchemas)
+                return
+            }
+        }
+    }
+
+    private var cachedSchemas: Int { state.withLock { $0.engine.cachedSchemaCount } }
+}
+
+/// Tells readiness when the Schema Registry has failed every fetch for `schemaRegistry.unreadyAfter` (records are
+/// waiting for a schema meanwhile), and when it answers again.
+final class RegistryAvailability: Sendable {
+    private struct State {
+        var failingSince: Instant?
+        var reported = false
+    }
+
+    let threshold: Duration
+    private let state: Mutex<State>
+    private let health: HealthState
+    private let logger: Logger
+    private let clock: MonotonicClock
+
+    init(threshold: Duration, clock: MonotonicClock, health: HealthState, logger: Logger) {
+        self.threshold = threshold
+        self.clock = clock
+        self.health = health
+        self.logger = logger
+        state = Mutex(State())
+    }
+
+    /// A fetch failed because the registry is unreachable or failing.
+    func failed(_ reason: String) {
+        let now = clock.now()
+        let report = state.withLock { state -> Bool in
+            if state.failingSince == nil { state.failingSince = now }
+            guard !state.reported, now - state.failingSince! >= threshold else { return false }
+            state.reported = true
+            return true
+        }
+        guard report else { return }
+        health.setNotReady(
+            .schemaRegistry,
+            reason:
+                "every fetch from the Schema Registry failed for \(DurationText.format(threshold)) (last: \(reason)); records needing a schema are held"
+        )
+        logger.error("schema.registry.unavailable", metadata: [LogKey.error: .string(reason)])
+    }
+
+    /// The registry answered (a schema, or a refusal).
+    func answered() {
+        let recovered = state.withLock { state -> Bool in
+            state.failingSince = nil
+            defer { state.reported = false }
+            return state.reported
+        }
+        guard recovered else { return }
+        health.setReady(.schemaRegistry)
+        logger.notice("schema.registry.available")
+    }
+}
