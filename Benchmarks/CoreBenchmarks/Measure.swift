@@ -35,3 +35,12 @@ extension Double {
         return groups.joined(separator: ",")
     }
 }
+
+extension Int {
+    var grouped: String { Double(self).grouped }
+}
+
+extension Double {
+    /// One decimal place.
+    var tenths: String { String((self * 10).rounded() / 10) }
+}

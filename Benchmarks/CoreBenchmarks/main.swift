@@ -24,3 +24,14 @@ let pacer = SchedulingBenchmarks.pacerRate(streams: 10_000, operations: 10_000_0
 print("pacer admissions, 10,000 streams:      \(pacer.grouped) ops/s")
 let lanes = SchedulingBenchmarks.laneRate(streams: 10_000, operations: 2_000_000)
 print("lane offer+step, 10,000 streams:       \(lanes.grouped) ops/s")
+let avro = DecodingBenchmarks.decodeAndPackRate(count: 200_000)
+print(
+    "Avro decode+pack, 20-field record:     \(avro.rate.grouped) records/s (\(avro.jsonBytes.grouped) bytes of JSON each)"
+)
+let jsonSame = PackingBenchmarks.packingRate(recordSize: Int(avro.jsonBytes), count: 200_000)
+print("packing the same size as plain JSON:   \(jsonSame.grouped) records/s")
+let select = DecodingBenchmarks.selectFill(count: 10_000)
+print(
+    "select 5 of 60 fields, 10,000 records: \(select.selected.messages.grouped) messages "
+        + "(\(select.selected.perMessage.tenths) records each) instead of \(select.whole.messages.grouped) "
+        + "(\(select.whole.perMessage.tenths) each)")

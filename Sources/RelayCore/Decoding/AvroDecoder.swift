@@ -19,16 +19,33 @@ public struct AvroDecoder: Sendable {
 
     public init(schema: AvroSchema) { self.schema = schema }
 
-    /// Decodes `bytes[start...]`, which must hold exactly one value.
+    /// Decodes `bytes[start...]`, which must hold exactly one value, into a document (for filters, `select` and
+    /// `{value:…}` names).
     public func decode(_ bytes: [UInt8], from start: Int = 0) throws(DecodingError) -> JSONValue {
-        try bytes.withUnsafeBufferPointer { (buffer) throws(DecodingError) -> JSONValue in
+        var tree = JSONTreeSink()
+        try decode(bytes, from: start, into: &tree)
+        return tree.result
+    }
+
+    /// Decodes `bytes[start...]` straight to compact JSON text, the same text `decode(_:from:).compactBytes` gives,
+    /// without building the document: what a route that neither filters nor shapes carries.
+    public func decodeText(_ bytes: [UInt8], from start: Int = 0) throws(DecodingError) -> [UInt8] {
+        var text = JSONTextSink()
+        text.output.reserveCapacity((bytes.count - start) * 2 + 16)
+        try decode(bytes, from: start, into: &text)
+        return text.output
+    }
+
+    private func decode<Sink: JSONSink>(_ bytes: [UInt8], from start: Int, into sink: inout Sink)
+        throws(DecodingError)
+    {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(DecodingError) in
             var reader = Reader(bytes: buffer, position: start, named: schema.named)
             reader.budget = 16 * (buffer.count - start) + 4096
-            let value = try reader.value(schema.root, depth: 0)
+            try reader.value(schema.root, depth: 0, into: &sink)
             guard reader.position == buffer.count else {
                 throw DecodingError("\(buffer.count - reader.position) bytes left after the value")
             }
-            return value
         }
     }
 
@@ -51,72 +68,75 @@ public struct AvroDecoder: Sendable {
             self.named = named
         }
 
-        mutating func value(_ node: AvroSchema.Node, depth: Int) throws(DecodingError) -> JSONValue {
+        mutating func value<Sink: JSONSink>(_ node: AvroSchema.Node, depth: Int, into sink: inout Sink)
+            throws(DecodingError)
+        {
             guard depth <= AvroDecoder.maximumDepth else {
                 throw DecodingError("values nest deeper than \(AvroDecoder.maximumDepth) levels")
             }
             switch node {
-            case .null: return .null
+            case .null: sink.null()
             case .boolean:
                 let byte = try take(1)[0]
                 guard byte <= 1 else { throw DecodingError("a boolean byte is \(byte), not 0 or 1") }
-                return .bool(byte == 1)
+                sink.bool(byte == 1)
             case .int:
-                return .number(String(try int()))
+                sink.integer(Int64(try int()))
             case .long:
-                return .number(String(try long()))
+                sink.integer(try long())
             case .float:
                 let raw = try take(4)
                 let bits = UInt32(raw[0]) | UInt32(raw[1]) << 8 | UInt32(raw[2]) << 16 | UInt32(raw[3]) << 24
-                return Self.number(Float(bitPattern: bits))
+                sink.scalar(Self.number(Float(bitPattern: bits)))
             case .double:
                 let raw = try take(8)
                 var bits: UInt64 = 0
                 for index in (0..<8).reversed() { bits = bits << 8 | UInt64(raw[index]) }
-                return Self.number(Double(bitPattern: bits))
+                sink.scalar(Self.number(Double(bitPattern: bits)))
             case .bytes:
-                return .string(AvroText.base64(try take(try length())))
+                sink.base64(try take(try length()))
             case .string:
-                return .string(try string())
+                sink.text(try utf8())
             case .array(let items):
-                var elements: [JSONValue] = []
+                sink.beginArray()
                 try blocks { (reader: inout Reader) throws(DecodingError) in
-                    elements.append(try reader.value(items, depth: depth + 1))
+                    sink.element()
+                    try reader.value(items, depth: depth + 1, into: &sink)
                 }
-                return .array(elements)
+                sink.endArray()
             case .map(let values):
-                var members: [JSONMember] = []
+                sink.beginObject()
                 try blocks { (reader: inout Reader) throws(DecodingError) in
-                    let key = try reader.string()
-                    members.append(JSONMember(key, try reader.value(values, depth: depth + 1)))
+                    sink.key(try reader.utf8())
+                    try reader.value(values, depth: depth + 1, into: &sink)
                 }
-                return .object(members)
+                sink.endObject()
             case .union(let branches):
                 let index = try long()
                 guard index >= 0, index < branches.count else {
                     throw DecodingError("union branch \(index) of \(branches.count)")
                 }
-                return try value(branches[Int(index)], depth: depth + 1)
+                try value(branches[Int(index)], depth: depth + 1, into: &sink)
             case .named(let index):
                 switch named[index] {
                 case .record(_, let fields):
-                    var members: [JSONMember] = []
-                    members.reserveCapacity(fields.count)
+                    sink.beginObject()
                     for field in fields {
-                        members.append(JSONMember(field.name, try value(field.type, depth: depth + 1)))
+                        sink.key(field.name)
+                        try value(field.type, depth: depth + 1, into: &sink)
                     }
-                    return .object(members)
+                    sink.endObject()
                 case .enumeration(let name, let symbols):
                     let ordinal = try int()
                     guard ordinal >= 0, ordinal < symbols.count else {
                         throw DecodingError("enum \(name) has no symbol \(ordinal)")
                     }
-                    return .string(symbols[Int(ordinal)])
+                    sink.scalar(.string(symbols[Int(ordinal)]))
                 case .fixed(_, let size):
-                    return .string(AvroText.base64(try take(size)))
+                    sink.base64(try take(size))
                 }
             case .logical(let logical, let base):
-                return try self.logical(logical, base: base)
+                sink.scalar(try self.logical(logical, base: base))
             }
         }
 
@@ -137,7 +157,7 @@ public struct AvroDecoder: Sendable {
                 }
                 return .string(AvroText.decimal(raw, scale: scale))
             case .uuid:
-                if case .string = base { return .string(try string()) }
+                if case .string = base { return .string(String(decoding: try utf8(), as: UTF8.self)) }
                 return .string(AvroText.uuid(try take(16)))
             case .date:
                 return .string(AvroText.date(days: Int64(try int())))
@@ -202,10 +222,11 @@ public struct AvroDecoder: Sendable {
             return Int(value)
         }
 
-        private mutating func string() throws(DecodingError) -> String {
+        /// A string's bytes, checked to be UTF-8.
+        private mutating func utf8() throws(DecodingError) -> UnsafeBufferPointer<UInt8> {
             let raw = try take(try length())
             guard UTF8Validator.isValid(raw) else { throw DecodingError("a string is not valid UTF-8") }
-            return String(decoding: raw, as: UTF8.self)
+            return raw
         }
 
         private mutating func int() throws(DecodingError) -> Int32 {

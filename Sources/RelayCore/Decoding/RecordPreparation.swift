@@ -50,15 +50,15 @@ public struct RecordPreparation: Sendable {
         // The key.
         var keyValue: JSONValue?
         if let key = record.key {
-            switch decode(key, format: settings.keyFormat, lookup: lookup) {
+            switch decode(key, format: settings.keyFormat, wantsDocument: true, lookup: lookup) {
             case .needsSchema(let id): return .needsSchema(id)
             case .failed(let reason, let detail): return .undecodable(reason, field: "key", detail: detail)
-            case .decoded(let value, _):
+            case .decoded(let value, let text):
                 keyValue = value
-                if case .string(let text) = value {
-                    carried.key = Array(text.utf8)
+                if case .string(let string)? = value {
+                    carried.key = Array(string.utf8)
                 } else {
-                    carried.key = value.compactBytes
+                    carried.key = text ?? value?.compactBytes
                 }
                 changed = true
             case .json, .text, .bytes, .raw:
@@ -71,14 +71,17 @@ public struct RecordPreparation: Sendable {
         // The value.
         var document: JSONValue?
         var decodedText: [UInt8]?
+        var valueDecoded = false
         if let value = record.value {
-            switch decode(value, format: settings.valueFormat, lookup: lookup) {
+            switch decode(value, format: settings.valueFormat, wantsDocument: wantsDocument, lookup: lookup) {
             case .needsSchema(let id): return .needsSchema(id)
             case .failed(let reason, let detail): return .undecodable(reason, field: "value", detail: detail)
             case .decoded(let value, let text):
                 document = value
                 decodedText = text
                 changed = true
+                valueDecoded = true
+                if value == nil, let text { carried.value = .json(text) }
             case .json:
                 if wantsDocument { document = try? JSONParser.parse(value) }
             case .raw:
@@ -104,7 +107,7 @@ public struct RecordPreparation: Sendable {
                 changed = true
             } else if let decodedText {
                 carried.value = .json(decodedText)
-            } else if changed {
+            } else if valueDecoded {
                 carried.value = .json(decoded.compactBytes)
             }
         }
@@ -120,12 +123,15 @@ public struct RecordPreparation: Sendable {
         case text
         case bytes
         /// A registry-decoded value, with its JSON text when it already is text (JSON Schema).
-        case decoded(JSONValue, text: [UInt8]?)
+        /// The document when asked for, else nil (the text is then always given).
+        case decoded(JSONValue?, text: [UInt8]?)
         case needsSchema(UInt32)
         case failed(UndecodableReason, String)
     }
 
-    private func decode(_ bytes: [UInt8], format: ValueFormat, lookup: (UInt32) -> SchemaLookup) -> Decoded {
+    private func decode(
+        _ bytes: [UInt8], format: ValueFormat, wantsDocument: Bool, lookup: (UInt32) -> SchemaLookup
+    ) -> Decoded {
         switch format {
         case .json:
             return JSONValidator.isValid(bytes) ? .json : .failed(.notJSON, "not a JSON text")
@@ -135,7 +141,7 @@ public struct RecordPreparation: Sendable {
             return .bytes
         case .auto:
             guard registry, let frame = ConfluentFrame(bytes) else { return .raw }
-            return decode(bytes, frame: frame, format: nil, lookup: lookup)
+            return decode(bytes, frame: frame, format: nil, wantsDocument: wantsDocument, lookup: lookup)
         case .avro, .jsonSchema, .protobuf:
             guard let frame = ConfluentFrame(bytes) else {
                 return .failed(
@@ -144,12 +150,13 @@ public struct RecordPreparation: Sendable {
                         ? "\(bytes.count) bytes, too short for the magic byte and a schema id"
                         : "the first byte is \(bytes.first.map(String.init) ?? "missing"), not the magic byte 0")
             }
-            return decode(bytes, frame: frame, format: format, lookup: lookup)
+            return decode(bytes, frame: frame, format: format, wantsDocument: wantsDocument, lookup: lookup)
         }
     }
 
     private func decode(
-        _ bytes: [UInt8], frame: ConfluentFrame, format: ValueFormat?, lookup: (UInt32) -> SchemaLookup
+        _ bytes: [UInt8], frame: ConfluentFrame, format: ValueFormat?, wantsDocument: Bool,
+        lookup: (UInt32) -> SchemaLookup
     ) -> Decoded {
         let schema: RegistrySchema
         switch lookup(frame.schemaId) {
@@ -165,12 +172,19 @@ public struct RecordPreparation: Sendable {
         switch schema {
         case .avro(let decoder):
             do {
-                return .decoded(try decoder.decode(bytes, from: frame.payloadStart), text: nil)
+                if wantsDocument { return .decoded(try decoder.decode(bytes, from: frame.payloadStart), text: nil) }
+                return .decoded(nil, text: try decoder.decodeText(bytes, from: frame.payloadStart))
             } catch {
                 return .failed(.corruptPayload, "schema id \(frame.schemaId): \(error)")
             }
         case .jsonSchema:
             let text = Array(bytes[frame.payloadStart...])
+            guard wantsDocument else {
+                guard JSONValidator.isValid(text) else {
+                    return .failed(.notJSON, "schema id \(frame.schemaId): the payload is not JSON")
+                }
+                return .decoded(nil, text: text)
+            }
             guard let document = try? JSONParser.parse(text) else {
                 return .failed(.notJSON, "schema id \(frame.schemaId): the payload is not JSON")
             }

@@ -34,6 +34,10 @@ struct DemoCommand: AsyncParsableCommand {
         help: "Simulated vehicles, one stream each (a keyed route, stream vehicle-{key}), one record per second each.")
     var vehicles = 300
 
+    @Option(
+        help: "Orders per second of the Avro feed (decoded with the registry emulator's schema, filtered, selected).")
+    var ordersRate = 20.0
+
     @Option(help: "Port of the emulator (0 picks a free one).")
     var emulatorPort = 0
 
@@ -43,7 +47,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Print the view as plain lines instead of redrawing the screen.")
     var plain = false
 
-    static let topics = ["demo.gentle", "demo.firehose", "demo.oversize", "demo.vehicles"]
+    static let topics = ["demo.gentle", "demo.firehose", "demo.oversize", "demo.vehicles", DemoOrders.topic]
     /// The keyed route's stream template, and its metrics label.
     static let vehicleStreams = "vehicle-{key}"
 
@@ -63,9 +67,13 @@ struct DemoCommand: AsyncParsableCommand {
         try cluster.createTopic("demo.firehose", partitions: 4)
         try cluster.createTopic("demo.oversize", partitions: 1)
         try cluster.createTopic("demo.vehicles", partitions: 4)
+        try cluster.createTopic(DemoOrders.topic, partitions: 2)
         try cluster.createTopic("demo.dead-letters", partitions: 1)
         let emulator = SyncEmulator()
         let server = SyncEmulatorServer(emulator: emulator, port: emulatorPort, logger: quiet)
+        let schemas = RegistryEmulator()
+        let orderSchema = UInt32(schemas.register(subject: DemoOrders.subject, text: DemoOrders.schema))
+        let registryServer = RegistryEmulatorServer(registry: schemas, logger: quiet)
         let metricsFactory = RelayMetricsFactory()
         MetricsSystem.bootstrap(metricsFactory)
         let registry = metricsFactory.registry
@@ -80,8 +88,17 @@ struct DemoCommand: AsyncParsableCommand {
                 throw ValidationError("the emulator could not listen on port \(emulatorPort)")
             }
             let baseURL = "http://127.0.0.1:\(port)"
+            let (registryPorts, registryContinuation) = AsyncStream.makeStream(
+                of: Int.self, bufferingPolicy: .bufferingNewest(1))
+            group.addTask { try await registryServer.run { port in registryContinuation.yield(port) } }
+            var registryIterator = registryPorts.makeAsyncIterator()
+            guard let registryPort = await registryIterator.next() else {
+                throw ValidationError("the registry emulator could not listen")
+            }
+            let registryURL = "http://127.0.0.1:\(registryPort)"
 
-            let configuration = try demoConfiguration(brokers: cluster.bootstrapServers, baseURL: baseURL)
+            let configuration = try demoConfiguration(
+                brokers: cluster.bootstrapServers, baseURL: baseURL, registryURL: registryURL)
             let metricsPorts = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
             let health = HealthState { snapshot in metrics.readinessChanged(ready: snapshot.isReady) }
             let metricsServer = MetricsServer(
@@ -98,11 +115,15 @@ struct DemoCommand: AsyncParsableCommand {
                 DemoProducers.Feed(
                     topic: "demo.vehicles", recordsPerSecond: Double(vehicles), valueBytes: 120, keys: vehicles,
                     keyPrefix: "v"),
+                DemoProducers.Feed(
+                    topic: DemoOrders.topic, recordsPerSecond: ordersRate, valueBytes: 0, keys: 50, keyPrefix: "c",
+                    value: { DemoOrders.value($0, schemaId: orderSchema) }),
             ]
             let banner = [
                 "sync-relay demo: mock Kafka \(cluster.bootstrapServers) -> relay -> Sync emulator \(baseURL)",
                 "live feed: \(baseURL)/_emulator/   streams: \(baseURL)/v1/Services/\(SyncEmulatorConfiguration().serviceSID)/Streams",
                 "metrics: http://127.0.0.1:\(metricsPort == 0 ? "<port>" : String(metricsPort))/metrics   readiness: /readyz",
+                "schema registry: \(registryURL)/subjects  (\(DemoOrders.topic): Avro, decoded, filtered, 5 of 8 fields)",
             ]
             let view = DemoView(
                 statistics: statistics, emulator: emulator, streams: Self.topics, banner: banner,
@@ -136,7 +157,9 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// The relay's configuration for the demo, through the same loader and validation as a file.
-    private func demoConfiguration(brokers: String, baseURL: String) throws -> RelayConfiguration {
+    private func demoConfiguration(brokers: String, baseURL: String, registryURL: String) throws
+        -> RelayConfiguration
+    {
         let emulator = SyncEmulatorConfiguration()
         let document: JSONValue = .object([
             JSONMember(
@@ -177,7 +200,14 @@ struct DemoCommand: AsyncParsableCommand {
                         JSONMember("idleAfter", "10s"),
                         JSONMember("format", .object([JSONMember("key", true), JSONMember("id", true)])),
                     ]),
+                    .object([
+                        JSONMember("topic", .string(DemoOrders.topic)),
+                        JSONMember("value", .object([JSONMember("format", "avro")])),
+                        JSONMember("select", .array(DemoOrders.select.map(JSONValue.string))),
+                        JSONMember("filter", .string(DemoOrders.filter)),
+                    ]),
                 ]),
+            JSONMember("schemaRegistry", .object([JSONMember("url", .string(registryURL))])),
             JSONMember("shutdown", .object([JSONMember("drainDeadline", "10s")])),
         ])
         return try ConfigurationLoader(environment: [:]).load(
@@ -195,6 +225,9 @@ struct DemoCommand: AsyncParsableCommand {
             lines.append(
                 "  \(stream): \(f.recordsIn) records in, \(f.recordsOut) published in \(f.messagesOut) messages (mean fill \(fill)), dropped \(drops.isEmpty ? "0" : drops), dead-lettered \(f.deadLettered)"
             )
+            if f.filtered > 0 || f.undecodable > 0 {
+                lines.append("    decoded from Avro: \(f.filtered) filtered out, \(f.undecodable) undecodable")
+            }
             if f.streamsCreated > 0 {
                 lines.append(
                     "    one stream per key: \(f.streamsCreated) created, \(f.streamsReleased) released when idle")

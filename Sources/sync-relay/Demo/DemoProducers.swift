@@ -4,7 +4,8 @@ import RelayKafka
 import RelayTimers
 import ServiceLifecycle
 
-/// The demo's sample producers: each writes JSON records to its topic at a steady rate until shutdown.
+/// The demo's sample producers: each writes records (JSON, or its own `value`) to its topic at a steady rate until
+/// shutdown.
 struct DemoProducers: Service {
     /// One producer's topic, rate and record shape.
     struct Feed: Sendable {
@@ -14,6 +15,8 @@ struct DemoProducers: Service {
         /// Records are keyed `<keyPrefix><n mod keys>`.
         var keys = 16
         var keyPrefix = "sensor-"
+        /// The value of record `n`; nil writes JSON of about `valueBytes`.
+        var value: (@Sendable (Int) -> [UInt8])? = nil
     }
 
     let producer: KafkaProducer
@@ -41,10 +44,13 @@ struct DemoProducers: Service {
                 let due = Int(feed.recordsPerSecond * (clock.now - start).seconds)
                 while sent < due {
                     let value =
-                        "{\"feed\":\"\(feed.topic)\",\"n\":\(sent),\"at\":\(Int(Date().timeIntervalSince1970 * 1000)),\"pad\":\"\(padding)\"}"
+                        feed.value?(sent)
+                        ?? Array(
+                            "{\"feed\":\"\(feed.topic)\",\"n\":\(sent),\"at\":\(Int(Date().timeIntervalSince1970 * 1000)),\"pad\":\"\(padding)\"}"
+                                .utf8)
                     let key = "\(feed.keyPrefix)\(sent % max(1, feed.keys))"
                     inFlight.addTask {
-                        _ = try? await producer.send(topic: feed.topic, key: Array(key.utf8), value: Array(value.utf8))
+                        _ = try? await producer.send(topic: feed.topic, key: Array(key.utf8), value: value)
                     }
                     sent += 1
                 }

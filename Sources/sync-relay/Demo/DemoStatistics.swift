@@ -18,6 +18,9 @@ final class DemoStatistics: RelayObserver {
         var activeStreams = 0
         var streamsCreated = 0
         var streamsReleased = 0
+        /// Decoded routes: records the filter rejected, records that could not be decoded.
+        var filtered = 0
+        var undecodable = 0
     }
 
     private let figures = Mutex<[String: Figures]>([:])
@@ -75,6 +78,17 @@ final class DemoStatistics: RelayObserver {
     func readinessChanged(ready: Bool) { inner?.readinessChanged(ready: ready) }
     func recordsUnroutable(route: String, reason: String, count: Int) {
         inner?.recordsUnroutable(route: route, reason: reason, count: count)
+    }
+    func recordsFiltered(route: String, count: Int) {
+        update(route) { $0.filtered += count }
+        inner?.recordsFiltered(route: route, count: count)
+    }
+    func recordsUndecodable(route: String, reason: String, count: Int) {
+        update(route) { $0.undecodable += count }
+        inner?.recordsUndecodable(route: route, reason: reason, count: count)
+    }
+    func schemaRegistryAnswered(outcome: String, cached: Int) {
+        inner?.schemaRegistryAnswered(outcome: outcome, cached: cached)
     }
     func routeStreams(route: String, active: Int) {
         update(route) { $0.activeStreams = active }

@@ -1,7 +1,7 @@
 import RelayCore
 import Testing
 
-/// Random Avro schemas with random values (written by `AvroTestEncoder`) decode to the JSON the mapping promises;
+/// Random Avro schemas with random values (written by `AvroBinaryWriter`) decode to the JSON the mapping promises;
 /// mutated payloads and schemas are decoded or refused, never a crash or a hang. The official serializers'
 /// records are checked in RelaySyncTests (`SchemaRegistryDecodingTests`).
 @Suite(.timeLimit(.minutes(2))) struct AvroDecoderFuzzTests {
@@ -93,25 +93,25 @@ import Testing
                 return ([flag ? 1 : 0], .bool(flag))
             case .int:
                 let value = Int64(Int32.random(in: .min ... .max, using: &rng))
-                return (AvroTestEncoder.long(value), .number(String(value)))
+                return (AvroBinaryWriter.long(value), .number(String(value)))
             case .long:
                 let value = Int64.random(in: .min ... .max, using: &rng)
-                return (AvroTestEncoder.long(value), .number(String(value)))
+                return (AvroBinaryWriter.long(value), .number(String(value)))
             case .double:
                 let value = Double.random(in: -1e12...1e12, using: &rng)
-                return (AvroTestEncoder.double(value), .number(value.description))
+                return (AvroBinaryWriter.double(value), .number(value.description))
             case .string:
                 let text = String(
                     (0..<Int.random(in: 0...8, using: &rng)).map { _ in "aé\"\\\n€😀z".randomElement(using: &rng)! })
-                return (AvroTestEncoder.string(text), .string(text))
+                return (AvroBinaryWriter.string(text), .string(text))
             case .bytes:
                 let data = (0..<Int.random(in: 0...6, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
                 var base64: [UInt8] = []
                 Base64.append(encoding: data, to: &base64)
-                return (AvroTestEncoder.bytes(data), .string(String(decoding: base64, as: UTF8.self)))
+                return (AvroBinaryWriter.bytes(data), .string(String(decoding: base64, as: UTF8.self)))
             case .enumeration(_, let symbols):
                 let index = Int.random(in: 0..<symbols.count, using: &rng)
-                return (AvroTestEncoder.long(Int64(index)), .string(symbols[index]))
+                return (AvroBinaryWriter.long(Int64(index)), .string(symbols[index]))
             case .fixed(_, let size):
                 let data = (0..<size).map { _ in UInt8.random(in: 0...255, using: &rng) }
                 var base64: [UInt8] = []
@@ -127,7 +127,7 @@ import Testing
                     var body: [UInt8] = []
                     for index in 0..<count {
                         let key = "k\(members.count)-\(index)"
-                        if case .map = type { body += AvroTestEncoder.string(key) }
+                        if case .map = type { body += AvroBinaryWriter.string(key) }
                         let (itemBytes, json) = value(items)
                         body += itemBytes
                         elements.append(json)
@@ -135,9 +135,9 @@ import Testing
                     }
                     // Half the blocks use the negative count with the block's byte size.
                     if Bool.random(using: &rng) {
-                        bytes += AvroTestEncoder.long(Int64(count)) + body
+                        bytes += AvroBinaryWriter.long(Int64(count)) + body
                     } else {
-                        bytes += AvroTestEncoder.long(-Int64(count)) + AvroTestEncoder.long(Int64(body.count)) + body
+                        bytes += AvroBinaryWriter.long(-Int64(count)) + AvroBinaryWriter.long(Int64(body.count)) + body
                     }
                 }
                 bytes += [0]
@@ -146,7 +146,7 @@ import Testing
             case .union(let branches):
                 let index = Int.random(in: 0..<branches.count, using: &rng)
                 let (bytes, json) = value(branches[index])
-                return (AvroTestEncoder.long(Int64(index)) + bytes, json)
+                return (AvroBinaryWriter.long(Int64(index)) + bytes, json)
             case .record(_, let fields):
                 var bytes: [UInt8] = []
                 var members: [JSONMember] = []
@@ -158,7 +158,7 @@ import Testing
                 return (bytes, .object(members))
             case .date:
                 let days = Int64.random(in: -719_162...2_932_896, using: &rng)  // 0001-01-01 ... 9999-12-31
-                return (AvroTestEncoder.long(days), .string(Self.isoDate(days: days)))
+                return (AvroBinaryWriter.long(days), .string(Self.isoDate(days: days)))
             case .timestampMillis:
                 let millis = Int64.random(in: -10_000_000_000_000...10_000_000_000_000, using: &rng)
                 let days = Int64((Double(millis) / 86_400_000).rounded(.down))
@@ -167,15 +167,9 @@ import Testing
                     Self.isoDate(days: days) + "T" + Self.pad(rest / 3_600_000, 2) + ":"
                     + Self.pad(rest / 60_000 % 60, 2)
                     + ":" + Self.pad(rest / 1000 % 60, 2) + "." + Self.pad(rest % 1000, 3) + "Z"
-                return (AvroTestEncoder.long(millis), .string(text))
+                return (AvroBinaryWriter.long(millis), .string(text))
             case .decimal(let scale):
                 let unscaled = Int64.random(in: -1_000_000_000...1_000_000_000, using: &rng)
-                var bytes = withUnsafeBytes(of: unscaled.bigEndian) { Array($0) }
-                while bytes.count > 1,
-                    (bytes[0] == 0 && bytes[1] & 0x80 == 0) || (bytes[0] == 0xFF && bytes[1] & 0x80 != 0)
-                {
-                    bytes.removeFirst()
-                }
                 var digits = String(unscaled.magnitude)
                 if scale > 0 {
                     if digits.count <= scale {
@@ -183,7 +177,7 @@ import Testing
                     }
                     digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
                 }
-                return (AvroTestEncoder.bytes(bytes), .string(unscaled < 0 ? "-" + digits : digits))
+                return (AvroBinaryWriter.decimal(unscaled: unscaled), .string(unscaled < 0 ? "-" + digits : digits))
             }
         }
 
@@ -226,8 +220,10 @@ import Testing
                 let (bytes, expected) = builder.value(type)
                 let decoded = try decoder.decode(bytes)
                 #expect(decoded == expected, "seed \(seed): \(type.schema)")
-                // The compact text the message carries parses back to the same document.
+                // The compact text the message carries parses back to the same document, and decoding straight to
+                // text gives exactly that text.
                 #expect(try JSONParser.parse(decoded.compactBytes) == decoded)
+                #expect(try decoder.decodeText(bytes) == decoded.compactBytes, "seed \(seed)")
             }
         }
     }
@@ -259,8 +255,10 @@ import Testing
                 do {
                     let value = try decoder.decode(bytes)
                     #expect(try JSONParser.parse(value.compactBytes) == value)
+                    #expect(try decoder.decodeText(bytes) == value.compactBytes)
                     outcomes.decoded += 1
                 } catch {
+                    #expect(throws: AvroDecoder.DecodingError.self) { try decoder.decodeText(bytes) }
                     outcomes.refused += 1
                 }
             }
@@ -271,7 +269,7 @@ import Testing
     @Test func hostileCountsAndDepthsAreRefusedQuickly() throws {
         // An array of nulls claiming 2^62 items in a few bytes: bounded by the payload's size, not looped over.
         let nulls = AvroDecoder(schema: try AvroSchema(#"{"type":"array","items":"null"}"#))
-        #expect(throws: AvroDecoder.DecodingError.self) { try nulls.decode(AvroTestEncoder.long(1 << 62) + [0]) }
+        #expect(throws: AvroDecoder.DecodingError.self) { try nulls.decode(AvroBinaryWriter.long(1 << 62) + [0]) }
         // A record that contains itself with no bytes per level stops at the depth limit.
         let loop = AvroDecoder(
             schema: try AvroSchema(#"{"type":"record","name":"L","fields":[{"name":"l","type":"L"}]}"#))
@@ -284,13 +282,13 @@ import Testing
         // A decimal of a megabyte is refused before any arithmetic.
         let decimal = AvroDecoder(schema: try AvroSchema(#"{"type":"bytes","logicalType":"decimal","precision":9}"#))
         #expect(throws: AvroDecoder.DecodingError.self) {
-            try decimal.decode(AvroTestEncoder.bytes([UInt8](repeating: 7, count: 1 << 20)))
+            try decimal.decode(AvroBinaryWriter.bytes([UInt8](repeating: 7, count: 1 << 20)))
         }
         // Strings must be UTF-8; lengths must fit.
         let string = AvroDecoder(schema: try AvroSchema(#""string""#))
-        #expect(throws: AvroDecoder.DecodingError.self) { try string.decode(AvroTestEncoder.bytes([0xC3])) }
-        #expect(throws: AvroDecoder.DecodingError.self) { try string.decode(AvroTestEncoder.long(100) + [0x61]) }
-        #expect(throws: AvroDecoder.DecodingError.self) { try string.decode(AvroTestEncoder.long(-1)) }
+        #expect(throws: AvroDecoder.DecodingError.self) { try string.decode(AvroBinaryWriter.bytes([0xC3])) }
+        #expect(throws: AvroDecoder.DecodingError.self) { try string.decode(AvroBinaryWriter.long(100) + [0x61]) }
+        #expect(throws: AvroDecoder.DecodingError.self) { try string.decode(AvroBinaryWriter.long(-1)) }
     }
 
     @Test func mutatedSchemasAreParsedOrRefused() throws {

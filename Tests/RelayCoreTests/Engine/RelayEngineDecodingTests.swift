@@ -83,10 +83,10 @@ import Testing
     }
 
     func order(_ id: String, status: String, total: Int64, lat: Double = 51.5) -> [UInt8] {
-        AvroTestEncoder.framed(
-            7,
-            AvroTestEncoder.string(id) + AvroTestEncoder.string(status) + AvroTestEncoder.long(total)
-                + AvroTestEncoder.double(lat) + AvroTestEncoder.double(-0.25))
+        AvroBinaryWriter.framed(
+            schemaId: 7,
+            AvroBinaryWriter.string(id) + AvroBinaryWriter.string(status) + AvroBinaryWriter.long(total)
+                + AvroBinaryWriter.double(lat) + AvroBinaryWriter.double(-0.25))
     }
 
     func record(_ offset: Int64, _ value: [UInt8]?, key: [UInt8]? = nil, partition: Int32 = 0) -> SourceRecord {
@@ -168,10 +168,10 @@ import Testing
         driver.handle(
             .recordsReceived([
                 record(0, Array(#"{"id":1}"#.utf8)),  // not-wire-format
-                record(1, AvroTestEncoder.framed(8, Array(#"{"id":1}"#.utf8))),  // wrong-schema-type
+                record(1, AvroBinaryWriter.framed(schemaId: 8, Array(#"{"id":1}"#.utf8))),  // wrong-schema-type
                 record(2, Array(good.dropLast(3))),  // corrupt-payload (cut off)
                 record(3, good + [0]),  // corrupt-payload (a byte left over)
-                record(4, AvroTestEncoder.framed(9, [])),  // unsupported-schema
+                record(4, AvroBinaryWriter.framed(schemaId: 9, [])),  // unsupported-schema
                 record(5, [0, 0]),  // not-wire-format (too short)
                 record(6, good),
                 record(7, nil),  // a tombstone is carried as one
@@ -262,7 +262,7 @@ import Testing
         }
         driver.handle(.schemaAnswered(id: 7, answer: Self.avro()))
         driver.handle(.schemaAnswered(id: 5, answer: .found(.avro(AvroDecoder(schema: try! AvroSchema(#""string""#))))))
-        let key = AvroTestEncoder.framed(5, AvroTestEncoder.string("eu/1"))
+        let key = AvroBinaryWriter.framed(schemaId: 5, AvroBinaryWriter.string("eu/1"))
         driver.handle(.recordsReceived([record(0, order("a1", status: "open", total: 1), key: key)]))
         #expect(driver.creates == ["order-a1-eu~2F1"])
     }
