@@ -149,27 +149,102 @@ def json_cases(client):
 
 
 def protobuf_cases(client):
-    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
-    file = descriptor_pb2.FileDescriptorProto(name="vehicle.proto", package="fleet", syntax="proto3")
-    message = file.message_type.add(name="Position")
-    message.field.add(name="vehicle", number=1, type=descriptor_pb2.FieldDescriptorProto.TYPE_STRING,
-                      label=descriptor_pb2.FieldDescriptorProto.LABEL_OPTIONAL)
-    message.field.add(name="lat", number=2, type=descriptor_pb2.FieldDescriptorProto.TYPE_DOUBLE,
-                      label=descriptor_pb2.FieldDescriptorProto.LABEL_OPTIONAL)
-    second = file.message_type.add(name="Stop")
-    second.field.add(name="at", number=1, type=descriptor_pb2.FieldDescriptorProto.TYPE_INT64,
-                     label=descriptor_pb2.FieldDescriptorProto.LABEL_OPTIONAL)
+    """Messages built at run time from a FileDescriptorProto (every scalar type, enums, nested and repeated messages,
+    maps, a oneof, proto3 optional, well-known types), serialized by ProtobufSerializer; the expected JSON is
+    google.protobuf.json_format.MessageToDict's, the reference proto3 JSON mapping."""
+    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, json_format
+    from google.protobuf import timestamp_pb2, duration_pb2, wrappers_pb2, struct_pb2, empty_pb2, field_mask_pb2
+    F = descriptor_pb2.FieldDescriptorProto
     pool = descriptor_pool.DescriptorPool()
+    for module in (timestamp_pb2, duration_pb2, wrappers_pb2, struct_pb2, empty_pb2, field_mask_pb2):
+        pool.Add(descriptor_pb2.FileDescriptorProto.FromString(module.DESCRIPTOR.serialized_pb))
+    file = descriptor_pb2.FileDescriptorProto(name="fleet.proto", package="fleet", syntax="proto3")
+    file.dependency.extend(["google/protobuf/timestamp.proto", "google/protobuf/duration.proto",
+                            "google/protobuf/wrappers.proto", "google/protobuf/struct.proto",
+                            "google/protobuf/empty.proto", "google/protobuf/field_mask.proto"])
+    status = file.enum_type.add(name="Status")
+    for number, name in enumerate(["STATUS_UNKNOWN", "MOVING", "PARKED"]):
+        status.value.add(name=name, number=number)
+
+    position = file.message_type.add(name="Position")
+
+    def field(message, name, number, type_, label=F.LABEL_OPTIONAL, type_name=None, **extra):
+        added = message.field.add(name=name, number=number, type=type_, label=label, **extra)
+        if type_name:
+            added.type_name = type_name
+        return added
+
+    field(position, "vehicle_id", 1, F.TYPE_STRING)
+    field(position, "lat", 2, F.TYPE_DOUBLE)
+    field(position, "speed", 3, F.TYPE_FLOAT)
+    field(position, "odometer", 4, F.TYPE_INT64)
+    field(position, "trips", 5, F.TYPE_UINT64)
+    field(position, "heading", 6, F.TYPE_INT32)
+    field(position, "seats", 7, F.TYPE_UINT32)
+    field(position, "delta", 8, F.TYPE_SINT32)
+    field(position, "big_delta", 9, F.TYPE_SINT64)
+    field(position, "f32", 10, F.TYPE_FIXED32)
+    field(position, "f64", 11, F.TYPE_FIXED64)
+    field(position, "sf32", 12, F.TYPE_SFIXED32)
+    field(position, "sf64", 13, F.TYPE_SFIXED64)
+    field(position, "moving", 14, F.TYPE_BOOL)
+    field(position, "photo", 15, F.TYPE_BYTES)
+    field(position, "status", 16, F.TYPE_ENUM, type_name=".fleet.Status")
+    stop = position.nested_type.add(name="Stop")
+    field(stop, "name", 1, F.TYPE_STRING)
+    field(stop, "minutes", 2, F.TYPE_INT32)
+    field(position, "next_stop", 17, F.TYPE_MESSAGE, type_name=".fleet.Position.Stop")
+    field(position, "stops", 18, F.TYPE_MESSAGE, F.LABEL_REPEATED, ".fleet.Position.Stop")
+    field(position, "readings", 19, F.TYPE_INT32, F.LABEL_REPEATED)  # packed (proto3's default)
+    field(position, "labels", 20, F.TYPE_STRING, F.LABEL_REPEATED)
+    entry = position.nested_type.add(name="AttributesEntry")
+    entry.options.map_entry = True
+    field(entry, "key", 1, F.TYPE_STRING)
+    field(entry, "value", 2, F.TYPE_INT64)
+    field(position, "attributes", 21, F.TYPE_MESSAGE, F.LABEL_REPEATED, ".fleet.Position.AttributesEntry")
+    position.oneof_decl.add(name="source")
+    field(position, "gps", 22, F.TYPE_STRING, oneof_index=0)
+    field(position, "cell", 23, F.TYPE_INT32, oneof_index=0)
+    position.oneof_decl.add(name="_fuel")
+    field(position, "fuel", 24, F.TYPE_DOUBLE, oneof_index=1, proto3_optional=True)
+    field(position, "at", 25, F.TYPE_MESSAGE, type_name=".google.protobuf.Timestamp")
+    field(position, "idle", 26, F.TYPE_MESSAGE, type_name=".google.protobuf.Duration")
+    field(position, "driver", 27, F.TYPE_MESSAGE, type_name=".google.protobuf.StringValue")
+    field(position, "load", 28, F.TYPE_MESSAGE, type_name=".google.protobuf.Int64Value")
+    field(position, "extra", 29, F.TYPE_MESSAGE, type_name=".google.protobuf.Struct")
+    field(position, "nothing", 30, F.TYPE_MESSAGE, type_name=".google.protobuf.Empty")
+    field(position, "mask", 31, F.TYPE_MESSAGE, type_name=".google.protobuf.FieldMask")
+    field(position, "ratio", 32, F.TYPE_MESSAGE, type_name=".google.protobuf.DoubleValue")
+    second = file.message_type.add(name="Alert")
+    field(second, "code", 1, F.TYPE_INT32)
+    field(second, "text", 2, F.TYPE_STRING)
     pool.Add(file)
-    for name, fields in [("fleet.Position", {"vehicle": "v-1", "lat": 51.5}), ("fleet.Stop", {"at": 7})]:
-        cls = message_factory.GetMessageClass(pool.FindMessageTypeByName(name))
+
+    Position = message_factory.GetMessageClass(pool.FindMessageTypeByName("fleet.Position"))
+    Alert = message_factory.GetMessageClass(pool.FindMessageTypeByName("fleet.Alert"))
+    full = Position(
+        vehicle_id="v-1", lat=51.5, speed=12.25, odometer=-9007199254740993, trips=18446744073709551615,
+        heading=-90, seats=4294967295, delta=-5, big_delta=-9223372036854775808, f32=7, f64=8, sf32=-9, sf64=-10,
+        moving=True, photo=b"\x00\xff", status=1, readings=[1, -2, 300000], labels=["a", "\u00e9"],
+        stops=[Position.Stop(name="depot", minutes=5), Position.Stop(name="x")], gps="51.5,-0.1", fuel=0.0)
+    full.driver.value = "Ada"
+    full.load.value = -3
+    full.ratio.value = float("inf")
+    full.next_stop.name = "home"
+    full.attributes["weight"] = 1200
+    full.at.FromJsonString("2026-12-06T04:16:13.123456Z")
+    full.idle.FromJsonString("-1.500s")
+    full.extra.update({"k": [1, "two", None, True, {"n": 2.5}]})
+    full.nothing.SetInParent()
+    full.mask.paths.extend(["vehicle_id", "next_stop.name"])
+    defaults = Position(cell=0, status=0)
+    defaults.at.SetInParent()
+    cases = [("protobuf-full", Position, full), ("protobuf-defaults", Position, defaults),
+             ("protobuf-second-message", Alert, Alert(code=7, text="hot"))]
+    for name, cls, message in cases:
         serializer = ProtobufSerializer(cls, client, {"use.deprecated.format": False})
-        data = serializer(cls(**fields), SerializationContext("proto.vehicles", MessageField.VALUE))
-        payload = cls(**fields).SerializeToString()
-        index = 0 if name == "fleet.Position" else 1
-        emit(f"protobuf-{name}", "proto.vehicles", data,
-             {"schemaId": int.from_bytes(data[1:5], "big"), "messageIndexes": [index],
-              "protobuf": base64.b64encode(payload).decode()})
+        data = serializer(message, SerializationContext("proto.vehicles", MessageField.VALUE))
+        emit(name, "proto.vehicles", data, json_format.MessageToDict(message))
 
 
 def main():

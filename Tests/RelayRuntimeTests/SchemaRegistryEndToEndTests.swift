@@ -16,7 +16,7 @@ struct SchemaRegistryEndToEndTests {
     @Test func decodedRecordsArriveInOrderAndAnOutageHoldsThemWithoutLoss() async throws {
         let registry = RegistryEmulator()
         try await RegistryEmulatorServer(registry: registry).withRunning { url in
-            let cases = try OfficialSerializers.produce(registryURL: url)
+            let cases = try await OfficialSerializers.produce(registryURL: url)
             try await RelayHarness.with(topics: [("registry", 1), ("registry.dlq", 1)]) { harness in
                 var configuration = try harness.configuration(
                     topics: ["registry"], defaults: [JSONMember("format", .object([JSONMember("offset", true)]))],

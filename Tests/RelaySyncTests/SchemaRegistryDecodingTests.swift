@@ -13,7 +13,7 @@ struct SchemaRegistryDecodingTests {
     @Test func decodesEveryCaseTheOfficialSerializersProduce() async throws {
         let registry = RegistryEmulator()
         try await RegistryEmulatorServer(registry: registry).withRunning { url in
-            let cases = try OfficialSerializers.produce(registryURL: url)
+            let cases = try await OfficialSerializers.produce(registryURL: url)
             #expect(cases.count >= 12)
             #expect(Set(cases.map { $0.name.split(separator: "-")[0] }) == ["avro", "json", "protobuf"])
             let http = try CurlHTTPClient()
@@ -78,6 +78,93 @@ struct SchemaRegistryDecodingTests {
                 Issue.record("a closed port is not unavailable")
                 return
             }
+        }
+    }
+
+    /// A registry that serves Protobuf only as `.proto` text (no `format=serialized`): values are carried as base64
+    /// with their schema id and message indexes, not refused.
+    @Test func protobufWithoutASerializedSchemaIsCarriedAsBytes() async throws {
+        let registry = RegistryEmulator()
+        try await RegistryEmulatorServer(registry: registry).withRunning { url in
+            let http = try CurlHTTPClient()
+            defer { Task { await http.shutdown() } }
+            let client = SchemaRegistryClient(configuration: Self.configuration(url), http: http)
+            let id = UInt32(
+                registry.register(
+                    subject: "p-value", type: "PROTOBUF", text: #"syntax = "proto3"; message M { int32 a = 1; }"#))
+            let document = try await client.document(id: id)
+            #expect(document.type == .protobuf && document.text.contains("message M"))
+            let schema = try RegistrySchema(document)
+            guard case .protobuf(nil) = schema else {
+                Issue.record("a .proto text schema should be carried as bytes")
+                return
+            }
+            let record = SourceRecord(
+                topic: "p", partition: 0, offset: 0, value: AvroBinaryWriter.framed(schemaId: id, [0, 0x08, 0x05]))
+            let preparation = RecordPreparation(settings: Self.settings(), registry: true)
+            guard case .ready(let prepared, _) = preparation.prepare(record, lookup: { _ in .ready(schema) }),
+                case .json(let text)? = prepared.carried?.value
+            else {
+                Issue.record("not carried")
+                return
+            }
+            #expect(
+                String(decoding: text, as: UTF8.self)
+                    == #"{"schemaId":\#(id),"messageIndexes":[0],"protobuf":"CAU="}"#)
+        }
+    }
+
+    /// Mutated Protobuf payloads and descriptors (from the official serializer's) are decoded or refused, never a
+    /// crash or a hang.
+    @Test func mutatedProtobufPayloadsAndDescriptorsAreDecodedOrRefused() async throws {
+        let registry = RegistryEmulator()
+        try await RegistryEmulatorServer(registry: registry).withRunning { url in
+            let cases = try await OfficialSerializers.produce(registryURL: url, which: "protobuf")
+            let http = try CurlHTTPClient()
+            defer { Task { await http.shutdown() } }
+            let client = SchemaRegistryClient(configuration: Self.configuration(url), http: http)
+            let full = try #require(cases.first { $0.name == "protobuf-full" })
+            let frame = try #require(ConfluentFrame(full.bytes))
+            let document = try await client.document(id: frame.schemaId)
+            guard case .protobuf(let decoder?) = try RegistrySchema(document) else {
+                Issue.record("the serialized schema did not give a decoder")
+                return
+            }
+            var rng = SeededGenerator(seed: 7)
+            var outcomes = (decoded: 0, refused: 0)
+            for _ in 0..<3000 {
+                var bytes = full.bytes
+                for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                    let index = Int.random(in: 6..<bytes.count, using: &rng)
+                    switch Int.random(in: 0..<3, using: &rng) {
+                    case 0: bytes[index] = UInt8.random(in: 0...255, using: &rng)
+                    case 1: bytes.removeSubrange(index..<min(bytes.count, index + Int.random(in: 1...8, using: &rng)))
+                    default: bytes.insert(UInt8.random(in: 0...255, using: &rng), at: index)
+                    }
+                    if bytes.count < 8 { break }
+                }
+                do {
+                    let value = try decoder.decode(bytes, from: 6, indexes: [0])
+                    #expect(try JSONParser.parse(value.compactBytes) == value)
+                    outcomes.decoded += 1
+                } catch {
+                    outcomes.refused += 1
+                }
+            }
+            #expect(outcomes.decoded > 0 && outcomes.refused > 0, "\(outcomes)")
+            let descriptor = try #require(Base64.decode(document.text))
+            var parsed = 0
+            for _ in 0..<2000 {
+                var mutated = descriptor
+                let index = Int.random(in: 0..<mutated.count, using: &rng)
+                mutated[index] = UInt8.random(in: 0...255, using: &rng)
+                if Bool.random(using: &rng) { mutated.removeLast(Int.random(in: 0..<mutated.count, using: &rng)) }
+                guard let schema = try? ProtobufSchema(descriptor: mutated) else { continue }
+                parsed += 1
+                _ = try? ProtobufDecoder(schema: schema).decode(full.bytes, from: 6, indexes: [0])
+            }
+            #expect(parsed > 0)
+            #expect(throws: AvroDecoder.DecodingError.self) { try decoder.decode(full.bytes, from: 6, indexes: [5]) }
         }
     }
 

@@ -27,7 +27,18 @@ public enum OfficialSerializers {
     }
 
     /// Registers and serializes the cases of `which` (all, avro, json, protobuf) against the registry at `url`.
-    public static func produce(registryURL url: String, which: String = "all") throws -> [Case] {
+    /// The script runs on a thread of its own: waiting for it must not hold a thread of Swift's cooperative pool,
+    /// which the in-process registry emulator answering the script needs.
+    public static func produce(registryURL url: String, which: String = "all") async throws -> [Case] {
+        let result: Result<[Case], any Error> = await withCheckedContinuation { continuation in
+            Thread {
+                continuation.resume(returning: Result { try produceBlocking(registryURL: url, which: which) })
+            }.start()
+        }
+        return try result.get()
+    }
+
+    private static func produceBlocking(registryURL url: String, which: String) throws -> [Case] {
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw Unavailable(
                 description: "no \(python): run scripts/install-deps.sh (it makes the venv with confluent-kafka)")

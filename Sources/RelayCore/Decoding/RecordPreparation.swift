@@ -189,9 +189,16 @@ public struct RecordPreparation: Sendable {
                 return .failed(.notJSON, "schema id \(frame.schemaId): the payload is not JSON")
             }
             return .decoded(document, text: text)
-        case .protobuf:
+        case .protobuf(let decoder):
             guard let (indexes, start) = frame.protobufMessageIndexes(in: bytes) else {
                 return .failed(.corruptPayload, "schema id \(frame.schemaId): the message indexes are cut off")
+            }
+            if let decoder {
+                do {
+                    return .decoded(try decoder.decode(bytes, from: start, indexes: indexes), text: nil)
+                } catch {
+                    return .failed(.corruptPayload, "schema id \(frame.schemaId): \(error)")
+                }
             }
             var base64: [UInt8] = []
             bytes.withUnsafeBufferPointer {

@@ -25,15 +25,31 @@ public enum RegistrySchema: Sendable {
     /// JSON Schema: the payload is JSON text, embedded as is (the relay does not validate against the schema; the
     /// producer's serializer did).
     case jsonSchema
-    /// Protobuf: carried as base64 with the schema id and message indexes (no `.proto` decoder yet).
-    case protobuf
+    /// Protobuf: decoded to the proto3 JSON mapping when the registry served the schema serialized (a
+    /// `FileDescriptorProto`), else (nil: `.proto` text only) carried as base64 with its schema id and message
+    /// indexes.
+    case protobuf(ProtobufDecoder?)
 
     /// Prepares `document`, or throws why the relay cannot decode with it.
     public init(_ document: RegistrySchemaDocument) throws(AvroSchema.SchemaError) {
         switch document.type {
         case .avro: self = .avro(AvroDecoder(schema: try AvroSchema(document.text, references: document.references)))
         case .json: self = .jsonSchema
-        case .protobuf: self = .protobuf
+        case .protobuf:
+            guard let descriptor = Base64.decode(document.text) else {
+                self = .protobuf(nil)
+                return
+            }
+            var dependencies: [[UInt8]] = []
+            for reference in document.references {
+                guard let bytes = Base64.decode(reference) else {
+                    self = .protobuf(nil)
+                    return
+                }
+                dependencies.append(bytes)
+            }
+            self = .protobuf(
+                ProtobufDecoder(schema: try ProtobufSchema(descriptor: descriptor, dependencies: dependencies)))
         }
     }
 

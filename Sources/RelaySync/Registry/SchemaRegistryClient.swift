@@ -52,18 +52,30 @@ public struct SchemaRegistryClient: Sendable {
     }
 
     /// The schema with `id`, its references' texts resolved (dependencies first).
+    ///
+    /// A Protobuf schema is asked for again serialized (`?format=serialized`: a base64 `FileDescriptorProto`, which
+    /// Confluent's registry and Redpanda's from 25.2 serve), with its references the same way, so the relay decodes
+    /// it without parsing `.proto` text; a registry that cannot serve it so leaves the `.proto` text.
     public func document(id: UInt32) async throws(FetchError) -> RegistrySchemaDocument {
-        let body = try await get("/schemas/ids/\(id)", what: "schema id \(id)")
+        var body = try await get("/schemas/ids/\(id)", what: "schema id \(id)")
+        let type = try Self.type(of: body)
+        var query = ""
+        if type == .protobuf,
+            let serialized = try await optionalGet("/schemas/ids/\(id)?format=serialized", what: "schema id \(id)")
+        {
+            body = serialized
+            query = "?format=serialized"
+        }
         var texts: [String] = []
         var seen = Set<String>()
-        try await resolve(body, into: &texts, seen: &seen, depth: 0)
-        return RegistrySchemaDocument(type: try Self.type(of: body), text: try Self.text(of: body), references: texts)
+        try await resolve(body, query: query, into: &texts, seen: &seen, depth: 0)
+        return RegistrySchemaDocument(type: type, text: try Self.text(of: body), references: texts)
     }
 
     /// Appends the texts of the schemas `body` references (recursively, dependencies first) to `texts`.
-    private func resolve(_ body: JSONValue, into texts: inout [String], seen: inout Set<String>, depth: Int)
-        async throws(FetchError)
-    {
+    private func resolve(
+        _ body: JSONValue, query: String, into texts: inout [String], seen: inout Set<String>, depth: Int
+    ) async throws(FetchError) {
         guard case .array(let references)? = body["references"] else { return }
         guard depth < Self.maximumReferenceDepth else {
             throw .unusable("references nest deeper than \(Self.maximumReferenceDepth) levels")
@@ -81,20 +93,34 @@ public struct SchemaRegistryClient: Sendable {
             guard seen.insert("\(subject)/\(versionText)").inserted else { continue }
             let path =
                 "/subjects/\(FormEncoding.percentEncode(subject))/versions/\(FormEncoding.percentEncode(versionText))"
-            let referenced = try await get(path, what: "subject \(subject) version \(versionText)")
-            try await resolve(referenced, into: &texts, seen: &seen, depth: depth + 1)
+            let referenced = try await get(path + query, what: "subject \(subject) version \(versionText)")
+            try await resolve(referenced, query: query, into: &texts, seen: &seen, depth: depth + 1)
             texts.append(try Self.text(of: referenced))
         }
     }
 
+    /// `get`, or nil when the registry does not serve that form (400, 404, 415, 422, 501: an older registry).
+    private func optionalGet(_ path: String, what: String) async throws(FetchError) -> JSONValue? {
+        let response = try await send(path, what: what)
+        if [400, 404, 415, 422, 501].contains(response.status) { return nil }
+        return try Self.body(response, what: what)
+    }
+
     private func get(_ path: String, what: String) async throws(FetchError) -> JSONValue {
-        let response: HTTPClientResponse
+        try Self.body(try await send(path, what: what), what: what)
+    }
+
+    private func send(_ path: String, what: String) async throws(FetchError) -> HTTPClientResponse {
         do {
-            response = try await http.execute(
+            return try await http.execute(
                 HTTPClientRequest(method: .get, url: baseURL + path, headers: headers, timeout: timeout))
         } catch {
             throw .unavailable("the registry did not answer for \(what): \(error.reason)")
         }
+    }
+
+    /// The JSON object of a 200; the meaning of any other status.
+    private static func body(_ response: HTTPClientResponse, what: String) throws(FetchError) -> JSONValue {
         switch response.status {
         case 200:
             guard let body = try? JSONParser.parse(response.body), body.members != nil else {

@@ -72,8 +72,13 @@ public final class RegistryEmulator: Sendable {
         public var body: JSONValue
     }
 
-    /// Handles one request. `path` has no query; `authorization` is the header's value.
-    public func handle(method: String, path: String, body: [UInt8], authorization: String?) -> Answer {
+    /// Handles one request. `path` has no query; `query` is the raw query string; `authorization` is the header's
+    /// value. `format=serialized` serves a Protobuf schema as the base64 `FileDescriptorProto` it was registered as
+    /// (Confluent's serializers register that form); one registered as `.proto` text answers 501, as a registry
+    /// that cannot serialize it would.
+    public func handle(method: String, path: String, query: String? = nil, body: [UInt8], authorization: String?)
+        -> Answer
+    {
         if path.hasPrefix("/_registry/") { return control(method: method, path: path, body: body) }
         let segments = path.split(separator: "/", omittingEmptySubsequences: true).map {
             String($0).removingPercentEncoding ?? String($0)
@@ -92,7 +97,14 @@ public final class RegistryEmulator: Sendable {
             let expected = "Basic " + Data("\(credentials.username):\(credentials.password)".utf8).base64EncodedString()
             guard authorization == expected else { return Self.error(401, 401, "Unauthorized") }
         }
-        return state.withLock { state in Self.route(&state, method: method, segments: segments, body: body) }
+        let answer = state.withLock { state in Self.route(&state, method: method, segments: segments, body: body) }
+        guard (query ?? "").split(separator: "&").contains("format=serialized"), answer.status == 200,
+            case .string(let text)? = answer.body["schema"], answer.body["schemaType"] == .string("PROTOBUF")
+        else { return answer }
+        guard Base64.decode(text) != nil else {
+            return Self.error(501, 50101, "the emulator cannot serialize a schema registered as .proto text")
+        }
+        return answer
     }
 
     private static func pattern(method: String, segments: [String]) -> String {

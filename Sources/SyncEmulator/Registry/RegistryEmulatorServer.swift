@@ -47,7 +47,8 @@ public struct RegistryEmulatorServer: Sendable {
             var request = request
             let body = try await request.collectBody(upTo: 1 << 20)
             let answer = registry.handle(
-                method: request.method.rawValue, path: request.uri.path, body: Array(buffer: body),
+                method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+                body: Array(buffer: body),
                 authorization: request.headers[.authorization])
             var headers = HTTPFields()
             headers[.contentType] = "application/vnd.schemaregistry.v1+json"
