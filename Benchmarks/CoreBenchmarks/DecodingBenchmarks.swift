@@ -54,10 +54,19 @@ enum DecodingBenchmarks {
     }
 
     /// Records decoded (Avro to JSON) and packed into full messages per second on one core, and the mean JSON size.
-    static func decodeAndPackRate(count: Int) -> (rate: Double, jsonBytes: Double) {
+    /// With `shaped`, the route also filters and selects (the document path).
+    static func decodeAndPackRate(count: Int, shaped: Bool = false) -> (rate: Double, jsonBytes: Double) {
         let records = avroRecords(count: count)
         let schema = RegistrySchema.avro(AvroDecoder(schema: try! AvroSchema(Self.schema)))
-        let preparation = RecordPreparation(settings: settings { $0.valueFormat = .avro }, registry: true)
+        let preparation = RecordPreparation(
+            settings: settings {
+                $0.valueFormat = .avro
+                if shaped {
+                    $0.filter = try! RecordFilter(#"value("/kind") != "DELETED" or value("/sequence") >= 0"#)
+                    $0.shape = ValueShape(
+                        select: ["/id", "/status", "/amount", "/address/city"].map { try! JSONPointer($0) })
+                }
+            }, registry: true)
         var jsonBytes = 0
         let rate = Measure.bestRate {
             var prepared: [SourceRecord] = []

@@ -28,6 +28,10 @@ let avro = DecodingBenchmarks.decodeAndPackRate(count: 200_000)
 print(
     "Avro decode+pack, 20-field record:     \(avro.rate.grouped) records/s (\(avro.jsonBytes.grouped) bytes of JSON each)"
 )
+let shaped = DecodingBenchmarks.decodeAndPackRate(count: 200_000, shaped: true)
+print(
+    "  ... with a filter and select 4 fields: \(shaped.rate.grouped) records/s (\(shaped.jsonBytes.grouped) bytes each)"
+)
 let jsonSame = PackingBenchmarks.packingRate(recordSize: Int(avro.jsonBytes), count: 200_000)
 print("packing the same size as plain JSON:   \(jsonSame.grouped) records/s")
 let select = DecodingBenchmarks.selectFill(count: 10_000)

@@ -21,28 +21,24 @@ protocol JSONSink {
     mutating func endObject()
 }
 
-/// Builds a `JSONValue`.
+/// Builds a `JSONValue`. Open containers live in their own stacks so appending to the innermost one is in place.
 struct JSONTreeSink: JSONSink {
-    private enum Container {
-        case array([JSONValue])
-        case object([JSONMember], key: String)
-    }
-
-    private var stack: [Container] = []
+    /// Which kind each open container is (true: object), innermost last.
+    private var isObject: [Bool] = []
+    private var arrays: [[JSONValue]] = []
+    private var objects: [[JSONMember]] = []
+    private var keys: [String] = []
     private(set) var result = JSONValue.null
 
     private mutating func add(_ value: JSONValue) {
-        guard let top = stack.popLast() else {
+        guard let object = isObject.last else {
             result = value
             return
         }
-        switch top {
-        case .array(var elements):
-            elements.append(value)
-            stack.append(.array(elements))
-        case .object(var members, let key):
-            members.append(JSONMember(key, value))
-            stack.append(.object(members, key: ""))
+        if object {
+            objects[objects.count - 1].append(JSONMember(keys.removeLast(), value))
+        } else {
+            arrays[arrays.count - 1].append(value)
         }
     }
 
@@ -52,21 +48,24 @@ struct JSONTreeSink: JSONSink {
     mutating func scalar(_ value: JSONValue) { add(value) }
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) { add(.string(String(decoding: bytes, as: UTF8.self))) }
     mutating func base64(_ bytes: UnsafeBufferPointer<UInt8>) { add(.string(AvroText.base64(bytes))) }
-    mutating func beginArray() { stack.append(.array([])) }
+    mutating func beginArray() {
+        isObject.append(false)
+        arrays.append([])
+    }
     mutating func element() {}
     mutating func endArray() {
-        guard case .array(let elements)? = stack.popLast() else { return }
-        add(.array(elements))
+        isObject.removeLast()
+        add(.array(arrays.removeLast()))
     }
-    mutating func beginObject() { stack.append(.object([], key: "")) }
-    mutating func key(_ name: String) {
-        guard case .object(let members, _)? = stack.popLast() else { return }
-        stack.append(.object(members, key: name))
+    mutating func beginObject() {
+        isObject.append(true)
+        objects.append([])
     }
-    mutating func key(_ bytes: UnsafeBufferPointer<UInt8>) { key(String(decoding: bytes, as: UTF8.self)) }
+    mutating func key(_ name: String) { keys.append(name) }
+    mutating func key(_ bytes: UnsafeBufferPointer<UInt8>) { keys.append(String(decoding: bytes, as: UTF8.self)) }
     mutating func endObject() {
-        guard case .object(let members, _)? = stack.popLast() else { return }
-        add(.object(members))
+        isObject.removeLast()
+        add(.object(objects.removeLast()))
     }
 }
 
