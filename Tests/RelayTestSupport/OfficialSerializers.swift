@@ -26,45 +26,65 @@ public enum OfficialSerializers {
         public let description: String
     }
 
-    /// Registers and serializes the cases of `which` (all, avro, json, protobuf) against the registry at `url`.
-    /// The script runs on a thread of its own: waiting for it must not hold a thread of Swift's cooperative pool,
-    /// which the in-process registry emulator answering the script needs.
-    public static func produce(registryURL url: String, which: String = "all") async throws -> [Case] {
-        let result: Result<[Case], any Error> = await withCheckedContinuation { continuation in
+    /// Runs a script of the repository with the venv's Python on a thread of its own; its output's JSON lines.
+    static func run(_ arguments: [String]) async throws -> [JSONValue] {
+        let result: Result<[JSONValue], any Error> = await withCheckedContinuation { continuation in
             Thread {
-                continuation.resume(returning: Result { try produceBlocking(registryURL: url, which: which) })
+                continuation.resume(returning: Result { try runBlocking(arguments) })
             }.start()
         }
         return try result.get()
     }
 
-    private static func produceBlocking(registryURL url: String, which: String) throws -> [Case] {
+    private static func runBlocking(_ arguments: [String]) throws -> [JSONValue] {
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw Unavailable(
                 description: "no \(python): run scripts/install-deps.sh (it makes the venv with confluent-kafka)")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [
-            repositoryRoot.appendingPathComponent("Tests/Fixtures/registry_serialize.py").path, url, which,
-        ]
+        process.arguments = [repositoryRoot.appendingPathComponent(arguments[0]).path] + arguments.dropFirst()
         let output = Pipe()
-        let errors = Pipe()
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("serializers-\(UUID()).log")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errors) }
         process.standardOutput = output
-        process.standardError = errors
+        process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Unavailable(description: "registry_serialize.py failed (\(process.terminationStatus)): \(errorText)")
+            let text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+            throw Unavailable(description: "\(arguments[0]) failed (\(process.terminationStatus)): \(text)")
         }
-        return try String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
-            let json = try JSONParser.parse(String(line))
+        return try String(decoding: data, as: UTF8.self).split(separator: "\n").map { try JSONParser.parse(String($0)) }
+    }
+
+    /// Registers and serializes the cases of `which` (all, avro, json, protobuf) against the registry at `url`.
+    public static func produce(registryURL url: String, which: String = "all") async throws -> [Case] {
+        try await run(["Tests/Fixtures/registry_serialize.py", url, which]).map { json in
             guard case .string(let name)? = json["case"], case .string(let topic)? = json["topic"],
                 case .string(let hex)? = json["hex"], let expected = json["expected"]
-            else { throw Unavailable(description: "a line of registry_serialize.py is malformed: \(line)") }
+            else { throw Unavailable(description: "a line of registry_serialize.py is malformed: \(json.text())") }
             return Case(name: name, topic: topic, bytes: Self.bytes(hex: hex), expected: expected)
+        }
+    }
+
+    /// One random Avro schema, a value fastavro wrote with it, and the JSON the relay must render.
+    public struct RandomAvro: Sendable {
+        public var schema: String
+        public var bytes: [UInt8]
+        public var expected: JSONValue
+    }
+
+    /// `count` random schemas and values from `Tests/Fixtures/avro_random.py` (fastavro, the encoder Confluent's
+    /// AvroSerializer uses), from `seed`.
+    public static func randomAvro(seed: Int, count: Int) async throws -> [RandomAvro] {
+        try await run(["Tests/Fixtures/avro_random.py", String(seed), String(count)]).map { json in
+            guard case .string(let schema)? = json["schema"], case .string(let hex)? = json["hex"],
+                let expected = json["expected"]
+            else { throw Unavailable(description: "a line of avro_random.py is malformed") }
+            return RandomAvro(schema: schema, bytes: bytes(hex: hex), expected: expected)
         }
     }
 

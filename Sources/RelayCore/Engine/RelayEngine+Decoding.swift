@@ -23,10 +23,10 @@ extension RelayEngine {
 
     /// Decodes, filters and shapes `record` by its route's settings.
     mutating func prepare(_ record: SourceRecord, now: Instant, into actions: inout [EngineAction]) -> Prepared {
-        let settings = router.settings(forTopic: record.topic)
-        let preparation = RecordPreparation(
-            settings: settings, registry: self.settings.configuration.schemaRegistry != nil)
-        if preparation.isPassThrough { return .ready(record, document: nil) }
+        guard let preparation = router.preparation(forTopic: record.topic) else {
+            return .ready(record, document: nil)
+        }
+        let settings = preparation.settings
         let outcome = preparation.prepare(record) { id in lookupSchema(id, now: now) }
         switch outcome {
         case .ready(let prepared, let document):

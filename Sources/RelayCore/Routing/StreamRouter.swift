@@ -3,6 +3,8 @@
 public struct StreamRouter: Sendable {
     private let configuration: RelayConfiguration
     private var settingsByTopic: [String: StreamSettings] = [:]
+    /// Per topic: what its route does before routing (decoding, filter, shaping), or nil when it does nothing.
+    private var preparationByTopic: [String: RecordPreparation?] = [:]
 
     public init(configuration: RelayConfiguration) { self.configuration = configuration }
 
@@ -36,6 +38,17 @@ public struct StreamRouter: Sendable {
         let settings = configuration.settings(forTopic: topic)
         settingsByTopic[topic] = settings
         return settings
+    }
+
+    /// What `topic`'s route does to a record before routing, or nil when it passes records through untouched (no
+    /// formats but `auto`, no registry, no filter, no `select` or `drop`): one lookup per record on the hot path.
+    public mutating func preparation(forTopic topic: String) -> RecordPreparation? {
+        if let cached = preparationByTopic[topic] { return cached }
+        let preparation = RecordPreparation(
+            settings: settings(forTopic: topic), registry: configuration.schemaRegistry != nil)
+        let result = preparation.isPassThrough ? nil : preparation
+        preparationByTopic[topic] = .some(result)
+        return result
     }
 
     /// The stream for `record`, or why it has none: a keyed template that cannot render the record's name (unless

@@ -68,11 +68,12 @@ import Testing
         var filtered: Int { reports.filter { if case .filtered = $0 { true } else { false } }.count }
     }
 
-    func driver(_ defaults: [JSONMember] = [], deadLetters: Bool = false, configure: (inout StreamSettings) -> Void)
-        -> Driver
-    {
+    func driver(
+        _ defaults: [JSONMember] = [], deadLetters: Bool = false, cacheSize: Int = 1000,
+        configure: (inout StreamSettings) -> Void
+    ) -> Driver {
         var configuration = engineConfiguration(defaults: defaults, deadLetters: deadLetters)
-        configuration.schemaRegistry = SchemaRegistryConfiguration(url: "http://127.0.0.1:1")
+        configuration.schemaRegistry = SchemaRegistryConfiguration(url: "http://127.0.0.1:1", cacheSize: cacheSize)
         configure(&configuration.defaults)
         let engine = RelayEngine(settings: .init(configuration: configuration, deadLetters: deadLetters, epoch: 1))
         var driver = Driver(engine: engine)
@@ -280,5 +281,26 @@ import Testing
         driver.handle(.schemaAnswered(id: 7, answer: Self.avro()))
         driver.accept()
         #expect(driver.engine.commitOffsets[p0] == 3)
+    }
+
+    @Test func theSchemaCacheIsBoundedAndAnEvictedSchemaIsFetchedAgain() {
+        var driver = driver(cacheSize: 10) { $0.valueFormat = .auto }
+        let schema = SchemaAnswer.found(.avro(AvroDecoder(schema: try! AvroSchema(#""long""#))))
+        for id in UInt32(1)...30 {
+            driver.handle(.recordsReceived([record(Int64(id - 1), AvroBinaryWriter.framed(schemaId: id, [2]))]))
+            driver.handle(.schemaAnswered(id: id, answer: schema))
+        }
+        #expect(driver.fetches == Array(1...30))
+        #expect(driver.engine.cachedSchemaCount <= 10)
+        driver.handle(.recordsReceived([record(30, AvroBinaryWriter.framed(schemaId: 30, [4]))]))
+        #expect(driver.fetches.count == 30, "a recent schema is still cached")
+        driver.handle(.recordsReceived([record(31, AvroBinaryWriter.framed(schemaId: 1, [6]))]))
+        #expect(driver.fetches.last == 1 && driver.fetches.count == 31, "an evicted one is fetched again")
+        driver.handle(.schemaAnswered(id: 1, answer: schema))
+        driver.accept()
+        driver.now = .seconds(5)
+        driver.handle(.timeReached)
+        driver.accept()
+        #expect(driver.engine.commitOffsets[p0] == 32, "nothing lost on the way")
     }
 }

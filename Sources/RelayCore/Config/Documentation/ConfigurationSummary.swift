@@ -23,6 +23,14 @@ public enum ConfigurationSummary {
         lines.append(
             "         \(twilio.baseURL), timeouts \(DurationText.format(twilio.connectTimeout)) connect / \(DurationText.format(twilio.requestTimeout)) request, at most \(twilio.maxConcurrentRequests) requests on \(twilio.maxConnections) connections"
         )
+        if let registry = configuration.schemaRegistry {
+            let auth =
+                registry.username.map { "basic auth \($0) / \(registry.password)" }
+                ?? (registry.token.reveal().isEmpty ? "no credentials" : "bearer token \(registry.token)")
+            lines.append(
+                "registry \(registry.url), \(auth), \(registry.cacheSize) schemas cached, not ready after \(DurationText.format(registry.unreadyAfter)) unreachable"
+            )
+        }
         lines.append("streams  defaults: \(describe(configuration.defaults))")
         for route in configuration.routes {
             lines.append("         \(route.topic): \(describe(route.settings))")
@@ -46,7 +54,14 @@ public enum ConfigurationSummary {
         if let maxAge = settings.overflow.maxAge { overflow += ", max age \(DurationText.format(maxAge))" }
         if settings.overflow.conflate { overflow += ", conflated by key" }
         let burst = settings.burst > 0 ? " +\(settings.burst) burst" : ""
+        var decoding = ""
+        if settings.valueFormat != .auto || settings.keyFormat != .auto {
+            decoding += ", value \(settings.valueFormat.rawValue), key \(settings.keyFormat.rawValue)"
+        }
+        if !settings.shape.select.isEmpty { decoding += ", select \(settings.shape.select.count) fields" }
+        if !settings.shape.drop.isEmpty { decoding += ", drop \(settings.shape.drop.count) fields" }
+        if let filter = settings.filter { decoding += ", filter \(filter)" }
         return
-            "stream \(settings.stream), \(ttl), \(settings.rate)/s\(burst), \(settings.maxMessageBytes) B messages, \(settings.inFlight) in flight, oversize \(settings.oversize.rawValue), \(overflow)"
+            "stream \(settings.stream), \(ttl), \(settings.rate)/s\(burst), \(settings.maxMessageBytes) B messages, \(settings.inFlight) in flight, oversize \(settings.oversize.rawValue), \(overflow)\(decoding)"
     }
 }
