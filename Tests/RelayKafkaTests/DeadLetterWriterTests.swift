@@ -16,14 +16,24 @@ struct DeadLetterWriterTests {
         try await writer.write(original, reason: "oversize", stream: "orders")
         try await writer.write(
             SourceRecord(topic: "orders", partition: 0, offset: 7, value: nil), reason: "overflow", stream: "orders")
+        // An undecodable record's dead letter (through the engine's port) says which field and why.
+        let undecodable = DeadLetter(
+            id: 1, record: SourceRecord(topic: "orders", partition: 0, offset: 8, value: [0, 0, 0, 0, 9]),
+            reason: .undecodable, stream: "orders", detail: "unknown-schema: value: schema id 9")
+        await withCheckedContinuation { continuation in
+            writer.write(undecodable) { failure in
+                #expect(failure == nil)
+                continuation.resume()
+            }
+        }
 
         let running = try RunningConsumer.start(cluster, group: "dlq", topics: ["relay.dead-letters"])
-        await eventually("both dead letters arrived") { running.handler.records.count == 2 }
+        await eventually("the dead letters arrived") { running.handler.records.count == 3 }
         try await running.stop()
         await producer.close()
 
         let letters = running.handler.records
-        try #require(letters.count == 2)
+        try #require(letters.count == 3)
         let first = letters[0]
         #expect(first.key == original.key)
         #expect(first.value == original.value)
@@ -39,6 +49,10 @@ struct DeadLetterWriterTests {
         #expect(header(DeadLetterWriter.HeaderName.sourceOffset, first) == "1234")
         #expect(letters[1].value == nil)
         #expect(header(DeadLetterWriter.HeaderName.reason, letters[1]) == "overflow")
+        #expect(header(DeadLetterWriter.HeaderName.detail, letters[1]) == nil)
+        #expect(letters[2].value == [0, 0, 0, 0, 9])
+        #expect(header(DeadLetterWriter.HeaderName.reason, letters[2]) == "undecodable")
+        #expect(header(DeadLetterWriter.HeaderName.detail, letters[2]) == "unknown-schema: value: schema id 9")
     }
 
     /// A record larger than the producer (or the topic) accepts would fail for ever and stall its partition: it is

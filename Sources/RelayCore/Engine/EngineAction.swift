@@ -56,6 +56,14 @@ public struct DeadLetter: Sendable, Hashable {
     public var stream: String
     /// More about why (an undecodable record's reason and where), or nil.
     public var detail: String? = nil
+
+    public init(id: UInt64, record: SourceRecord, reason: DropReason, stream: String, detail: String? = nil) {
+        self.id = id
+        self.record = record
+        self.reason = reason
+        self.stream = stream
+        self.detail = detail
+    }
 }
 
 /// What the engine reports for metrics and logs. Labels are bounded: streams come from configuration, reasons and

@@ -226,7 +226,8 @@ struct DemoCommand: AsyncParsableCommand {
                 "  \(stream): \(f.recordsIn) records in, \(f.recordsOut) published in \(f.messagesOut) messages (mean fill \(fill)), dropped \(drops.isEmpty ? "0" : drops), dead-lettered \(f.deadLettered)"
             )
             if f.filtered > 0 || f.undecodable > 0 {
-                lines.append("    decoded from Avro: \(f.filtered) filtered out, \(f.undecodable) undecodable")
+                lines.append(
+                    "    decoded from Avro: \(f.filtered) filtered out, \(f.undecodable) undecodable (dead-lettered)")
             }
             if f.streamsCreated > 0 {
                 lines.append(

@@ -3,7 +3,8 @@ import RelayCore
 
 /// The demo's Avro feed: orders in the Schema Registry wire format, as a Confluent serializer writes them, with the
 /// schema registered in the demo's registry emulator. The relay decodes them, keeps the orders that are not
-/// cancelled (`filter`) and carries five fields of eight (`select`).
+/// cancelled (`filter`) and carries five fields of eight (`select`); the few it cannot decode go to the dead-letter
+/// topic.
 enum DemoOrders {
     static let topic = "demo.orders"
     static let subject = "demo.orders-value"
@@ -25,7 +26,8 @@ enum DemoOrders {
     static let filter = #"value("/status") != "CANCELLED""#
     private static let cities = ["Berlin", "Lagos", "Lima", "Osaka", "Oslo", "Pune", "Quito", "Tunis"]
 
-    /// Order `n` in the wire format of schema `schemaId`: one in eight is cancelled.
+    /// Order `n` in the wire format of schema `schemaId`: one in eight is cancelled, and one in a hundred is cut off
+    /// (a producer bug the relay dead-letters as `corrupt-payload`, counted in `sync_relay_records_undecodable_total`).
     static func value(_ n: Int, schemaId: UInt32) -> [UInt8] {
         var payload = AvroBinaryWriter.string("order-\(n)")
         payload += AvroBinaryWriter.long(Int64(n % 8 == 7 ? 3 : n % 3))
@@ -36,6 +38,7 @@ enum DemoOrders {
         payload += AvroBinaryWriter.string("customer\(n % 97)@example.com")
         payload += n % 4 == 0 ? AvroBinaryWriter.long(1) + AvroBinaryWriter.string("leave at the door") : [0]
         payload += AvroBinaryWriter.string(UUID().uuidString.lowercased())
+        if n % 100 == 3 { payload.removeLast(10) }
         return AvroBinaryWriter.framed(schemaId: schemaId, payload)
     }
 }
