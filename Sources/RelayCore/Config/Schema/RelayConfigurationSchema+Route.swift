@@ -102,7 +102,7 @@ extension RelayConfigurationSchema {
             ConfigField(
                 "format", .choice(of: ValueFormat.self),
                 default: withDefaults ? .string(ValueFormat.auto.rawValue) : nil,
-                "`auto`: the registry wire format (a 0 byte and a schema id) when `schemaRegistry` is set, decoded by the schema's type, else JSON, text or base64 by content. `avro`, `json-schema`, `protobuf`: the wire format is required. `json`, `text`: the \(what) must be JSON, or UTF-8 text (carried as a string). `bytes`: always base64."
+                "`auto`: the registry wire format (a 0 byte and a schema id) when `schemaRegistry` is set, decoded by the schema's type, else JSON, text or base64 by content. `avro`, `json-schema`, `protobuf`: the wire format is required. `json`, `text`: the \(what) must be JSON, or UTF-8 text\(what == "value" ? " (carried as a string)" : ""). `bytes`: \(what == "value" ? "always base64" : "any bytes (a key is carried as `k` when it is UTF-8, else as base64 `kb`)")."
             )
         ])
     }
