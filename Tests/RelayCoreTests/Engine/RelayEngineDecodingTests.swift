@@ -303,4 +303,24 @@ import Testing
         driver.accept()
         #expect(driver.engine.commitOffsets[p0] == 32, "nothing lost on the way")
     }
+
+    @Test func aReloadChangesTheFilterAndShapeLive() throws {
+        var driver = driver { $0.filter = try! RecordFilter(#"value("/n") > 1"#) }
+        driver.handle(.recordsReceived((0..<4).map { record($0, Array("{\"n\":\($0),\"x\":true}".utf8)) }))
+        driver.accept()
+        #expect(try driver.values().map { $0["n"] } == [.number("2"), .number("3")])
+        var configuration = engineConfiguration(defaults: [], deadLetters: false)
+        configuration.schemaRegistry = SchemaRegistryConfiguration(url: "http://127.0.0.1:1")
+        configuration.defaults.shape = ValueShape(drop: [try JSONPointer("/x")])
+        driver.handle(.configurationChanged(configuration))
+        driver.handle(.recordsReceived((4..<6).map { record($0, Array("{\"n\":\($0),\"x\":true}".utf8)) }))
+        driver.now = .seconds(3)
+        driver.handle(.timeReached)
+        driver.accept()
+        let values = try driver.values()
+        #expect(values.count == 4, "no filter any more")
+        #expect(values.suffix(2) == [try JSONParser.parse(#"{"n":4}"#), try JSONParser.parse(#"{"n":5}"#)])
+        #expect(driver.filtered == 2)
+        #expect(driver.engine.commitOffsets[p0] == 6)
+    }
 }
