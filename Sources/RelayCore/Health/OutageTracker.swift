@@ -28,13 +28,24 @@ public struct OutageTracker: Sendable, Hashable {
     /// Records the outcome of one request at `now`; returns whether Twilio is now in an outage.
     public mutating func record(_ outcome: PublishOutcome, now: Instant) -> Bool {
         guard Self.isOutageSign(outcome) else {
-            failingSince = nil
-            lastFailure = nil
+            answered()
             return false
         }
-        if failingSince == nil { failingSince = now }
         lastFailure = outcome
+        return failed(now: now)
+    }
+
+    /// A request failed at `now` for a reason that says the peer is unreachable or failing (any peer: the Schema
+    /// Registry's client classifies its own failures); returns whether this is now an outage.
+    public mutating func failed(now: Instant) -> Bool {
+        if failingSince == nil { failingSince = now }
         return isOutage(now: now)
+    }
+
+    /// The peer answered: the run of failures, if any, is over.
+    public mutating func answered() {
+        failingSince = nil
+        lastFailure = nil
     }
 
     /// Whether the current run of failures has lasted `threshold` by `now`.

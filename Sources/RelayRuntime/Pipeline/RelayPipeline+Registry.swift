@@ -65,33 +65,33 @@ extension RelayPipeline {
 }
 
 /// Tells readiness when the Schema Registry has failed every fetch for `schemaRegistry.unreadyAfter` (records are
-/// waiting for a schema meanwhile), and when it answers again.
+/// waiting for a schema meanwhile), and when it answers again: `OutageTracker`, as `TwilioAvailability` uses it.
 final class RegistryAvailability: Sendable {
     private struct State {
-        var failingSince: Instant?
+        var tracker: OutageTracker
         var reported = false
     }
 
-    let threshold: Duration
     private let state: Mutex<State>
     private let health: HealthState
     private let logger: Logger
     private let clock: MonotonicClock
 
     init(threshold: Duration, clock: MonotonicClock, health: HealthState, logger: Logger) {
-        self.threshold = threshold
+        state = Mutex(State(tracker: OutageTracker(threshold: threshold)))
         self.clock = clock
         self.health = health
         self.logger = logger
-        state = Mutex(State())
     }
+
+    /// The outage threshold (`schemaRegistry.unreadyAfter`).
+    var threshold: Duration { state.withLock { $0.tracker.threshold } }
 
     /// A fetch failed because the registry is unreachable or failing.
     func failed(_ reason: String) {
         let now = clock.now()
         let report = state.withLock { state -> Bool in
-            if state.failingSince == nil { state.failingSince = now }
-            guard !state.reported, now - state.failingSince! >= threshold else { return false }
+            guard state.tracker.failed(now: now), !state.reported else { return false }
             state.reported = true
             return true
         }
@@ -107,7 +107,7 @@ final class RegistryAvailability: Sendable {
     /// The registry answered (a schema, or a refusal).
     func answered() {
         let recovered = state.withLock { state -> Bool in
-            state.failingSince = nil
+            state.tracker.answered()
             defer { state.reported = false }
             return state.reported
         }
