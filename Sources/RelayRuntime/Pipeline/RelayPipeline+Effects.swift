@@ -80,7 +80,13 @@ extension RelayPipeline {
     /// Readiness and metrics for every answer from Twilio.
     private func twilioAnswered(_ outcome: PublishOutcome) {
         observer.twilioResponse(statusClass: outcome.statusClass, twilioCode: outcome.twilioCode)
-        availability.answered(outcome)
+        if OutageTracker.isOutageSign(outcome) {
+            availability.failed("\(outcome)")
+        } else {
+            // A refusal of the credentials keeps its own not-ready reason (set below).
+            let refused: Bool = if case .unauthorized = outcome { true } else { false }
+            availability.answered("\(outcome)", ready: !refused)
+        }
         switch outcome {
         case .accepted, .alreadyExists:
             health.setReady(.twilio)

@@ -45,7 +45,7 @@ extension RelayPipeline {
                     wait = min(wait * 2, longest)
                     continue
                 }
-                registryAvailability.answered()
+                registryAvailability.answered(outcome)
                 if case .refused(let reason, let detail) = answer {
                     logger.error(
                         "schema.refused",
@@ -62,57 +62,4 @@ extension RelayPipeline {
     }
 
     private var cachedSchemas: Int { state.withLock { $0.engine.cachedSchemaCount } }
-}
-
-/// Tells readiness when the Schema Registry has failed every fetch for `schemaRegistry.unreadyAfter` (records are
-/// waiting for a schema meanwhile), and when it answers again: `OutageTracker`, as `TwilioAvailability` uses it.
-final class RegistryAvailability: Sendable {
-    private struct State {
-        var tracker: OutageTracker
-        var reported = false
-    }
-
-    private let state: Mutex<State>
-    private let health: HealthState
-    private let logger: Logger
-    private let clock: MonotonicClock
-
-    init(threshold: Duration, clock: MonotonicClock, health: HealthState, logger: Logger) {
-        state = Mutex(State(tracker: OutageTracker(threshold: threshold)))
-        self.clock = clock
-        self.health = health
-        self.logger = logger
-    }
-
-    /// The outage threshold (`schemaRegistry.unreadyAfter`).
-    var threshold: Duration { state.withLock { $0.tracker.threshold } }
-
-    /// A fetch failed because the registry is unreachable or failing.
-    func failed(_ reason: String) {
-        let now = clock.now()
-        let report = state.withLock { state -> Bool in
-            guard state.tracker.failed(now: now), !state.reported else { return false }
-            state.reported = true
-            return true
-        }
-        guard report else { return }
-        health.setNotReady(
-            .schemaRegistry,
-            reason:
-                "every fetch from the Schema Registry failed for \(DurationText.format(threshold)) (last: \(reason)); records needing a schema are held"
-        )
-        logger.error("schema.registry.unavailable", metadata: [LogKey.error: .string(reason)])
-    }
-
-    /// The registry answered (a schema, or a refusal).
-    func answered() {
-        let recovered = state.withLock { state -> Bool in
-            state.tracker.answered()
-            defer { state.reported = false }
-            return state.reported
-        }
-        guard recovered else { return }
-        health.setReady(.schemaRegistry)
-        logger.notice("schema.registry.available")
-    }
 }

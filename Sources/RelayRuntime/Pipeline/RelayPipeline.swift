@@ -33,10 +33,10 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
     let clock: MonotonicClock
     let timer: any WakeTimer
     /// Readiness's view of a sustained Twilio outage.
-    let availability: TwilioAvailability
+    let availability: PeerAvailability
     /// The Schema Registry (nil: none configured), and readiness's view of its outages.
     let registry: SchemaRegistryClient?
-    let registryAvailability: RegistryAvailability
+    let registryAvailability: PeerAvailability
     /// The consumer's fetch control, for pause and resume (set once by `attach`).
     let partitionControl = Mutex<(any PartitionControl)?>(nil)
     /// The event number of the last pause or resume applied to each partition.
@@ -53,9 +53,9 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
         registry: SchemaRegistryClient? = nil
     ) {
         self.registry = registry
-        registryAvailability = RegistryAvailability(
-            threshold: configuration.schemaRegistry?.unreadyAfter ?? .seconds(30), clock: clock, health: health,
-            logger: logger)
+        registryAvailability = PeerAvailability(
+            .schemaRegistry, threshold: configuration.schemaRegistry?.unreadyAfter ?? .seconds(30),
+            wording: .schemaRegistry, clock: clock, health: health, logger: logger)
         self.configuration = configuration
         self.client = client
         publisher = SyncStreamPublisher(client: client)
@@ -65,8 +65,9 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
         self.logger = logger
         self.clock = clock
         timer = EngineWakeTimer(clock: clock)
-        availability = TwilioAvailability(
-            threshold: configuration.twilio.unavailableAfter, clock: clock, health: health, logger: logger)
+        availability = PeerAvailability(
+            .twilio, threshold: configuration.twilio.unavailableAfter, wording: .twilio, clock: clock, health: health,
+            logger: logger)
         let settings = RelayEngine.Settings(
             configuration: configuration, deadLetters: deadLetters != nil,
             epoch: UInt64(Date().timeIntervalSince1970 * 1000), seed: UInt64.random(in: .min ... .max))
