@@ -140,6 +140,18 @@ final class Counter: Sendable {
     var current: Int { value.load(ordering: .relaxed) }
 }
 
+/// Stops the producer, then waits (at most 60 s) until the sink has every record produced; returns how many were.
+func stopAndDrain(_ producing: Task<Void, Never>, produced: Counter, sink: LoopbackSink) async throws -> Int {
+    producing.cancel()
+    _ = await producing.value
+    let total = produced.current
+    let drainDeadline = ContinuousClock.now + .seconds(60)
+    while sink.totals.records < total, ContinuousClock.now < drainDeadline {
+        try await Timers.sleep(for: .milliseconds(200))
+    }
+    return total
+}
+
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
@@ -283,13 +295,7 @@ case "soak":
                 sample.t, Double(sample.rss) / 1_048_576, sample.threads, sample.fds, sample.connections, sample.cpu,
                 sample.messages, now.rejections, now.rejectionsAfterSinkStall, now.stallsOver50ms))
     }
-    producing.cancel()
-    _ = await producing.value
-    let total = produced.current
-    let drainDeadline = ContinuousClock.now + .seconds(60)
-    while sink.totals.records < total, ContinuousClock.now < drainDeadline {
-        try await Timers.sleep(for: .milliseconds(200))
-    }
+    let total = try await stopAndDrain(producing, produced: produced, sink: sink)
     let delivered = sink.totals.records
     let rejections = sink.totals.rejections
     let status = relay.stop()
@@ -389,13 +395,7 @@ case "keys":
                 sample.t, Double(sample.rss) / 1_048_576, sample.cpu, sample.records, produced.current, sample.streams,
                 sample.creates, totals.rejections))
     }
-    producing.cancel()
-    _ = await producing.value
-    let total = produced.current
-    let drainDeadline = ContinuousClock.now + .seconds(60)
-    while sink.totals.records < total, ContinuousClock.now < drainDeadline {
-        try await Timers.sleep(for: .milliseconds(200))
-    }
+    let total = try await stopAndDrain(producing, produced: produced, sink: sink)
     let delivered = sink.totals.records
     let rejections = sink.totals.rejections
     let creates = sink.totals.creates

@@ -4,7 +4,6 @@ import RelayKafka
 import RelayRuntime
 import RelayTestSupport
 import SyncEmulator
-import Synchronization
 import Testing
 
 /// Schema Registry records end to end: produced by Confluent's official serializers (Python confluent-kafka) against
@@ -38,14 +37,14 @@ struct SchemaRegistryEndToEndTests {
                 try await harness.producer.send(records)
 
                 let health = HealthState()
-                let observer = RegistryObserver()
+                let observer = CountingObserver()
                 try await harness.runRelay(configuration, health: health, observer: observer) { application in
                     await eventually("the registry outage shows in readiness", timeout: .seconds(20)) {
                         health.snapshot.problems[.schemaRegistry] != nil
                     }
                     #expect(health.snapshot.problems[.schemaRegistry]?.contains("Schema Registry") == true)
                     #expect(harness.emulator.emulator.messages(stream: "registry").isEmpty, "records wait")
-                    #expect(observer.counts.withLock { $0.unavailable } >= 1)
+                    #expect((observer.counts.withLock { $0.schemaFetches["unavailable"] } ?? 0) >= 1)
 
                     registry.setFault(.none)
                     await eventually("every decodable record arrives", timeout: .seconds(60)) {
@@ -68,9 +67,9 @@ struct SchemaRegistryEndToEndTests {
                     #expect(delivered.last == plain)
                     let ids = Set(cases.map { ConfluentFrame($0.bytes)!.schemaId })
                     #expect(
-                        observer.counts.withLock { $0.found } == ids.count,
+                        observer.counts.withLock { $0.schemaFetches["found"] } == ids.count,
                         "each schema id fetched once, however many records need it")
-                    #expect(observer.counts.withLock { $0.notFound } == 1)
+                    #expect(observer.counts.withLock { $0.schemaFetches["not-found"] } == 1)
                     await eventually("every offset is committed", timeout: .seconds(20)) {
                         application.pipeline.isIdle
                     }
@@ -90,44 +89,4 @@ struct SchemaRegistryEndToEndTests {
             return entries.compactMap { $0["j"] }
         }
     }
-}
-
-/// Counts registry fetches and undecodable records.
-final class RegistryObserver: RelayObserver, Sendable {
-    struct Counts {
-        var found = 0
-        var notFound = 0
-        var unavailable = 0
-        var undecodable: [String: Int] = [:]
-        var deadLettered: [String: Int] = [:]
-    }
-    let counts = Mutex(Counts())
-    func schemaRegistryAnswered(outcome: String, cached: Int) {
-        counts.withLock {
-            switch outcome {
-            case "found": $0.found += 1
-            case "not-found": $0.notFound += 1
-            case "unavailable": $0.unavailable += 1
-            default: break
-            }
-        }
-    }
-    func recordsUndecodable(route: String, reason: String, count: Int) {
-        counts.withLock { $0.undecodable[reason, default: 0] += count }
-    }
-    func recordsDeadLettered(stream: String, reason: String, count: Int) {
-        counts.withLock { $0.deadLettered[reason, default: 0] += count }
-    }
-    func recordsConsumed(topic: String, count: Int) {}
-    func messagePublished(stream: String, records: Int, bytes: Int, latency: Duration) {}
-    func endToEndLatency(stream: String, latency: Duration) {}
-    func recordsDropped(stream: String, reason: String, count: Int) {}
-    func publishRetried(stream: String, reason: String) {}
-    func twilioResponse(statusClass: String, twilioCode: Int?) {}
-    func laneDepth(stream: String, records: Int, bytes: Int, inFlight: Int) {}
-    func pacerWait(stream: String, wait: Duration) {}
-    func streamCreated(stream: String, recreated: Bool) {}
-    func ttlRefreshed(stream: String) {}
-    func partitionLag(topic: String, partition: Int32, consumerLag: Int64?, commitLag: Int64?) {}
-    func readinessChanged(ready: Bool) {}
 }

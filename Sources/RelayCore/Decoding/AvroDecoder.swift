@@ -87,12 +87,12 @@ public struct AvroDecoder: Sendable {
             case .float:
                 let raw = try take(4)
                 let bits = UInt32(raw[0]) | UInt32(raw[1]) << 8 | UInt32(raw[2]) << 16 | UInt32(raw[3]) << 24
-                sink.scalar(Self.number(Float(bitPattern: bits)))
+                sink.scalar(.floatingPoint(Float(bitPattern: bits)))
             case .double:
                 let raw = try take(8)
                 var bits: UInt64 = 0
                 for index in (0..<8).reversed() { bits = bits << 8 | UInt64(raw[index]) }
-                sink.scalar(Self.number(Double(bitPattern: bits)))
+                sink.scalar(.floatingPoint(Double(bitPattern: bits)))
             case .bytes:
                 sink.base64(try take(try length()))
             case .string:
@@ -250,13 +250,8 @@ public struct AvroDecoder: Sendable {
                 if byte & 0x80 == 0 { break }
                 shift += 7
             }
-            return Int64(bitPattern: (result >> 1) ^ (0 &- (result & 1)))
+            return ProtobufWire.zigZag(result)
         }
 
-        private static func number<F: BinaryFloatingPoint & CustomStringConvertible>(_ value: F) -> JSONValue {
-            if value.isNaN { return .string("NaN") }
-            if value.isInfinite { return .string(value < 0 ? "-Infinity" : "Infinity") }
-            return .number(value.description)
-        }
     }
 }

@@ -17,29 +17,14 @@ public struct ConfluentFrame: Sendable, Hashable {
     /// messages) and where the message bytes start: a zig-zag varint count then that many zig-zag varints, or a
     /// single 0 for the first message. Nil when they are cut off or out of range.
     public func protobufMessageIndexes(in bytes: [UInt8]) -> (indexes: [Int], payloadStart: Int)? {
-        var position = payloadStart
-        func varint() -> Int? {
-            var result: UInt64 = 0
-            var shift: UInt64 = 0
-            while position < bytes.count, shift < 64 {
-                let byte = bytes[position]
-                position += 1
-                result |= UInt64(byte & 0x7F) << shift
-                if byte & 0x80 == 0 {
-                    let value = Int64(bitPattern: (result >> 1) ^ (0 &- (result & 1)))
-                    return Int(exactly: value)
-                }
-                shift += 7
-            }
-            return nil
-        }
-        guard let count = varint(), count >= 0, count <= 100 else { return nil }
-        if count == 0 { return ([0], position) }
+        var reader = ProtobufWire(bytes: bytes[payloadStart...])
+        func index() -> Int? { (try? reader.varint()).flatMap { Int(exactly: ProtobufWire.zigZag($0)) } }
+        guard let count = index(), count >= 0, count <= 100 else { return nil }
         var indexes: [Int] = []
         for _ in 0..<count {
-            guard let index = varint(), index >= 0 else { return nil }
+            guard let index = index(), index >= 0 else { return nil }
             indexes.append(index)
         }
-        return (indexes, position)
+        return (count == 0 ? [0] : indexes, reader.bytes.startIndex)
     }
 }

@@ -1,4 +1,13 @@
 extension JSONValue {
+    /// A decoded floating-point value: the shortest text that reads back as the same value, or `"NaN"`,
+    /// `"Infinity"`, `"-Infinity"` as strings (JSON has no such numbers), as Avro and the proto3 JSON mapping write
+    /// them.
+    static func floatingPoint<F: BinaryFloatingPoint & CustomStringConvertible>(_ value: F) -> JSONValue {
+        if value.isNaN { return .string("NaN") }
+        if value.isInfinite { return .string(value < 0 ? "-Infinity" : "Infinity") }
+        return .number(value.description)
+    }
+
     /// The value as compact JSON text (no spaces), as messages carry decoded values.
     public var compactBytes: [UInt8] {
         var output: [UInt8] = []

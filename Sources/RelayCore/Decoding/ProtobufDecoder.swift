@@ -131,9 +131,9 @@ public struct ProtobufDecoder: Sendable {
     {
         switch (field.type, raw) {
         case (1, .fixed64(let bits)):
-            return (Self.number(Double(bitPattern: bits)), bits == 0)
+            return (JSONValue.floatingPoint(Double(bitPattern: bits)), bits == 0)
         case (2, .fixed32(let bits)):
-            return (Self.number(Float(bitPattern: bits)), bits == 0)
+            return (JSONValue.floatingPoint(Float(bitPattern: bits)), bits == 0)
         case (3, .varint(let raw)):
             return (.string(String(Int64(bitPattern: raw))), raw == 0)
         case (4, .varint(let raw)):
@@ -165,9 +165,9 @@ public struct ProtobufDecoder: Sendable {
             return (.string(String(Int64(bitPattern: raw))), raw == 0)
         case (17, .varint(let raw)):
             let narrow = UInt32(truncatingIfNeeded: raw)
-            return (.number(String(Int32(bitPattern: (narrow >> 1) ^ (0 &- (narrow & 1))))), raw == 0)
+            return (.number(String(ProtobufWire.zigZag(UInt64(narrow)))), raw == 0)
         case (18, .varint(let raw)):
-            return (.string(String(Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1))))), raw == 0)
+            return (.string(String(ProtobufWire.zigZag(raw))), raw == 0)
         default:
             throw DecodingError("field \(field.name) (type \(field.type)) has the wrong wire type")
         }
@@ -181,27 +181,11 @@ public struct ProtobufDecoder: Sendable {
         -> ProtobufWire.Value
     {
         switch type {
-        case 1, 6, 16:
-            guard reader.bytes.count >= 8 else { throw DecodingError("a packed 64-bit value is cut off") }
-            var value: UInt64 = 0
-            for byte in reader.bytes.prefix(8).reversed() { value = value << 8 | UInt64(byte) }
-            reader.bytes.removeFirst(8)
-            return .fixed64(value)
-        case 2, 7, 15:
-            guard reader.bytes.count >= 4 else { throw DecodingError("a packed 32-bit value is cut off") }
-            var value: UInt32 = 0
-            for byte in reader.bytes.prefix(4).reversed() { value = value << 8 | UInt32(byte) }
-            reader.bytes.removeFirst(4)
-            return .fixed32(value)
+        case 1, 6, 16: return .fixed64(try reader.fixed64())
+        case 2, 7, 15: return .fixed32(try reader.fixed32())
         default:
             return .varint(try reader.varint())
         }
-    }
-
-    private static func number<F: BinaryFloatingPoint & CustomStringConvertible>(_ value: F) -> JSONValue {
-        if value.isNaN { return .string("NaN") }
-        if value.isInfinite { return .string(value < 0 ? "-Infinity" : "Infinity") }
-        return .number(value.description)
     }
 
     private static func base64(_ data: [UInt8]) -> String {
@@ -253,10 +237,10 @@ public struct ProtobufDecoder: Sendable {
             let negative = seconds < 0 || nanos < 0
             return .string((negative ? "-" : "") + String(seconds.magnitude) + Self.fraction(abs(nanos)) + "s")
         case "DoubleValue":
-            if case .fixed64(let bits)? = fields[1] { return Self.number(Double(bitPattern: bits)) }
+            if case .fixed64(let bits)? = fields[1] { return JSONValue.floatingPoint(Double(bitPattern: bits)) }
             return .number("0")
         case "FloatValue":
-            if case .fixed32(let bits)? = fields[1] { return Self.number(Float(bitPattern: bits)) }
+            if case .fixed32(let bits)? = fields[1] { return JSONValue.floatingPoint(Float(bitPattern: bits)) }
             return .number("0")
         case "Int64Value": return .string(String(Int64(bitPattern: varint(1))))
         case "UInt64Value": return .string(String(varint(1)))
@@ -308,7 +292,7 @@ public struct ProtobufDecoder: Sendable {
             guard let (number, raw) = try Self.last(bytes) else { return .null }
             switch (number, raw) {
             case (1, _): return .null
-            case (2, .fixed64(let bits)): return Self.number(Double(bitPattern: bits))
+            case (2, .fixed64(let bits)): return JSONValue.floatingPoint(Double(bitPattern: bits))
             case (3, .bytes(let text)):
                 guard UTF8Validator.isValid(text) else { throw DecodingError("a Value string is not UTF-8") }
                 return .string(String(decoding: text, as: UTF8.self))

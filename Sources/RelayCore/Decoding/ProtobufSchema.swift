@@ -222,26 +222,36 @@ struct ProtobufWire {
         guard number > 0, number < 1 << 29 else { throw AvroDecoder.DecodingError("a field number is \(number)") }
         switch key & 7 {
         case 0: return (number, .varint(try varint()))
-        case 1:
-            let raw = try take(8)
-            var value: UInt64 = 0
-            for byte in raw.reversed() { value = value << 8 | UInt64(byte) }
-            return (number, .fixed64(value))
+        case 1: return (number, .fixed64(try fixed64()))
         case 2:
             let length = try varint()
             guard length <= UInt64(bytes.count) else {
                 throw AvroDecoder.DecodingError("a length of \(length) exceeds the \(bytes.count) bytes left")
             }
             return (number, .bytes(Array(try take(Int(length)))))
-        case 5:
-            let raw = try take(4)
-            var value: UInt32 = 0
-            for byte in raw.reversed() { value = value << 8 | UInt32(byte) }
-            return (number, .fixed32(value))
+        case 5: return (number, .fixed32(try fixed32()))
         default:
             throw AvroDecoder.DecodingError("wire type \(key & 7) (groups are not supported) at field \(number)")
         }
     }
+
+    /// 8 bytes, little-endian.
+    mutating func fixed64() throws(AvroDecoder.DecodingError) -> UInt64 {
+        var value: UInt64 = 0
+        for byte in try take(8).reversed() { value = value << 8 | UInt64(byte) }
+        return value
+    }
+
+    /// 4 bytes, little-endian.
+    mutating func fixed32() throws(AvroDecoder.DecodingError) -> UInt32 {
+        var value: UInt32 = 0
+        for byte in try take(4).reversed() { value = value << 8 | UInt32(byte) }
+        return value
+    }
+
+    /// The signed value of a zig-zag encoded varint (Protobuf's sint32/sint64, Avro's int and long, Confluent's
+    /// message indexes).
+    static func zigZag(_ raw: UInt64) -> Int64 { Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1))) }
 
     mutating func varint() throws(AvroDecoder.DecodingError) -> UInt64 {
         var result: UInt64 = 0

@@ -73,18 +73,27 @@ struct EngineStream: Sendable {
     }
 }
 
-/// Records, bytes and messages in flight of a lane, as reported for metrics.
-struct LaneDepth: Sendable, Equatable {
-    var records = 0
-    var bytes = 0
-    var inFlight = 0
+/// Records, bytes and messages in flight of a lane, as reported for metrics (also summed by the runtime for streams
+/// folded into one metric label).
+public struct LaneDepth: Sendable, Equatable {
+    public var records = 0
+    public var bytes = 0
+    public var inFlight = 0
 
-    static func + (lhs: LaneDepth, rhs: LaneDepth) -> LaneDepth {
+    public static let zero = LaneDepth()
+
+    public init(records: Int = 0, bytes: Int = 0, inFlight: Int = 0) {
+        self.records = records
+        self.bytes = bytes
+        self.inFlight = inFlight
+    }
+
+    public static func + (lhs: LaneDepth, rhs: LaneDepth) -> LaneDepth {
         LaneDepth(
             records: lhs.records + rhs.records, bytes: lhs.bytes + rhs.bytes, inFlight: lhs.inFlight + rhs.inFlight)
     }
 
-    static func - (lhs: LaneDepth, rhs: LaneDepth) -> LaneDepth {
+    public static func - (lhs: LaneDepth, rhs: LaneDepth) -> LaneDepth {
         LaneDepth(
             records: lhs.records - rhs.records, bytes: lhs.bytes - rhs.bytes, inFlight: lhs.inFlight - rhs.inFlight)
     }

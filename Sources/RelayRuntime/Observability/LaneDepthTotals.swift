@@ -1,3 +1,4 @@
+import RelayCore
 import Synchronization
 
 /// The summed lane figures of the streams folded into the overflow stream label.
@@ -6,24 +7,8 @@ import Synchronization
 /// latest figures and reports their sum. A stream whose lane is empty (nothing queued, nothing in flight) is
 /// forgotten, so the map holds at most the lanes that are busy, which the pipeline already bounds.
 final class LaneDepthTotals: Sendable {
-    /// One lane's figures.
-    struct Figures: Sendable, Equatable {
-        var records: Int
-        var bytes: Int
-        var inFlight: Int
-
-        static let zero = Figures(records: 0, bytes: 0, inFlight: 0)
-
-        static func + (lhs: Figures, rhs: Figures) -> Figures {
-            Figures(
-                records: lhs.records + rhs.records, bytes: lhs.bytes + rhs.bytes, inFlight: lhs.inFlight + rhs.inFlight)
-        }
-
-        static func - (lhs: Figures, rhs: Figures) -> Figures {
-            Figures(
-                records: lhs.records - rhs.records, bytes: lhs.bytes - rhs.bytes, inFlight: lhs.inFlight - rhs.inFlight)
-        }
-    }
+    /// One lane's figures: the engine's `LaneDepth`.
+    typealias Figures = LaneDepth
 
     private struct State {
         var byStream: [String: Figures] = [:]

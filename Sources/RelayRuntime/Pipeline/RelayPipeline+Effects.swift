@@ -147,8 +147,13 @@ extension RelayPipeline {
         case .schemaLoaded(let id, let type):
             logger.info(
                 "schema.loaded", metadata: [LogKey.schemaId: .stringConvertible(id), LogKey.schemaType: .string(type)])
-        case .schemaRefused:
-            break  // logged where the answer came from (`fetchSchema`)
+        case .schemaRefused(let id, let reason, let detail):
+            logger.error(
+                "schema.refused",
+                metadata: [
+                    LogKey.schemaId: .stringConvertible(id), LogKey.reason: .string(reason),
+                    LogKey.error: .string(detail),
+                ])
         case .streamCreated(let stream, let name, let recreated):
             observer.streamCreated(stream: stream, recreated: recreated)
             if stream != name { observer.routeStreamCreated(route: stream) }

@@ -46,14 +46,6 @@ extension RelayPipeline {
                     continue
                 }
                 registryAvailability.answered(outcome)
-                if case .refused(let reason, let detail) = answer {
-                    logger.error(
-                        "schema.refused",
-                        metadata: [
-                            LogKey.schemaId: .stringConvertible(id), LogKey.reason: .string(reason.rawValue),
-                            LogKey.error: .string(detail),
-                        ])
-                }
                 apply(.schemaAnswered(id: id, answer: answer))
                 observer.schemaRegistryAnswered(outcome: outcome, cached: cachedSchemas)
                 return

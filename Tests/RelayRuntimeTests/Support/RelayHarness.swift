@@ -196,6 +196,9 @@ final class CountingObserver: RelayObserver {
         var created = 0
         var recreated = 0
         var ttlRefreshes = 0
+        /// Schema fetches by result (found, not-found, unusable, unavailable), and undecodable records by reason.
+        var schemaFetches: [String: Int] = [:]
+        var undecodable: [String: Int] = [:]
     }
     let counts = Mutex(Counts())
     func recordsConsumed(topic: String, count: Int) { counts.withLock { $0.consumed += count } }
@@ -221,4 +224,10 @@ final class CountingObserver: RelayObserver {
     func ttlRefreshed(stream: String) { counts.withLock { $0.ttlRefreshes += 1 } }
     func partitionLag(topic: String, partition: Int32, consumerLag: Int64?, commitLag: Int64?) {}
     func readinessChanged(ready: Bool) {}
+    func schemaRegistryAnswered(outcome: String, cached: Int) {
+        counts.withLock { $0.schemaFetches[outcome, default: 0] += 1 }
+    }
+    func recordsUndecodable(route: String, reason: String, count: Int) {
+        counts.withLock { $0.undecodable[reason, default: 0] += count }
+    }
 }
