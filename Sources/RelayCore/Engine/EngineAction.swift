@@ -112,4 +112,8 @@ public enum EngineReport: Sendable {
     case accountConcurrencyLowered(limit: Int)
     /// The account-wide cap was lifted again.
     case accountConcurrencyRestored
+    /// This member's allowance of a stream the consumer group shares changed (a rebalance, a partition starting to
+    /// count, a reload): `messagesPerWindow` whole messages in any second, or below one (a mean rate) where the
+    /// group's allowances are not `guaranteed` to fit the stream's rate (`GroupBudget`).
+    case allowance(stream: String, messagesPerWindow: Double, guaranteed: Bool)
 }

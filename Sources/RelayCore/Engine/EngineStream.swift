@@ -57,6 +57,8 @@ struct EngineStream: Sendable {
     var idleSince: Instant?
     /// Waiting for a create token (in `RelayEngine.createWaiting`).
     var waitingForCreate = false
+    /// Its share of the group's budget as last reported (a stream shared by the group; `RelayEngine+Budget`).
+    var allowance: GroupBudget.Allowance?
     /// The lane depth last reported (the route's totals are kept from these).
     var reportedDepth = LaneDepth()
 

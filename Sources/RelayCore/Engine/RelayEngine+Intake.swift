@@ -58,9 +58,11 @@ extension RelayEngine {
                 .report(.unroutable(route: route.settings.stream.text, topic: record.topic, reason: reason.rawValue)))
         }
         var slot: Int
+        var isNew = false
         if let known = slotByName[route.name] {
             slot = known
         } else {
+            isNew = true
             guard makeRoom(for: route, now: now, into: &actions) else { return false }
             slot = addStream(route, topic: record.topic, now: now)
             if streams[slot]!.keyed {
@@ -73,7 +75,9 @@ extension RelayEngine {
             replacePacker(packer, of: slot, into: &actions)
         }
         let result = streams[slot]!.lane.offer(record, now: now)
-        streams[slot]!.partitions.insert(partition)
+        if streams[slot]!.partitions.insert(partition).inserted, streams[slot]!.fedByOnePartition || isNew {
+            applyBudget(slot, now: now, into: &actions)
+        }
         feeding[partition, default: []].insert(slot)
         if !result.dropped.isEmpty { settle(result.dropped, slot: slot, into: &actions) }
         if result.shouldPause { paused.formUnion(streams[slot]!.partitions) }

@@ -21,12 +21,11 @@ extension RelayEngine {
         let remembered = known.take(route.name)
         let epoch = keyed ? lifeEpoch(after: remembered?.epoch, now: now) : settings.epoch
         let fedByOnePartition = template.isFedByOnePartition
-        let share = fedByOnePartition ? 1 : assignment.share(of: topic)
         let lane = StreamLane(
             settings: route.settings.laneSettings(
                 deadLetterDrops: settings.deadLetters && route.settings.oversize == .deadLetter),
             packer: route.settings.packer(epoch: epoch),
-            pacer: StreamPacer(settings: route.settings.pacerSettings(share: share > 0 ? share : 1))
+            pacer: StreamPacer(settings: route.settings.pacerSettings(share: 1))  // `applyBudget` sets the share
         )
         var stream = EngineStream(
             name: route.name, topic: topic, label: route.label, keyed: keyed, fedByOnePartition: fedByOnePartition,

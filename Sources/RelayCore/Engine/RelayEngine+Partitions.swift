@@ -1,14 +1,23 @@
-/// Rebalances: assignment, scale-out shares, the revoke and its drain.
+/// Rebalances: assignment, the revoke and its drain (the scale-out budgets are in `RelayEngine+Budget`).
 extension RelayEngine {
-    mutating func assign(_ partitions: [TopicPartition], assignment: PartitionAssignment) {
-        for partition in partitions { tracker.assign(partition) }
+    mutating func assign(
+        _ partitions: [TopicPartition], assignment: PartitionAssignment, now: Instant,
+        into actions: inout [EngineAction]
+    ) {
+        for partition in partitions {
+            tracker.assign(partition)
+            handoffs.assigned(partition, now: now)
+        }
         self.assignment = assignment
-        applyShares()
+        applyBudgets(now: now, into: &actions)
     }
 
     /// Stops feeding the revoked partitions: their queued and held records are discarded (not done, so the next
     /// owner consumes them again), and their in-flight publishes may finish until the drain ends.
-    mutating func revoke(_ partitions: [TopicPartition], remaining: PartitionAssignment, now: Instant) {
+    mutating func revoke(
+        _ partitions: [TopicPartition], remaining: PartitionAssignment, now: Instant,
+        into actions: inout [EngineAction]
+    ) {
         for partition in partitions.sorted(by: Self.inOrder) {
             let fed = feeding.removeValue(forKey: partition) ?? []
             for slot in fed.sorted() {
@@ -22,7 +31,7 @@ extension RelayEngine {
             pausedReported.remove(partition)
         }
         assignment = remaining
-        applyShares()
+        applyBudgets(now: now, into: &actions)  // the drained partitions still count until the drain ends
         // Discarding made room in streams the remaining partitions feed too: those paused for back-pressure may
         // resume now (no record becoming done would tell, if nothing else is in flight).
         if !paused.isEmpty { resumeCheckNeeded = true }
@@ -37,6 +46,7 @@ extension RelayEngine {
         for partition in partitions {
             if let offset = tracker.revoke(partition) { offsets[partition] = offset }
             affected.formUnion(draining.removeValue(forKey: partition) ?? [])
+            handoffs.released(partition, now: now)
         }
         let revoked = Set(partitions)
         for (id, pending) in deadLetters where revoked.contains(pending.letter.record.topicPartition) {
@@ -49,6 +59,7 @@ extension RelayEngine {
             withdrawRevokedRecords(slot, now: now)
         }
         for slot in affected.sorted() where streams[slot]?.keyed == true { reschedule(slot, now: now) }
+        applyBudgets(now: now, into: &actions)
         actions.append(.commit(offsets))
     }
 
@@ -59,17 +70,5 @@ extension RelayEngine {
         let kept = streams[slot]!.lane.withdraw(where: { !tracker.isAssigned($0.topicPartition) })
         if !kept.isEmpty { streams[slot]!.lane.requeue(kept, now: now) }
         streams[slot]!.holdsRevokedRecords = streams[slot]!.lane.inFlightCount > 0
-    }
-
-    /// Gives each stream's pacer its topic's share of the budget (scale-out: owned / all partitions), or the whole
-    /// budget to a stream fed by one partition (`{partition}` or `{key}` in its name).
-    mutating func applyShares() {
-        var shares: [String: Double] = [:]
-        for slot in streams.indices {
-            guard let topic = streams[slot]?.topic, !streams[slot]!.fedByOnePartition else { continue }
-            let share = shares[topic] ?? assignment.share(of: topic)
-            shares[topic] = share
-            if share > 0 { streams[slot]!.lane.setShare(share) }
-        }
     }
 }

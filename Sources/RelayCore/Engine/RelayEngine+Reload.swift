@@ -42,7 +42,6 @@ extension RelayEngine {
         _ streamSettings: StreamSettings, to slot: Int, now: Instant, into actions: inout [EngineAction]
     ) {
         let old = streams[slot]!.settings
-        let share = streams[slot]!.fedByOnePartition ? 1 : assignment.share(of: streams[slot]!.topic)
         streams[slot]!.settings = streamSettings
         streams[slot]!.generation = configurationGeneration
         if old.ttl != streamSettings.ttl || (streamSettings.ttlRefresh && !old.ttlRefresh) {
@@ -51,7 +50,8 @@ extension RelayEngine {
         streams[slot]!.lane.reconfigure(
             settings: streamSettings.laneSettings(
                 deadLetterDrops: settings.deadLetters && streamSettings.oversize == .deadLetter),
-            pacer: streamSettings.pacerSettings(share: share > 0 ? share : 1))
+            pacer: streamSettings.pacerSettings(share: streams[slot]!.lane.pacer.settings.share))
+        applyBudget(slot, now: now, into: &actions)  // the rate may have changed, and with it the whole messages
         replacePacker(streamSettings.packer(epoch: streams[slot]!.epoch), of: slot, into: &actions)
         reschedule(slot, now: now)
     }

@@ -14,6 +14,8 @@ extension RelayEngine {
                 if createsScheduledAt == entry.at { admitCreateWaiters(now: now, into: &actions) }
             case .resumeCheck:
                 if !paused.isEmpty { resumeCheckNeeded = true }
+            case .handoff:
+                applyBudgets(now: now, into: &actions)
             }
         }
     }
@@ -54,7 +56,7 @@ extension RelayEngine {
                 case .stream(let slot): streams[slot]?.scheduledAt == entry.at
                 case .deadLetter(let id): deadLetters[id] != nil
                 case .creates: createsAt == entry.at
-                case .resumeCheck: true
+                case .resumeCheck, .handoff: true
                 }
             }
         }

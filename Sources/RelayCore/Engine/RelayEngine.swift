@@ -25,17 +25,23 @@ public struct RelayEngine: Sendable {
         public var maxOutstandingPerPartition: Int
         /// Seeds the retry jitter.
         public var seed: UInt64
+        /// How long a newly assigned partition waits before it counts toward its streams' budgets
+        /// (`PartitionHandoffs`; default `RelayEngine.handoffHold`). Zero counts it at once: only for tests of other
+        /// concerns, since a previous owner's last sends may then share a window with this member's first.
+        public var handoffHold: Duration
 
         /// Settings for `configuration`.
         public init(
             configuration: RelayConfiguration, deadLetters: Bool, epoch: UInt64? = nil,
-            maxOutstandingPerPartition: Int = OffsetTracker.defaultMaxOutstanding, seed: UInt64 = 0
+            maxOutstandingPerPartition: Int = OffsetTracker.defaultMaxOutstanding, seed: UInt64 = 0,
+            handoffHold: Duration = RelayEngine.handoffHold
         ) {
             self.configuration = configuration
             self.deadLetters = deadLetters
             self.epoch = epoch
             self.maxOutstandingPerPartition = maxOutstandingPerPartition
             self.seed = seed
+            self.handoffHold = handoffHold
         }
     }
 
@@ -85,6 +91,9 @@ public struct RelayEngine: Sendable {
     var feeding: [TopicPartition: Set<Int>] = [:]
     var draining: [TopicPartition: Set<Int>] = [:]
     var assignment = PartitionAssignment()
+    /// When each owned partition starts counting toward the streams' budgets (`RelayEngine+Budget`).
+    var handoffs: PartitionHandoffs
+    var handoffScheduledAt: Instant?
     var stopping = false
     var scheduler = StreamScheduler()
     /// The instant of the last `.wake` asked for and not yet reached.
@@ -119,7 +128,13 @@ public struct RelayEngine: Sendable {
         creates = CreateLimiter(rate: settings.configuration.twilio.maxCreatesPerSecond)
         tracker = OffsetTracker(maxOutstandingPerPartition: settings.maxOutstandingPerPartition)
         random = SeededGenerator(seed: settings.seed)
+        handoffs = PartitionHandoffs(hold: settings.handoffHold)
     }
+
+    /// How long a newly assigned partition waits before it counts toward its streams' budgets: Twilio's one-second
+    /// window and a tenth of it for arrival jitter (`pacerWindow`, the same margin that keeps a released keyed
+    /// stream's new life out of its old life's window).
+    public static let handoffHold = pacerWindow
 
     // MARK: Events
 
@@ -130,9 +145,9 @@ public struct RelayEngine: Sendable {
         case .recordsReceived(let records):
             receive(records, now: now, into: &actions)
         case .partitionsAssigned(let partitions, let assignment):
-            assign(partitions, assignment: assignment)
+            assign(partitions, assignment: assignment, now: now, into: &actions)
         case .partitionsRevoked(let partitions, let remaining):
-            revoke(partitions, remaining: remaining, now: now)
+            revoke(partitions, remaining: remaining, now: now, into: &actions)
         case .revokeDrainEnded(let partitions):
             endRevoke(partitions, now: now, into: &actions)
         case .publishAnswered(let stream, let sequence, let outcome):

@@ -15,6 +15,8 @@ struct StreamScheduler: Sendable {
         case creates
         /// An idle keyed stream becomes old enough to be released for a new one: look at the paused partitions.
         case resumeCheck
+        /// A newly assigned partition starts counting toward the streams' budgets (`PartitionHandoffs`).
+        case handoff
     }
 
     struct Entry: Sendable, Comparable {

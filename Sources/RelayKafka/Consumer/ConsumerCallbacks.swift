@@ -26,6 +26,8 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
             ConsumerStateMachine(
                 commitInterval: settings.commitInterval, stopBudget: KafkaConsumer.stopBudget(settings),
                 now: ContinuousClock.now))
+        let subscription = settings.topics.map(TopicSelector.init)
+        state.withLock { $0.subscription = subscription }
         super.init(logger: logger)
     }
 
@@ -130,7 +132,13 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
                 logger.error("kafka.assign.failed", metadata: [LogKey.message: .string(error)])
             }
             var updated = state.withLock { $0.assigned(rebalance.partitions, eager: !cooperative) }
-            if let counts = client.partitionCounts(of: updated.topics) {
+            // Every subscribed topic's count, owned or not: a stream fed by several topics shares its budget over
+            // all their partitions (RelayCore's `GroupBudget`).
+            let subscription = state.withLock { $0.subscription }
+            let owned = updated.topics
+            if let counts = client.partitionCounts(where: { name in
+                owned.contains(name) || subscription.contains { $0.matches(name) }
+            }) {
                 updated = state.withLock { $0.learnPartitionCounts(counts) }
             } else {
                 logger.warning("kafka.metadata.failed")

@@ -17,6 +17,9 @@ struct ConsumerStateMachine: Sendable {
     /// Whether the group has handed this member an assignment yet (possibly empty, as the cooperative protocol
     /// does): until then a member that has joined has no assignor state.
     private(set) var hasBeenAssigned = false
+    /// The topics subscribed to (names and `^` patterns): their partition counts are learnt at each assignment,
+    /// owned or not, for streams that several topics feed.
+    var subscription: [TopicSelector] = []
     private var commitToken = 0
     private var nextCommit: ContinuousClock.Instant
     let commitInterval: Duration

@@ -53,6 +53,8 @@ public final class KafkaConsumer: Sendable {
     /// poll thread. Safe from any thread (librdkafka hands the change to its own thread and waits for it).
     public func subscribe(_ topics: [String]) throws(KafkaError) {
         try client.subscribe(topics)
+        let subscription = topics.map(TopicSelector.init)
+        callbacks.state.withLock { $0.subscription = subscription }
         logger.info("kafka.subscribed", metadata: [LogKey.topic: .string(topics.joined(separator: ","))])
     }
 

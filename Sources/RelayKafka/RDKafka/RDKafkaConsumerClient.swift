@@ -167,8 +167,9 @@ final class RDKafkaConsumerClient: @unchecked Sendable {
         return list.pointee.cnt == 0
     }
 
-    /// Each of `topics`' partition count from the cluster's metadata (blocking, at most 5 s); nil on failure.
-    func partitionCounts(of topics: Set<String>) -> [String: Int]? {
+    /// The partition count of each topic of the cluster's metadata that `wanted` selects (blocking, at most 5 s);
+    /// nil on failure.
+    func partitionCounts(where wanted: (String) -> Bool) -> [String: Int]? {
         var metadata: UnsafePointer<rd_kafka_metadata>?
         guard rd_kafka_metadata(handle.pointer, 1, nil, &metadata, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata
         else {
@@ -179,7 +180,7 @@ final class RDKafkaConsumerClient: @unchecked Sendable {
         for index in 0..<Int(metadata.pointee.topic_cnt) {
             let topic = metadata.pointee.topics[index]
             let name = String(cString: topic.topic)
-            if topics.contains(name), topic.partition_cnt > 0 { counts[name] = Int(topic.partition_cnt) }
+            if topic.partition_cnt > 0, wanted(name) { counts[name] = Int(topic.partition_cnt) }
         }
         return counts
     }

@@ -20,6 +20,7 @@ public enum LogKey {
     public static let drainComplete = "relay.complete"
     public static let keys = "relay.keys"
     public static let took = "relay.took"
+    public static let messagesPerSecond = "relay.messages_per_second"
     // The configuration's peers, logged at start.
     public static let kafkaBrokers = "kafka.brokers"
     public static let kafkaGroup = "kafka.group"

@@ -82,6 +82,10 @@ enum RelayMetricCatalogue {
         durationBuckets: pacerWaitBuckets)
     static let pacerWaitTotal = metric(
         "pacer_waited_seconds", "total", "Total time due messages waited for the pacer, by stream.")
+    static let streamAllowance = metric(
+        "stream_allowance", "messages",
+        "This relay's allowance of a stream its consumer group shares: whole messages in any one-second window (below 1: a mean rate that may not fit beside the other members'), by stream."
+    )
 
     // MARK: Streams
 
@@ -142,7 +146,7 @@ enum RelayMetricCatalogue {
         recordsPublished, messagesPublished, bytesPublished, messageRecords, messageBytes, publishLatency,
         endToEndLatency,
         recordsDropped, recordsDeadLettered, publishRetries, twilioResponses,
-        laneRecords, laneBytes, inFlight, pacerWait, pacerWaitTotal,
+        laneRecords, laneBytes, inFlight, pacerWait, pacerWaitTotal, streamAllowance,
         streamsCreated, streamsRecreated, ttlRefreshes, streamSeries,
         recordsUnroutable, routeStreams, routeStreamsCreated, routeStreamsReleased,
         recordsUndecodable, recordsFiltered, registryRequests, schemasCached,

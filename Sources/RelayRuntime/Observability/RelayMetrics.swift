@@ -147,6 +147,14 @@ public final class RelayMetrics: RelayObserver {
             .increment(by: Int64(count))
     }
 
+    /// Sets `sync_relay_stream_allowance_messages{stream}`.
+    public func streamAllowance(stream: String, messagesPerWindow: Double) {
+        Gauge(
+            label: Names.streamAllowance.fullName, dimensions: [(Names.streamLabel, streamLabel(stream))],
+            factory: factory
+        ).record(messagesPerWindow)
+    }
+
     /// Sets `sync_relay_route_streams{route}`.
     public func routeStreams(route: String, active: Int) {
         Gauge(label: Names.routeStreams.fullName, dimensions: [(Names.routeLabel, route)], factory: factory)

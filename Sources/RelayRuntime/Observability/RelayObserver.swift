@@ -39,6 +39,8 @@ public protocol RelayObserver: Sendable {
     func recordsUnroutable(route: String, reason: String, count: Int)
     /// A keyed route's streams with state in the relay.
     func routeStreams(route: String, active: Int)
+    /// This relay's allowance of a stream its consumer group shares, in messages per one-second window.
+    func streamAllowance(stream: String, messagesPerWindow: Double)
     /// A keyed route's stream was created at Twilio.
     func routeStreamCreated(route: String)
     /// A keyed route's stream state was released (idle).
@@ -57,6 +59,7 @@ public protocol RelayObserver: Sendable {
 extension RelayObserver {
     public func recordsUnroutable(route: String, reason: String, count: Int) {}
     public func routeStreams(route: String, active: Int) {}
+    public func streamAllowance(stream: String, messagesPerWindow: Double) {}
     public func routeStreamCreated(route: String) {}
     public func routeStreamReleased(route: String) {}
     public func recordsUndecodable(route: String, reason: String, count: Int) {}

@@ -187,6 +187,14 @@ extension RelayPipeline {
                 metadata: [LogKey.twilioConcurrencyLimit: .stringConvertible(limit)])
         case .accountConcurrencyRestored:
             logger.notice("twilio.account.concurrency.restored")
+        case .allowance(let stream, let messagesPerWindow, let guaranteed):
+            observer.streamAllowance(stream: stream, messagesPerWindow: messagesPerWindow)
+            logger.log(
+                level: guaranteed ? .info : .warning,
+                guaranteed ? "stream.allowance" : "stream.allowance.unguaranteed",
+                metadata: [
+                    LogKey.stream: .string(stream), LogKey.messagesPerSecond: .stringConvertible(messagesPerWindow),
+                ])
         }
     }
 }

@@ -61,7 +61,8 @@ struct EngineSimulation {
         self.partitions = partitions
         rate = configuration.defaults.rate
         random = SeededGenerator(seed: seed)
-        engine = RelayEngine(settings: .init(configuration: configuration, deadLetters: deadLetters, seed: seed))
+        engine = RelayEngine(
+            settings: .init(configuration: configuration, deadLetters: deadLetters, seed: seed, handoffHold: .zero))
         for partition in partitions {
             log[partition] = []
         }
@@ -274,7 +275,8 @@ struct EngineSimulation {
     mutating func crash() {
         incarnation += 1
         engine = RelayEngine(
-            settings: .init(configuration: configuration, deadLetters: deadLetters, seed: random.next()))
+            settings: .init(
+                configuration: configuration, deadLetters: deadLetters, seed: random.next(), handoffHold: .zero))
         publishes = []
         creates = []
         refreshes = []

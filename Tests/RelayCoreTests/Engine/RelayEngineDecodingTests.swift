@@ -75,7 +75,8 @@ import Testing
         var configuration = engineConfiguration(defaults: defaults, deadLetters: deadLetters)
         configuration.schemaRegistry = SchemaRegistryConfiguration(url: "http://127.0.0.1:1", cacheSize: cacheSize)
         configure(&configuration.defaults)
-        let engine = RelayEngine(settings: .init(configuration: configuration, deadLetters: deadLetters, epoch: 1))
+        let engine = RelayEngine(
+            settings: .init(configuration: configuration, deadLetters: deadLetters, epoch: 1, handoffHold: .zero))
         var driver = Driver(engine: engine)
         driver.handle(
             .partitionsAssigned(

@@ -74,7 +74,8 @@ import Testing
             }
         }
         let engine = RelayEngine(
-            settings: .init(configuration: configuration, deadLetters: deadLetters, epoch: 1_000_000))
+            settings: .init(
+                configuration: configuration, deadLetters: deadLetters, epoch: 1_000_000, handoffHold: .zero))
         var driver = Driver(engine: engine)
         let assigned = (0..<owned).map { TopicPartition(topic: "orders", partition: Int32($0)) }
         driver.handle(
@@ -266,7 +267,7 @@ import Testing
             deadLetters: false)
         configuration.twilio.maxCreatesPerSecond = 100
         var driver = RelayEngineKeyedTests.Driver(
-            engine: RelayEngine(settings: .init(configuration: configuration, deadLetters: false)))
+            engine: RelayEngine(settings: .init(configuration: configuration, deadLetters: false, handoffHold: .zero)))
         let owned = [0, 1].map { TopicPartition(topic: "orders", partition: Int32(2 * relay + $0)) }
         driver.handle(
             .partitionsAssigned(

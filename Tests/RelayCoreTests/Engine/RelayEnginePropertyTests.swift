@@ -103,7 +103,7 @@ import Testing
 
 /// A configuration for engine tests: topics `orders` and `rides`, `defaults` as given, and a dead-letter topic when
 /// asked for.
-func engineConfiguration(defaults: [JSONMember], deadLetters: Bool) -> RelayConfiguration {
+func engineConfiguration(defaults: [JSONMember], deadLetters: Bool, routes: [JSONValue] = []) -> RelayConfiguration {
     var kafka: [JSONMember] = [
         JSONMember("brokers", .array([.string("127.0.0.1:9092")])),
         JSONMember("topics", .array([.string("orders"), .string("rides")])),
@@ -119,6 +119,7 @@ func engineConfiguration(defaults: [JSONMember], deadLetters: Bool) -> RelayConf
                 JSONMember("serviceSid", .string("IS0123456789abcdef0123456789abcdef")),
             ])),
         JSONMember("defaults", .object(defaults)),
+        JSONMember("routes", .array(routes)),
     ])
     do {
         return try ConfigurationLoader(environment: [:]).load(

@@ -79,7 +79,8 @@ import Testing
     func driver(_ defaults: [JSONMember]) -> Driver {
         var engine = RelayEngine(
             settings: .init(
-                configuration: engineConfiguration(defaults: defaults, deadLetters: false), deadLetters: false))
+                configuration: engineConfiguration(defaults: defaults, deadLetters: false), deadLetters: false,
+                handoffHold: .zero))
         _ = engine.handle(
             .partitionsAssigned(
                 [orders], assignment: PartitionAssignment(partitions: [orders], partitionCounts: ["orders": 1])),

@@ -9,7 +9,7 @@ import Testing
         var engine = RelayEngine(
             settings: .init(
                 configuration: engineConfiguration(defaults: defaults, deadLetters: deadLetters),
-                deadLetters: deadLetters))
+                deadLetters: deadLetters, handoffHold: .zero))
         _ = engine.handle(
             .partitionsAssigned(
                 [orders], assignment: PartitionAssignment(partitions: [orders], partitionCounts: ["orders": 1])),
@@ -216,7 +216,8 @@ import Testing
             configuration.twilio.baseURL = baseURL
             configuration.twilio.maxConcurrentRequests = 3
             configuration.twilio.maxConnections = 2
-            var engine = RelayEngine(settings: .init(configuration: configuration, deadLetters: false))
+            var engine = RelayEngine(
+                settings: .init(configuration: configuration, deadLetters: false, handoffHold: .zero))
             let partitions = (0..<4).map { TopicPartition(topic: "orders", partition: $0) }
             _ = engine.handle(
                 .partitionsAssigned(

@@ -124,6 +124,9 @@ public struct StreamNameTemplate: Sendable, Hashable, CustomStringConvertible {
     /// Whether the name depends on the partition (one stream per partition).
     public var usesPartition: Bool { parts.contains(.partition) }
 
+    /// Whether the name depends on the topic (streams of different topics never share a name).
+    public var usesTopic: Bool { parts.contains(.topic) }
+
     /// Whether each stream is fed by a single partition, so that partition's owner may use the stream's whole
     /// budget: the name has `{partition}`, or `{key}` (Kafka's default partitioner puts a key on one partition).
     public var isFedByOnePartition: Bool { usesPartition || parts.contains(.key) }
