@@ -1,5 +1,6 @@
-/// The partitions this group member owns, and each topic's partition count, so the engine can give each stream
-/// `rate × owned / all` of Twilio's per-stream budget and the group as a whole stays within it.
+/// The partitions this group member owns, and the partition count of each subscribed topic, so the engine can give
+/// each stream its whole-message allowance of Twilio's per-stream budget (`GroupBudget`) and the group as a whole
+/// stays within it.
 public struct PartitionAssignment: Sendable, Equatable {
     /// Owned partitions.
     public var partitions: Set<TopicPartition>
@@ -13,7 +14,7 @@ public struct PartitionAssignment: Sendable, Equatable {
     }
 
     /// The fraction of `topic`'s partitions owned: 0 when none, 1 when all (or when the count is unknown and some
-    /// are owned: never exceed the budget by assuming a share larger than ownership, but never starve either).
+    /// are owned). For reports and tests: the engine's allowances are whole messages (`GroupBudget`), not this.
     public func share(of topic: String) -> Double {
         let owned = partitions.lazy.filter { $0.topic == topic }.count
         guard owned > 0 else { return 0 }

@@ -58,7 +58,8 @@ extension RelayConfigurationSchema {
             ),
             field(
                 "rate", .integer(1...30, unit: "messages/s"), 30,
-                "Messages per second per stream; Twilio's limit is 30. Relays of one group that feed the same stream share it in whole messages per second that add up to it (docs/operations.md, Scaling out)."),
+                "Messages per second per stream; Twilio's limit is 30. Relays of one group that feed the same stream share it in whole messages per second that add up to it (docs/operations.md, Scaling out)."
+            ),
             field(
                 "burst", .integer(0...29, unit: "messages"), 0,
                 "Extra messages allowed in a short burst above `rate` (Twilio tolerates a small burst). 0 keeps every one-second window within `rate`."
