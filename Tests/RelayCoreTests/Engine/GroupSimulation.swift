@@ -48,11 +48,13 @@ struct GroupSimulation {
     var nextGroupMove: Instant
     var nextDelivery: Instant
     let end: Instant
-    /// Arrival instants at Twilio, per stream.
-    var arrivals: [String: [Instant]] = [:]
+    /// The group's moves, to explain a failure.
     var moves: [String] = []
-    /// Every message: arrival, member and send instant, per stream (for explaining a failure).
+    /// Every message at Twilio: its arrival, its member and when it was sent, per stream.
     var sendLog: [String: [(arrival: Instant, member: Int, sent: Instant)]] = [:]
+
+    /// Arrival instants at Twilio, per stream.
+    var arrivals: [String: [Instant]] { sendLog.mapValues { $0.map(\.arrival) } }
 
     /// The messages of the busiest sliding second of `stream`, to explain a failure.
     func busiestSecond(of stream: String) -> [String] {
@@ -188,7 +190,6 @@ struct GroupSimulation {
             case .publish(let request):
                 let out = latency(index)
                 let arrival = now + .nanoseconds(out)
-                arrivals[request.stream, default: []].append(arrival)
                 sendLog[request.stream, default: []].append((arrival, index, now))
                 pending.append(
                     Pending(
