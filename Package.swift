@@ -25,12 +25,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
-        // MARK: C bridges (system libraries from Debian's -dev packages)
-        .systemLibrary(
-            name: "CLibRDKafka",
-            pkgConfig: "rdkafka",
-            providers: [.apt(["librdkafka-dev"])]
-        ),
+        // MARK: C bridges
+        /// librdkafka, pinned and linked statically: scripts/build-librdkafka.sh builds it from Debian's source
+        /// package (docs/decisions/0010-a-pinned-librdkafka.md).
+        .systemLibrary(name: "CLibRDKafka", pkgConfig: "sync-relay-rdkafka"),
+        /// libcurl from Debian's -dev package.
         .systemLibrary(
             name: "CLibCurl",
             pkgConfig: "libcurl",
@@ -173,6 +172,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .testTarget(
             name: "RelaySyncTests",

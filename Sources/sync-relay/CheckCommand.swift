@@ -47,5 +47,6 @@ struct CheckCommand: ParsableCommand {
             throw ExitCode(ConfigurationError.exitStatus)
         }
         for line in ConfigurationSummary.lines(loaded, source: config) { print(line) }
+        print("  kafka client: \(KafkaLibrary.summary)")
     }
 }

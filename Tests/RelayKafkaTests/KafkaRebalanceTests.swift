@@ -54,6 +54,67 @@ struct KafkaRebalanceTests {
     }
 }
 
+@Suite("Kafka: KIP-848's group protocol against the mock cluster", .timeLimit(.minutes(2)))
+struct KafkaNextGenerationGroupTests {
+    /// `kafka.groupProtocol: consumer`: the broker assigns, and members reconcile through heartbeats, each handover
+    /// incremental (librdkafka reports the protocol as cooperative). A second member takes half the partitions, a
+    /// third joins, the first leaves: every record is consumed, none twice, and none by a member that did not own
+    /// its partition.
+    @Test func membersShareWithNothingLostOrRepeated() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        cluster.setConsumerGroupTimings(heartbeatMilliseconds: 300, sessionMilliseconds: 6000)
+        try cluster.createTopic("rides", partitions: 4)
+        let producer = try KafkaProducer(brokers: [cluster.bootstrapServers], logger: quietLogger)
+        func start() throws -> RunningConsumer {
+            var settings = KafkaConsumerSettings(
+                brokers: [cluster.bootstrapServers], groupId: "kip-848", topics: ["rides"],
+                properties: [("fetch.wait.max.ms", "50")] + (kafkaDebugContexts.map { [("debug", $0)] } ?? []),
+                commitInterval: .milliseconds(100), rebalanceDrainDeadline: .seconds(2),
+                statisticsInterval: .seconds(1))
+            settings.groupProtocol = .consumer
+            try settings.validate()
+            let handler = RecordingHandler()
+            let consumer = try KafkaConsumer(settings: settings, handler: handler, logger: quietLogger)
+            return RunningConsumer(consumer: consumer, handler: handler, task: Task { try await consumer.run() })
+        }
+
+        let first = try start()
+        await eventually("the first member owns all four partitions") {
+            first.consumer.assignment.partitions.count == 4
+        }
+        try await produceNumbered(producer, topic: "rides", count: 200)
+        await eventually("the first member consumed the first batch") { first.handler.records.count == 200 }
+        await eventually("the first batch is committed") {
+            first.consumer.committedOffsets.values.reduce(0, +) == 200 && first.consumer.committedOffsets.count == 4
+        }
+        let second = try start()
+        await eventually("the broker gave the second member half") {
+            first.consumer.assignment.partitions.count == 2 && second.consumer.assignment.partitions.count == 2
+        }
+        try await produceNumbered(producer, topic: "rides", count: 200, start: 200)
+        let third = try start()
+        await eventually("the third member owns a partition") { !third.consumer.assignment.partitions.isEmpty }
+        try await first.stop()
+        await eventually("the first member's partitions moved") {
+            second.consumer.assignment.partitions.count + third.consumer.assignment.partitions.count == 4
+        }
+        try await produceNumbered(producer, topic: "rides", count: 200, start: 400)
+        let members = [first, second, third]
+        await eventually("every record was consumed") {
+            Set(members.flatMap { $0.handler.records.map(\.value) }).count == 600
+        }
+        try await second.stop()
+        try await third.stop()
+        await producer.close()
+
+        let all = members.flatMap(\.handler.records)
+        #expect(Set(all.map { "\($0.partition)/\($0.offset)" }).count == 600)
+        #expect(all.count == 600, "records consumed twice: \(all.count - 600)")
+        for member in members { #expect(member.handler.state.withLock { $0.unownedReceipts.isEmpty }) }
+        #expect(!first.handler.state.withLock { $0.revoked.isEmpty })
+    }
+}
+
 @Suite("Kafka: members stopped mid-rebalance", .timeLimit(.minutes(5)))
 struct KafkaStopMidRebalanceTests {
     /// librdkafka 2.0.2 aborted the process (`rd_kafka_cgrp_terminated: assert: !rd_kafka_assignment_in_progress`)

@@ -1,5 +1,6 @@
 import Foundation
 import RelayCore
+import RelayKafka
 import Testing
 
 @Suite("sync-relay check", .timeLimit(.minutes(1)))
@@ -19,6 +20,7 @@ struct CheckCommandTests {
         #expect(output.standardOutput.contains("auth token ********"))
         #expect(output.standardOutput.contains("sasl.password=********"))
         #expect(output.standardOutput.contains("a partition with no committed offset starts from earliest"))
+        #expect(output.standardOutput.contains("kafka client: \(KafkaLibrary.summary)"))
         #expect(output.standardOutput.split(separator: "\n").count <= 24, "the summary should fit one screen")
         #expect(!output.all.contains(Self.token))
         #expect(!output.all.contains("pw-SECRET-42"))
@@ -119,6 +121,23 @@ struct CheckCommandTests {
     @Test func printsItsVersion() async throws {
         let output = try await CommandRunner.run(["--version"])
         #expect(output.status == 0)
-        #expect(output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == RelayVersion.current)
+        let lines = output.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.first == RelayVersion.current)
+        // The Kafka client it was built with and what that build can do: the pinned librdkafka, with OIDC.
+        #expect(lines.count == 2)
+        #expect(lines.last == KafkaLibrary.summary)
+        #expect(KafkaLibrary.version == (try Self.pinnedLibrdkafka()), "linked against another librdkafka than the pin")
+        #expect(
+            ["ssl", "sasl_scram", "sasl_oauthbearer", "oidc", "zstd", "lz4"].allSatisfy(
+                KafkaLibrary.builtinFeatures.contains))
+    }
+
+    /// The librdkafka version scripts/build-librdkafka.sh pins (`version=2.14.2`).
+    static func pinnedLibrdkafka() throws -> String {
+        let script = try String(
+            contentsOf: CommandRunner.repositoryRoot.appendingPathComponent("scripts/build-librdkafka.sh"),
+            encoding: .utf8)
+        let line = script.split(separator: "\n").first { $0.hasPrefix("version=") }
+        return line.map { String($0.dropFirst("version=".count)) } ?? "no pin in scripts/build-librdkafka.sh"
     }
 }

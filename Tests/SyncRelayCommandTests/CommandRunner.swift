@@ -37,8 +37,8 @@ struct CommandRunner {
         /// Whether the child exited, and who waits for it. Set from Foundation's termination handler.
         private let exitState = Mutex<(exited: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
 
-        init(_ arguments: [String], environment: [String: String]) throws {
-            process.executableURL = CommandRunner.executable
+        init(_ arguments: [String], environment: [String: String], executable: URL = CommandRunner.executable) throws {
+            process.executableURL = executable
             process.arguments = arguments
             process.environment = environment
             process.currentDirectoryURL = CommandRunner.repositoryRoot
@@ -104,10 +104,12 @@ struct CommandRunner {
     /// one), in the repository root. Without the backtracer a crashing child aborts at once with its message on
     /// standard error: in one CI run the backtracer attached to a crashed relay never finished, the child could not
     /// be reaped, and the suite waited for its exit until the CI limit.
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Child {
+    static func start(
+        _ arguments: [String], environment: [String: String] = [:], executable: URL = CommandRunner.executable
+    ) throws -> Child {
         var environment = environment
         if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
-        let child = try Child(arguments, environment: environment)
+        let child = try Child(arguments, environment: environment, executable: executable)
         try child.process.run()
         return child
     }

@@ -17,12 +17,23 @@ enum RelayProcessRig {
         cluster: KafkaMockCluster, emulator: RunningSyncEmulator, topics: [String], groupId: String = "run-tests",
         sessionTimeoutMs: Int = 6000, instanceId: String? = nil, twilio: String = "", defaults: String? = nil
     ) throws -> String {
+        try configFile(
+            brokers: cluster.bootstrapServers, emulator: emulator, topics: topics, groupId: groupId,
+            sessionTimeoutMs: sessionTimeoutMs, instanceId: instanceId, twilio: twilio, defaults: defaults)
+    }
+
+    /// The same for the broker at `brokers` (`host:port`); `kafka` adds members to the `kafka` section.
+    static func configFile(
+        brokers: String, emulator: RunningSyncEmulator, topics: [String], groupId: String = "run-tests",
+        sessionTimeoutMs: Int = 6000, instanceId: String? = nil, kafka: String = "", twilio: String = "",
+        defaults: String? = nil
+    ) throws -> String {
         let settings = SyncEmulatorConfiguration()
         let document = """
             {
-              "kafka": {"brokers": ["\(cluster.bootstrapServers)"], "groupId": "\(groupId)",\(instanceId.map { " \"instanceId\": \"\($0)\"," } ?? "") "topics": [\(topics.map { "\"\($0)\"" }.joined(separator: ","))],
+              "kafka": {"brokers": ["\(brokers)"], "groupId": "\(groupId)",\(instanceId.map { " \"instanceId\": \"\($0)\"," } ?? "") "topics": [\(topics.map { "\"\($0)\"" }.joined(separator: ","))],
                         "startFrom": "earliest", "properties": {"session.timeout.ms": "\(sessionTimeoutMs)", "heartbeat.interval.ms": "250"},
-                        "commitInterval": "100ms", "rebalanceDrainDeadline": "3s"},
+                        "commitInterval": "100ms", "rebalanceDrainDeadline": "3s"\(kafka)},
               "twilio": {"accountSid": "\(settings.accountSID)", "authToken": "${TWILIO_AUTH_TOKEN}", "serviceSid": "\(settings.serviceSID)",
                          "baseURL": "\(emulator.baseURL)", "requestTimeout": "5s"\(twilio)},\(defaults.map { "\n  \"defaults\": \($0)," } ?? "")
               "metrics": {"listen": "127.0.0.1:0"},
@@ -48,6 +59,13 @@ enum RelayProcessRig {
             guard let entries = object["r"] as? [[String: Any]] else { return [] }
             return entries.compactMap { ($0["j"] as? [String: Any])?["n"] as? Int }
         }
+    }
+
+    /// The emulator's rejections: how many there were, not counting 54301 ("already exists", a restarted member's
+    /// create: success for creation), and every code's count.
+    static func rejections(_ emulator: SyncEmulator) -> (count: Int, byCode: [Int: Int]) {
+        let byCode = emulator.stats().rejections
+        return (byCode.filter { $0.key != 54301 }.values.reduce(0, +), byCode)
     }
 
     /// Starts `sync-relay run --config config` as a child process with the credential in its environment.

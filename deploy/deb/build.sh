@@ -2,8 +2,9 @@
 # Builds a Debian package of sync-relay with dpkg-deb: the binary (a release build with Swift's runtime linked in
 # statically, so a machine needs only Debian's own libraries), the hardened unit, /etc/sync-relay/config.json as a
 # conffile, the maintainer scripts in this folder (system user, enable without start, restart on upgrade, clean
-# purge) and the documentation. Dependencies come from dpkg-shlibdeps, so they name runtime packages (librdkafka1,
-# libcurl4), never -dev ones. docs/operations.md, "Debian package", describes what it installs.
+# purge) and the documentation. Dependencies come from dpkg-shlibdeps, so they name runtime packages (libcurl4,
+# libssl3, libsasl2-2, ...), never -dev ones, and not librdkafka1: librdkafka is linked in statically
+# (docs/decisions/0010-a-pinned-librdkafka.md). docs/operations.md, "Debian package", describes what it installs.
 #
 # Usage: deploy/deb/build.sh [--binary PATH] [--version VERSION] [--out DIR]
 #   --binary   package this sync-relay binary instead of building one
@@ -68,6 +69,10 @@ for page in README.md docs/operations.md docs/configuration.md docs/metrics.md d
 done
 install -d -m 0755 "$doc/examples"
 install -m 0644 docs/examples/* "$doc/examples/"
+# librdkafka is in the binary (scripts/build-librdkafka.sh): its license goes with it.
+rdkafka_prefix="$(pkg-config --variable=prefix sync-relay-rdkafka)"
+rdkafka_version="$(pkg-config --modversion sync-relay-rdkafka)"
+[ -f "$rdkafka_prefix/LICENSE" ] || { echo "build.sh: no librdkafka license in '$rdkafka_prefix': run scripts/install-deps.sh" >&2; exit 1; }
 cat > "$doc/copyright" <<COPYRIGHT
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: sync-relay
@@ -76,10 +81,15 @@ Source: the sync-relay repository
 Files: *
 Copyright: 2026 the sync-relay authors
 License: proprietary
- All rights reserved. Built against Debian's librdkafka (BSD-2-clause) and libcurl (curl license), which are
- not included: the package depends on Debian's runtime packages. Swift's runtime is linked in statically
- (Apache-2.0 with Runtime Library Exception).
+ All rights reserved. librdkafka $rdkafka_version (BSD-2-clause, below; the code it bundles is listed with its
+ licenses in librdkafka-LICENSES.txt) and Swift's runtime (Apache-2.0 with Runtime Library Exception) are linked in
+ statically. Built against Debian's libcurl (curl license), OpenSSL, cyrus SASL, zstd, lz4 and zlib, which are not
+ included: the package depends on Debian's runtime packages.
+
+License: BSD-2-clause
+$(sed -e 's/^$/./' -e 's/^/ /' "$rdkafka_prefix/LICENSE")
 COPYRIGHT
+install -m 0644 "$rdkafka_prefix/LICENSES.txt" "$doc/librdkafka-LICENSES.txt"
 chmod 0644 "$doc/copyright"
 cat > "$work/changelog" <<CHANGELOG
 sync-relay ($version) stable; urgency=medium

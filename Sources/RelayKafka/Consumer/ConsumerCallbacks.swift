@@ -128,6 +128,10 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
         let cooperative = client.isCooperative
         switch rebalance.kind {
         case .assign:
+            let now = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+            if let timestamp = settings.startFrom.lookupTimestamp(nowMilliseconds: now) {
+                resolveStartTime(timestamp, for: rebalance, client: client)
+            }
             if let error = client.assign(rebalance) {
                 logger.error("kafka.assign.failed", metadata: [LogKey.message: .string(error)])
             }
@@ -179,6 +183,41 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
         }
     }
 
+    /// `kafka.startFrom` as a time (or a duration back): the assigned partitions with no committed offset start at
+    /// their first record at or after `timestamp`, or at their end when none is that recent. A partition whose
+    /// lookup fails is left to `auto.offset.reset` (`earliest`: nothing skipped) and logged; one whose committed
+    /// offset is unknown is left to librdkafka, which fetches it again.
+    private func resolveStartTime(_ timestamp: Int64, for rebalance: Rebalance, client: RDKafkaConsumerClient) {
+        let partitions = rebalance.partitions
+        guard !partitions.isEmpty else { return }
+        let committed = client.committedOffsets(of: partitions, milliseconds: Self.committedLookupTimeout) ?? [:]
+        let fresh = partitions.filter { (committed[$0] ?? 0) < 0 }
+        guard !fresh.isEmpty else { return }
+        let found = client.offsets(of: fresh, atOrAfter: timestamp, milliseconds: Self.committedLookupTimeout) ?? [:]
+        client.setStartOffsets(found, in: rebalance)
+        let resolved = fresh.filter { found[$0] != nil }
+        let unresolved = fresh.filter { found[$0] == nil }
+        if !resolved.isEmpty {
+            logger.info(
+                "kafka.start_from.resolved",
+                metadata: [
+                    LogKey.partitions: .string(
+                        resolved.compactMap { partition in
+                            found[partition].map { "\(partition)@\($0 < 0 ? "end" : String($0))" }
+                        }.joined(separator: ",")),
+                    LogKey.startFrom: .string(settings.startFrom.description),
+                ])
+        }
+        if !unresolved.isEmpty {
+            logger.warning(
+                "kafka.start_from.unresolved",
+                metadata: [
+                    LogKey.partitions: .string(unresolved.map(\.description).joined(separator: ",")),
+                    LogKey.startFrom: .string(settings.startFrom.description),
+                ])
+        }
+    }
+
     /// Logs the assigned partitions that have no committed offset in the group, and so start from
     /// `settings.startFrom` (a new group, a partition added to a topic): an operator can tell why a partition began
     /// at its oldest or its newest record. Runs after the assignment is applied, so fetching has begun while the
@@ -196,7 +235,7 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
                 level: level, "\(event)",
                 metadata: [
                     LogKey.partitions: .string(listed.map(\.description).joined(separator: ",")),
-                    LogKey.startFrom: .string(settings.startFrom.rawValue),
+                    LogKey.startFrom: .string(settings.startFrom.description),
                 ])
         }
     }

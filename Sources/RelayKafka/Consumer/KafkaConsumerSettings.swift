@@ -12,6 +12,8 @@ public struct KafkaConsumerSettings: Sendable {
     public var startFrom: KafkaConfiguration.StartPosition
     /// Static membership id (`group.instance.id`); nil: dynamic membership.
     public var instanceId: String?
+    /// The consumer group protocol (`group.protocol`).
+    public var groupProtocol: KafkaConfiguration.GroupProtocol = .classic
     /// librdkafka properties passed through (already checked against the ones the relay owns).
     public var properties: [(name: String, value: String)]
     /// How often done offsets are committed.
@@ -33,6 +35,7 @@ public struct KafkaConsumerSettings: Sendable {
             rebalanceDrainDeadline: configuration.rebalanceDrainDeadline,
             statisticsInterval: configuration.statisticsInterval
         )
+        groupProtocol = configuration.groupProtocol
     }
 
     /// Settings given one by one.
@@ -66,8 +69,9 @@ public struct KafkaConsumerSettings: Sendable {
             ("enable.partition.eof", "false"),
             ("statistics.interval.ms", String(Self.milliseconds(statisticsInterval))),
             // Applies to a partition with no committed offset, and to one whose committed offset is out of range.
-            ("auto.offset.reset", startFrom.rawValue),
-        ] + (instanceId.map { [("group.instance.id", $0)] } ?? []) + properties
+            ("auto.offset.reset", startFrom.autoOffsetReset),
+        ] + (instanceId.map { [("group.instance.id", $0)] } ?? [])
+            + (groupProtocol == .consumer ? [("group.protocol", groupProtocol.rawValue)] : []) + properties
     }
 
     /// Checks every property against this librdkafka, creating (and at once destroying) a consumer that does not

@@ -80,6 +80,13 @@ public final class KafkaMockCluster: @unchecked Sendable {
             rd_kafka_mock_broker_set_rtt(cluster, id, milliseconds), "could not set broker \(id)'s round-trip time")
     }
 
+    /// The coordinator's KIP-848 timings (the broker's `group.consumer.heartbeat.interval.ms` and
+    /// `group.consumer.session.timeout.ms`; the mock's defaults are 3 s and 30 s).
+    public func setConsumerGroupTimings(heartbeatMilliseconds: Int32, sessionMilliseconds: Int32) {
+        rd_kafka_mock_set_group_consumer_heartbeat_interval_ms(cluster, heartbeatMilliseconds)
+        rd_kafka_mock_set_group_consumer_session_timeout_ms(cluster, sessionMilliseconds)
+    }
+
     private func check(_ result: rd_kafka_resp_err_t, _ reason: String) throws(KafkaError) {
         guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw KafkaError(code: .mockCluster, reason: reason, librdkafkaCode: Int(result.rawValue))

@@ -194,14 +194,33 @@ final class RDKafkaConsumerClient: @unchecked Sendable {
             guard rd_kafka_committed(handle.pointer, list, milliseconds) == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 return nil
             }
-            var offsets: [TopicPartition: Int64] = [:]
-            for index in 0..<Int(list.pointee.cnt) {
-                let element = list.pointee.elems[index]
-                guard element.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
-                offsets[TopicPartition(topic: String(cString: element.topic), partition: element.partition)] =
-                    element.offset
+            return TopicPartitionList.offsets(of: list)
+        }
+    }
+
+    /// The offset of the first record at or after `timestamp` (Unix milliseconds) in each of `partitions`
+    /// (offsets-for-times; blocking, at most `milliseconds`): `-1` (the end) where no record is that recent; a
+    /// partition answered with an error is left out. Nil when the lookup failed as a whole.
+    func offsets(of partitions: [TopicPartition], atOrAfter timestamp: Int64, milliseconds: Int32)
+        -> [TopicPartition: Int64]?
+    {
+        guard !partitions.isEmpty else { return [:] }
+        return TopicPartitionList.withList(partitions.map { ($0, timestamp) }) { list in
+            guard rd_kafka_offsets_for_times(handle.pointer, list, milliseconds) == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                return nil
             }
-            return offsets
+            return TopicPartitionList.offsets(of: list).mapValues { $0 < 0 ? Int64(RD_KAFKA_OFFSET_END) : $0 }
+        }
+    }
+
+    /// Makes the rebalance's partitions in `offsets` start there when it is assigned (instead of their committed
+    /// offset or `auto.offset.reset`). Call before `assign`.
+    func setStartOffsets(_ offsets: [TopicPartition: Int64], in rebalance: Rebalance) {
+        guard let list = rebalance.list else { return }
+        for index in 0..<Int(list.pointee.cnt) {
+            let element = list.pointee.elems[index]
+            let partition = TopicPartition(topic: String(cString: element.topic), partition: element.partition)
+            if let offset = offsets[partition] { list.pointee.elems[index].offset = offset }
         }
     }
 

@@ -28,6 +28,19 @@ enum TopicPartitionList {
         }
     }
 
+    /// The offset of each partition in a list that librdkafka answered without an error (committed offsets,
+    /// offsets-for-times); partitions with an error are left out.
+    static func offsets(of list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> [TopicPartition: Int64] {
+        var offsets: [TopicPartition: Int64] = [:]
+        for index in 0..<Int(list.pointee.cnt) {
+            let element = list.pointee.elems[index]
+            guard element.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
+            offsets[TopicPartition(topic: String(cString: element.topic), partition: element.partition)] =
+                element.offset
+        }
+        return offsets
+    }
+
     /// The partitions in a list with their error codes (0 for none), for commit results.
     static func errors(of list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> [(TopicPartition, Int32)] {
         (0..<Int(list.pointee.cnt)).compactMap { index in

@@ -42,6 +42,80 @@ struct ConfigurationValidationTests {
             })
     }
 
+    @Test func startFromTakesATimeOrADurationBack() throws {
+        let cases: [(String, StartPosition, String, Int64?)] = [
+            (
+                "2026-12-06T09:30:00Z", .time(milliseconds: 1_796_549_400_000, text: "2026-12-06T09:30:00Z"),
+                "earliest",
+                1_796_549_400_000
+            ),
+            (
+                "2026-12-06T10:30:00.250+01:00",
+                .time(milliseconds: 1_796_549_400_250, text: "2026-12-06T10:30:00.250+01:00"), "earliest",
+                1_796_549_400_250
+            ),
+            ("1970-01-01T00:00:00Z", .time(milliseconds: 0, text: "1970-01-01T00:00:00Z"), "earliest", 0),
+            (
+                "2024-02-29T23:59:59.9999-00:30",
+                .time(milliseconds: 1_709_252_999_999, text: "2024-02-29T23:59:59.9999-00:30"),
+                "earliest", 1_709_252_999_999
+            ),
+            ("-1h", .ago(.seconds(3600)), "earliest", 1_000_000_000_000 - 3_600_000),
+            ("-90s", .ago(.seconds(90)), "earliest", 1_000_000_000_000 - 90_000),
+            ("earliest", .earliest, "earliest", nil),
+            ("latest", .latest, "latest", nil),
+        ]
+        for (text, expected, reset, lookup) in cases {
+            let configuration = try loadConfiguration(
+                minimalConfiguration.setting(["kafka", "startFrom"], to: .string(text))
+            ).get()
+            #expect(configuration.kafka.startFrom == expected, "\(text)")
+            #expect(configuration.kafka.startFrom.autoOffsetReset == reset, "\(text)")
+            #expect(
+                configuration.kafka.startFrom.lookupTimestamp(nowMilliseconds: 1_000_000_000_000) == lookup, "\(text)")
+            #expect(
+                ConfigurationSummary.lines(configuration, source: "x").contains {
+                    $0.contains("no committed offset starts from \(expected.description)")
+                }, "\(text)")
+        }
+        #expect(StartPosition.ago(.seconds(3600)).description == "-1h")
+        // Changing it on reload is refused, as for earliest and latest.
+        let old = try loadConfiguration(minimalConfiguration).get()
+        let new = try loadConfiguration(minimalConfiguration.setting(["kafka", "startFrom"], to: "-1h")).get()
+        #expect(ConfigurationReload(from: old, to: new).refused == ["kafka.startFrom"])
+    }
+
+    @Test func theKIP848GroupProtocolIsAnOptInThatLeavesTheBrokerItsSettings() throws {
+        let classic = try loadConfiguration(minimalConfiguration).get()
+        #expect(classic.kafka.groupProtocol == .classic)
+        #expect(!ConfigurationSummary.lines(classic, source: "x").contains { $0.contains("KIP-848") })
+        let document = minimalConfiguration.setting(["kafka", "groupProtocol"], to: "consumer")
+        let consumer = try loadConfiguration(document).get()
+        #expect(consumer.kafka.groupProtocol == .consumer)
+        #expect(ConfigurationSummary.lines(consumer, source: "x").contains { $0.contains("KIP-848 group protocol") })
+        let assignor = try loadConfiguration(
+            document.setting(["kafka", "properties"], to: .object([JSONMember("group.remote.assignor", "uniform")]))
+        ).get()
+        #expect(assignor.kafka.properties.all.contains { $0.name == "group.remote.assignor" && $0.value == "uniform" })
+        // What the broker decides under KIP-848 is refused with the reason, as librdkafka would refuse it at start.
+        for name in [
+            "session.timeout.ms", "heartbeat.interval.ms", "partition.assignment.strategy", "group.protocol.type",
+        ] {
+            let refused = loadConfiguration(
+                document.setting(["kafka", "properties"], to: .object([JSONMember(name, "x")])))
+            guard case .failure(let error) = refused else {
+                Issue.record("\(name) was accepted with groupProtocol consumer")
+                continue
+            }
+            #expect(
+                error.lines.contains {
+                    $0.contains("$.kafka.properties[\"\(name)\"]")
+                        && $0.contains("is not used with kafka.groupProtocol")
+                }, "\(error.lines)")
+        }
+        #expect(ConfigurationReload(from: classic, to: consumer).refused == ["kafka.groupProtocol"])
+    }
+
     @Test func anInstanceIdGivesStaticMembershipWithTheHostNameFilledIn() throws {
         let document = minimalConfiguration.setting(["kafka", "instanceId"], to: "{hostname}-relay")
         let configuration = try loadConfiguration(document, hostName: "kafka-side-3").get()
@@ -175,7 +249,20 @@ struct ConfigurationValidationTests {
         BadValue(
             ["kafka", "properties"], .object([JSONMember("auto.offset.reset", "latest")]),
             "$.kafka.properties[\"auto.offset.reset\"]", "set kafka.startFrom instead"),
-        BadValue(["kafka", "startFrom"], "newest", "$.kafka.startFrom", "is not one of 'earliest', 'latest'"),
+        BadValue(["kafka", "startFrom"], "newest", "$.kafka.startFrom", "earliest, latest, an RFC 3339 time"),
+        BadValue(["kafka", "startFrom"], "1h", "$.kafka.startFrom", "a duration back from now (-1h)"),
+        BadValue(["kafka", "startFrom"], "-0s", "$.kafka.startFrom", "is not a date and time that exists"),
+        BadValue(
+            ["kafka", "startFrom"], "2026-02-30T10:00:00Z", "$.kafka.startFrom", "is not a date and time that exists"),
+        BadValue(["kafka", "startFrom"], "2026-12-06 10:00:00Z", "$.kafka.startFrom", "an RFC 3339 time"),
+        BadValue(["kafka", "startFrom"], "2026-12-06T10:00:00", "$.kafka.startFrom", "an RFC 3339 time"),
+        BadValue(["kafka", "groupProtocol"], "next", "$.kafka.groupProtocol", "is not one of 'classic', 'consumer'"),
+        BadValue(
+            ["kafka", "properties"], .object([JSONMember("group.protocol", "consumer")]),
+            "$.kafka.properties[\"group.protocol\"]", "set kafka.groupProtocol instead"),
+        BadValue(
+            ["kafka", "properties"], .object([JSONMember("group.remote.assignor", "uniform")]),
+            "$.kafka.properties[\"group.remote.assignor\"]", "is used only with kafka.groupProtocol \"consumer\""),
         BadValue(
             ["kafka", "properties"], .object([JSONMember("group.instance.id", "relay-1")]),
             "$.kafka.properties[\"group.instance.id\"]", "set kafka.instanceId instead"),

@@ -15,6 +15,9 @@ final class LogLines: Sendable {
         lines.withLock { lines in lines.contains { line in fragments.allSatisfy { line.contains($0) } } }
     }
 
+    /// Every line so far, for a failure's message.
+    var all: [String] { lines.withLock { $0 } }
+
     fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
 
     private struct Handler: LogHandler {

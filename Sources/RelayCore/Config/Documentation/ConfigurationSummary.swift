@@ -7,10 +7,10 @@ public enum ConfigurationSummary {
         let twilio = configuration.twilio
         var lines = ["\(source): configuration is valid", ""]
         lines.append(
-            "kafka    brokers \(kafka.brokers.joined(separator: ",")), group \(kafka.groupId), \(kafka.instanceId.map { "static member \($0) (a restart within session.timeout.ms keeps its partitions)" } ?? "dynamic member")"
+            "kafka    brokers \(kafka.brokers.joined(separator: ",")), group \(kafka.groupId), \(kafka.instanceId.map { "static member \($0) (a restart within session.timeout.ms keeps its partitions)" } ?? "dynamic member")\(kafka.groupProtocol == .consumer ? ", KIP-848 group protocol (the broker assigns)" : "")"
         )
         lines.append(
-            "         topics \(kafka.topics.map(\.description).joined(separator: ", ")); a partition with no committed offset starts from \(kafka.startFrom.rawValue)"
+            "         topics \(kafka.topics.map(\.description).joined(separator: ", ")); a partition with no committed offset starts from \(kafka.startFrom)"
         )
         lines.append(
             "         commit every \(DurationText.format(kafka.commitInterval)), dead letters \(kafka.deadLetterTopic ?? "off (dropped records are counted)")"

@@ -122,6 +122,26 @@ struct ConfigurationBuilder {
             case .failure(let problem): report(reader.path("instanceId"), problem.description)
             }
         }
+        let groupProtocol: KafkaConfiguration.GroupProtocol = reader.choice("groupProtocol")
+        let startText = reader.string("startFrom") ?? StartPosition.earliest.description
+        let startFrom = StartPosition(parsing: startText) ?? .earliest
+        if StartPosition(parsing: startText) == nil {
+            report(
+                reader.path("startFrom"),
+                "'\(startText)' is not a date and time that exists (RFC 3339, e.g. 2026-12-06T09:30:00Z)")
+        }
+        for name in properties.keys.sorted() {
+            if groupProtocol == .consumer, let reason = KafkaConfiguration.classicOnlyProperties[name] {
+                report(
+                    reader.path("properties").appending(name),
+                    "is not used with kafka.groupProtocol \"consumer\" (KIP-848): \(reason)")
+            } else if groupProtocol == .classic, name == "group.remote.assignor" {
+                report(
+                    reader.path("properties").appending(name),
+                    "is used only with kafka.groupProtocol \"consumer\" (KIP-848); the classic protocol assigns with partition.assignment.strategy"
+                )
+            }
+        }
         let deadLetterTopic = reader.string("deadLetterTopic")
         if let deadLetterTopic, topics.contains(where: { $0.matches(deadLetterTopic) }) {
             report(
@@ -131,7 +151,8 @@ struct ConfigurationBuilder {
         }
         return KafkaConfiguration(
             brokers: brokers, groupId: reader.string("groupId") ?? "sync-relay", topics: topics,
-            startFrom: reader.choice("startFrom"), instanceId: instanceId, properties: KafkaProperties(properties),
+            startFrom: startFrom, instanceId: instanceId, groupProtocol: groupProtocol,
+            properties: KafkaProperties(properties),
             security: security.plan,
             deadLetterTopic: deadLetterTopic, commitInterval: reader.duration("commitInterval"),
             rebalanceDrainDeadline: reader.duration("rebalanceDrainDeadline"),

@@ -80,6 +80,8 @@ public struct KafkaConfiguration: Sendable, Equatable {
     public var startFrom: StartPosition
     /// The static membership id (`group.instance.id`, `{hostname}` already replaced); nil: dynamic membership.
     public var instanceId: String?
+    /// The consumer group protocol: Kafka's classic one, or KIP-848's (`group.protocol`).
+    public var groupProtocol: GroupProtocol = .classic
     /// librdkafka properties passed through, by name (secret ones masked when shown); relative paths of the
     /// files they name are resolved against the secret directory.
     public var properties: KafkaProperties
@@ -104,18 +106,30 @@ public struct KafkaConfiguration: Sendable, Equatable {
         "auto.commit.interval.ms": "set kafka.commitInterval instead",
         "enable.partition.eof": "the relay's consumer does not use partition EOF events",
         "statistics.interval.ms": "set kafka.statisticsInterval instead",
-        "auto.offset.reset": "set kafka.startFrom instead (earliest or latest)",
+        "auto.offset.reset": "set kafka.startFrom instead (earliest, latest, a time or a duration back)",
         "group.instance.id": "set kafka.instanceId instead",
+        "group.protocol": "set kafka.groupProtocol instead (classic or consumer)",
     ]
 
-    /// Where a partition with no committed offset starts: the `kafka.startFrom` key, librdkafka's
-    /// `auto.offset.reset`.
-    public enum StartPosition: String, Sendable, Equatable, CaseIterable {
-        /// The oldest record the broker still holds: a new group, or a partition added to a topic, loses nothing.
-        case earliest
-        /// Only records produced after the partition was assigned.
-        case latest
+    /// Properties the broker decides under KIP-848's protocol: librdkafka refuses them with `group.protocol=consumer`.
+    public static let classicOnlyProperties: [String: String] = [
+        "session.timeout.ms": "the broker sets it (group.consumer.session.timeout.ms)",
+        "heartbeat.interval.ms": "the broker sets it (group.consumer.heartbeat.interval.ms)",
+        "partition.assignment.strategy": "the broker assigns; choose its assignor with group.remote.assignor",
+        "group.protocol.type": "it belongs to the classic protocol",
+    ]
+
+    /// The consumer group protocol (`kafka.groupProtocol`, librdkafka's `group.protocol`).
+    public enum GroupProtocol: String, Sendable, Equatable, CaseIterable {
+        /// Kafka's original protocol: the members' leader assigns with `partition.assignment.strategy`.
+        case classic
+        /// KIP-848's: the broker assigns, and members reconcile incrementally through heartbeats (Kafka 4.0 and
+        /// later, librdkafka 2.12 and later).
+        case consumer
     }
+
+    /// Where a partition with no committed offset starts: the `kafka.startFrom` key.
+    public typealias StartPosition = RelayCore.StartPosition
 }
 
 /// `twilio`: account, credentials and the Sync service.

@@ -31,6 +31,7 @@ public struct ConfigurationReload: Sendable, Equatable {
         compare("kafka.topics", a.topics, b.topics, isLive: true)
         compare("kafka.startFrom", a.startFrom, b.startFrom)
         compare("kafka.instanceId", a.instanceId, b.instanceId)
+        compare("kafka.groupProtocol", a.groupProtocol, b.groupProtocol)
         compare("kafka.properties", a.properties, b.properties)
         compare("kafka.deadLetterTopic", a.deadLetterTopic, b.deadLetterTopic)
         compare("kafka.commitInterval", a.commitInterval, b.commitInterval)
