@@ -59,6 +59,13 @@ step "lintian"
 # --fail-on error,warning: an error or a warning fails; info and pedantic tags are printed only.
 lintian --fail-on error,warning --tag-display-limit 0 "$first" || fail "lintian (above)"
 
+# What carries the name before the package is installed (the build's own librdkafka under /usr/local/lib/sync-relay,
+# scripts/build-librdkafka.sh): purge must leave exactly this.
+names_on_disk() {
+  find /usr /lib /etc /var/lib/systemd -name '*sync-relay*' -not -path '*/work/*' 2>/dev/null | grep -v "^$repo" | sort || true
+}
+names_before="$(names_on_disk)"
+
 step "install"
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$first" >/dev/null
 getent passwd sync-relay >/dev/null || fail "no sync-relay user"
@@ -114,7 +121,7 @@ DEBIAN_FRONTEND=noninteractive $sudo apt-get purge -y -qq sync-relay >/dev/null
 ! getent passwd sync-relay >/dev/null || fail "purge left the user"
 ! getent group sync-relay >/dev/null || fail "purge left the group"
 [ ! -e /etc/systemd/system/multi-user.target.wants/sync-relay.service ] || fail "purge left the enablement link"
-leftover="$(find /usr /lib /etc /var/lib/systemd -name '*sync-relay*' -not -path '*/work/*' 2>/dev/null | grep -v "^$repo" || true)"
+leftover="$(comm -13 <(echo "$names_before") <(names_on_disk) | sed '/^$/d')"
 [ -z "$leftover" ] || fail "purge left: $leftover"
 dpkg-query -W -f='${Status}' sync-relay 2>/dev/null | grep -q "not-installed" || [ -z "$(dpkg-query -W sync-relay 2>/dev/null)" ] \
   || fail "dpkg still knows sync-relay"
