@@ -124,8 +124,9 @@ struct ConfigurationBuilder {
         }
         let groupProtocol: KafkaConfiguration.GroupProtocol = reader.choice("groupProtocol")
         let startText = reader.string("startFrom") ?? StartPosition.earliest.description
-        let startFrom = StartPosition(parsing: startText) ?? .earliest
-        if StartPosition(parsing: startText) == nil {
+        let parsedStart = StartPosition(parsing: startText)
+        let startFrom = parsedStart ?? .earliest
+        if parsedStart == nil {
             report(
                 reader.path("startFrom"),
                 "'\(startText)' is not a date and time that exists (RFC 3339, e.g. 2026-12-06T09:30:00Z)")
