@@ -1,16 +1,55 @@
 /// One stream's state inside `RelayEngine`: its lane (queue, packer, pacer with arrival guard, in-flight window),
 /// whether Twilio has it, its TTL refresh, and its place in the scheduler. Owned by the engine, never shared.
 struct EngineStream: Sendable {
-    /// Whether the stream is known to exist at Twilio.
-    enum Existence: Sendable, Equatable {
-        /// Not asked yet: the first step sends `.createStream`.
+    /// Where the stream is in its life at Twilio.
+    enum Phase: Sendable, Equatable {
+        /// Not asked yet: its first step asks for it to be created.
         case unknown
-        /// A `.createStream` is on its way (`recreate`: the stream vanished while in use).
+        /// Waiting in the create queue for a token (`PublishGate`); `recreate`: it vanished while in use.
+        case queuedForCreate(recreate: Bool)
+        /// A `.createStream` is on its way.
         case creating(recreate: Bool)
         /// The last create failed: try again at `retryAt`.
         case createBackoff(retryAt: Instant, recreate: Bool)
         /// Created, or found already there: messages may go.
         case exists
+    }
+
+    /// Its TTL at Twilio: when it was last set, whether Twilio holds another than the settings' (a reload changed
+    /// it, or a refresh failed: set it with the next accepted publish), and whether a refresh is on its way.
+    struct TTLClock: Sendable, Equatable {
+        /// When the TTL was last set (created or refreshed); nil before creation.
+        var setAt: Instant?
+        var outdated = false
+        var refreshing = false
+
+        /// Whether to refresh at `now` (after an accepted publish): half the TTL has passed since it was set and
+        /// `ttlRefresh` is on, or Twilio holds an outdated one.
+        func isDue(now: Instant, ttl: Duration, ttlRefresh: Bool) -> Bool {
+            guard !refreshing, let setAt else { return false }
+            return outdated || (ttlRefresh && ttl > .zero && now - setAt >= ttl / 2)
+        }
+
+        /// A refresh was sent at `now`.
+        mutating func refreshSent(now: Instant) {
+            refreshing = true
+            outdated = false
+            setAt = now
+        }
+
+        /// The refresh was answered; a failure makes it due again with the next accepted publish.
+        mutating func refreshAnswered(accepted: Bool, now: Instant, ttl: Duration) {
+            refreshing = false
+            guard !accepted else { return }
+            setAt = now - ttl / 2
+            outdated = true
+        }
+
+        /// The stream was created (`created`) or found existing at `now`.
+        mutating func streamExists(created: Bool, now: Instant) {
+            setAt = now
+            if created { outdated = false }
+        }
     }
 
     let name: String
@@ -29,34 +68,26 @@ struct EngineStream: Sendable {
     var pendingPacker: MessagePacker?
     /// The configuration generation (`RelayEngine.configurationGeneration`) its settings come from.
     var generation = 0
-    /// Twilio holds a TTL other than `settings.ttl` (a reload changed it, or a refresh failed): refresh it with
-    /// the next accepted publish.
-    var ttlOutdated = false
+    var phase = Phase.unknown
+    var ttl = TTLClock()
     /// Partitions whose records this stream has received (to discard on revoke and resume after back-pressure).
     var partitions: Set<TopicPartition> = []
-    var existence = Existence.unknown
     /// Create attempts since the stream was last known to exist (for the backoff).
     var failedCreates = 0
-    /// When the TTL was last set (created or refreshed); nil before creation.
-    var lastTTLRefresh: Instant?
-    /// A `.refreshTTL` is on its way.
-    var refreshing = false
     /// How often each in-flight message needed the stream recreated (for `RetryPolicy.maxRecreations`).
     var recreations: [UInt64: Int] = [:]
     /// Dead-letter writes of this stream's records not yet acknowledged.
     var deadLettersPending = 0
     /// The instant of this stream's live entry in the scheduler (earlier entries win; later ones are stale).
     var scheduledAt: Instant?
-    /// Waiting for room under the account-wide cap (in `RelayEngine.accountWaiting`).
+    /// Waiting for room under the account-wide cap (queued in the `PublishGate`).
     var waitingForAccount = false
-    /// Some of its in-flight messages hold records of partitions revoked since they were sent: a retry of one is
-    /// withdrawn instead of sent (`RelayEngine.withdrawRevokedRecords`).
-    var holdsRevokedRecords = false
-
+    /// Partitions whose revoke ended while this stream's messages still held their records, each with the lane's
+    /// next sequence number then: a message packed before that holds one of their records is withdrawn instead of
+    /// sent again (`RelayEngine.withdrawRevokedRecords`), even when the partition was assigned again since.
+    var revokedWhileInFlight: [TopicPartition: UInt64] = [:]
     /// Since when a keyed stream has been idle (nil: busy, or not keyed).
     var idleSince: Instant?
-    /// Waiting for a create token (in `RelayEngine.createWaiting`).
-    var waitingForCreate = false
     /// Its share of the group's budget as last reported (a stream shared by the group; `RelayEngine+Budget`).
     var allowance: GroupBudget.Allowance?
     /// The lane depth last reported (the route's totals are kept from these).
@@ -65,14 +96,17 @@ struct EngineStream: Sendable {
     /// Whether nothing is queued, in flight or waiting for the dead-letter topic.
     var isIdle: Bool { lane.isIdle && deadLettersPending == 0 }
 
-    /// Whether its state may be released now: keyed, idle, and no request of its own under way.
-    var isReleasable: Bool {
-        guard keyed, isIdle, !refreshing, !waitingForAccount, !waitingForCreate, pendingPacker == nil else {
-            return false
+    /// Whether no request of its own is under way or waiting: no create asked or queued, no TTL refresh, no wait
+    /// for the account cap, no packer waiting to take over.
+    var isSettled: Bool {
+        switch phase {
+        case .queuedForCreate, .creating: false
+        case .unknown, .createBackoff, .exists: !ttl.refreshing && !waitingForAccount && pendingPacker == nil
         }
-        if case .creating = existence { return false }
-        return true
     }
+
+    /// Whether its state may be released now: keyed, idle and settled.
+    var isReleasable: Bool { keyed && isIdle && isSettled }
 }
 
 /// Records, bytes and messages in flight of a lane, as reported for metrics (also summed by the runtime for streams

@@ -28,7 +28,7 @@ extension RelayEngine {
         for feeding in feedingTopics(topic: topic, template: template) {
             let owned = handoffs.partitions(of: feeding)
             let count =
-                assignment.partitionCounts[feeding] ?? (owned.map { Int($0.partition) }.max().map { $0 + 1 } ?? 0)
+                flow.assignment.partitionCounts[feeding] ?? (owned.map { Int($0.partition) }.max().map { $0 + 1 } ?? 0)
             for partition in owned where Int(partition.partition) < count {
                 let index = base + Int(partition.partition)
                 if handoffs.counts(partition, now: now) {
@@ -53,7 +53,7 @@ extension RelayEngine {
     func feedingTopics(topic: String, template: StreamNameTemplate) -> [String] {
         guard !template.usesTopic else { return [topic] }
         var topics = Set(
-            assignment.partitionCounts.keys.filter {
+            flow.assignment.partitionCounts.keys.filter {
                 settings.configuration.settings(forTopic: $0).stream == template
             })
         topics.insert(topic)
@@ -62,7 +62,7 @@ extension RelayEngine {
 
     /// The budget of stream `slot` at `now`.
     func budget(of slot: Int, now: Instant) -> StreamBudget {
-        let stream = streams[slot]!
+        let stream = streams[slot]
         return budget(
             topic: stream.topic, template: stream.settings.stream, rate: stream.settings.rate,
             partition: stream.fedByOnePartition ? stream.partitions.first : nil, now: now)
@@ -71,9 +71,7 @@ extension RelayEngine {
     /// Gives every stream its budget at `now` (after a rebalance, a partition starting to count, or a reload), and
     /// asks to be woken when the next held partition starts counting.
     mutating func applyBudgets(now: Instant, into actions: inout [EngineAction]) {
-        for slot in streams.indices where streams[slot] != nil {
-            applyBudget(slot, now: now, into: &actions)
-        }
+        for slot in streams.liveSlots { applyBudget(slot, now: now, into: &actions) }
         if let next = handoffs.nextChange(after: now), next != handoffScheduledAt {
             handoffScheduledAt = next
             scheduler.schedule(.handoff, at: next)
@@ -84,16 +82,16 @@ extension RelayEngine {
     /// pause until something does; reports a shared stream's allowance when it changes.
     mutating func applyBudget(_ slot: Int, now: Instant, into actions: inout [EngineAction]) {
         let budget = budget(of: slot, now: now)
-        if let until = budget.holdUntil { streams[slot]!.lane.pause(until: until) }
-        if let share = budget.share, share != streams[slot]!.lane.pacer.settings.share {
-            streams[slot]!.lane.setShare(share)
+        if let until = budget.holdUntil { streams[slot].lane.pause(until: until) }
+        if let share = budget.share, share != streams[slot].lane.pacer.settings.share {
+            streams[slot].lane.setShare(share)
         }
-        if let allowance = budget.allowance, allowance != streams[slot]!.allowance {
-            streams[slot]!.allowance = allowance
+        if let allowance = budget.allowance, allowance != streams[slot].allowance {
+            streams[slot].allowance = allowance
             actions.append(
                 .report(
                     .allowance(
-                        stream: streams[slot]!.label, messagesPerWindow: allowance.messagesPerWindow,
+                        stream: streams[slot].label, messagesPerWindow: allowance.messagesPerWindow,
                         guaranteed: allowance.guaranteed)))
         }
         if budget.holdUntil != nil { reschedule(slot, now: now) }

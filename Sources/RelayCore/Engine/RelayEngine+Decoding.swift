@@ -1,16 +1,6 @@
 /// Before routing: decoding values and keys with registry schemas (fetched once per id through `.fetchSchema`),
 /// filtering, and shaping (`RecordPreparation`).
 extension RelayEngine {
-    /// What is known of one schema id.
-    enum SchemaEntry: Sendable {
-        case ready(RegistrySchema)
-        /// The registry refused it (404) or the relay cannot use it; asked again after `refusalLifetime`.
-        case refused(UndecodableReason, at: Instant)
-    }
-
-    /// How long a refused schema id stays refused before the registry is asked again (a schema registered late).
-    static let refusalLifetime = Duration.seconds(60)
-
     /// The result of preparing one record.
     enum Prepared {
         /// Route this record (decoded and shaped); `document` is its value's JSON document when one was built.
@@ -27,16 +17,16 @@ extension RelayEngine {
             return .ready(record, document: nil)
         }
         let settings = preparation.settings
-        let outcome = preparation.prepare(record) { id in lookupSchema(id, now: now) }
+        let outcome = preparation.prepare(record) { id in schemas.lookup(id, now: now) }
         switch outcome {
         case .ready(let prepared, let document):
             return .ready(prepared, document: document)
         case .needsSchema(let id):
-            if schemasRequested.insert(id).inserted { actions.append(.fetchSchema(id: id)) }
+            if schemas.request(id) { actions.append(.fetchSchema(id: id)) }
             return .waiting
         case .filteredOut:
             actions.append(.report(.filtered(route: routeLabel(of: record, settings), topic: record.topic)))
-            markDone(record)
+            flow.markDone(record)
             return .settled
         case .undecodable(let reason, let field, let detail):
             let label = routeLabel(of: record, settings)
@@ -57,39 +47,11 @@ extension RelayEngine {
         return router.name(topic: record.topic, partition: record.partition) ?? settings.stream.text
     }
 
-    private mutating func lookupSchema(_ id: UInt32, now: Instant) -> RecordPreparation.SchemaLookup {
-        switch schemas.value(for: id) {
-        case .ready(let schema)?:
-            return .ready(schema)
-        case .refused(let reason, let at)? where now < at + Self.refusalLifetime:
-            return .failed(reason)
-        case .refused?:
-            _ = schemas.take(id)
-            return .pending
-        case nil:
-            return .pending
-        }
-    }
-
-    /// The registry answered a `.fetchSchema`: cache the answer and offer the held records again.
+    /// The registry answered a `.fetchSchema`: note the answer and offer the held records again.
     mutating func schemaAnswered(id: UInt32, answer: SchemaAnswer, now: Instant, into actions: inout [EngineAction]) {
-        schemasRequested.remove(id)
-        switch answer {
-        case .found(let schema):
-            schemas.insert(id, .ready(schema))
-            actions.append(.report(.schemaLoaded(id: id, type: schema.format.rawValue)))
-        case .refused(let reason, let detail):
-            schemas.insert(id, .refused(reason, at: now))
-            actions.append(.report(.schemaRefused(id: id, reason: reason.rawValue, detail: detail)))
-        }
-        resumeCheckNeeded = true
+        actions.append(.report(schemas.answered(id, answer, now: now)))
+        flow.noteRoom()
     }
-
-    /// Schema ids cached.
-    public var cachedSchemaCount: Int { schemas.count }
-
-    /// Schema ids asked of the registry and not answered yet.
-    public var schemasAwaited: Set<UInt32> { schemasRequested }
 }
 
 /// The registry's answer to a `.fetchSchema` (an unreachable registry is not an answer: the driver retries until

@@ -3,31 +3,18 @@ extension RelayEngine {
     mutating func receive(_ records: [SourceRecord], now: Instant, into actions: inout [EngineAction]) {
         var consumed: [String: Int] = [:]
         for record in records {
-            let partition = record.topicPartition
-            switch tracker.receive(partition, offset: record.offset) {
-            case .unassigned, .duplicate:
+            switch flow.receive(record) {
+            case .ignored, .held(counted: false):
                 continue
-            case .full:
-                // Too many records outstanding: hold the record (untracked: it is received when offered again).
-                held[partition, default: []].append(HeldRecord(record: record, received: false))
-                paused.insert(partition)
-                continue
-            case .tracked:
-                break
-            }
-            consumed[record.topic, default: 0] += 1
-            if stopping || held[partition] != nil {
-                held[partition, default: []].append(HeldRecord(record: record, received: true))  // keeps order
-                paused.insert(partition)
-                continue
-            }
-            if !offer(record, now: now, into: &actions) {
-                held[partition, default: []].append(HeldRecord(record: record, received: true))
-                paused.insert(partition)
+            case .held(counted: true):
+                consumed[record.topic, default: 0] += 1
+            case .offer:
+                consumed[record.topic, default: 0] += 1
+                if !offer(record, now: now, into: &actions) { flow.holdRefused(record) }
             }
         }
-        for topic in consumed.keys.sorted() {
-            actions.append(.report(.consumed(topic: topic, count: consumed[topic]!)))
+        for (topic, count) in consumed.sorted(by: { $0.key < $1.key }) {
+            actions.append(.report(.consumed(topic: topic, count: count)))
         }
     }
 
@@ -57,30 +44,31 @@ extension RelayEngine {
             actions.append(
                 .report(.unroutable(route: route.settings.stream.text, topic: record.topic, reason: reason.rawValue)))
         }
-        var slot: Int
-        var isNew = false
-        if let known = slotByName[route.name] {
+        let slot: Int
+        let isNew: Bool
+        if let known = streams.slot(named: route.name) {
             slot = known
+            isNew = false
         } else {
-            isNew = true
             guard makeRoom(for: route, now: now, into: &actions) else { return false }
             slot = addStream(route, topic: record.topic, now: now)
-            if streams[slot]!.keyed {
-                actions.append(.report(.streamActivated(route: route.label, active: routes[route.label]!.active)))
+            isNew = true
+            if streams[slot].keyed {
+                actions.append(.report(.streamActivated(route: route.label, active: streams.active(in: route.label))))
             }
         }
-        if streams[slot]!.generation != configurationGeneration, streams[slot]!.topic == record.topic {
+        if streams[slot].generation != configurationGeneration, streams[slot].topic == record.topic {
             apply(route.settings, to: slot, now: now, into: &actions)
-        } else if let packer = streams[slot]!.pendingPacker {
+        } else if let packer = streams[slot].pendingPacker {
             replacePacker(packer, of: slot, into: &actions)
         }
-        let result = streams[slot]!.lane.offer(record, now: now)
-        if streams[slot]!.partitions.insert(partition).inserted, streams[slot]!.fedByOnePartition || isNew {
+        let result = streams[slot].lane.offer(record, now: now)
+        if streams[slot].partitions.insert(partition).inserted, streams[slot].fedByOnePartition || isNew {
             applyBudget(slot, now: now, into: &actions)
         }
-        feeding[partition, default: []].insert(slot)
+        flow.feeds(partition, slot: slot)
         if !result.dropped.isEmpty { settle(result.dropped, slot: slot, into: &actions) }
-        if result.shouldPause { paused.formUnion(streams[slot]!.partitions) }
+        if result.shouldPause { flow.pause(streams[slot].partitions) }
         reschedule(slot, now: now)
         return result.disposition != .refused
     }
@@ -98,7 +86,7 @@ extension RelayEngine {
         guard error.unroutable != nil else {
             let drop = DroppedRecord(record: record, reason: .invalidStreamName, deadLetter: false)
             actions.append(.report(.dropped(stream: Self.unroutableStream, drops: [drop])))
-            markDone(record)
+            flow.markDone(record)
             return
         }
         let policy = error.settings.unroutable ?? (settings.deadLetters ? .deadLetter : .drop)
@@ -112,62 +100,44 @@ extension RelayEngine {
     /// Dead-letters (when asked and configured) or counts dropped records; counted ones are done at once,
     /// dead-lettered ones once the dead-letter topic acknowledges them.
     mutating func settle(_ drops: [DroppedRecord], slot: Int, into actions: inout [EngineAction]) {
-        settle(drops, slot: slot, label: streams[slot]!.label, into: &actions)
+        settle(drops, slot: slot, label: streams[slot].label, into: &actions)
     }
 
     /// `settle` for the records of stream `slot`, or (nil) of no stream, reported under `label`.
     mutating func settle(_ drops: [DroppedRecord], slot: Int?, label: String, into actions: inout [EngineAction]) {
-        let name = slot.map { streams[$0]!.name } ?? label
+        let name = slot.map { streams[$0].name } ?? label
         var counted: [DroppedRecord] = []
         for drop in drops {
             if drop.deadLetter && settings.deadLetters {
-                let letter = DeadLetter(
-                    id: nextDeadLetterID, record: drop.record, reason: drop.reason, stream: name, detail: drop.detail)
-                nextDeadLetterID &+= 1
-                deadLetters[letter.id] = PendingDeadLetter(letter: letter, slot: slot, label: label)
-                if let slot { streams[slot]!.deadLettersPending += 1 }
-                actions.append(.deadLetter(letter))
+                actions.append(.deadLetter(deadLetters.open(drop, stream: name, slot: slot, label: label)))
+                if let slot { streams[slot].deadLettersPending += 1 }
             } else {
                 counted.append(drop)
-                markDone(drop.record)
+                flow.markDone(drop.record)
             }
         }
         if !counted.isEmpty { actions.append(.report(.dropped(stream: label, drops: counted))) }
     }
 
-    /// Marks `record`'s offset done (ignored when its partition was revoked meanwhile).
-    mutating func markDone(_ record: SourceRecord) {
-        tracker.markDone(record.topicPartition, offset: record.offset)
-        if !paused.isEmpty { resumeCheckNeeded = true }
-    }
-
-    /// Offers held records of paused partitions again where their lanes have room, and un-pauses the partitions
-    /// whose held records all went in and whose lanes and outstanding counts are at most half their bounds.
-    mutating func resumeDrainedPartitions(now: Instant, into actions: inout [EngineAction]) {
-        guard !stopping, !paused.isEmpty else { return }
+    /// Offers the held records of `partitions` (paused) again where their lanes have room, and resumes the
+    /// partitions whose held records all went in and whose lanes and outstanding counts are at most half their
+    /// bounds.
+    mutating func resumeDrainedPartitions(
+        _ partitions: [TopicPartition], now: Instant, into actions: inout [EngineAction]
+    ) {
         var resumable: [TopicPartition] = []
-        for partition in paused.sorted(by: Self.inOrder) {
-            var queue = held.removeValue(forKey: partition) ?? []
-            while let first = queue.first {
-                if !first.received {
-                    switch tracker.receive(partition, offset: first.record.offset) {
-                    case .full:
-                        break
-                    case .unassigned, .duplicate:
-                        queue.removeFirst()
-                        continue
-                    case .tracked:
-                        queue[queue.startIndex].received = true
-                    }
-                    if !queue[queue.startIndex].received { break }
-                }
-                guard offer(first.record, now: now, into: &actions) else { break }
+        for partition in partitions {
+            var queue = flow.takeHeld(partition)
+            while let record = flow.firstReady(of: &queue) {
+                guard offer(record, now: now, into: &actions) else { break }
                 queue.removeFirst()
             }
-            if !queue.isEmpty { held[partition] = queue }
-            let lanesHaveRoom = (feeding[partition] ?? []).allSatisfy { streams[$0]?.lane.canResume ?? true }
-            if queue.isEmpty, lanesHaveRoom, tracker.canResume(partition) { resumable.append(partition) }
+            flow.putBack(queue, of: partition)
+            let lanesHaveRoom = flow.slots(fedBy: partition).allSatisfy {
+                streams.stream(at: $0)?.lane.canResume ?? true
+            }
+            if queue.isEmpty, lanesHaveRoom, flow.tracker.canResume(partition) { resumable.append(partition) }
         }
-        paused.subtract(resumable)
+        flow.resume(resumable)
     }
 }

@@ -4,11 +4,8 @@ extension RelayEngine {
         _ partitions: [TopicPartition], assignment: PartitionAssignment, now: Instant,
         into actions: inout [EngineAction]
     ) {
-        for partition in partitions {
-            tracker.assign(partition)
-            handoffs.assigned(partition, now: now)
-        }
-        self.assignment = assignment
+        flow.assign(partitions, assignment: assignment)
+        for partition in partitions { handoffs.assigned(partition, now: now) }
         applyBudgets(now: now, into: &actions)
     }
 
@@ -19,22 +16,14 @@ extension RelayEngine {
         into actions: inout [EngineAction]
     ) {
         for partition in partitions.sorted(by: Self.inOrder) {
-            let fed = feeding.removeValue(forKey: partition) ?? []
-            for slot in fed.sorted() {
-                _ = streams[slot]!.lane.discardQueued(of: partition)
-                streams[slot]!.partitions.remove(partition)
-                if streams[slot]!.keyed { reschedule(slot, now: now) }  // it may be idle now
+            for slot in flow.revoke(partition).sorted() {
+                _ = streams[slot].lane.discardQueued(of: partition)
+                streams[slot].partitions.remove(partition)
+                if streams[slot].keyed { reschedule(slot, now: now) }  // it may be idle now
             }
-            draining[partition, default: []].formUnion(fed)
-            held[partition] = nil
-            paused.remove(partition)
-            pausedReported.remove(partition)
         }
-        assignment = remaining
+        flow.setAssignment(remaining)
         applyBudgets(now: now, into: &actions)  // the drained partitions still count until the drain ends
-        // Discarding made room in streams the remaining partitions feed too: those paused for back-pressure may
-        // resume now (no record becoming done would tell, if nothing else is in flight).
-        if !paused.isEmpty { resumeCheckNeeded = true }
     }
 
     /// Ends the drain of `partitions`: forgets them, answers `.commit` with their final offsets, and withdraws their
@@ -44,31 +33,35 @@ extension RelayEngine {
         var offsets: [TopicPartition: Int64] = [:]
         var affected: Set<Int> = []
         for partition in partitions {
-            if let offset = tracker.revoke(partition) { offsets[partition] = offset }
-            affected.formUnion(draining.removeValue(forKey: partition) ?? [])
+            let (offset, drained) = flow.endRevoke(partition)
+            if let offset { offsets[partition] = offset }
+            affected.formUnion(drained)
             handoffs.released(partition, now: now)
         }
-        let revoked = Set(partitions)
-        for (id, pending) in deadLetters where revoked.contains(pending.letter.record.topicPartition) {
-            // Not done either way now: the next owner consumes (and dead-letters) the record again.
-            deadLetters[id] = nil
-            if let slot = pending.slot { streams[slot]!.deadLettersPending -= 1 }
+        // Not done either way now: the next owner consumes (and dead-letters) the record again.
+        for withdrawn in deadLetters.withdraw(Set(partitions)) {
+            if let slot = withdrawn.slot { streams[slot].deadLettersPending -= 1 }
         }
-        for slot in affected.sorted() where (streams[slot]?.lane.inFlightCount ?? 0) > 0 {
-            streams[slot]!.holdsRevokedRecords = true
+        for slot in affected.sorted() where (streams.stream(at: slot)?.lane.inFlightCount ?? 0) > 0 {
+            let bound = streams[slot].lane.nextSequence
+            for partition in partitions { streams[slot].revokedWhileInFlight[partition] = bound }
             withdrawRevokedRecords(slot, now: now)
         }
-        for slot in affected.sorted() where streams[slot]?.keyed == true { reschedule(slot, now: now) }
+        for slot in affected.sorted() where streams.stream(at: slot)?.keyed == true { reschedule(slot, now: now) }
         applyBudgets(now: now, into: &actions)
         actions.append(.commit(offsets))
     }
 
-    /// Takes the records of unassigned partitions out of the stream's messages waiting to be sent again; the other
-    /// records of those messages go back to the queue, to be packed anew.
+    /// Takes the records of revoked partitions out of the stream's messages waiting to be sent again (those packed
+    /// before the revoke ended); the other records of those messages go back to the queue, to be packed anew.
     mutating func withdrawRevokedRecords(_ slot: Int, now: Instant) {
-        let tracker = self.tracker
-        let kept = streams[slot]!.lane.withdraw(where: { !tracker.isAssigned($0.topicPartition) })
-        if !kept.isEmpty { streams[slot]!.lane.requeue(kept, now: now) }
-        streams[slot]!.holdsRevokedRecords = streams[slot]!.lane.inFlightCount > 0
+        let revoked = streams[slot].revokedWhileInFlight
+        let kept = streams[slot].lane.withdraw(where: { record, sequence in
+            revoked[record.topicPartition].map { sequence < $0 } ?? false
+        })
+        if !kept.isEmpty { streams[slot].lane.requeue(kept, now: now) }
+        if streams[slot].lane.inFlightCount == 0 && !streams[slot].lane.hasPendingChunks {
+            streams[slot].revokedWhileInFlight = [:]
+        }
     }
 }

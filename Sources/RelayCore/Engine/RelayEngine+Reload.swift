@@ -22,8 +22,9 @@ extension RelayEngine {
         settings.configuration = configuration
         router = StreamRouter(configuration: configuration)
         configurationGeneration &+= 1
-        for slot in streams.indices {
-            guard let stream = streams[slot], let partition = stream.partitions.min(by: { $0.partition < $1.partition })
+        for slot in streams.liveSlots {
+            let stream = streams[slot]
+            guard let partition = stream.partitions.min(by: { $0.partition < $1.partition })
             else { continue }
             let settings = router.settings(forTopic: stream.topic)
             if stream.keyed {
@@ -34,35 +35,35 @@ extension RelayEngine {
             }
             apply(settings, to: slot, now: now, into: &actions)
         }
-        if !paused.isEmpty { resumeCheckNeeded = true }
+        flow.noteRoom()
     }
 
     /// Gives stream `slot` `streamSettings` from now on (see `reconfigure`).
     mutating func apply(
         _ streamSettings: StreamSettings, to slot: Int, now: Instant, into actions: inout [EngineAction]
     ) {
-        let old = streams[slot]!.settings
-        streams[slot]!.settings = streamSettings
-        streams[slot]!.generation = configurationGeneration
+        let old = streams[slot].settings
+        streams[slot].settings = streamSettings
+        streams[slot].generation = configurationGeneration
         if old.ttl != streamSettings.ttl || (streamSettings.ttlRefresh && !old.ttlRefresh) {
-            streams[slot]!.ttlOutdated = true
+            streams[slot].ttl.outdated = true
         }
-        streams[slot]!.lane.reconfigure(
+        streams[slot].lane.reconfigure(
             settings: streamSettings.laneSettings(
                 deadLetterDrops: settings.deadLetters && streamSettings.oversize == .deadLetter),
-            pacer: streamSettings.pacerSettings(share: streams[slot]!.lane.pacer.settings.share))
+            pacer: streamSettings.pacerSettings(share: streams[slot].lane.pacer.settings.share))
         applyBudget(slot, now: now, into: &actions)  // the rate may have changed, and with it the whole messages
-        replacePacker(streamSettings.packer(epoch: streams[slot]!.epoch), of: slot, into: &actions)
+        replacePacker(streamSettings.packer(epoch: streams[slot].epoch), of: slot, into: &actions)
         reschedule(slot, now: now)
     }
 
     /// Hands stream `slot` `packer`, now if its lane can take it, else when it next can (`pendingPacker`).
     mutating func replacePacker(_ packer: MessagePacker, of slot: Int, into actions: inout [EngineAction]) {
-        guard let dropped = streams[slot]!.lane.replacePacker(packer) else {
-            streams[slot]!.pendingPacker = packer
+        guard let dropped = streams[slot].lane.replacePacker(packer) else {
+            streams[slot].pendingPacker = packer
             return
         }
-        streams[slot]!.pendingPacker = nil
+        streams[slot].pendingPacker = nil
         if !dropped.isEmpty { settle(dropped, slot: slot, into: &actions) }
     }
 }

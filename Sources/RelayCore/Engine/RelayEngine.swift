@@ -1,17 +1,23 @@
-import DequeModule
-
-/// The relay's whole policy as one pure value: routing, every stream's lane (queue, packer, pacer with arrival
-/// guard, in-flight window), the offset tracker, held and paused partitions, the scale-out shares, the account-wide
-/// concurrency cap, stream creation and TTL refresh, retries and dead letters.
+/// The relay's whole policy as one pure value. It coordinates small state machines, each owning one concern and
+/// tested alone:
+///
+/// - `StreamTable`: every stream's state by slot (its `StreamLane`: queue, packer, pacer with arrival guard,
+///   in-flight window; its `Phase` at Twilio and TTL), per-route counts and the released streams known to exist;
+/// - `PartitionFlow`: the offset tracker, held and paused partitions, which streams each partition feeds, revokes;
+/// - `PublishGate`: the publish ceiling, the account-wide cap (after 20429) and stream creation pacing;
+/// - `SchemaBook`: registry schemas and the fetches under way;
+/// - `DeadLetterBook`: dead-letter writes not yet acknowledged;
+/// - `PartitionHandoffs` and `GroupBudget`: the scale-out shares (`RelayEngine+Budget`);
+/// - `StreamScheduler`: which streams (and retries) are due when.
 ///
 /// Events go in (`handle(_:now:into:)`), actions come out (`EngineAction`), in the style of swift-kafka-client's
 /// `KafkaConsumer.StateMachine`: no locks, no clock (every event carries `now`), no I/O, and randomness (retry
 /// jitter) from a seeded generator, so a run is a deterministic function of its events. The driver in RelayRuntime
-/// holds it under one lock, performs the actions outside it through the ports, and feeds back the answers.
+/// owns it on one serial executor, performs the actions through the ports, and feeds back the answers.
 ///
-/// One scheduler (`StreamScheduler`, a heap) decides which streams are due; an idle stream has no entry, no task and
-/// no timer. At-least-once is the engine's property: an offset becomes committable only when its record was
-/// accepted by Twilio, or deliberately dropped (counted) or dead-lettered (acknowledged).
+/// An idle stream has no scheduler entry, no task and no timer. At-least-once is the engine's property: an offset
+/// becomes committable only when its record was accepted by Twilio, or deliberately dropped (counted) or
+/// dead-lettered (acknowledged).
 public struct RelayEngine: Sendable {
     /// What the engine is built from.
     public struct Settings: Sendable {
@@ -29,12 +35,15 @@ public struct RelayEngine: Sendable {
         /// (`PartitionHandoffs`; default `RelayEngine.handoffHold`). Zero counts it at once: only for tests of other
         /// concerns, since a previous owner's last sends may then share a window with this member's first.
         public var handoffHold: Duration
+        /// Whether the transport to Twilio carries one request per connection at a time (HTTP/1.1): publishes in
+        /// flight are then capped by `twilio.maxConnections` too (`PublishGate.ceiling`). The HTTP client knows.
+        public var oneRequestPerConnection: Bool
 
         /// Settings for `configuration`.
         public init(
             configuration: RelayConfiguration, deadLetters: Bool, epoch: UInt64? = nil,
             maxOutstandingPerPartition: Int = OffsetTracker.defaultMaxOutstanding, seed: UInt64 = 0,
-            handoffHold: Duration = RelayEngine.handoffHold
+            handoffHold: Duration = RelayEngine.handoffHold, oneRequestPerConnection: Bool = false
         ) {
             self.configuration = configuration
             self.deadLetters = deadLetters
@@ -42,23 +51,8 @@ public struct RelayEngine: Sendable {
             self.maxOutstandingPerPartition = maxOutstandingPerPartition
             self.seed = seed
             self.handoffHold = handoffHold
+            self.oneRequestPerConnection = oneRequestPerConnection
         }
-    }
-
-    /// A record held back by back-pressure; `received` says whether the offset tracker already counts it.
-    struct HeldRecord: Sendable {
-        var record: SourceRecord
-        var received: Bool
-    }
-
-    /// A dead-letter write not yet acknowledged.
-    struct PendingDeadLetter: Sendable {
-        var letter: DeadLetter
-        /// The stream it was meant for (nil: a record no stream could take).
-        var slot: Int?
-        /// The metrics label of the stream or route.
-        var label: String
-        var failures = 0
     }
 
     var settings: Settings
@@ -66,67 +60,33 @@ public struct RelayEngine: Sendable {
     /// How many reloads the configuration has had: a stream whose `generation` is older takes its route's current
     /// settings when its next record comes (`reconfigure` could not reach it: it had no partition then).
     var configurationGeneration = 0
-    /// Every stream's state, by slot; `slotByName` finds a stream's slot.
-    var streams: [EngineStream?] = []
-    var slotByName: [String: Int] = [:]
-    /// Slots of released streams, for the next new ones.
-    var freeSlots: [Int] = []
-    /// Per route label: streams with state, lane depth totals, idle keyed streams (`RelayEngine+Lifecycle`).
-    var routes: [String: RouteState] = [:]
-    /// Released streams known to exist at Twilio.
-    var known: KnownStreams
-    /// Paces stream creation across the account; streams waiting for a token queue in `createWaiting`.
-    var creates: CreateLimiter
-    var createWaiting = Deque<Int>()
-    var createsScheduledAt: Instant?
-    /// The instant of the first event, when the run's epoch was taken (for keyed streams' epochs).
-    var startedAt: Instant?
-    var tracker: OffsetTracker
-    /// Records of a blocked partition, in offset order, waiting to be offered again.
-    var held: [TopicPartition: Deque<HeldRecord>] = [:]
-    /// Partitions that should be paused (back-pressure or stop), and those the driver was told to pause.
-    var paused: Set<TopicPartition> = []
-    var pausedReported: Set<TopicPartition> = []
-    /// The streams each assigned partition feeds, and those of partitions being revoked (until the drain ends).
-    var feeding: [TopicPartition: Set<Int>] = [:]
-    var draining: [TopicPartition: Set<Int>] = [:]
-    var assignment = PartitionAssignment()
+    var streams: StreamTable
+    var flow: PartitionFlow
+    var gate: PublishGate
+    var schemas: SchemaBook
+    var deadLetters = DeadLetterBook()
     /// When each owned partition starts counting toward the streams' budgets (`RelayEngine+Budget`).
     var handoffs: PartitionHandoffs
     var handoffScheduledAt: Instant?
-    var stopping = false
     var scheduler = StreamScheduler()
     /// The instant of the last `.wake` asked for and not yet reached.
     var wakeRequested: Instant?
-    /// Some record became done while partitions are paused: see whether they may resume.
-    var resumeCheckNeeded = false
-    var account = AccountConcurrencyLimit()
-    var accountInFlight = 0
-    var accountWaiting = Deque<Int>()
-    var accountLowerings = 0
-    /// The fastest recent round trip of any stream (the lowest of their arrival guards' baselines) and when it was
-    /// measured; the arrival guards count excess latency from it (`ArrivalGuard.earliestSend`). Replaced by the
-    /// next stream's baseline once older than `roundTripFloorHorizon`, so a lasting slower path is learnt.
-    var roundTripFloor: (nanoseconds: Int64, measuredAt: Instant)?
-    static let roundTripFloorHorizon: Int64 = 10_000_000_000
-    /// Registry schemas by id (bounded), and the ids asked of the registry and not answered yet.
-    var schemas: GenerationalCache<UInt32, SchemaEntry>
-    var schemasRequested: Set<UInt32> = []
-    var deadLetters: [UInt64: PendingDeadLetter] = [:]
-    var nextDeadLetterID: UInt64 = 1
+    var roundTripFloor = RoundTripFloor()
     var random: SeededGenerator
-    /// The most publishes in flight at once (`publishCeiling(_:)`); the account cap lowers it further after 20429.
-    let publishCeiling: Int
+    /// The instant of the first event, when the run's epoch was taken (for keyed streams' epochs).
+    var startedAt: Instant?
 
     /// An engine with nothing assigned.
     public init(settings: Settings) {
         self.settings = settings
-        publishCeiling = Self.publishCeiling(settings.configuration.twilio)
+        let twilio = settings.configuration.twilio
         router = StreamRouter(configuration: settings.configuration)
-        known = KnownStreams(capacity: settings.configuration.twilio.knownStreams)
-        schemas = GenerationalCache(capacity: settings.configuration.schemaRegistry?.cacheSize ?? 1000)
-        creates = CreateLimiter(rate: settings.configuration.twilio.maxCreatesPerSecond)
-        tracker = OffsetTracker(maxOutstandingPerPartition: settings.maxOutstandingPerPartition)
+        streams = StreamTable(knownCapacity: twilio.knownStreams)
+        flow = PartitionFlow(maxOutstandingPerPartition: settings.maxOutstandingPerPartition)
+        gate = PublishGate(
+            ceiling: PublishGate.ceiling(twilio, oneRequestPerConnection: settings.oneRequestPerConnection),
+            createsPerSecond: twilio.maxCreatesPerSecond)
+        schemas = SchemaBook(capacity: settings.configuration.schemaRegistry?.cacheSize ?? 1000)
         random = SeededGenerator(seed: settings.seed)
         handoffs = PartitionHandoffs(hold: settings.handoffHold)
     }
@@ -161,8 +121,7 @@ public struct RelayEngine: Sendable {
         case .timeReached:
             wakeRequested = nil
         case .stopRequested:
-            stopping = true
-            paused.formUnion(assignment.partitions)
+            flow.stop()
         case .configurationChanged(let configuration):
             reconfigure(configuration, now: now, into: &actions)
         case .schemaAnswered(let id, let answer):
@@ -185,44 +144,48 @@ public struct RelayEngine: Sendable {
     /// Whether nothing is queued, in flight or waiting for the dead-letter topic, and no record is held back for a
     /// stream to have room (unless stopping: then held records wait for the next run).
     public var isIdle: Bool {
-        streams.allSatisfy { $0?.isIdle ?? true } && deadLetters.isEmpty && (stopping || held.isEmpty)
+        streams.allSatisfy(\.isIdle) && deadLetters.isEmpty && (flow.stopping || !flow.holdsRecords)
     }
 
     /// Streams with state (a keyed route's idle streams are released after `idleAfter`).
-    public var activeStreamCount: Int { slotByName.count }
+    public var activeStreamCount: Int { streams.count }
 
     /// Released streams remembered as existing at Twilio.
-    public var knownStreamCount: Int { known.count }
+    public var knownStreamCount: Int { streams.knownCount }
 
     /// The creates per second in force (lower than configured after a 429).
-    public var createRate: Int { creates.rate }
+    public var createRate: Int { gate.creates.rate }
 
     /// Whether the streams fed by `partitions` (being revoked) have nothing in flight nor waiting for the
     /// dead-letter topic, so the revoke's drain may end.
     public func isDrained(_ partitions: [TopicPartition]) -> Bool {
-        partitions.allSatisfy { partition in
-            (draining[partition] ?? []).allSatisfy { slot in
-                streams[slot].map { $0.lane.inFlightCount == 0 && $0.deadLettersPending == 0 } ?? true
-            }
+        flow.isDrained(partitions) { slot in
+            streams.stream(at: slot).map { $0.lane.inFlightCount == 0 && $0.deadLettersPending == 0 } ?? true
         }
     }
 
     /// The offset to commit for each partition with done records (one past the last contiguous done record).
-    public var commitOffsets: [TopicPartition: Int64] { tracker.commitOffsets }
+    public var commitOffsets: [TopicPartition: Int64] { flow.tracker.commitOffsets }
 
     /// The account-wide cap (nil: none), publishes in flight, and how often the cap was lowered.
     public var accountConcurrency: (limit: Int?, inFlight: Int, lowerings: Int) {
-        (account.limit, accountInFlight, accountLowerings)
+        (gate.account.limit, gate.inFlight, gate.lowerings)
     }
 
     /// Whether any partition is assigned.
-    public var hasAssignment: Bool { !assignment.partitions.isEmpty }
+    public var hasAssignment: Bool { !flow.assignment.partitions.isEmpty }
 
     /// Scheduler wake-ups so far (entries that came due), for the benchmarks' idle-cost figure.
     public var schedulerWakeups: UInt64 { scheduler.wakeups }
 
     /// Partitions the driver was told to pause.
-    public var pausedPartitions: Set<TopicPartition> { pausedReported }
+    public var pausedPartitions: Set<TopicPartition> { flow.pausedReported }
+
+    /// Schema ids cached.
+    public var cachedSchemaCount: Int { schemas.count }
+
+    /// Schema ids asked of the registry and not answered yet.
+    public var schemasAwaited: Set<UInt32> { schemas.awaited }
 
     // MARK: After every event
 
@@ -231,21 +194,17 @@ public struct RelayEngine: Sendable {
     private mutating func runUntilSettled(now: Instant, into actions: inout [EngineAction]) {
         while true {
             runDue(now: now, into: &actions)
-            guard resumeCheckNeeded else { return }
-            resumeCheckNeeded = false
-            resumeDrainedPartitions(now: now, into: &actions)
+            guard let partitions = flow.takeResumeCheck() else { return }
+            resumeDrainedPartitions(partitions, now: now, into: &actions)
         }
     }
 
     /// Tells the driver which partitions to pause and resume: the difference between what should be paused and
     /// what it was told.
     private mutating func reportPauses(into actions: inout [EngineAction]) {
-        guard paused != pausedReported else { return }
-        let toPause = paused.subtracting(pausedReported)
-        let toResume = pausedReported.subtracting(paused)
-        if !toPause.isEmpty { actions.append(.pause(toPause.sorted(by: Self.inOrder))) }
-        if !toResume.isEmpty { actions.append(.resume(toResume.sorted(by: Self.inOrder))) }
-        pausedReported = paused
+        let changes = flow.pauseChanges()
+        if !changes.pause.isEmpty { actions.append(.pause(changes.pause)) }
+        if !changes.resume.isEmpty { actions.append(.resume(changes.resume)) }
     }
 
     /// Asks for a wake-up at the scheduler's earliest entry, unless one at or before it is already asked for.

@@ -53,25 +53,9 @@ public struct RetryPlanner: Sendable {
         }
     }
 
-    /// The backoff after attempt `attempt` (1-based) with equal jitter: half the capped exponential delay, plus a
-    /// random part of the other half, so retries of many streams spread out but never come back at once.
+    /// The backoff after attempt `attempt` (1-based): the policy's `Backoff`, with equal jitter.
     public func backoff<Random: RandomNumberGenerator>(attempt: Int, using random: inout Random) -> Duration {
-        let initial = Double(policy.initialBackoff.nanosecondsClamped)
-        let cap = Double(policy.maxBackoff.nanosecondsClamped)
-        let exponent = Double(max(0, min(attempt - 1, 64)))
-        let full = min(cap, initial * power(policy.multiplier, exponent))
-        let jittered = full / 2 + Double.random(in: 0...1, using: &random) * full / 2
-        return .nanoseconds(Int64(jittered))
-    }
-
-    private func power(_ base: Double, _ exponent: Double) -> Double {
-        var result = 1.0
-        var remaining = Int(exponent)
-        while remaining > 0 && result < 1e30 {
-            result *= base
-            remaining -= 1
-        }
-        return result
+        policy.backoff.jitteredDelay(afterFailures: attempt, using: &random)
     }
 
     private func transient<Random: RandomNumberGenerator>(

@@ -49,6 +49,9 @@ public struct RetryPolicy: Sendable, Hashable {
         self.maxRecreations = maxRecreations
         self.giveUp = giveUp
     }
+
+    /// The backoff between attempts (before jitter).
+    public var backoff: Backoff { Backoff(initial: initialBackoff, maximum: maxBackoff, multiplier: multiplier) }
 }
 
 /// What happened so far to one message: the input of a retry decision besides the outcome.

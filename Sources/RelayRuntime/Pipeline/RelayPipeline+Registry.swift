@@ -15,8 +15,9 @@ extension RelayPipeline {
             return
         }
         Task { [self] in
-            var wait = Duration.seconds(1)
-            let longest = max(.seconds(1), min(.seconds(30), registryAvailability.threshold / 3))
+            let backoff = Backoff(
+                initial: .seconds(1), maximum: max(.seconds(1), min(.seconds(30), registryAvailability.threshold / 3)))
+            var failures = 0
             while !closed.load(ordering: .acquiring) {
                 let answer: SchemaAnswer
                 let outcome: String
@@ -41,8 +42,8 @@ extension RelayPipeline {
                     logger.warning(
                         "schema.fetch.failed",
                         metadata: [LogKey.schemaId: .stringConvertible(id), LogKey.error: .string(reason)])
-                    try? await Timers.sleep(for: wait)
-                    wait = min(wait * 2, longest)
+                    failures += 1
+                    try? await Timers.sleep(for: backoff.delay(afterFailures: failures))
                     continue
                 }
                 registryAvailability.answered(outcome)

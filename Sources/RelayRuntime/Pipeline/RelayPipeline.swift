@@ -70,7 +70,8 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
             logger: logger)
         let settings = RelayEngine.Settings(
             configuration: configuration, deadLetters: deadLetters != nil,
-            epoch: UInt64(Date().timeIntervalSince1970 * 1000), seed: UInt64.random(in: .min ... .max))
+            epoch: UInt64(Date().timeIntervalSince1970 * 1000), seed: UInt64.random(in: .min ... .max),
+            oneRequestPerConnection: client.carriesOneRequestPerConnection)
         state = Mutex(State(engine: RelayEngine(settings: settings)))
     }
 
@@ -93,7 +94,8 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
     /// Lists one page of streams until Twilio answers: ready on success, not ready (with the reason) otherwise,
     /// retrying every few seconds. Publishes and stream creation keep readiness up to date after that.
     func probeTwilio() async {
-        var wait = Duration.seconds(1)
+        let backoff = Backoff(initial: .seconds(1), maximum: .seconds(30))
+        var failures = 0
         while !Task.isCancelled {
             do {
                 _ = try await client.listStreamsPage(pageSize: 1)
@@ -108,8 +110,8 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
                         "Twilio is not usable yet: \(error.commandLineMessage(baseURL: configuration.twilio.baseURL))")
                 logger.warning("twilio.probe.failed", metadata: [LogKey.outcome: .string("\(outcome)")])
             }
-            try? await Timers.sleep(for: wait)
-            wait = min(wait * 2, .seconds(30))
+            failures += 1
+            try? await Timers.sleep(for: backoff.delay(afterFailures: failures))
         }
     }
 

@@ -40,6 +40,10 @@ public struct SyncStreamsClient: Sendable {
         self.requestTimeout = requestTimeout
     }
 
+    /// Whether each connection to the API carries one request at a time: the client asks for HTTP/2 over TLS only
+    /// (`CURL_HTTP_VERSION_2TLS`), so a plain `http://` base URL (a loopback emulator) speaks HTTP/1.1.
+    public var carriesOneRequestPerConnection: Bool { baseURL.lowercased().hasPrefix("http://") }
+
     /// The service's Streams collection, built once.
     private let streamsURL: String
 

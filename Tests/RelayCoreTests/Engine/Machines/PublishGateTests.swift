@@ -1,0 +1,89 @@
+import Testing
+
+@testable import RelayCore
+
+/// `PublishGate` alone: the ceiling, the account-wide cap after 20429, the waiters, and create pacing.
+@Suite struct PublishGateTests {
+    @Test func theCeilingCountsConnectionsOnlyWhereEachCarriesOneRequest() {
+        var twilio = MachineFixtures.configuration.twilio
+        twilio.maxConcurrentRequests = 30
+        twilio.maxConnections = 8
+        #expect(PublishGate.ceiling(twilio, oneRequestPerConnection: true) == 8)
+        #expect(PublishGate.ceiling(twilio, oneRequestPerConnection: false) == 30)
+    }
+
+    @Test func waitersGoFirstComeFirstServedWhenAnAnswerMakesRoom() {
+        var gate = PublishGate(ceiling: 2, createsPerSecond: 10)
+        gate.sent()
+        gate.sent()
+        #expect(!gate.hasRoom)
+        gate.wait(7)
+        gate.wait(3)
+        let value17 = gate.nextAdmitted()
+        #expect(value17 == nil)
+        let value18 = gate.answered(.done, now: .seconds(1))
+        #expect(value18 == nil)
+        let value19 = gate.nextAdmitted()
+        #expect(value19 == 7)
+        gate.sent()
+        let value20 = gate.nextAdmitted()
+        #expect(value20 == nil)
+        gate.abandoned()
+        let value21 = gate.nextAdmitted()
+        #expect(value21 == 3)
+    }
+
+    @Test func a20429LowersTheCapOncePerWaveAndSuccessesLiftItAgain() {
+        var gate = PublishGate(ceiling: 100, createsPerSecond: 10)
+        for _ in 0..<8 { gate.sent() }
+        let limited = RetryDecision.retry(at: .seconds(2), reason: .accountRateLimited)
+        let value22 = gate.answered(limited, now: .seconds(1))
+        #expect(value22 == .lowered(limit: 4), "half of the 8 in flight")
+        let value23 = gate.answered(limited, now: .seconds(1.1))
+        #expect(value23 == nil, "the same wave")
+        #expect(gate.lowerings == 1 && gate.inFlight == 6)
+        var now = 2.0
+        var restored = false
+        while !restored && now < 20 {
+            gate.sent()
+            restored = gate.answered(.done, now: .seconds(now)) == .restored
+            now += 1.1
+        }
+        #expect(restored && gate.account.limit == nil)
+    }
+
+    @Test func createsWaitInOrderForTokensAndTheSchedulerIsAskedOnlyForEarlierLooks() {
+        var gate = PublishGate(ceiling: 10, createsPerSecond: 1)
+        let value24 = gate.takeCreateToken(now: .seconds(1))
+        #expect(value24, "the first create goes at once")
+        let value25 = gate.takeCreateToken(now: .seconds(1))
+        #expect(!value25)
+        gate.queueForCreate(4, first: false)
+        gate.queueForCreate(9, first: true)
+        #expect(gate.firstQueuedCreate == 9)
+        let value26 = gate.takeCreateToken(now: .seconds(5))
+        #expect(!value26, "streams wait: a newcomer queues behind them")
+        let wake = gate.createsWake(now: .seconds(1))
+        #expect(wake == .seconds(2))
+        let value27 = gate.createsWake(now: .seconds(1))
+        #expect(value27 == nil, "asked already")
+        let value28 = gate.createsDue(at: .seconds(1.5))
+        #expect(!value28, "a stale entry")
+        let value29 = gate.createsDue(at: .seconds(2))
+        #expect(value29)
+        let value30 = gate.takeQueuedCreateToken(now: .seconds(2))
+        #expect(value30)
+        gate.removeFirstQueuedCreate()
+        #expect(gate.firstQueuedCreate == 4 && gate.hasCreatesWaiting)
+    }
+
+    @Test func a429OnACreateSlowsCreatesDown() {
+        var gate = PublishGate(ceiling: 10, createsPerSecond: 40)
+        gate.createRateLimited(retryAfter: .seconds(2), now: .seconds(1))
+        #expect(gate.creates.rate == 20)
+        let value31 = gate.takeCreateToken(now: .seconds(2.9))
+        #expect(!value31)
+        let value32 = gate.takeCreateToken(now: .seconds(3))
+        #expect(value32)
+    }
+}
