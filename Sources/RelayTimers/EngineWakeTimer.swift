@@ -1,9 +1,9 @@
 import RelayCore
 import Synchronization
 
-/// The engine driver's one timer (`WakeTimer`) on the timer thread: `wake(at:)` keeps the earliest request, since
-/// requests made on different threads may be performed out of order (a later, earlier-timed request must never be
-/// replaced by an earlier, later-timed one); firing clears it. The action runs on the timer thread.
+/// The engine driver's one timer (`WakeTimer`) on the timer thread: `wake(at:)` replaces the previous request (the
+/// driver performs the engine's requests in the engine's order, on its loop); firing clears it. The action runs on
+/// the timer thread.
 public final class EngineWakeTimer: WakeTimer {
     private struct Pending {
         var at: Instant
@@ -20,7 +20,6 @@ public final class EngineWakeTimer: WakeTimer {
 
     public func wake(at instant: Instant, _ fire: @escaping @Sendable () -> Void) {
         pending.withLock { pending in
-            if let current = pending, current.at <= instant { return }
             pending?.timer.cancel()
             let timer = Timers.at(clock.continuousInstant(for: instant)) { [weak self] in
                 self?.pending.withLock { pending in

@@ -19,9 +19,12 @@ public enum EngineAction: Sendable {
     case deadLetter(DeadLetter)
     /// Send `.timeReached` at `at` (replacing any earlier request: the engine asks again when it needs another).
     case wake(at: Instant)
-    /// Fetch schema `id` from the Schema Registry (once per id: records needing it are held until the answer);
-    /// retry while the registry is unreachable, and answer with `.schemaAnswered`.
+    /// Fetch schema `id` from the Schema Registry (once per id: records needing it are held until the answer); answer
+    /// with `.schemaAnswered`, or `.schemaUnavailable` when the registry cannot be reached (asked again later).
     case fetchSchema(id: UInt32)
+    /// Check that Twilio answers and accepts the credentials (readiness must not wait for the first record); answer
+    /// with `.twilioProbeAnswered`.
+    case probeTwilio
     /// Something to count or log.
     case report(EngineReport)
 }
@@ -66,17 +69,18 @@ public struct DeadLetter: Sendable, Hashable {
     }
 }
 
-/// What the engine reports for metrics and logs. Labels are bounded: streams come from configuration, reasons and
-/// outcomes are fixed vocabularies.
+/// What the engine reports for metrics and logs. A `label` is a stream's metrics label (its name, or a keyed route's
+/// template: keys never become label values) and is bounded, as reasons and outcomes are; a `name` is the stream's
+/// own name, for logs.
 public enum EngineReport: Sendable {
     /// Records handed in by the consumer, per topic.
     case consumed(topic: String, count: Int)
     /// A message was accepted; `records` are the records it completed (for end-to-end latency).
-    case acknowledged(stream: String, records: [SourceRecord])
+    case acknowledged(label: String, records: [SourceRecord])
     /// Records a policy dropped (counted, not dead-lettered), each with its reason; they are done.
-    case dropped(stream: String, drops: [DroppedRecord])
+    case dropped(label: String, drops: [DroppedRecord])
     /// A record the dead-letter topic acknowledged.
-    case deadLettered(stream: String, reason: DropReason)
+    case deadLettered(label: String, reason: DropReason)
     /// A record whose value or key cannot be decoded (`reason`: an `UndecodableReason`); the route's
     /// `undecodable` policy dead-letters or drops it (reported with `.dropped`).
     case undecodable(route: String, topic: String, reason: String)
@@ -88,26 +92,26 @@ public enum EngineReport: Sendable {
     /// cannot use it; records needing it are undecodable for a minute, then it is asked again.
     case schemaRefused(id: UInt32, reason: String, detail: String)
     /// A publish will be retried (`RetryReason.rawValue`, or `stream-missing`, `unauthorized`).
-    case retried(stream: String, reason: String)
+    case retried(label: String, reason: String)
     /// Twilio rejected a message, or its retries gave up: its records are dead-lettered or dropped. Loud.
-    case rejected(stream: String, sequence: UInt64, reason: GiveUpReason, outcome: PublishOutcome)
+    case rejected(label: String, name: String, sequence: UInt64, reason: GiveUpReason, outcome: PublishOutcome)
     /// A record whose stream name cannot be formed (`reason`: an `UnroutableReason`), or whose topic makes the
     /// template render an invalid name (`invalid-stream-name`); `route` is the template. The route's `unroutable`
     /// policy dead-letters, drops (reported with `.dropped`) or sends it to the fallback stream.
     case unroutable(route: String, topic: String, reason: String)
-    /// A stream was created (`recreated`: it had vanished while in use); `stream` is its label, `name` its name.
-    case streamCreated(stream: String, name: String, recreated: Bool)
+    /// A stream was created (`recreated`: it had vanished while in use).
+    case streamCreated(label: String, name: String, recreated: Bool)
     /// Creating a stream failed; it is tried again after a backoff (slowly while the credentials are refused).
-    case streamCreateFailed(stream: String, outcome: PublishOutcome)
+    case streamCreateFailed(label: String, name: String, outcome: PublishOutcome)
     /// Twilio answered a TTL refresh: `.accepted`, or a failure (tried again on a later publish).
-    case ttlRefreshed(stream: String, outcome: PublishOutcome)
+    case ttlRefreshed(label: String, name: String, outcome: PublishOutcome)
     /// A keyed stream's state was released (idle for `idleAfter`, or room for a new one); `active` streams of the
     /// route have state now.
     case streamReleased(route: String, active: Int)
     /// A new stream of the route got state; `active` streams of the route have state now.
     case streamActivated(route: String, active: Int)
     /// A lane's depth after the engine worked on it.
-    case laneDepth(stream: String, records: Int, bytes: Int, inFlight: Int)
+    case laneDepth(label: String, records: Int, bytes: Int, inFlight: Int)
     /// Twilio said the account sends too much (20429): at most `limit` publishes in flight from now on.
     case accountConcurrencyLowered(limit: Int)
     /// The account-wide cap was lifted again.
@@ -115,5 +119,5 @@ public enum EngineReport: Sendable {
     /// This member's allowance of a stream the consumer group shares changed (a rebalance, a partition starting to
     /// count, a reload): `messagesPerWindow` whole messages in any second, or below one (a mean rate) where the
     /// group's allowances are not `guaranteed` to fit the stream's rate (`GroupBudget`).
-    case allowance(stream: String, messagesPerWindow: Double, guaranteed: Bool)
+    case allowance(label: String, messagesPerWindow: Double, guaranteed: Bool)
 }

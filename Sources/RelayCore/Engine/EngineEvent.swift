@@ -30,4 +30,12 @@ public enum EngineEvent: Sendable {
     case configurationChanged(RelayConfiguration)
     /// The Schema Registry answered a `.fetchSchema` for `id`.
     case schemaAnswered(id: UInt32, answer: SchemaAnswer)
+    /// A `.fetchSchema` for `id` found the registry unreachable (or failing): the engine fetches it again after a
+    /// backoff, while the records needing it stay held.
+    case schemaUnavailable(id: UInt32)
+    /// The driver started: the engine asks for the start-up probe of Twilio (`.probeTwilio`).
+    case started
+    /// Twilio answered a `.probeTwilio` (`.accepted` when it answered well): a failure is probed again after a
+    /// backoff.
+    case twilioProbeAnswered(PublishOutcome)
 }

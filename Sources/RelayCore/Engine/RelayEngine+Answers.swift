@@ -23,20 +23,21 @@ extension RelayEngine {
         case .done:
             streams[slot].recreations[sequence] = nil
             let records = streams[slot].lane.acknowledge(sequence: sequence, now: now)
-            actions.append(.report(.acknowledged(stream: label, records: records)))
+            actions.append(.report(.acknowledged(label: label, records: records)))
             for record in records { flow.markDone(record) }
             refreshTTLIfDue(slot, now: now, into: &actions)
         case .retry(let at, let reason):
             streams[slot].lane.retry(sequence: sequence, notBefore: at, now: now)
             if reason.pausesStream { streams[slot].lane.pause(until: at) }
-            actions.append(.report(.retried(stream: label, reason: reason.rawValue)))
+            actions.append(.report(.retried(label: label, reason: reason.rawValue)))
         case .recreateStreamThenRetry(let at):
             streams[slot].recreations[sequence, default: 0] += 1
             streams[slot].lane.retry(sequence: sequence, notBefore: at, now: now)
-            actions.append(.report(.retried(stream: label, reason: "stream-missing")))
+            actions.append(.report(.retried(label: label, reason: "stream-missing")))
             if streams[slot].phase == .exists { create(slot, recreate: true, now: now, into: &actions) }
         case .deadLetter(let reason), .drop(let reason):
-            actions.append(.report(.rejected(stream: name, sequence: sequence, reason: reason, outcome: outcome)))
+            actions.append(
+                .report(.rejected(label: label, name: name, sequence: sequence, reason: reason, outcome: outcome)))
             streams[slot].recreations[sequence] = nil
             var toDeadLetter = false
             if case .deadLetter = decision { toDeadLetter = settings.deadLetters }
@@ -45,7 +46,7 @@ extension RelayEngine {
             settle(dropped, slot: slot, into: &actions)
         case .holdUnhealthy(let retryAt):
             streams[slot].lane.retry(sequence: sequence, notBefore: retryAt, now: now)
-            actions.append(.report(.retried(stream: label, reason: "unauthorized")))
+            actions.append(.report(.retried(label: label, reason: "unauthorized")))
         }
         if !streams[slot].revokedWhileInFlight.isEmpty { withdrawRevokedRecords(slot, now: now) }
         reschedule(slot, now: now)
@@ -65,7 +66,7 @@ extension RelayEngine {
     ) {
         guard let slot = streams.slot(named: name), streams[slot].ttl.refreshing else { return }
         streams[slot].ttl.refreshAnswered(accepted: outcome == .accepted, now: now, ttl: streams[slot].settings.ttl)
-        actions.append(.report(.ttlRefreshed(stream: name, outcome: outcome)))
+        actions.append(.report(.ttlRefreshed(label: streams[slot].label, name: name, outcome: outcome)))
         if streams[slot].keyed { reschedule(slot, now: now) }  // it may be released now
     }
 
@@ -78,7 +79,7 @@ extension RelayEngine {
             let cap = streams[slot].settings.retry.maxRetryAfter
             gate.createRateLimited(retryAfter: retryAfter.map { min($0, cap) }, now: now)
             streams[slot].phase = .unknown
-            actions.append(.report(.streamCreateFailed(stream: name, outcome: outcome)))
+            actions.append(.report(.streamCreateFailed(label: streams[slot].label, name: name, outcome: outcome)))
             create(slot, recreate: recreate, first: true, now: now, into: &actions)
             return
         case .accepted, .alreadyExists:
@@ -87,7 +88,7 @@ extension RelayEngine {
             streams[slot].failedCreates = 0
             streams[slot].ttl.streamExists(created: outcome == .accepted, now: now)
             if outcome == .accepted {
-                actions.append(.report(.streamCreated(stream: streams[slot].label, name: name, recreated: recreate)))
+                actions.append(.report(.streamCreated(label: streams[slot].label, name: name, recreated: recreate)))
             }
         default:
             streams[slot].failedCreates += 1
@@ -98,7 +99,7 @@ extension RelayEngine {
                 wait = streams[slot].settings.retryPolicy.backoff.delay(afterFailures: streams[slot].failedCreates)
             }
             streams[slot].phase = .createBackoff(retryAt: now + wait, recreate: recreate)
-            actions.append(.report(.streamCreateFailed(stream: name, outcome: outcome)))
+            actions.append(.report(.streamCreateFailed(label: streams[slot].label, name: name, outcome: outcome)))
         }
         reschedule(slot, now: now)
     }
@@ -110,7 +111,7 @@ extension RelayEngine {
         }
         guard let pending = deadLetters.written(id) else { return }  // its partition was revoked meanwhile
         if let slot = pending.slot { streams[slot].deadLettersPending -= 1 }
-        actions.append(.report(.deadLettered(stream: pending.label, reason: pending.letter.reason)))
+        actions.append(.report(.deadLettered(label: pending.label, reason: pending.letter.reason)))
         flow.markDone(pending.letter.record)
         if let slot = pending.slot, streams[slot].keyed { reschedule(slot, now: now) }
     }

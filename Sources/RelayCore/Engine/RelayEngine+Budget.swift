@@ -91,7 +91,7 @@ extension RelayEngine {
             actions.append(
                 .report(
                     .allowance(
-                        stream: streams[slot].label, messagesPerWindow: allowance.messagesPerWindow,
+                        label: streams[slot].label, messagesPerWindow: allowance.messagesPerWindow,
                         guaranteed: allowance.guaranteed)))
         }
         if budget.holdUntil != nil { reschedule(slot, now: now) }

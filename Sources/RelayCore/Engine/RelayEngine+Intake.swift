@@ -85,7 +85,7 @@ extension RelayEngine {
                     reason: error.unroutable?.rawValue ?? DropReason.invalidStreamName.rawValue)))
         guard error.unroutable != nil else {
             let drop = DroppedRecord(record: record, reason: .invalidStreamName, deadLetter: false)
-            actions.append(.report(.dropped(stream: Self.unroutableStream, drops: [drop])))
+            actions.append(.report(.dropped(label: Self.unroutableStream, drops: [drop])))
             flow.markDone(record)
             return
         }
@@ -116,7 +116,7 @@ extension RelayEngine {
                 flow.markDone(drop.record)
             }
         }
-        if !counted.isEmpty { actions.append(.report(.dropped(stream: label, drops: counted))) }
+        if !counted.isEmpty { actions.append(.report(.dropped(label: label, drops: counted))) }
     }
 
     /// Offers the held records of `partitions` (paused) again where their lanes have room, and resumes the

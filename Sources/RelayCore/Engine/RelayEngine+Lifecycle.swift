@@ -74,7 +74,7 @@ extension RelayEngine {
         actions.append(
             .report(
                 .laneDepth(
-                    stream: streams[slot].label, records: totals.records, bytes: totals.bytes,
+                    label: streams[slot].label, records: totals.records, bytes: totals.bytes,
                     inFlight: totals.inFlight)))
     }
 

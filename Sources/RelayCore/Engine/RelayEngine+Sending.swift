@@ -16,6 +16,10 @@ extension RelayEngine {
                 flow.noteRoom()
             case .handoff:
                 applyBudgets(now: now, into: &actions)
+            case .schemaFetch(let id):
+                if schemas.isAwaited(id) { actions.append(.fetchSchema(id: id)) }
+            case .probe:
+                actions.append(.probeTwilio)
             }
         }
     }
@@ -58,7 +62,7 @@ extension RelayEngine {
             case .stream(let slot): streams.stream(at: slot)?.scheduledAt == entry.at
             case .deadLetter(let id): deadLetters.contains(id)
             case .creates: createsAt == entry.at
-            case .resumeCheck, .handoff: true
+            case .resumeCheck, .handoff, .schemaFetch, .probe: true
             }
         }
     }

@@ -72,6 +72,8 @@ public struct RelayEngine: Sendable {
     /// The instant of the last `.wake` asked for and not yet reached.
     var wakeRequested: Instant?
     var roundTripFloor = RoundTripFloor()
+    /// Start-up probes of Twilio that failed in a row (`twilioProbeAnswered`).
+    var probeFailures = 0
     var random: SeededGenerator
     /// The instant of the first event, when the run's epoch was taken (for keyed streams' epochs).
     var startedAt: Instant?
@@ -86,7 +88,10 @@ public struct RelayEngine: Sendable {
         gate = PublishGate(
             ceiling: PublishGate.ceiling(twilio, oneRequestPerConnection: settings.oneRequestPerConnection),
             createsPerSecond: twilio.maxCreatesPerSecond)
-        schemas = SchemaBook(capacity: settings.configuration.schemaRegistry?.cacheSize ?? 1000)
+        schemas = SchemaBook(
+            capacity: settings.configuration.schemaRegistry?.cacheSize ?? 1000,
+            retryBackoff: SchemaBook.retryBackoff(
+                unreadyAfter: settings.configuration.schemaRegistry?.unreadyAfter ?? .seconds(30)))
         random = SeededGenerator(seed: settings.seed)
         handoffs = PartitionHandoffs(hold: settings.handoffHold)
     }
@@ -126,6 +131,12 @@ public struct RelayEngine: Sendable {
             reconfigure(configuration, now: now, into: &actions)
         case .schemaAnswered(let id, let answer):
             schemaAnswered(id: id, answer: answer, now: now, into: &actions)
+        case .schemaUnavailable(let id):
+            if let retryAt = schemas.unreachable(id, now: now) { scheduler.schedule(.schemaFetch(id), at: retryAt) }
+        case .started:
+            actions.append(.probeTwilio)
+        case .twilioProbeAnswered(let outcome):
+            probeAnswered(outcome, now: now)
         }
         runUntilSettled(now: now, into: &actions)
         reportPauses(into: &actions)
@@ -213,6 +224,20 @@ public struct RelayEngine: Sendable {
         if let requested = wakeRequested, requested <= earliest { return }
         wakeRequested = earliest
         actions.append(.wake(at: earliest))
+    }
+
+    /// The wait before the start-up probe of Twilio is made again after a failure.
+    static let probeBackoff = Backoff(initial: .seconds(1), maximum: .seconds(30))
+
+    /// The start-up probe was answered: done when Twilio answered well, else asked again after a backoff.
+    private mutating func probeAnswered(_ outcome: PublishOutcome, now: Instant) {
+        switch outcome {
+        case .accepted, .alreadyExists:
+            probeFailures = 0
+        default:
+            probeFailures += 1
+            scheduler.schedule(.probe, at: now + Self.probeBackoff.delay(afterFailures: probeFailures))
+        }
     }
 
     /// Partitions by topic, then number: the engine's one order wherever it walks a set, so runs replay.

@@ -17,6 +17,10 @@ struct StreamScheduler: Sendable {
         case resumeCheck
         /// A newly assigned partition starts counting toward the streams' budgets (`PartitionHandoffs`).
         case handoff
+        /// Fetch this schema id again (the registry was unreachable).
+        case schemaFetch(UInt32)
+        /// Probe Twilio again (the start-up probe failed).
+        case probe
     }
 
     struct Entry: Sendable, Comparable {

@@ -50,10 +50,10 @@ extension StreamLane {
     }
 
     /// When `nextStep` would next hand out a message, without taking anything: `now` (or earlier) if one could go at
-    /// once, nil if nothing is waiting to go. The pipeline compares it with the time its worker sleeps until, so an
-    /// acknowledgement wakes the worker only when it changes that time (an ack lets a held window slot or the
-    /// arrival guard go earlier; most do neither). It can be earlier than the next message (a batch whose records
-    /// all expired), never later.
+    /// once, nil if nothing is waiting to go. The engine schedules the stream for it, so an acknowledgement moves the
+    /// stream's scheduler entry only when it changes that time (an ack lets a held window slot or the arrival guard
+    /// go earlier; most do neither). It can be earlier than the next message (a batch whose records all expired),
+    /// never later.
     public func nextWake(now: Instant, roundTripFloor: Int64? = nil) -> Instant? {
         let windowOpen = inFlight.count < settings.maxInFlight
         let hasNew = !pendingChunks.isEmpty || queuedRecords > 0

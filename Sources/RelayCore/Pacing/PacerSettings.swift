@@ -15,7 +15,7 @@ public struct PacerSettings: Sendable, Hashable {
     /// default 1. The runtime sets it to owned partitions / all partitions on every rebalance.
     public var share: Double
     /// How late a message may go without the lateness pushing every later message back (default zero).
-    /// A worker never wakes exactly on time; without this, each wake-up's lateness is lost for good and a stream
+    /// A timer never fires exactly on time; without this, each wake-up's lateness is lost for good and a stream
     /// under backlog runs below its rate. With it, the schedule catches up: any `n + 1` consecutive admissions span at
     /// least `n` intervals less `catchUp` (with `burst = 1`), so callers that pace below the hard limit can spend
     /// part of that margin here (docs/decisions/0002-pacing-margin.md).

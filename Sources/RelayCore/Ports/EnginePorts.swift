@@ -1,6 +1,6 @@
 /// The effects `RelayEngine`'s actions need, as the driver performs them. Core declares them; the adapters
-/// implement them (RelaySync the publisher, RelayKafka the partition control and the dead-letter sink, RelayTimers
-/// the wake timer). Every answer is a callback that may run on any thread (the libcurl loop's, the producer's, the
+/// implement them (RelaySync the publisher and the schema source, RelayKafka the partition control and the
+/// dead-letter sink, RelayTimers the wake timer), the application assembles them, and the driver's tests fake them. Every answer is a callback that may run on any thread (the libcurl loop's, the producer's, the
 /// timer thread): the driver feeds it to the engine as an `EngineEvent`.
 
 /// Twilio Sync: publish, create, refresh.
@@ -11,6 +11,24 @@ public protocol StreamPublisher: Sendable {
     func createStream(_ name: String, ttl: Duration, answer: @escaping @Sendable (PublishOutcome) -> Void)
     /// Sets stream `name`'s TTL to `ttl` from now.
     func refreshTTL(_ name: String, ttl: Duration, answer: @escaping @Sendable (PublishOutcome) -> Void)
+    /// Asks Twilio something cheap that needs the credentials (one page of streams); calls `answer` once with the
+    /// outcome and, when it failed, what an operator should read (safe to log).
+    func probe(answer: @escaping @Sendable (PublishOutcome, _ explanation: String?) -> Void)
+}
+
+/// The Schema Registry.
+public protocol SchemaSource: Sendable {
+    /// Fetches schema `id`; calls `answer` once.
+    func fetch(_ id: UInt32, answer: @escaping @Sendable (SchemaFetch) -> Void)
+}
+
+/// What one schema fetch found.
+public enum SchemaFetch: Sendable {
+    /// The registry answered; `outcome` labels it for metrics (`found`, `not-found`, `unusable`).
+    case answered(SchemaAnswer, outcome: String)
+    /// The registry could not be reached, failed or refused the credentials (`reason` is safe to log): the engine
+    /// asks again later.
+    case unreachable(reason: String)
 }
 
 /// The Kafka consumer's fetch control (back-pressure).

@@ -16,7 +16,12 @@ extension PublishOutcome {
         switch self {
         case .notFound(let code), .tooLarge(let code): code
         case .invalid(_, let code), .unauthorized(_, let code), .serverError(_, let code): code
-        case .rateLimited(let scope, _): scope == .stream ? 54009 : scope == .account ? 20429 : nil
+        case .rateLimited(let scope, _):
+            switch scope {
+            case .stream: TwilioErrorCode.rateExceeded
+            case .account: TwilioErrorCode.accountRateLimited
+            case .unspecified: nil
+            }
         case .accepted, .alreadyExists, .transportError, .timeout: nil
         }
     }

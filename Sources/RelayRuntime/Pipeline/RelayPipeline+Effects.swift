@@ -4,10 +4,10 @@ import RelayCore
 
 /// The engine's actions, performed through the ports; every answer is fed back with `apply`.
 extension RelayPipeline {
-    /// Performs `actions` (from event number `event`) in order. Returns the offsets of `.commit` actions.
-    func perform(_ actions: [EngineAction], event: UInt64) -> [TopicPartition: Int64] {
+    /// Performs `actions` in order, on the loop (`closed`: `run()` has ended, nothing more is sent). Returns the
+    /// offsets of `.commit` actions.
+    func perform(_ actions: [EngineAction], closed: Bool) -> [TopicPartition: Int64] {
         var commits: [TopicPartition: Int64] = [:]
-        let closed = closed.load(ordering: .acquiring)
         for action in actions {
             switch action {
             case .publish(let request):
@@ -36,9 +36,9 @@ extension RelayPipeline {
                     apply(.ttlRefreshAnswered(stream: name, outcome: outcome))
                 }
             case .pause(let partitions):
-                control(partitions, event: event) { $0.pause($1) }
+                partitionControl.withLock { $0 }?.pause(partitions)
             case .resume(let partitions):
-                control(partitions, event: event) { $0.resume($1) }
+                partitionControl.withLock { $0 }?.resume(partitions)
             case .commit(let offsets):
                 commits.merge(offsets) { max($0, $1) }
             case .deadLetter(let letter):
@@ -57,24 +57,14 @@ extension RelayPipeline {
             case .fetchSchema(let id):
                 guard !closed else { continue }
                 fetchSchema(id)
+            case .probeTwilio:
+                guard !closed else { continue }
+                probeTwilio()
             case .report(let report):
                 self.report(report)
             }
         }
         return commits
-    }
-
-    /// Pauses or resumes `partitions`, skipping those a later event already paused or resumed (actions of events
-    /// handled on different threads may be performed out of order).
-    private func control(
-        _ partitions: [TopicPartition], event: UInt64, _ body: (any PartitionControl, [TopicPartition]) -> Void
-    ) {
-        guard let control = partitionControl.withLock({ $0 }) else { return }
-        partitionOrder.withLock { order in
-            let current = partitions.filter { (order[$0] ?? 0) < event }
-            for partition in current { order[partition] = event }
-            if !current.isEmpty { body(control, current) }
-        }
     }
 
     /// Readiness and metrics for every answer from Twilio.
@@ -102,29 +92,29 @@ extension RelayPipeline {
         switch report {
         case .consumed(let topic, let count):
             observer.recordsConsumed(topic: topic, count: count)
-        case .acknowledged(let stream, let records):
+        case .acknowledged(let label, let records):
             let nowMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
             for record in records {
                 if let timestamp = record.timestamp {
                     observer.endToEndLatency(
-                        stream: stream, latency: .milliseconds(max(0, nowMilliseconds - timestamp)))
+                        stream: label, latency: .milliseconds(max(0, nowMilliseconds - timestamp)))
                 }
             }
-        case .dropped(let stream, let drops):
+        case .dropped(let label, let drops):
             var counts: [DropReason: Int] = [:]
             for drop in drops { counts[drop.reason, default: 0] += 1 }
             for (reason, count) in counts {
-                observer.recordsDropped(stream: stream, reason: reason.rawValue, count: count)
+                observer.recordsDropped(stream: label, reason: reason.rawValue, count: count)
             }
-        case .deadLettered(let stream, let reason):
-            observer.recordsDeadLettered(stream: stream, reason: reason.rawValue, count: 1)
-        case .retried(let stream, let reason):
-            observer.publishRetried(stream: stream, reason: reason)
-        case .rejected(let stream, let sequence, let reason, let outcome):
+        case .deadLettered(let label, let reason):
+            observer.recordsDeadLettered(stream: label, reason: reason.rawValue, count: 1)
+        case .retried(let label, let reason):
+            observer.publishRetried(stream: label, reason: reason)
+        case .rejected(_, let name, let sequence, let reason, let outcome):
             logger.error(
                 "message.rejected",
                 metadata: [
-                    LogKey.stream: .string(stream), LogKey.sequence: .stringConvertible(sequence),
+                    LogKey.stream: .string(name), LogKey.sequence: .stringConvertible(sequence),
                     LogKey.reason: .string(reason.label), LogKey.outcome: .string("\(outcome)"),
                 ])
         case .unroutable(let route, let topic, let reason):
@@ -154,11 +144,11 @@ extension RelayPipeline {
                     LogKey.schemaId: .stringConvertible(id), LogKey.reason: .string(reason),
                     LogKey.error: .string(detail),
                 ])
-        case .streamCreated(let stream, let name, let recreated):
-            observer.streamCreated(stream: stream, recreated: recreated)
-            if stream != name { observer.routeStreamCreated(route: stream) }
+        case .streamCreated(let label, let name, let recreated):
+            observer.streamCreated(stream: label, recreated: recreated)
+            if label != name { observer.routeStreamCreated(route: label) }
             logger.log(
-                level: stream != name ? .debug : .info, "stream.created",
+                level: label != name ? .debug : .info, "stream.created",
                 metadata: [
                     LogKey.stream: .string(name), LogKey.recreated: .stringConvertible(recreated),
                 ])
@@ -167,33 +157,33 @@ extension RelayPipeline {
         case .streamReleased(let route, let active):
             observer.routeStreams(route: route, active: active)
             observer.routeStreamReleased(route: route)
-        case .streamCreateFailed(let stream, let outcome):
+        case .streamCreateFailed(_, let name, let outcome):
             logger.warning(
                 "stream.create.failed",
-                metadata: [LogKey.stream: .string(stream), LogKey.outcome: .string("\(outcome)")])
-        case .ttlRefreshed(let stream, let outcome):
+                metadata: [LogKey.stream: .string(name), LogKey.outcome: .string("\(outcome)")])
+        case .ttlRefreshed(let label, let name, let outcome):
             if outcome == .accepted {
-                observer.ttlRefreshed(stream: stream)
+                observer.ttlRefreshed(stream: label)
             } else {
                 logger.warning(
                     "stream.ttl.refresh.failed",
-                    metadata: [LogKey.stream: .string(stream), LogKey.outcome: .string("\(outcome)")])
+                    metadata: [LogKey.stream: .string(name), LogKey.outcome: .string("\(outcome)")])
             }
-        case .laneDepth(let stream, let records, let bytes, let inFlight):
-            observer.laneDepth(stream: stream, records: records, bytes: bytes, inFlight: inFlight)
+        case .laneDepth(let label, let records, let bytes, let inFlight):
+            observer.laneDepth(stream: label, records: records, bytes: bytes, inFlight: inFlight)
         case .accountConcurrencyLowered(let limit):
             logger.warning(
                 "twilio.account.concurrency.lowered",
                 metadata: [LogKey.twilioConcurrencyLimit: .stringConvertible(limit)])
         case .accountConcurrencyRestored:
             logger.notice("twilio.account.concurrency.restored")
-        case .allowance(let stream, let messagesPerWindow, let guaranteed):
-            observer.streamAllowance(stream: stream, messagesPerWindow: messagesPerWindow)
+        case .allowance(let label, let messagesPerWindow, let guaranteed):
+            observer.streamAllowance(stream: label, messagesPerWindow: messagesPerWindow)
             logger.log(
                 level: guaranteed ? .info : .warning,
                 guaranteed ? "stream.allowance" : "stream.allowance.unguaranteed",
                 metadata: [
-                    LogKey.stream: .string(stream), LogKey.messagesPerSecond: .stringConvertible(messagesPerWindow),
+                    LogKey.stream: .string(label), LogKey.messagesPerSecond: .stringConvertible(messagesPerWindow),
                 ])
         }
     }

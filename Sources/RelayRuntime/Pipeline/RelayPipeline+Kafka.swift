@@ -17,23 +17,26 @@ extension RelayPipeline {
     public func partitionsRevoking(
         _ partitions: [TopicPartition], lost: Bool, deadline: ContinuousClock.Instant, remaining: PartitionAssignment
     ) -> [TopicPartition: Int64] {
-        apply(.partitionsRevoked(partitions, remaining: remaining))
-        // Let in-flight publishes of their streams finish until the deadline (poll thread: blocking is fine).
-        while ContinuousClock.now < deadline, !closed.load(ordering: .acquiring),
-            !state.withLock({ $0.engine.isDrained(partitions) })
-        {
-            Thread.sleep(forTimeInterval: 0.01)
+        // The loop ends the revoke once its streams have nothing in flight (the poll thread may block meanwhile);
+        // at the deadline it is ended as it stands.
+        let reply = Reply<[TopicPartition: Int64]>()
+        loop.enqueue { [self] driven in
+            handle(.partitionsRevoked(partitions, remaining: remaining), &driven)
+            driven.revoke = (partitions, reply)
+            settle(&driven)
         }
-        return apply(.revokeDrainEnded(partitions))
+        if let offsets = reply.wait(until: deadline) { return offsets }
+        loop.enqueue { [self] driven in endRevoke(&driven) }
+        return reply.wait()
     }
 
     public func nextOffsetsToCommit() -> [TopicPartition: Int64] {
-        state.withLock { $0.engine.commitOffsets }
+        loop.sync { $0.engine.commitOffsets }
     }
 
     public func statisticsUpdated(_ statistics: KafkaStatistics) {
         if statistics.brokersUp > 0 {
-            if state.withLock({ $0.engine.hasAssignment }) { health.setReady(.kafka) }
+            if loop.sync({ $0.engine.hasAssignment }) { health.setReady(.kafka) }
         } else {
             health.setNotReady(.kafka, reason: "no Kafka broker is connected")
         }

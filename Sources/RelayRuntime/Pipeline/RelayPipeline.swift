@@ -2,77 +2,102 @@ import Foundation
 import Logging
 import RelayCore
 import RelayKafka
-import RelaySync
 import RelayTimers
 import Synchronization
 
-/// The driver of `RelayEngine`: it holds the engine under one lock, turns every callback (records and rebalances
-/// from the consumer's poll thread, Twilio's answers from the libcurl loop's thread, dead-letter acknowledgements
-/// from the producer's thread, the wake-up from the timer thread) into an `EngineEvent`, and performs the actions
-/// that come out through the ports, outside the lock. It makes no policy decision of its own.
+/// The driver of `RelayEngine`: one serial loop (`SerialLoop`, a dedicated thread) owns the engine, without a lock.
+/// Every callback (records and rebalances from the consumer's poll thread, Twilio's answers from the libcurl loop's
+/// thread, dead-letter acknowledgements from the producer's thread, the wake-up from the timer thread) enqueues an
+/// `EngineEvent`; the loop hands each to the engine and performs the actions that come out through the ports, in the
+/// engine's order. A revoke's drain ending and a graceful stop's drain ending are noticed by the loop after the event
+/// that brought them, and handed to whoever waits for them.
 ///
-/// No task per stream and none per message: a publish is a libcurl transfer whose answer goes straight back into
-/// the engine; the engine's one scheduler asks for the next wake-up of its one timer.
+/// No task per stream and none per message: a publish is a libcurl transfer whose answer comes back to the loop as
+/// an event; the engine's one scheduler asks for the next wake-up of its one timer.
 public final class RelayPipeline: KafkaConsumerHandler, Sendable {
-    struct State {
+    /// What the loop owns.
+    struct Driven: Sendable {
         var engine: RelayEngine
-        /// Numbers every event, so pause and resume performed on different threads apply in the engine's order.
-        var eventNumber: UInt64 = 0
-        /// The last `now` given to the engine: each event's is at least this (threads read the clock in turn).
-        var lastNow = Instant.zero
+        /// The actions of the event being handled (kept, so that its capacity is reused).
+        var actions: [EngineAction] = []
+        /// A revoke whose drain has not ended: its partitions and the poll thread's wait for the final offsets.
+        var revoke: (partitions: [TopicPartition], reply: Reply<[TopicPartition: Int64]>)?
+        /// Graceful stops waiting for the engine to be idle.
+        var drains: [Reply<Bool>] = []
+        /// `run()` has ended: nothing more is sent, and a revoke waits for nothing.
+        var closed = false
     }
 
-    let state: Mutex<State>
+    /// The ports the driver performs the engine's actions through (`RelayApplication` assembles the adapters; the
+    /// driver's tests fake them).
+    public struct Ports: Sendable {
+        /// Twilio Sync.
+        public var publisher: any StreamPublisher
+        /// The dead-letter topic (nil: none configured; drops are then counted only).
+        public var deadLetters: (any DeadLetterSink)?
+        /// The engine's one timer.
+        public var timer: any WakeTimer
+        /// The Schema Registry (nil: none configured).
+        public var schemas: (any SchemaSource)?
+        /// Whether each connection to Twilio carries one request at a time (HTTP/1.1): the engine then caps the
+        /// publishes in flight by `twilio.maxConnections` too.
+        public var oneRequestPerConnection: Bool
+
+        public init(
+            publisher: any StreamPublisher, deadLetters: (any DeadLetterSink)?, timer: any WakeTimer,
+            schemas: (any SchemaSource)?, oneRequestPerConnection: Bool = false
+        ) {
+            self.publisher = publisher
+            self.deadLetters = deadLetters
+            self.timer = timer
+            self.schemas = schemas
+            self.oneRequestPerConnection = oneRequestPerConnection
+        }
+    }
+
+    let loop: SerialLoop<Driven>
     let configuration: RelayConfiguration
-    let client: SyncStreamsClient
     let publisher: any StreamPublisher
     let deadLetters: (any DeadLetterSink)?
+    let schemas: (any SchemaSource)?
     let observer: any RelayObserver
     let health: HealthState
     let logger: Logger
     let clock: MonotonicClock
     let timer: any WakeTimer
-    /// Readiness's view of a sustained Twilio outage.
+    /// Readiness's view of a sustained Twilio outage, and of the Schema Registry's.
     let availability: PeerAvailability
-    /// The Schema Registry (nil: none configured), and readiness's view of its outages.
-    let registry: SchemaRegistryClient?
     let registryAvailability: PeerAvailability
     /// The consumer's fetch control, for pause and resume (set once by `attach`).
     let partitionControl = Mutex<(any PartitionControl)?>(nil)
-    /// The event number of the last pause or resume applied to each partition.
-    let partitionOrder = Mutex<[TopicPartition: UInt64]>([:])
-    /// Set when `run()` has ended: nothing more is sent, and a revoke waits for nothing.
-    let closed = Atomic<Bool>(false)
     let fatal = Mutex<KafkaError?>(nil)
 
-    /// Creates the pipeline. `deadLetters` is nil when no dead-letter topic is configured (drops are then counted
-    /// only). `clock` is the one timeline of the engine, its wake timer and the outage tracker.
+    /// Creates the pipeline, performing through `ports`. `clock` is the one timeline of the engine, its wake timer
+    /// and the outage trackers.
     public init(
-        configuration: RelayConfiguration, client: SyncStreamsClient, deadLetters: (any DeadLetterSink)?,
-        observer: any RelayObserver, health: HealthState, logger: Logger, clock: MonotonicClock = MonotonicClock(),
-        registry: SchemaRegistryClient? = nil
+        configuration: RelayConfiguration, ports: Ports, observer: any RelayObserver, health: HealthState,
+        logger: Logger, clock: MonotonicClock = MonotonicClock()
     ) {
-        self.registry = registry
-        registryAvailability = PeerAvailability(
-            .schemaRegistry, threshold: configuration.schemaRegistry?.unreadyAfter ?? .seconds(30),
-            wording: .schemaRegistry, clock: clock, health: health, logger: logger)
         self.configuration = configuration
-        self.client = client
-        publisher = SyncStreamPublisher(client: client)
-        self.deadLetters = deadLetters
+        publisher = ports.publisher
+        deadLetters = ports.deadLetters
+        schemas = ports.schemas
+        timer = ports.timer
         self.observer = observer
         self.health = health
         self.logger = logger
         self.clock = clock
-        timer = EngineWakeTimer(clock: clock)
         availability = PeerAvailability(
             .twilio, threshold: configuration.twilio.unavailableAfter, wording: .twilio, clock: clock, health: health,
             logger: logger)
+        registryAvailability = PeerAvailability(
+            .schemaRegistry, threshold: configuration.schemaRegistry?.unreadyAfter ?? .seconds(30),
+            wording: .schemaRegistry, clock: clock, health: health, logger: logger)
         let settings = RelayEngine.Settings(
-            configuration: configuration, deadLetters: deadLetters != nil,
+            configuration: configuration, deadLetters: ports.deadLetters != nil,
             epoch: UInt64(Date().timeIntervalSince1970 * 1000), seed: UInt64.random(in: .min ... .max),
-            oneRequestPerConnection: client.carriesOneRequestPerConnection)
-        state = Mutex(State(engine: RelayEngine(settings: settings)))
+            oneRequestPerConnection: ports.oneRequestPerConnection)
+        loop = SerialLoop(name: "relay-engine", state: Driven(engine: RelayEngine(settings: settings)))
     }
 
     /// Gives the pipeline the consumer it pauses and resumes.
@@ -80,38 +105,35 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
         self.partitionControl.withLock { $0 = partitionControl }
     }
 
-    /// Checks at start that Twilio answers and accepts the credentials (readiness must not wait for the first
-    /// record), then waits until cancelled. Publishing needs no task: it runs on the callbacks.
+    /// Starts the engine (which asks for the start-up probe of Twilio: readiness must not wait for the first
+    /// record), then waits until cancelled. Publishing needs no task: it runs on the loop.
     public func run() async {
-        await withDiscardingTaskGroup { group in
-            group.addTask { await self.probeTwilio() }
-            while !Task.isCancelled { try? await Timers.sleep(for: .seconds(3600)) }
+        apply(.started)
+        let cancelled = Reply<Bool>()
+        await withTaskCancellationHandler {
+            _ = await cancelled.value()
+        } onCancel: {
+            cancelled.fulfil(true)
         }
-        closed.store(true, ordering: .releasing)
-        timer.cancel()
+        loop.enqueue { [self] driven in
+            driven.closed = true
+            timer.cancel()
+            settle(&driven)
+        }
     }
 
-    /// Lists one page of streams until Twilio answers: ready on success, not ready (with the reason) otherwise,
-    /// retrying every few seconds. Publishes and stream creation keep readiness up to date after that.
-    func probeTwilio() async {
-        let backoff = Backoff(initial: .seconds(1), maximum: .seconds(30))
-        var failures = 0
-        while !Task.isCancelled {
-            do {
-                _ = try await client.listStreamsPage(pageSize: 1)
+    /// `.probeTwilio`: ready when Twilio answered well, not ready (with what an operator should read) otherwise.
+    /// Publishes and stream creation keep readiness up to date after that.
+    func probeTwilio() {
+        publisher.probe { [self] outcome, explanation in
+            if outcome == .accepted {
                 health.setReady(.twilio)
-                return
-            } catch {
-                let outcome = error.outcome
+            } else {
                 observer.twilioResponse(statusClass: outcome.statusClass, twilioCode: outcome.twilioCode)
-                health.setNotReady(
-                    .twilio,
-                    reason:
-                        "Twilio is not usable yet: \(error.commandLineMessage(baseURL: configuration.twilio.baseURL))")
+                health.setNotReady(.twilio, reason: "Twilio is not usable yet: \(explanation ?? "\(outcome)")")
                 logger.warning("twilio.probe.failed", metadata: [LogKey.outcome: .string("\(outcome)")])
             }
-            failures += 1
-            try? await Timers.sleep(for: backoff.delay(afterFailures: failures))
+            apply(.twilioProbeAnswered(outcome))
         }
     }
 
@@ -119,12 +141,14 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
     /// idle or `deadline` passes. Returns whether everything was drained.
     @discardableResult
     public func drain(deadline: ContinuousClock.Instant) async -> Bool {
-        apply(.stopRequested)
-        while ContinuousClock.now < deadline {
-            if isIdle { return true }
-            try? await Timers.sleep(for: .milliseconds(20))
+        let reply = Reply<Bool>()
+        loop.enqueue { [self] driven in
+            driven.drains.append(reply)
+            handle(.stopRequested, &driven)
         }
-        return isIdle
+        let deadlineTimer = Timers.at(deadline) { reply.fulfil(false) }
+        defer { deadlineTimer.cancel() }
+        return await reply.value()
     }
 
     /// Applies a reloaded configuration's routes and stream settings (`RelayEngine.reconfigure`); the caller has
@@ -133,31 +157,61 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
         apply(.configurationChanged(configuration))
     }
 
-    /// Whether nothing is queued, in flight or waiting to be dead-lettered.
-    public var isIdle: Bool { state.withLock { $0.engine.isIdle } }
+    /// Whether nothing is queued, in flight or waiting to be dead-lettered. Waits for the loop (tests).
+    public var isIdle: Bool { loop.sync { $0.engine.isIdle } }
 
     /// The fatal Kafka error that stopped intake, if any.
     public var fatalError: KafkaError? { fatal.withLock { $0 } }
 
     /// The account-wide cap on publishes in flight (nil: none), publishes in flight, and how often it was lowered.
+    /// Waits for the loop (tests).
     public var accountConcurrency: (limit: Int?, inFlight: Int, lowerings: Int) {
-        state.withLock { $0.engine.accountConcurrency }
+        let figures = loop.sync { driven in
+            let concurrency = driven.engine.accountConcurrency
+            return [concurrency.limit ?? -1, concurrency.inFlight, concurrency.lowerings]
+        }
+        return (figures[0] < 0 ? nil : figures[0], figures[1], figures[2])
     }
 
     // MARK: Events in, actions out
 
-    /// Hands `event` to the engine at the current instant and performs what it asks. Returns the offsets of any
+    /// Hands `event` to the engine on the loop, after the events enqueued before it.
+    func apply(_ event: EngineEvent) {
+        loop.enqueue { [self] driven in handle(event, &driven) }
+    }
+
+    /// On the loop: hands `event` to the engine at the current instant, performs what it asks, and hands over what
+    /// waits for the engine's state (a revoke's drain, a graceful stop's drain). Returns the offsets of any
     /// `.commit` among the actions (a revoke's final offsets).
     @discardableResult
-    func apply(_ event: EngineEvent) -> [TopicPartition: Int64] {
-        var actions: [EngineAction] = []
-        let number = state.withLock { state -> UInt64 in
-            let now = max(clock.now(), state.lastNow)
-            state.lastNow = now
-            state.eventNumber += 1
-            state.engine.handle(event, now: now, into: &actions)
-            return state.eventNumber
+    func handle(_ event: EngineEvent, _ driven: inout Driven) -> [TopicPartition: Int64] {
+        driven.engine.handle(event, now: clock.now(), into: &driven.actions)
+        let commits = perform(driven.actions, closed: driven.closed)
+        driven.actions.removeAll(keepingCapacity: true)
+        settle(&driven)
+        return commits
+    }
+
+    /// On the loop, after every event: ends a revoke whose streams are drained (or at once once closed), and tells
+    /// graceful stops when the engine is idle.
+    func settle(_ driven: inout Driven) {
+        if let revoke = driven.revoke, driven.closed || driven.engine.isDrained(revoke.partitions) {
+            endRevoke(&driven)
         }
-        return perform(actions, event: number)
+        if !driven.drains.isEmpty {
+            driven.drains.removeAll { $0.isFulfilled }
+            if driven.engine.isIdle {
+                for reply in driven.drains { reply.fulfil(true) }
+                driven.drains = []
+            }
+        }
+    }
+
+    /// On the loop: ends the revoke under way, handing its final offsets to the poll thread.
+    func endRevoke(_ driven: inout Driven) {
+        guard let revoke = driven.revoke else { return }
+        driven.revoke = nil
+        let offsets = handle(.revokeDrainEnded(revoke.partitions), &driven)
+        revoke.reply.fulfil(offsets)
     }
 }

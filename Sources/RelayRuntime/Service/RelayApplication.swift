@@ -2,6 +2,7 @@ import Logging
 import RelayCore
 import RelayKafka
 import RelaySync
+import RelayTimers
 import Synchronization
 
 /// Everything `sync-relay run` assembles from a configuration: the Twilio client, the dead-letter producer, the
@@ -55,21 +56,25 @@ public struct RelayApplication: Sendable {
         } else {
             producer = nil
         }
-        var registry: SchemaRegistryClient?
+        var schemas: RegistrySchemaSource?
         if let settings = configuration.schemaRegistry {
             let registryHTTP = try CurlHTTPClient(
                 configuration: HTTPClientConfiguration(
                     connectTimeout: settings.timeout, requestTimeout: settings.timeout, maxConnectionsPerHost: 4,
                     maxTransfersInFlight: 16, caBundlePath: settings.caFile))
             self.registryHTTP = registryHTTP
-            registry = SchemaRegistryClient(configuration: settings, http: registryHTTP)
+            schemas = RegistrySchemaSource(client: SchemaRegistryClient(configuration: settings, http: registryHTTP))
         } else {
             registryHTTP = nil
         }
+        let clock = MonotonicClock()
         pipeline = RelayPipeline(
-            configuration: configuration, client: client, deadLetters: deadLetters, observer: observer, health: health,
-            logger: logger, registry: registry
-        )
+            configuration: configuration,
+            ports: RelayPipeline.Ports(
+                publisher: SyncStreamPublisher(client: client), deadLetters: deadLetters,
+                timer: EngineWakeTimer(clock: clock), schemas: schemas,
+                oneRequestPerConnection: client.carriesOneRequestPerConnection),
+            observer: observer, health: health, logger: logger, clock: clock)
         consumer = try KafkaConsumer(
             settings: KafkaConsumerSettings(configuration.kafka), handler: pipeline, logger: logger)
         pipeline.attach(partitionControl: consumer)

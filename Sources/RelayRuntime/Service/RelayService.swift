@@ -2,7 +2,7 @@ import Logging
 import RelayKafka
 import ServiceLifecycle
 
-/// The relay as one lifecycle service: the Kafka consumer feeding the pipeline, and the pipeline's workers.
+/// The relay as one lifecycle service: the Kafka consumer feeding the pipeline, and the pipeline's run.
 ///
 /// Graceful shutdown is business logic here: stop intake (pause every partition), keep publishing what is queued
 /// until it is drained or the drain deadline passes, then stop the consumer, which commits what is done and leaves

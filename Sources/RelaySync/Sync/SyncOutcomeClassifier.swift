@@ -5,9 +5,6 @@ import RelayCore
 /// It sees only plain values: the HTTP status, Twilio's error code, the `Retry-After` header and the transport
 /// error, so it is tested exhaustively without a network.
 public enum SyncOutcomeClassifier {
-    /// Twilio codes that mean "no such stream or service".
-    public static let notFoundCodes: Set<Int> = [20404, 54250, 54300]
-
     /// Classifies a received response.
     /// - Parameters:
     ///   - status: the HTTP status.
@@ -17,12 +14,14 @@ public enum SyncOutcomeClassifier {
         if (200..<300).contains(status) { return .accepted }
         if let twilioCode {
             switch twilioCode {
-            case 20404, 54250, 54300: return .notFound(twilioCode: twilioCode)
-            case 54301: return .alreadyExists
-            case 54009: return .rateLimited(scope: .stream, retryAfter: parseRetryAfter(retryAfter))
-            case 20429: return .rateLimited(scope: .account, retryAfter: parseRetryAfter(retryAfter))
-            case 54006: return .tooLarge(twilioCode: twilioCode)
-            case 20003: return .unauthorized(status: status, twilioCode: twilioCode)
+            case _ where TwilioErrorCode.notFoundCodes.contains(twilioCode): return .notFound(twilioCode: twilioCode)
+            case TwilioErrorCode.uniqueNameExists: return .alreadyExists
+            case TwilioErrorCode.rateExceeded:
+                return .rateLimited(scope: .stream, retryAfter: parseRetryAfter(retryAfter))
+            case TwilioErrorCode.accountRateLimited:
+                return .rateLimited(scope: .account, retryAfter: parseRetryAfter(retryAfter))
+            case TwilioErrorCode.dataTooLarge: return .tooLarge(twilioCode: twilioCode)
+            case TwilioErrorCode.authenticationFailed: return .unauthorized(status: status, twilioCode: twilioCode)
             default: break
             }
         }

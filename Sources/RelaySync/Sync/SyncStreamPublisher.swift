@@ -22,4 +22,16 @@ public struct SyncStreamPublisher: StreamPublisher {
     public func refreshTTL(_ name: String, ttl: Duration, answer: @escaping @Sendable (PublishOutcome) -> Void) {
         client.updateStream(name, ttl: Int(ttl.components.seconds), answer: answer)
     }
+
+    public func probe(answer: @escaping @Sendable (PublishOutcome, String?) -> Void) {
+        let client = client
+        Task {
+            do throws(SyncError) {
+                _ = try await client.listStreamsPage(pageSize: 1)
+                answer(.accepted, nil)
+            } catch {
+                answer(error.outcome, error.commandLineMessage(baseURL: client.baseURL))
+            }
+        }
+    }
 }

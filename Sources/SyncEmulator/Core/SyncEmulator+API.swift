@@ -1,4 +1,5 @@
 import Foundation
+import RelayCore
 
 /// A rule's refusal, carried as an error value.
 struct Rejection: Error {
@@ -25,13 +26,16 @@ extension SyncEmulator {
 
     private func respond(to request: EmulatorRequest, state: inout EmulatorState, now: Date) -> EmulatorResponse {
         guard authorized(request.authorization) else {
-            return .twilioError(401, code: 20003, "Authentication Error - invalid username or password")
+            return .twilioError(
+                401, code: TwilioErrorCode.authenticationFailed, "Authentication Error - invalid username or password")
         }
         guard let route = SyncRoute(request: request) else {
-            return .twilioError(404, code: 20404, "The requested resource \(request.path) was not found")
+            return .twilioError(
+                404, code: TwilioErrorCode.notFound, "The requested resource \(request.path) was not found")
         }
         guard route.service == configuration.serviceSID || route.service == "default" else {
-            return .twilioError(404, code: 20404, "The requested resource \(request.path) was not found")
+            return .twilioError(
+                404, code: TwilioErrorCode.notFound, "The requested resource \(request.path) was not found")
         }
         switch (route, request.method) {
         case (.streams, "POST"): return create(request, state: &state, now: now)
@@ -63,7 +67,7 @@ extension SyncEmulator {
     }
 
     private func notFound(_ request: EmulatorRequest) -> EmulatorResponse {
-        .twilioError(404, code: 20404, "The requested resource \(request.path) was not found")
+        .twilioError(404, code: TwilioErrorCode.notFound, "The requested resource \(request.path) was not found")
     }
 
     private func parseTTL(_ request: EmulatorRequest) -> Result<Int?, Rejection> {
@@ -72,7 +76,8 @@ extension SyncEmulator {
             return .failure(
                 Rejection(
                     response: .twilioError(
-                        400, code: 54011, "Invalid TTL: must be an integer from 0 to \(Self.ttlRange.upperBound)")))
+                        400, code: TwilioErrorCode.invalidTTL,
+                        "Invalid TTL: must be an integer from 0 to \(Self.ttlRange.upperBound)")))
         }
         return .success(ttl)
     }
@@ -82,10 +87,11 @@ extension SyncEmulator {
         if let uniqueName {
             guard (1...320).contains(uniqueName.count), !SIDGenerator.looksLikeSID(uniqueName) else {
                 return .twilioError(
-                    400, code: 54302, "Invalid unique name: 1 to 320 characters, and it must not look like a SID")
+                    400, code: TwilioErrorCode.invalidUniqueName,
+                    "Invalid unique name: 1 to 320 characters, and it must not look like a SID")
             }
             guard state.sidByUniqueName[uniqueName] == nil else {
-                return .twilioError(409, code: 54301, "Unique name already exists")
+                return .twilioError(409, code: TwilioErrorCode.uniqueNameExists, "Unique name already exists")
             }
         }
         let ttl: Int?
@@ -99,7 +105,7 @@ extension SyncEmulator {
         if let limit = configuration.createsPerSecond {
             state.recentCreates.removeAll { now.timeIntervalSince($0) >= 1 }
             guard state.recentCreates.count < limit else {
-                return .twilioError(429, code: 20429, "Too many requests", retryAfter: 1)
+                return .twilioError(429, code: TwilioErrorCode.accountRateLimited, "Too many requests", retryAfter: 1)
             }
             state.recentCreates.append(now)
         }
@@ -182,14 +188,15 @@ extension SyncEmulator {
         }
         let size = data.utf8.count
         guard size <= 4096 else {
-            return .twilioError(400, code: 54006, "Data is too large: \(size) bytes, the maximum is 4096")
+            return .twilioError(
+                400, code: TwilioErrorCode.dataTooLarge, "Data is too large: \(size) bytes, the maximum is 4096")
         }
         guard let object = try? JSONSerialization.jsonObject(with: Data(data.utf8)), object is [String: Any] else {
-            return .twilioError(400, code: 54008, "Data must be a valid JSON object")
+            return .twilioError(400, code: TwilioErrorCode.invalidData, "Data must be a valid JSON object")
         }
         guard stream.limiter.admit(at: now) else {
             state.streams[stream.sid] = stream
-            return .twilioError(429, code: 54009, "Stream message rate exceeded")
+            return .twilioError(429, code: TwilioErrorCode.rateExceeded, "Stream message rate exceeded")
         }
         state.streams[stream.sid] = stream
         let sequence = state.acceptedCounts[stream.sid, default: 0] + 1

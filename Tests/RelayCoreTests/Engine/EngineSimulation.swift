@@ -89,6 +89,7 @@ struct EngineSimulation {
             case .deadLetter(let letter): letters.append(letter)
             case .wake(let at): wakeAt = at
             case .fetchSchema(let id): schemaFetches.append(id)
+            case .probeTwilio: break
             case .report(.dropped(_, let drops)):
                 for drop in drops { dropped[id(drop.record)] = drop.reason }
             case .report(.acknowledged(_, let records)):

@@ -129,6 +129,38 @@ import Testing
         #expect(driver.engine.commitOffsets[p0] == 5)
     }
 
+    /// An unreachable registry is the engine's to retry (a wake, not a loop in the driver): the fetch is asked again
+    /// after 1 s, 2 s, 4 s... up to a third of `unreadyAfter`, the records wait meanwhile, and a late answer lets
+    /// them go.
+    @Test func anUnreachableRegistryIsAskedAgainAfterABackoffWhileTheRecordsWait() throws {
+        var driver = driver { $0.valueFormat = .avro }
+        driver.handle(.recordsReceived([record(0, order("o0", status: "open", total: 1))]))
+        #expect(driver.fetches == [7])
+        var retries: [Double] = []
+        var now = 1.0
+        for _ in 0..<7 {
+            driver.handle(.schemaUnavailable(id: 7))
+            let before = driver.fetches.count
+            while driver.fetches.count == before && now < 200 {
+                now += 0.25
+                driver.now = .seconds(now)
+                driver.handle(.timeReached)
+            }
+            retries.append(now)
+        }
+        let waits = zip(retries, [1.0] + retries).map { $0 - $1 }
+        #expect(waits == [1, 2, 4, 8, 10, 10, 10], "from 1 s, doubling, up to unreadyAfter / 3 (30 s / 3)")
+        #expect(driver.fetches == Array(repeating: 7, count: 8))
+        #expect(driver.publishes.isEmpty && driver.engine.commitOffsets[p0] == nil, "the record waits")
+        driver.handle(.schemaAnswered(id: 7, answer: Self.avro()))
+        driver.accept()
+        #expect(try driver.values().count == 1)
+        driver.handle(.schemaUnavailable(id: 7))
+        driver.now = .seconds(now + 60)
+        driver.handle(.timeReached)
+        #expect(driver.fetches.count == 8, "an answered id is not fetched again by a stale retry")
+    }
+
     @Test func aPartitionWaitingForASchemaDoesNotHoldUpTheOthers() throws {
         var driver = driver { $0.valueFormat = .auto }
         driver.handle(.recordsReceived([record(0, order("o0", status: "open", total: 1))]))

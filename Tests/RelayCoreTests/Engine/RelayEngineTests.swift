@@ -48,6 +48,33 @@ import Testing
         #expect(!done.contains { if case .wake = $0 { true } else { false } })
     }
 
+    /// The start-up probe of Twilio is the engine's: asked once at the start, asked again after 1, 2, 4... up to
+    /// 30 s while it fails, and no more once Twilio answered.
+    @Test func theStartUpProbeIsRetriedWithABackoffUntilTwilioAnswers() {
+        var engine = engine()
+        func probes(_ actions: [EngineAction]) -> Int {
+            actions.filter { if case .probeTwilio = $0 { true } else { false } }.count
+        }
+        #expect(probes(engine.handle(.started, now: .seconds(1))) == 1)
+        var asked: [Double] = []
+        var now = 1.0
+        for _ in 0..<7 {
+            _ = engine.handle(.twilioProbeAnswered(.transportError(reason: "refused")), now: .seconds(now))
+            var found = 0
+            while found == 0 && now < 500 {
+                now += 0.5
+                found = probes(engine.handle(.timeReached, now: .seconds(now)))
+            }
+            asked.append(now)
+        }
+        let waits = zip(asked, [1.0] + asked).map { $0 - $1 }
+        #expect(waits == [1, 2, 4, 8, 16, 30, 30])
+        _ = engine.handle(.twilioProbeAnswered(.accepted), now: .seconds(now))
+        for step in 1...120 {
+            #expect(probes(engine.handle(.timeReached, now: .seconds(now + Double(step)))) == 0)
+        }
+    }
+
     @Test func idleStreamsCostNoWakeups() {
         var engine = engine()
         _ = engine.handle(.recordsReceived(records(0..<1)), now: .seconds(1))

@@ -1,0 +1,139 @@
+import Foundation
+import RelayCore
+import RelayTimers
+import Synchronization
+
+/// Fakes of the driver's ports, for `DriverTests`: no Kafka, no HTTP. Each records what the driver asked, in
+/// order, and answers from threads of its own, as the real adapters do (libcurl's loop, the producer, the timer).
+
+/// Twilio: every request is recorded; `script` says how to answer it (nil: hold it until the test answers).
+final class FakePublisher: StreamPublisher {
+    enum Request: Sendable {
+        case publish(PublishRequest)
+        case create(String)
+        case refresh(String)
+        case probe
+    }
+
+    struct Held: Sendable {
+        var request: Request
+        var answer: @Sendable (PublishOutcome) -> Void
+    }
+
+    private let script: @Sendable (Request) -> PublishOutcome?
+    private let state = Mutex<(requests: [Request], held: [Held])>(([], []))
+
+    init(script: @escaping @Sendable (Request) -> PublishOutcome? = { _ in .accepted }) { self.script = script }
+
+    var requests: [Request] { state.withLock { $0.requests } }
+    var published: [PublishRequest] {
+        requests.compactMap { if case .publish(let request) = $0 { request } else { nil } }
+    }
+    var heldCount: Int { state.withLock { $0.held.count } }
+
+    /// Answers every held request with `outcome`, each from a thread of its own.
+    func answerHeld(_ outcome: PublishOutcome) {
+        let held = state.withLock { state in
+            defer { state.held = [] }
+            return state.held
+        }
+        for request in held { Thread.detachNewThread { request.answer(outcome) } }
+    }
+
+    private func take(_ request: Request, _ answer: @escaping @Sendable (PublishOutcome) -> Void) {
+        state.withLock { $0.requests.append(request) }
+        guard let outcome = script(request) else {
+            state.withLock { $0.held.append(Held(request: request, answer: answer)) }
+            return
+        }
+        Thread.detachNewThread { answer(outcome) }
+    }
+
+    func publish(_ request: PublishRequest, answer: @escaping @Sendable (PublishOutcome) -> Void) {
+        take(.publish(request), answer)
+    }
+    func createStream(_ name: String, ttl: Duration, answer: @escaping @Sendable (PublishOutcome) -> Void) {
+        take(.create(name), answer)
+    }
+    func refreshTTL(_ name: String, ttl: Duration, answer: @escaping @Sendable (PublishOutcome) -> Void) {
+        take(.refresh(name), answer)
+    }
+    func probe(answer: @escaping @Sendable (PublishOutcome, String?) -> Void) {
+        take(.probe) { outcome in answer(outcome, outcome == .accepted ? nil : "the fake said \(outcome)") }
+    }
+}
+
+/// The consumer's fetch control: every pause and resume, in order.
+final class FakePartitionControl: PartitionControl {
+    enum Call: Sendable, Equatable {
+        case pause([TopicPartition])
+        case resume([TopicPartition])
+    }
+
+    private let state = Mutex<[Call]>([])
+    var calls: [Call] { state.withLock { $0 } }
+    func pause(_ partitions: [TopicPartition]) { state.withLock { $0.append(.pause(partitions)) } }
+    func resume(_ partitions: [TopicPartition]) { state.withLock { $0.append(.resume(partitions)) } }
+
+    /// The partitions paused after every call so far.
+    var paused: Set<TopicPartition> {
+        calls.reduce(into: Set<TopicPartition>()) { paused, call in
+            switch call {
+            case .pause(let partitions): paused.formUnion(partitions)
+            case .resume(let partitions): paused.subtract(partitions)
+            }
+        }
+    }
+}
+
+/// The timer: every request recorded; it fires on the timer thread at the instant asked (the pipeline's clock is
+/// the process's), replacing the previous request as the port says.
+final class FakeWakeTimer: WakeTimer {
+    private let clock: MonotonicClock
+    private let state = Mutex<(requests: [Instant], pending: OneShotTimer?)>(([], nil))
+
+    init(clock: MonotonicClock) { self.clock = clock }
+
+    var requests: [Instant] { state.withLock { $0.requests } }
+
+    func wake(at instant: Instant, _ fire: @escaping @Sendable () -> Void) {
+        state.withLock { state in
+            state.requests.append(instant)
+            state.pending?.cancel()
+            state.pending = Timers.at(clock.continuousInstant(for: instant), fire)
+        }
+    }
+
+    func cancel() {
+        state.withLock { state in
+            state.pending?.cancel()
+            state.pending = nil
+        }
+    }
+}
+
+/// The Schema Registry: the first `unreachable` fetches find it unreachable, then it answers with `schema`.
+final class FakeSchemaSource: SchemaSource {
+    private let schema: RegistrySchema
+    private let state: Mutex<(unreachable: Int, fetches: [UInt32])>
+
+    init(schema: RegistrySchema, unreachable: Int) {
+        self.schema = schema
+        state = Mutex((unreachable, []))
+    }
+
+    var fetches: [UInt32] { state.withLock { $0.fetches } }
+
+    func fetch(_ id: UInt32, answer: @escaping @Sendable (SchemaFetch) -> Void) {
+        let reachable = state.withLock { state -> Bool in
+            state.fetches.append(id)
+            guard state.unreachable > 0 else { return true }
+            state.unreachable -= 1
+            return false
+        }
+        let schema = schema
+        Thread.detachNewThread {
+            answer(reachable ? .answered(.found(schema), outcome: "found") : .unreachable(reason: "connection refused"))
+        }
+    }
+}
