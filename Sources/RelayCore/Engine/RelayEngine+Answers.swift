@@ -18,7 +18,7 @@ extension RelayEngine {
         case .restored?: actions.append(.report(.accountConcurrencyRestored))
         case nil: break
         }
-        defer { roundTripFloor.learn(streams.stream(at: slot)?.lane.pacer.baselineRoundTrip, now: now) }
+        defer { roundTripFloor.learn(streams.baselineRoundTrip(slot), now: now) }
         switch decision {
         case .done:
             streams[slot].recreations[sequence] = nil
@@ -55,10 +55,10 @@ extension RelayEngine {
     /// Refreshes the TTL of an active stream when half of it has passed since it was created or last refreshed, or
     /// when Twilio holds an outdated one.
     private mutating func refreshTTLIfDue(_ slot: Int, now: Instant, into actions: inout [EngineAction]) {
-        let settings = streams[slot].settings
-        guard streams[slot].ttl.isDue(now: now, ttl: settings.ttl, ttlRefresh: settings.ttlRefresh) else { return }
+        let ttl = streams[slot].settings.ttl
+        guard streams[slot].ttl.isDue(now: now, ttl: ttl, ttlRefresh: streams[slot].settings.ttlRefresh) else { return }
         streams[slot].ttl.refreshSent(now: now)
-        actions.append(.refreshTTL(name: streams[slot].name, ttl: settings.ttl))
+        actions.append(.refreshTTL(name: streams[slot].name, ttl: ttl))
     }
 
     mutating func refreshAnswered(

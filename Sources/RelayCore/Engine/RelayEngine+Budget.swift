@@ -62,10 +62,9 @@ extension RelayEngine {
 
     /// The budget of stream `slot` at `now`.
     func budget(of slot: Int, now: Instant) -> StreamBudget {
-        let stream = streams[slot]
-        return budget(
-            topic: stream.topic, template: stream.settings.stream, rate: stream.settings.rate,
-            partition: stream.fedByOnePartition ? stream.partitions.first : nil, now: now)
+        budget(
+            topic: streams[slot].topic, template: streams[slot].settings.stream, rate: streams[slot].settings.rate,
+            partition: streams[slot].fedByOnePartition ? streams[slot].partitions.first : nil, now: now)
     }
 
     /// Gives every stream its budget at `now` (after a rebalance, a partition starting to count, or a reload), and

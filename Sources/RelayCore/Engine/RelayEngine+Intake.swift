@@ -133,10 +133,9 @@ extension RelayEngine {
                 queue.removeFirst()
             }
             flow.putBack(queue, of: partition)
-            let lanesHaveRoom = flow.slots(fedBy: partition).allSatisfy {
-                streams.stream(at: $0)?.lane.canResume ?? true
-            }
-            if queue.isEmpty, lanesHaveRoom, flow.tracker.canResume(partition) { resumable.append(partition) }
+            // The lanes are looked at last: a partition may feed thousands of keyed streams.
+            guard queue.isEmpty, flow.tracker.canResume(partition) else { continue }
+            if flow.slots(fedBy: partition).allSatisfy({ streams.laneCanResume($0) }) { resumable.append(partition) }
         }
         flow.resume(resumable)
     }

@@ -100,7 +100,7 @@ extension RelayEngine {
     /// Creates queued streams while the gate has tokens; schedules the next look.
     mutating func admitCreateWaiters(now: Instant, into actions: inout [EngineAction]) {
         while let slot = gate.firstQueuedCreate {
-            guard case .queuedForCreate(let recreate) = streams.stream(at: slot)?.phase else {
+            guard case .queuedForCreate(let recreate) = streams.phase(slot) else {
                 gate.removeFirstQueuedCreate()  // released, or no longer waiting
                 continue
             }

@@ -42,12 +42,12 @@ extension RelayEngine {
         for withdrawn in deadLetters.withdraw(Set(partitions)) {
             if let slot = withdrawn.slot { streams[slot].deadLettersPending -= 1 }
         }
-        for slot in affected.sorted() where (streams.stream(at: slot)?.lane.inFlightCount ?? 0) > 0 {
+        for slot in affected.sorted() where streams.inFlightCount(slot) > 0 {
             let bound = streams[slot].lane.nextSequence
             for partition in partitions { streams[slot].revokedWhileInFlight[partition] = bound }
             withdrawRevokedRecords(slot, now: now)
         }
-        for slot in affected.sorted() where streams.stream(at: slot)?.keyed == true { reschedule(slot, now: now) }
+        for slot in affected.sorted() where streams.isKeyed(slot) { reschedule(slot, now: now) }
         applyBudgets(now: now, into: &actions)
         actions.append(.commit(offsets))
     }

@@ -5,7 +5,7 @@ extension RelayEngine {
         while let entry = scheduler.popDue(now: now) {
             switch entry.target {
             case .stream(let slot):
-                guard let stream = streams.stream(at: slot), stream.scheduledAt == entry.at else { continue }  // stale
+                guard streams.isScheduled(slot, at: entry.at) else { continue }  // stale: moved or gone
                 streams[slot].scheduledAt = nil
                 step(slot, now: now, into: &actions)
             case .deadLetter(let id):
@@ -59,7 +59,7 @@ extension RelayEngine {
         let createsAt = gate.createsScheduledAt
         scheduler.compact { entry in
             switch entry.target {
-            case .stream(let slot): streams.stream(at: slot)?.scheduledAt == entry.at
+            case .stream(let slot): streams.isScheduled(slot, at: entry.at)
             case .deadLetter(let id): deadLetters.contains(id)
             case .creates: createsAt == entry.at
             case .resumeCheck, .handoff, .schemaFetch, .probe: true

@@ -171,7 +171,7 @@ public struct RelayEngine: Sendable {
     /// dead-letter topic, so the revoke's drain may end.
     public func isDrained(_ partitions: [TopicPartition]) -> Bool {
         flow.isDrained(partitions) { slot in
-            streams.stream(at: slot).map { $0.lane.inFlightCount == 0 && $0.deadLettersPending == 0 } ?? true
+            streams.isDrained(slot)
         }
     }
 

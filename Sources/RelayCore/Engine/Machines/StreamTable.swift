@@ -6,7 +6,9 @@ import DequeModule
 /// the released streams known to exist at Twilio (`KnownStreams`), so a returning key costs no create request.
 ///
 /// `table[slot]` is the stream in `slot` and traps, naming the slot, when there is none: a slot is used only while
-/// its stream lives (`stream(at:)` asks).
+/// its stream lives (`isScheduled`, `phase` and the other looks ask of a slot that may be free). Both read and modify
+/// in place (`_read`, `_modify`): a stream holds its lane's buffers, and a copy per look would cost a retain and
+/// release of each.
 struct StreamTable: Sendable {
     /// One route's streams (by its label: the template of a keyed route, the stream name otherwise).
     struct RouteState: Sendable {
@@ -41,9 +43,9 @@ struct StreamTable: Sendable {
 
     /// The stream in `slot`; traps when the slot is free.
     subscript(slot: Int) -> EngineStream {
-        get {
-            guard let stream = slots[slot] else { preconditionFailure("no stream in slot \(slot)") }
-            return stream
+        _read {
+            precondition(slots[slot] != nil, "no stream in slot \(slot)")
+            yield slots[slot]!
         }
         _modify {
             precondition(slots[slot] != nil, "no stream in slot \(slot)")
@@ -51,8 +53,31 @@ struct StreamTable: Sendable {
         }
     }
 
-    /// The stream in `slot`, or nil when the slot is free (or beyond the table).
-    func stream(at slot: Int) -> EngineStream? { slot < slots.count ? slots[slot] : nil }
+    // Looks at one stream without copying it (optional chaining on the array element reads in place, also in debug
+    // builds, where a yielded or returned `EngineStream?` would be copied with every buffer of its lane).
+
+    /// Whether a stream lives in `slot` with its scheduler entry at `at` (else the entry is stale).
+    func isScheduled(_ slot: Int, at: Instant) -> Bool { slot < slots.count && slots[slot]?.scheduledAt == at }
+
+    /// Whether the lane of the stream in `slot` lets its partitions resume (true when the slot is free).
+    func laneCanResume(_ slot: Int) -> Bool { slots[slot]?.lane.canResume ?? true }
+
+    /// Messages in flight of the stream in `slot` (0 when the slot is free).
+    func inFlightCount(_ slot: Int) -> Int { slots[slot]?.lane.inFlightCount ?? 0 }
+
+    /// Whether the stream in `slot` has nothing in flight and no dead-letter write pending (true when free).
+    func isDrained(_ slot: Int) -> Bool {
+        (slots[slot]?.lane.inFlightCount ?? 0) == 0 && (slots[slot]?.deadLettersPending ?? 0) == 0
+    }
+
+    /// Whether a keyed stream lives in `slot`.
+    func isKeyed(_ slot: Int) -> Bool { slots[slot]?.keyed == true }
+
+    /// The phase of the stream in `slot` (nil when the slot is free).
+    func phase(_ slot: Int) -> EngineStream.Phase? { slots[slot]?.phase }
+
+    /// The baseline round trip of the stream in `slot`'s arrival guard.
+    func baselineRoundTrip(_ slot: Int) -> Int64? { slots[slot]?.lane.pacer.baselineRoundTrip }
 
     /// The slot of the stream named `name`.
     func slot(named name: String) -> Int? { slotByName[name] }
@@ -67,7 +92,9 @@ struct StreamTable: Sendable {
     var liveSlots: [Int] { slots.indices.filter { slots[$0] != nil } }
 
     /// Whether every stream satisfies `predicate`.
-    func allSatisfy(_ predicate: (EngineStream) -> Bool) -> Bool { slots.allSatisfy { $0.map(predicate) ?? true } }
+    func allSatisfy(_ predicate: (EngineStream) -> Bool) -> Bool {
+        slots.allSatisfy { $0.map(predicate) ?? true }
+    }
 
     /// Released streams remembered as existing at Twilio.
     var knownCount: Int { known.count }
@@ -111,8 +138,9 @@ struct StreamTable: Sendable {
 
     /// Records stream `slot`'s lane depth, returning its route's new totals.
     mutating func noteDepth(_ slot: Int) -> LaneDepth {
-        let lane = self[slot].lane
-        let depth = LaneDepth(records: lane.queuedRecords, bytes: lane.queuedBytes, inFlight: lane.inFlightCount)
+        let depth = LaneDepth(
+            records: self[slot].lane.queuedRecords, bytes: self[slot].lane.queuedBytes,
+            inFlight: self[slot].lane.inFlightCount)
         let label = self[slot].label
         let totals = (routes[label]?.depth ?? .zero) - self[slot].reportedDepth + depth
         routes[label, default: RouteState()].depth = totals
@@ -140,9 +168,8 @@ struct StreamTable: Sendable {
                 routes[label]?.idle = kept
             }
         }
-        let stream = self[slot]
-        guard stream.isReleasable, let since = stream.idleSince else { return nil }
-        return since + max(stream.settings.idleAfter, RelayEngine.pacerWindow)
+        guard self[slot].isReleasable, let since = self[slot].idleSince else { return nil }
+        return since + max(self[slot].settings.idleAfter, RelayEngine.pacerWindow)
     }
 
     /// Whether a new stream of the keyed route labelled `label` fits under `maxActiveStreams` at `now`, or which
@@ -166,7 +193,6 @@ struct StreamTable: Sendable {
     }
 
     private func isIdleEntry(_ entry: (slot: Int, since: Instant), of label: String) -> Bool {
-        guard let stream = stream(at: entry.slot) else { return false }
-        return stream.label == label && stream.idleSince == entry.since
+        slots[entry.slot]?.label == label && slots[entry.slot]?.idleSince == entry.since
     }
 }

@@ -13,7 +13,7 @@ import Testing
         #expect(table.count == 2 && table.active(in: "{topic}-{key}") == 2)
         let (released, active) = table.release(first)
         #expect(released.name == "orders-a" && active == 1)
-        #expect(table.stream(at: first) == nil && table.slot(named: "orders-a") == nil)
+        #expect(table.phase(first) == nil && table.slot(named: "orders-a") == nil)
         #expect(table.liveSlots == [1])
         let value1 = table.insert(MachineFixtures.stream("orders-c"))
         #expect(value1 == first, "a freed slot is used first")
