@@ -127,17 +127,24 @@ struct DriverTests {
         #expect(rig.pipeline.isIdle)
     }
 
-    @Test func aRevokeWaitsForItsPublishesInFlightAndHandsBackTheFinalOffsets() async throws {
-        let hold = Atomic<Bool>(true)
+    /// A rig whose first message (records 0..<5 of partition 0) is on the wire: the fake publisher holds publishes
+    /// while `holding` says so (always, by default).
+    static func rigWithAMessageOnTheWire(holding: @escaping @Sendable () -> Bool = { true }) async throws -> Rig {
         let publisher = FakePublisher { request in
-            if case .publish = request, hold.load(ordering: .relaxed) { return nil }
+            if case .publish = request, holding() { return nil }
             return .accepted
         }
-        let rig = try Rig(defaults: Self.perPartition, publisher: publisher)
-        let p0 = TopicPartition(topic: Self.topic, partition: 0)
-        rig.assign([p0])
-        rig.pipeline.handle(records: Self.records(0..<5))
+        let rig = try Rig(defaults: perPartition, publisher: publisher)
+        rig.assign([TopicPartition(topic: topic, partition: 0)])
+        rig.pipeline.handle(records: records(0..<5))
         await eventually("the message is on the wire") { rig.publisher.heldCount == 1 }
+        return rig
+    }
+
+    @Test func aRevokeWaitsForItsPublishesInFlightAndHandsBackTheFinalOffsets() async throws {
+        let hold = Atomic<Bool>(true)
+        let rig = try await Self.rigWithAMessageOnTheWire { hold.load(ordering: .relaxed) }
+        let p0 = TopicPartition(topic: Self.topic, partition: 0)
         let revoked = Reply<[TopicPartition: Int64]>()
         Thread.detachNewThread {
             revoked.fulfil(
@@ -152,15 +159,8 @@ struct DriverTests {
     }
 
     @Test func aRevokeWhoseDeadlinePassesEndsAsItStands() async throws {
-        let publisher = FakePublisher { request in
-            if case .publish = request { return nil }
-            return .accepted
-        }
-        let rig = try Rig(defaults: Self.perPartition, publisher: publisher)
+        let rig = try await Self.rigWithAMessageOnTheWire()
         let p0 = TopicPartition(topic: Self.topic, partition: 0)
-        rig.assign([p0])
-        rig.pipeline.handle(records: Self.records(0..<5))
-        await eventually("the message is on the wire") { rig.publisher.heldCount == 1 }
         let offsets = rig.pipeline.partitionsRevoking(
             [p0], lost: false, deadline: .now + .milliseconds(200), remaining: PartitionAssignment())
         #expect(offsets.isEmpty, "nothing was done")
@@ -170,14 +170,7 @@ struct DriverTests {
     }
 
     @Test func aStopWaitsForPublishesInFlightUntilItsDeadline() async throws {
-        let publisher = FakePublisher { request in
-            if case .publish = request { return nil }
-            return .accepted
-        }
-        let rig = try Rig(defaults: Self.perPartition, publisher: publisher)
-        rig.assign([TopicPartition(topic: Self.topic, partition: 0)])
-        rig.pipeline.handle(records: Self.records(0..<5))
-        await eventually("the message is on the wire") { rig.publisher.heldCount == 1 }
+        let rig = try await Self.rigWithAMessageOnTheWire()
         #expect(await rig.pipeline.drain(deadline: .now + .milliseconds(200)) == false, "its deadline passed")
         #expect(rig.control.paused == [TopicPartition(topic: Self.topic, partition: 0)], "intake stopped")
         rig.pipeline.handle(records: Self.records(5..<8))  // still arriving: held, not sent
