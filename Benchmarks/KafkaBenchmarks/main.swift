@@ -101,7 +101,7 @@ func bareLoop(group: String) -> Measurement {
 }
 
 /// Counts records handed over by the relay's consumer; marks the first one's time.
-final class CountingHandler: KafkaConsumerHandler {
+final class CountingHandler: ConsumerEvents {
     struct State {
         var received = 0; var bytes = 0; var start: Date?; var cpuStart = 0.0; var end: Date?; var cpuEnd = 0.0
     }
@@ -117,10 +117,10 @@ final class CountingHandler: KafkaConsumerHandler {
     func partitionsAssigned(_ partitions: [TopicPartition], assignment: PartitionAssignment) {}
     func partitionsRevoking(
         _ partitions: [TopicPartition], lost: Bool, deadline: ContinuousClock.Instant, remaining: PartitionAssignment
-    ) -> [TopicPartition: Int64] { [:] }
-    func nextOffsetsToCommit() -> [TopicPartition: Int64] { [:] }
-    func statisticsUpdated(_ statistics: KafkaStatistics) {}
-    func kafkaError(_ error: KafkaError, isFatal: Bool) {}
+    ) {}
+    func commitDue() {}
+    func statisticsUpdated(_ statistics: ConsumerStatistics) {}
+    func consumerFailed(reason: String, isFatal: Bool) {}
 }
 
 func relayConsumer(group: String) async throws -> Measurement {

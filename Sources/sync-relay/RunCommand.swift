@@ -136,7 +136,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         reloadTarget.stop()
         await application.close()
-        if let fatal = application.pipeline.fatalError {
+        if let fatal = application.consumer.fatalError {
             if fatal.isFenced { throw fenced(fatal, configuration, logger) }
             logger.critical("relay.kafka.fatal", metadata: [LogKey.error: .string(fatal.description)])
             throw ExitCode.failure

@@ -40,22 +40,51 @@ import Testing
 
     @Test func commitsComeEveryIntervalAndSendOnlyWhatChanged() {
         var state = machine()
+        _ = state.assigned([orders0, orders1], eager: true)
         let steps = [1, 5, 6].map { state.nextStep(now: start.advanced(by: .seconds($0))) }
         #expect(steps == [.poll, .commitThenPoll, .poll])
-        let first = state.commit([orders0: 10, orders1: 4])
+        let nothing = state.commit()
+        #expect(nothing == nil, "nothing handed over yet")
+        state.handOver([orders0: 10, orders1: 4])
+        #expect(state.hasUncommitted)
+        let first = state.commit()
         #expect(first?.offsets.map(\.1) == [10, 4])
-        let second = state.commit([orders0: 10, orders1: 4])
+        let second = state.commit()
         #expect(second?.token != first?.token)
         #expect(
             state.isCurrent(token: second!.token) && !state.isCurrent(token: first!.token),
             "a late answer is not the current one")
         state.committed(second!.offsets)
-        let unchanged = state.commit([orders0: 10, orders1: 4])
+        #expect(!state.hasUncommitted)
+        let unchanged = state.commit()
         #expect(unchanged == nil, "nothing changed since the broker acknowledged it")
-        let changed = state.commit([orders0: 12, orders1: 4])
+        state.handOver([orders0: 12, orders1: 4])
+        let changed = state.commit()
         #expect(changed?.offsets.map(\.0) == [orders0])
+        _ = state.revoking([orders0])
         state.revoked([orders0])
         #expect(state.committed[orders0] == nil && state.committed[orders1] == 4)
+        #expect(state.handedOver[orders0] == nil)
+    }
+
+    /// Offsets handed over are kept only for partitions this member owns or is revoking: a hand-over that arrives
+    /// after its partition left is never committed by this member (it would move the new owner's offset back).
+    @Test func handedOverOffsetsAreKeptOnlyForPartitionsStillOwned() {
+        var state = machine()
+        _ = state.assigned([orders0, orders1], eager: true)
+        state.handOver([orders0: 3, orders1: 7])
+        let remaining = state.revoking([orders0])
+        #expect(remaining.partitions == [orders1])
+        state.handOver([orders0: 5])
+        #expect(state.handedOver[orders0] == 5, "a revoke's final offsets are taken while it is under way")
+        let revokeCommit = state.commit(only: [orders0])
+        #expect(revokeCommit?.offsets.map(\.0) == [orders0], "the revoke commits its own partitions only")
+        state.revoked([orders0])
+        state.handOver([orders0: 9, orders1: 8])
+        #expect(state.handedOver == [orders1: 8], "orders-0 left: its late hand-over is ignored")
+        state.rebalanceFailed()
+        let afterFailure = state.commit()
+        #expect(state.handedOver.isEmpty && afterFailure == nil)
     }
 
     @Test func eagerAssignmentsReplaceAndCooperativeOnesAdd() {

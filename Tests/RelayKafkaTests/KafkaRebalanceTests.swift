@@ -75,6 +75,7 @@ struct KafkaNextGenerationGroupTests {
             try settings.validate()
             let handler = RecordingHandler()
             let consumer = try KafkaConsumer(settings: settings, handler: handler, logger: quietLogger)
+            handler.attach(consumer)
             return RunningConsumer(consumer: consumer, handler: handler, task: Task { try await consumer.run() })
         }
 

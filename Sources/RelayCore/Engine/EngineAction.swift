@@ -1,5 +1,5 @@
 /// What the engine asks its driver to do, in order. The driver performs each through a port (`StreamPublisher`,
-/// `PartitionControl`, `DeadLetterSink`, `WakeTimer`) or reports it (`EngineReport`), outside any lock, and tells
+/// `PartitionControl`, `OffsetCommitter`, `DeadLetterSink`, `WakeTimer`, `SchemaSource`) or reports it (`EngineReport`), outside any lock, and tells
 /// the engine the answers as `EngineEvent`s.
 public enum EngineAction: Sendable {
     /// Send this message to Twilio; answer with `.publishAnswered`.
@@ -13,7 +13,8 @@ public enum EngineAction: Sendable {
     case pause([TopicPartition])
     /// Fetch these partitions again.
     case resume([TopicPartition])
-    /// Commit these offsets (the next offset to consume, per partition): the final offsets of a revoke.
+    /// Commit these offsets (the next offset to consume, per partition): what is done when a commit was requested,
+    /// or the final offsets of a revoke. The only way offsets reach Kafka (`OffsetCommitter`).
     case commit([TopicPartition: Int64])
     /// Write this record to the dead-letter topic; answer with `.deadLetterAnswered`. Its offset is done only then.
     case deadLetter(DeadLetter)

@@ -13,6 +13,9 @@ public enum EngineEvent: Sendable {
     /// The revoke's drain is over (drained, or its deadline passed): the engine forgets the partitions, withdraws
     /// their records from messages still waiting to be retried, and answers with `.commit` of their final offsets.
     case revokeDrainEnded([TopicPartition])
+    /// The consumer's commit interval passed (or it is leaving): the engine answers with `.commit` of the offsets of
+    /// what is done, if any.
+    case commitRequested
     /// Twilio answered a `.publish` (or the request failed) with `outcome`.
     case publishAnswered(stream: String, sequence: UInt64, outcome: PublishOutcome)
     /// Twilio answered a `.createStream`.

@@ -115,6 +115,9 @@ public struct RelayEngine: Sendable {
             revoke(partitions, remaining: remaining, now: now, into: &actions)
         case .revokeDrainEnded(let partitions):
             endRevoke(partitions, now: now, into: &actions)
+        case .commitRequested:
+            let offsets = flow.tracker.commitOffsets
+            if !offsets.isEmpty { actions.append(.commit(offsets)) }
         case .publishAnswered(let stream, let sequence, let outcome):
             publishAnswered(stream: stream, sequence: sequence, outcome: outcome, now: now, into: &actions)
         case .streamCreateAnswered(let stream, let outcome):

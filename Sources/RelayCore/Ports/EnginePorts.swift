@@ -1,7 +1,8 @@
-/// The effects `RelayEngine`'s actions need, as the driver performs them. Core declares them; the adapters
-/// implement them (RelaySync the publisher and the schema source, RelayKafka the partition control and the
-/// dead-letter sink, RelayTimers the wake timer), the application assembles them, and the driver's tests fake them. Every answer is a callback that may run on any thread (the libcurl loop's, the producer's, the
-/// timer thread): the driver feeds it to the engine as an `EngineEvent`.
+/// The effects `RelayEngine`'s actions need, as the driver performs them. Core declares them; the adapters implement
+/// them (RelaySync the publisher and the schema source, RelayKafka the partition control, the committer
+/// (`ConsumerPorts`) and the dead-letter sink, RelayTimers the wake timer), the application assembles them, and the
+/// driver's tests fake them. Every answer is a callback that may run on any thread (the libcurl loop's, the
+/// producer's, the timer thread): the driver feeds it to the engine as an `EngineEvent`.
 
 /// Twilio Sync: publish, create, refresh.
 public protocol StreamPublisher: Sendable {

@@ -7,10 +7,11 @@ import Synchronization
 /// through `RDKafkaConsumerClient`, the consumer's life is the `ConsumerStateMachine` under `state`.
 ///
 /// Threads: rebalance, statistics and error callbacks are served from the client's poll, i.e. on the poll thread,
-/// as are `pending`, `flushPending` and `commit`; `state` is also read from other threads (`stop`, `assignment`,
-/// `committedOffsets`), so it is behind a lock, taken for the state machine's own work only.
+/// as are `pending`, `flushPending` and `commit`; `state` is also used from other threads (`stop`, the offsets
+/// handed over by `KafkaConsumer.commit(_:)`, `assignment`, `committedOffsets`), so it is behind a lock, taken for
+/// the state machine's own work only.
 final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
-    let handler: any KafkaConsumerHandler
+    let handler: any ConsumerEvents
     let settings: KafkaConsumerSettings
     let state: Mutex<ConsumerStateMachine>
     /// The client, set right after creation (before any callback can run); weak, since the client owns the handle
@@ -19,7 +20,7 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
     /// Records polled but not yet handed over (poll thread only).
     nonisolated(unsafe) var pending: [SourceRecord] = []
 
-    init(handler: any KafkaConsumerHandler, settings: KafkaConsumerSettings, logger: Logger) {
+    init(handler: any ConsumerEvents, settings: KafkaConsumerSettings, logger: Logger) {
         self.handler = handler
         self.settings = settings
         state = Mutex(
@@ -32,14 +33,14 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
     }
 
     override func statistics(_ json: [UInt8]) {
-        if let statistics = KafkaStatistics.parse(json) { handler.statisticsUpdated(statistics) }
+        if let statistics = ConsumerStatistics.parse(json) { handler.statisticsUpdated(statistics) }
     }
 
     override func error(code: Int32, reason: String) {
         guard code == RDKafkaConsumerClient.fatalErrorCode, let client else {
             logger.warning(
                 "kafka.error", metadata: [LogKey.code: .stringConvertible(code), LogKey.message: .string(reason)])
-            handler.kafkaError(KafkaError(code: .transient, reason: reason, librdkafkaCode: Int(code)), isFatal: false)
+            handler.consumerFailed(reason: reason, isFatal: false)
             return
         }
         // librdkafka reports a consumer's fatal error both here and as a consumer error message: the first report
@@ -47,7 +48,7 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
         let error = client.fatalError() ?? KafkaError(code: .fatal, reason: reason, librdkafkaCode: Int(code))
         guard state.withLock({ $0.fatal(error) }) else { return }
         logger.critical("kafka.fatal", metadata: [LogKey.error: .string(error.description)])
-        handler.kafkaError(error, isFatal: true)
+        handler.consumerFailed(reason: error.reason, isFatal: true)
     }
 
     /// A message carrying an error instead of a record (e.g. an unknown topic).
@@ -55,7 +56,7 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
         if isFatal { return error(code: code, reason: reason) }
         logger.warning(
             "kafka.consume.error", metadata: [LogKey.code: .stringConvertible(code), LogKey.message: .string(reason)])
-        handler.kafkaError(KafkaError(code: .transient, reason: reason, librdkafkaCode: Int(code)), isFatal: false)
+        handler.consumerFailed(reason: reason, isFatal: false)
     }
 
     /// Hands pending records to the handler, dropping those of `revoked` partitions (not done, so the next owner
@@ -74,10 +75,11 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
     /// How long an assignment waits for the group's committed offsets, only to log where fresh partitions start.
     static let committedLookupTimeout: Int32 = 2000
 
-    /// Commits `offsets` (next offsets to consume) that changed since the last commit, and waits for the answer up
-    /// to `commitTimeout` (or the stop deadline). Offsets are recorded as committed only when the broker says so.
-    func commit(_ offsets: [TopicPartition: Int64]) {
-        guard let client, let (token, changed) = state.withLock({ $0.commit(offsets) }) else { return }
+    /// Commits the offsets handed over (`KafkaConsumer.commit(_:)`, of `partitions` only when given) that changed
+    /// since the last commit, and waits for the answer up to `commitTimeout` (or the stop deadline). Offsets are
+    /// recorded as committed only when the broker says so.
+    func commit(only partitions: Set<TopicPartition>? = nil) {
+        guard let client, let (token, changed) = state.withLock({ $0.commit(only: partitions) }) else { return }
         let sent = client.sendCommit(changed, token: token)
         guard sent == 0 else { return commitFailed(code: sent, count: changed.count) }
         let clock = ContinuousClock()
@@ -93,9 +95,7 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
                         LogKey.count: .stringConvertible(changed.count),
                         LogKey.timeout: .string("\(Self.commitTimeout)"),
                     ])
-                handler.kafkaError(
-                    KafkaError(code: .commit, reason: "offset commit not answered in time", librdkafkaCode: nil),
-                    isFatal: false)
+                handler.consumerFailed(reason: "offset commit not answered in time", isFatal: false)
                 return
             }
             let wait = Int32(clamping: min(KafkaConsumerSettings.milliseconds(remaining) + 1, 100))
@@ -117,8 +117,7 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
         logger.warning(
             "kafka.commit.failed",
             metadata: [LogKey.code: .stringConvertible(code), LogKey.count: .stringConvertible(count)])
-        handler.kafkaError(
-            KafkaError(code: .commit, reason: "offset commit failed", librdkafkaCode: Int(code)), isFatal: false)
+        handler.consumerFailed(reason: "offset commit failed (librdkafka error \(code))", isFatal: false)
     }
 
     // MARK: Rebalance
@@ -163,9 +162,9 @@ final class ConsumerCallbacks: RDKafkaConsumerCallbacks, @unchecked Sendable {
             let deadline = state.withLock {
                 $0.cappedByStop(ContinuousClock.now.advanced(by: settings.rebalanceDrainDeadline))
             }
-            let done = handler.partitionsRevoking(
-                rebalance.partitions, lost: lost, deadline: deadline, remaining: remaining)
-            if !lost { commit(done.filter { revoked.contains($0.key) }) }
+            // The handler hands the partitions' final offsets over before it returns.
+            handler.partitionsRevoking(rebalance.partitions, lost: lost, deadline: deadline, remaining: remaining)
+            if !lost { commit(only: revoked) }
             state.withLock { $0.revoked(revoked) }
             if let error = client.unassign(rebalance) {
                 logger.error("kafka.unassign.failed", metadata: [LogKey.message: .string(error)])

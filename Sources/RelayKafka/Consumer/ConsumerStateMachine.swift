@@ -1,15 +1,20 @@
 import RelayCore
 
 /// The consumer's life as one value, in the style of swift-kafka-client's `KafkaConsumer.StateMachine`: the
-/// assignment, what was committed, the stop deadline and the fatal error, each kept once. Events (a poll round, a
-/// stop, a fatal error, a rebalance, a commit and its answer) return what to do; the C calls happen outside, on the
-/// poll thread, through `RDKafkaConsumerClient`. `KafkaConsumer` holds it under one lock, because `stop()`,
-/// `assignment` and `committedOffsets` are asked from other threads. Time is passed in.
+/// assignment, the offsets handed over to commit and what was committed, the stop deadline and the fatal error, each
+/// kept once. Events (a poll round, a stop, a fatal error, a rebalance, offsets handed over, a commit and its answer)
+/// return what to do; the C calls happen outside, on the poll thread, through `RDKafkaConsumerClient`.
+/// `KafkaConsumer` holds it under one lock, because `stop()`, `commit(_:)`, `assignment` and `committedOffsets` are
+/// asked from other threads. Time is passed in.
 struct ConsumerStateMachine: Sendable {
     /// The current assignment (with partition counts for the scale-out shares).
     private(set) var assignment = PartitionAssignment()
     /// The last offset committed per owned partition (the next offset to consume).
     private(set) var committed: [TopicPartition: Int64] = [:]
+    /// The latest offset handed over to commit per owned partition (`OffsetCommitter`), committed at the next chance.
+    private(set) var handedOver: [TopicPartition: Int64] = [:]
+    /// Partitions whose revoke is under way: no longer assigned, but their final offsets are still taken.
+    private var revoking: Set<TopicPartition> = []
     /// The deadline every wait after `stop` is cut short by: set once, by the first `stop`.
     private(set) var stopDeadline: ContinuousClock.Instant?
     /// The fatal error that ends the consumer, kept from its first report.
@@ -59,7 +64,7 @@ struct ConsumerStateMachine: Sendable {
     enum Step: Equatable {
         /// Poll a batch.
         case poll
-        /// Commit what is done, then poll.
+        /// Ask for what is done (`ConsumerEvents.commitDue`), commit it, then poll.
         case commitThenPoll
         /// Leave: the stop was asked for (commit, leave the group, close).
         case leave
@@ -95,25 +100,46 @@ struct ConsumerStateMachine: Sendable {
     /// Partitions are being revoked: returns the assignment that remains.
     mutating func revoking(_ partitions: Set<TopicPartition>) -> PartitionAssignment {
         assignment.partitions.subtract(partitions)
+        revoking.formUnion(partitions)
         return assignment
     }
 
-    /// The revoke is over: what was committed for those partitions is forgotten.
+    /// The revoke is over: what was handed over or committed for those partitions is forgotten (a late hand-over
+    /// for them is ignored).
     mutating func revoked(_ partitions: Set<TopicPartition>) {
-        for partition in partitions { committed[partition] = nil }
+        revoking.subtract(partitions)
+        for partition in partitions {
+            committed[partition] = nil
+            handedOver[partition] = nil
+        }
     }
 
     /// A rebalance failed: nothing is assigned.
     mutating func rebalanceFailed() {
         assignment.partitions = []
+        handedOver = [:]
     }
 
     // MARK: Commits
 
-    /// A commit to send: the offsets that changed since the last successful commit, and the token its answer
-    /// carries; nil when nothing changed.
-    mutating func commit(_ offsets: [TopicPartition: Int64]) -> (token: Int, offsets: [(TopicPartition, Int64)])? {
-        let changed = offsets.filter { committed[$0.key] != $0.value }
+    /// Offsets handed over to commit (`OffsetCommitter.commit`): kept, the latest per partition, for partitions this
+    /// member owns or is revoking; others (a partition that left meanwhile) are ignored.
+    mutating func handOver(_ offsets: [TopicPartition: Int64]) {
+        for (partition, offset) in offsets
+        where assignment.partitions.contains(partition) || revoking.contains(partition) {
+            handedOver[partition] = offset
+        }
+    }
+
+    /// Whether an offset handed over differs from what was committed.
+    var hasUncommitted: Bool { handedOver.contains { committed[$0.key] != $0.value } }
+
+    /// A commit to send: the offsets handed over (of `partitions` only, when given) that changed since the last
+    /// successful commit, and the token its answer carries; nil when nothing changed.
+    mutating func commit(
+        only partitions: Set<TopicPartition>? = nil
+    ) -> (token: Int, offsets: [(TopicPartition, Int64)])? {
+        let changed = handedOver.filter { committed[$0.key] != $0.value && partitions?.contains($0.key) ?? true }
             .sorted { $0.key.description < $1.key.description }
             .map { ($0.key, $0.value) }
         guard !changed.isEmpty else { return nil }

@@ -3,9 +3,10 @@ import Logging
 import RelayCore
 import Synchronization
 
-/// A Kafka consumer-group member: subscribes, polls on its own thread, hands records to a `KafkaConsumerHandler`,
-/// follows rebalances (eager or cooperative), pauses and resumes partitions for back-pressure, and commits only
-/// the offsets the handler reports done.
+/// A Kafka consumer-group member: subscribes, polls on its own thread, tells `ConsumerEvents` (records, rebalances,
+/// statistics, errors), follows rebalances (eager or cooperative), pauses and resumes partitions for back-pressure
+/// (`PartitionControl`), and commits only the offsets it is handed (`OffsetCommitter`): at each commit interval it
+/// asks for them (`commitDue`), and a revoke hands over its partitions' final offsets before they are given up.
 ///
 /// Life: `run()` is the whole life (subscribe, poll until `stop()`, final commit, unsubscribe and revoke, close),
 /// stepped by `ConsumerStateMachine`; every librdkafka call goes through `RDKafkaConsumerClient`. The poll thread is
@@ -17,7 +18,7 @@ public final class KafkaConsumer: Sendable {
     private let logger: Logger
 
     /// Creates the consumer (no network activity until `run()`).
-    public init(settings: KafkaConsumerSettings, handler: any KafkaConsumerHandler, logger: Logger) throws(KafkaError) {
+    public init(settings: KafkaConsumerSettings, handler: any ConsumerEvents, logger: Logger) throws(KafkaError) {
         self.settings = settings
         self.logger = logger
         callbacks = ConsumerCallbacks(handler: handler, settings: settings, logger: logger)
@@ -74,6 +75,9 @@ public final class KafkaConsumer: Sendable {
     /// The offsets this member last committed successfully, per owned partition (the next offset to consume).
     /// Safe from any thread.
     public var committedOffsets: [TopicPartition: Int64] { callbacks.state.withLock { $0.committed } }
+
+    /// The fatal error that ended `run()`, if any. Safe from any thread.
+    public var fatalError: KafkaError? { callbacks.state.withLock { $0.fatalError } }
 
     /// The current assignment. Safe from any thread.
     public var assignment: PartitionAssignment { callbacks.state.withLock { $0.assignment } }
@@ -151,7 +155,7 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Leaves the group before closing: unsubscribes, then serves the consumer queue until the revoke has run (the
-    /// handler drains and returns what is done, committed there) and nothing is assigned, or until the drain
+    /// handler drains and hands over what is done, committed there) and nothing is assigned, or until the drain
     /// deadline and `revokeGrace` have passed.
     ///
     /// Closing straight away is what librdkafka documents, but in 2.0.2 a close that starts while a rebalance is
@@ -222,10 +226,22 @@ public final class KafkaConsumer: Sendable {
         callbacks.flushPending(excluding: [])
     }
 
+    /// Asks for what is done (handed over through `commit(_:)` before `commitDue` returns) and commits it.
     private func commitDoneOffsets() {
-        callbacks.commit(callbacks.handler.nextOffsetsToCommit())
+        callbacks.handler.commitDue()
+        callbacks.commit()
     }
 }
 
 /// The engine's `PartitionControl` port: `pause` and `resume` above.
 extension KafkaConsumer: PartitionControl {}
+
+/// The engine's `OffsetCommitter` port.
+extension KafkaConsumer: OffsetCommitter {
+    /// Takes `offsets` to commit: the poll thread commits the latest for each partition this member still owns, at
+    /// the commit interval or at its revoke. Safe from any thread; returns at once.
+    public func commit(_ offsets: [TopicPartition: Int64]) {
+        guard !offsets.isEmpty else { return }
+        callbacks.state.withLock { $0.handOver(offsets) }
+    }
+}

@@ -4,10 +4,12 @@ import RelayCore
 
 /// The engine's actions, performed through the ports; every answer is fed back with `apply`.
 extension RelayPipeline {
-    /// Performs `actions` in order, on the loop (`closed`: `run()` has ended, nothing more is sent). Returns the
-    /// offsets of `.commit` actions.
-    func perform(_ actions: [EngineAction], closed: Bool) -> [TopicPartition: Int64] {
-        var commits: [TopicPartition: Int64] = [:]
+    /// Performs `actions` in order, on the loop (`closed`: `run()` has ended, nothing more is sent), with the
+    /// consumer's ports (nil before `attach`).
+    func perform(
+        _ actions: [EngineAction], closed: Bool, partitionControl: (any PartitionControl)?,
+        committer: (any OffsetCommitter)?
+    ) {
         for action in actions {
             switch action {
             case .publish(let request):
@@ -36,11 +38,11 @@ extension RelayPipeline {
                     apply(.ttlRefreshAnswered(stream: name, outcome: outcome))
                 }
             case .pause(let partitions):
-                partitionControl.withLock { $0 }?.pause(partitions)
+                partitionControl?.pause(partitions)
             case .resume(let partitions):
-                partitionControl.withLock { $0 }?.resume(partitions)
+                partitionControl?.resume(partitions)
             case .commit(let offsets):
-                commits.merge(offsets) { max($0, $1) }
+                committer?.commit(offsets)
             case .deadLetter(let letter):
                 guard !closed, let deadLetters else { continue }
                 deadLetters.write(letter) { [self] failure in
@@ -64,7 +66,6 @@ extension RelayPipeline {
                 self.report(report)
             }
         }
-        return commits
     }
 
     /// Readiness and metrics for every answer from Twilio.

@@ -1,8 +1,7 @@
 import Foundation
 import RelayCore
-import RelayKafka
 
-/// The consumer's side: records in, rebalances, commits, statistics. Poll thread.
+/// The consumer's side (`ConsumerEvents`): records in, rebalances, commits, statistics. Poll thread.
 extension RelayPipeline {
     public func handle(records: [SourceRecord]) {
         apply(.recordsReceived(records))
@@ -16,46 +15,40 @@ extension RelayPipeline {
 
     public func partitionsRevoking(
         _ partitions: [TopicPartition], lost: Bool, deadline: ContinuousClock.Instant, remaining: PartitionAssignment
-    ) -> [TopicPartition: Int64] {
+    ) {
         // The loop ends the revoke once its streams have nothing in flight (the poll thread may block meanwhile);
-        // at the deadline it is ended as it stands.
-        let reply = Reply<[TopicPartition: Int64]>()
+        // at the deadline it is ended as it stands. Either way the engine's `.commit` has handed the final offsets
+        // to the committer when the reply comes.
+        let reply = Reply<Bool>()
         loop.enqueue { [self] driven in
             handle(.partitionsRevoked(partitions, remaining: remaining), &driven)
             driven.revoke = (partitions, reply)
             settle(&driven)
         }
-        if let offsets = reply.wait(until: deadline) { return offsets }
+        if reply.wait(until: deadline) != nil { return }
         loop.enqueue { [self] driven in endRevoke(&driven) }
-        return reply.wait()
+        _ = reply.wait()
     }
 
-    public func nextOffsetsToCommit() -> [TopicPartition: Int64] {
-        loop.sync { $0.engine.commitOffsets }
+    public func commitDue() {
+        loop.sync { [self] driven in handle(.commitRequested, &driven) }
     }
 
-    public func statisticsUpdated(_ statistics: KafkaStatistics) {
+    public func statisticsUpdated(_ statistics: ConsumerStatistics) {
         if statistics.brokersUp > 0 {
             if loop.sync({ $0.engine.hasAssignment }) { health.setReady(.kafka) }
         } else {
             health.setNotReady(.kafka, reason: "no Kafka broker is connected")
         }
+        let commitLag = statistics.commitLag
         for (partition, figures) in statistics.partitions {
-            var commitLag: Int64?
-            if let high = figures.highWatermark, let committed = figures.committedOffset, let lag = figures.consumerLag
-            {
-                commitLag = max(0, high - committed - lag)
-            }
             observer.partitionLag(
                 topic: partition.topic, partition: partition.partition, consumerLag: figures.consumerLag,
-                commitLag: commitLag)
+                commitLag: commitLag[partition])
         }
     }
 
-    public func kafkaError(_ error: KafkaError, isFatal: Bool) {
-        if isFatal {
-            fatal.withLock { $0 = error }
-            health.setNotReady(.kafka, reason: "fatal Kafka error: \(error.reason)")
-        }
+    public func consumerFailed(reason: String, isFatal: Bool) {
+        if isFatal { health.setNotReady(.kafka, reason: "fatal Kafka error: \(reason)") }
     }
 }

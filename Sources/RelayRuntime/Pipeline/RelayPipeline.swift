@@ -1,9 +1,7 @@
 import Foundation
 import Logging
 import RelayCore
-import RelayKafka
 import RelayTimers
-import Synchronization
 
 /// The driver of `RelayEngine`: one serial loop (`SerialLoop`, a dedicated thread) owns the engine, without a lock.
 /// Every callback (records and rebalances from the consumer's poll thread, Twilio's answers from the libcurl loop's
@@ -14,14 +12,18 @@ import Synchronization
 ///
 /// No task per stream and none per message: a publish is a libcurl transfer whose answer comes back to the loop as
 /// an event; the engine's one scheduler asks for the next wake-up of its one timer.
-public final class RelayPipeline: KafkaConsumerHandler, Sendable {
+public final class RelayPipeline: ConsumerEvents, Sendable {
     /// What the loop owns.
     struct Driven: Sendable {
         var engine: RelayEngine
+        /// The consumer's fetch control and its committer (set once by `attach`, before the consumer runs).
+        var partitionControl: (any PartitionControl)?
+        var committer: (any OffsetCommitter)?
         /// The actions of the event being handled (kept, so that its capacity is reused).
         var actions: [EngineAction] = []
-        /// A revoke whose drain has not ended: its partitions and the poll thread's wait for the final offsets.
-        var revoke: (partitions: [TopicPartition], reply: Reply<[TopicPartition: Int64]>)?
+        /// A revoke whose drain has not ended: its partitions and the poll thread's wait for its end (its final
+        /// offsets handed to the committer).
+        var revoke: (partitions: [TopicPartition], reply: Reply<Bool>)?
         /// Graceful stops waiting for the engine to be idle.
         var drains: [Reply<Bool>] = []
         /// `run()` has ended: nothing more is sent, and a revoke waits for nothing.
@@ -68,9 +70,6 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
     /// Readiness's view of a sustained Twilio outage, and of the Schema Registry's.
     let availability: PeerAvailability
     let registryAvailability: PeerAvailability
-    /// The consumer's fetch control, for pause and resume (set once by `attach`).
-    let partitionControl = Mutex<(any PartitionControl)?>(nil)
-    let fatal = Mutex<KafkaError?>(nil)
 
     /// Creates the pipeline, performing through `ports`. `clock` is the one timeline of the engine, its wake timer
     /// and the outage trackers.
@@ -100,9 +99,13 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
         loop = SerialLoop(name: "relay-engine", state: Driven(engine: RelayEngine(settings: settings)))
     }
 
-    /// Gives the pipeline the consumer it pauses and resumes.
-    public func attach(partitionControl: any PartitionControl) {
-        self.partitionControl.withLock { $0 = partitionControl }
+    /// Gives the pipeline the consumer it pauses and resumes, and commits through (the consumer is built after the
+    /// pipeline, which is its `ConsumerEvents`). Call before the consumer runs.
+    public func attach(partitionControl: any PartitionControl, committer: any OffsetCommitter) {
+        loop.enqueue { driven in
+            driven.partitionControl = partitionControl
+            driven.committer = committer
+        }
     }
 
     /// Starts the engine (which asks for the start-up probe of Twilio: readiness must not wait for the first
@@ -160,9 +163,6 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
     /// Whether nothing is queued, in flight or waiting to be dead-lettered. Waits for the loop (tests).
     public var isIdle: Bool { loop.sync { $0.engine.isIdle } }
 
-    /// The fatal Kafka error that stopped intake, if any.
-    public var fatalError: KafkaError? { fatal.withLock { $0 } }
-
     /// The account-wide cap on publishes in flight (nil: none), publishes in flight, and how often it was lowered.
     /// Waits for the loop (tests).
     public var accountConcurrency: (limit: Int?, inFlight: Int, lowerings: Int) {
@@ -181,15 +181,14 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
     }
 
     /// On the loop: hands `event` to the engine at the current instant, performs what it asks, and hands over what
-    /// waits for the engine's state (a revoke's drain, a graceful stop's drain). Returns the offsets of any
-    /// `.commit` among the actions (a revoke's final offsets).
-    @discardableResult
-    func handle(_ event: EngineEvent, _ driven: inout Driven) -> [TopicPartition: Int64] {
+    /// waits for the engine's state (a revoke's drain, a graceful stop's drain).
+    func handle(_ event: EngineEvent, _ driven: inout Driven) {
         driven.engine.handle(event, now: clock.now(), into: &driven.actions)
-        let commits = perform(driven.actions, closed: driven.closed)
+        perform(
+            driven.actions, closed: driven.closed, partitionControl: driven.partitionControl,
+            committer: driven.committer)
         driven.actions.removeAll(keepingCapacity: true)
         settle(&driven)
-        return commits
     }
 
     /// On the loop, after every event: ends a revoke whose streams are drained (or at once once closed), and tells
@@ -207,11 +206,12 @@ public final class RelayPipeline: KafkaConsumerHandler, Sendable {
         }
     }
 
-    /// On the loop: ends the revoke under way, handing its final offsets to the poll thread.
+    /// On the loop: ends the revoke under way (the engine's `.commit` hands its final offsets to the committer),
+    /// then lets the poll thread go on, to commit them.
     func endRevoke(_ driven: inout Driven) {
         guard let revoke = driven.revoke else { return }
         driven.revoke = nil
-        let offsets = handle(.revokeDrainEnded(revoke.partitions), &driven)
-        revoke.reply.fulfil(offsets)
+        handle(.revokeDrainEnded(revoke.partitions), &driven)
+        revoke.reply.fulfil(true)
     }
 }

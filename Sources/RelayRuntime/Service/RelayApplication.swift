@@ -11,7 +11,7 @@ import Synchronization
 public struct RelayApplication: Sendable {
     /// The relay service (add it to a `ServiceGroup`).
     public let service: RelayService
-    /// The pipeline, for inspection (idle, fatal error).
+    /// The pipeline, for inspection (idle, concurrency).
     public let pipeline: RelayPipeline
     /// The consumer.
     public let consumer: KafkaConsumer
@@ -77,7 +77,7 @@ public struct RelayApplication: Sendable {
             observer: observer, health: health, logger: logger, clock: clock)
         consumer = try KafkaConsumer(
             settings: KafkaConsumerSettings(configuration.kafka), handler: pipeline, logger: logger)
-        pipeline.attach(partitionControl: consumer)
+        pipeline.attach(partitionControl: consumer, committer: consumer)
         service = RelayService(
             pipeline: pipeline, consumer: consumer, drainDeadline: configuration.shutdown.drainDeadline, logger: logger)
         self.health = health

@@ -233,8 +233,9 @@ struct EngineSimulation {
         apply(.timeReached)
     }
 
+    /// The consumer's commit interval: the engine answers with `.commit` of what is done (the one commit path).
     mutating func periodicCommit() {
-        commit(engine.commitOffsets.filter { owned.contains($0.key) })
+        apply(.commitRequested)
     }
 
     /// A rebalance takes some owned partitions away (the drain then runs while other events go on).

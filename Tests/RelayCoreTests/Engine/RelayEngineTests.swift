@@ -48,6 +48,21 @@ import Testing
         #expect(!done.contains { if case .wake = $0 { true } else { false } })
     }
 
+    /// A commit request (the consumer's interval) is answered with `.commit` of what is done, the one way offsets
+    /// reach Kafka; nothing is asked while nothing is done, and a record in flight holds its offset back.
+    @Test func aCommitRequestAnswersWithWhatIsDone() {
+        var engine = engine()
+        func commits(_ actions: [EngineAction]) -> [[TopicPartition: Int64]] {
+            actions.compactMap { if case .commit(let offsets) = $0 { offsets } else { nil } }
+        }
+        #expect(commits(engine.handle(.commitRequested, now: .seconds(1))).isEmpty, "nothing done yet")
+        _ = engine.handle(.recordsReceived(records(0..<3)), now: .seconds(1))
+        _ = engine.handle(.streamCreateAnswered(stream: "orders", outcome: .accepted), now: .seconds(1.1))
+        #expect(commits(engine.handle(.commitRequested, now: .seconds(1.15))).isEmpty, "in flight: not done")
+        _ = engine.handle(.publishAnswered(stream: "orders", sequence: 1, outcome: .accepted), now: .seconds(1.2))
+        #expect(commits(engine.handle(.commitRequested, now: .seconds(1.3))) == [[orders: 3]])
+    }
+
     /// The start-up probe of Twilio is the engine's: asked once at the start, asked again after 1, 2, 4... up to
     /// 30 s while it fails, and no more once Twilio answered.
     @Test func theStartUpProbeIsRetriedWithABackoffUntilTwilioAnswers() {

@@ -62,6 +62,7 @@ struct RunningConsumer {
         let consumer = try KafkaConsumer(
             settings: consumerSettings(cluster, group: group, topics: topics, startFrom: startFrom, extra: extra),
             handler: handler, logger: logger)
+        handler.attach(consumer)
         let task = Task { try await consumer.run() }
         return RunningConsumer(consumer: consumer, handler: handler, task: task)
     }

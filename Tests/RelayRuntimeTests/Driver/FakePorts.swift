@@ -86,6 +86,16 @@ final class FakePartitionControl: PartitionControl {
     }
 }
 
+/// The consumer's committer: every hand-over, in order, and the latest offset per partition.
+final class FakeCommitter: OffsetCommitter {
+    private let state = Mutex<[[TopicPartition: Int64]]>([])
+    var handedOver: [[TopicPartition: Int64]] { state.withLock { $0 } }
+    var latest: [TopicPartition: Int64] {
+        handedOver.reduce(into: [:]) { latest, offsets in latest.merge(offsets) { $1 } }
+    }
+    func commit(_ offsets: [TopicPartition: Int64]) { state.withLock { $0.append(offsets) } }
+}
+
 /// The timer: every request recorded; it fires on the timer thread at the instant asked (the pipeline's clock is
 /// the process's), replacing the previous request as the port says.
 final class FakeWakeTimer: WakeTimer {

@@ -1,29 +1,9 @@
 import RelayCore
 
-/// The parts of librdkafka's statistics JSON the relay uses: per-partition lag and offsets, and broker state.
-public struct KafkaStatistics: Sendable, Equatable {
-    /// Figures of one partition.
-    public struct Partition: Sendable, Equatable {
-        /// Messages between the consumer's position and the high watermark; nil when librdkafka does not know yet.
-        public var consumerLag: Int64?
-        /// The last committed offset; nil when none.
-        public var committedOffset: Int64?
-        /// The partition's high watermark; nil when unknown.
-        public var highWatermark: Int64?
-    }
-
-    /// Figures per assigned partition.
-    public var partitions: [TopicPartition: Partition]
-    /// The connection state librdkafka reports for each broker it learned of, by node id (`UP`, `DOWN`, `INIT`,
-    /// `CONNECT`...). librdkafka connects only to the brokers it needs (leaders, the coordinator), so a broker in
-    /// `INIT` is merely unused.
-    public var brokerStates: [Int32: String]
-
-    /// Brokers librdkafka is connected to.
-    public var brokersUp: Int { brokerStates.values.filter { $0 == "UP" }.count }
-
+/// `ConsumerStatistics` read from librdkafka's statistics JSON.
+extension ConsumerStatistics {
     /// Parses librdkafka's statistics JSON; nil when it is not the expected shape.
-    public static func parse(_ json: [UInt8]) -> KafkaStatistics? {
+    public static func parse(_ json: [UInt8]) -> ConsumerStatistics? {
         guard let root = try? JSONParser.parse(json), root.members != nil else { return nil }
         var partitions: [TopicPartition: Partition] = [:]
         for topic in root["topics"]?.members ?? [] {
@@ -53,6 +33,6 @@ public struct KafkaStatistics: Sendable, Equatable {
             else { continue }
             states[id] = state
         }
-        return KafkaStatistics(partitions: partitions, brokerStates: states)
+        return ConsumerStatistics(partitions: partitions, brokerStates: states)
     }
 }
