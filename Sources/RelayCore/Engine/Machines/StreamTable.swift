@@ -6,9 +6,12 @@ import DequeModule
 /// the released streams known to exist at Twilio (`KnownStreams`), so a returning key costs no create request.
 ///
 /// `table[slot]` is the stream in `slot` and traps, naming the slot, when there is none: a slot is used only while
-/// its stream lives (`isScheduled`, `phase` and the other looks ask of a slot that may be free). Both read and modify
-/// in place (`_read`, `_modify`): a stream holds its lane's buffers, and a copy per look would cost a retain and
-/// release of each.
+/// its stream lives (`isScheduled`, `phase` and the other looks ask of a slot that may be free). It modifies in
+/// place (`_modify`) and reads with a plain getter. A `_read` that yielded `slots[slot]!` read freed memory: the
+/// unwrapped stream is a temporary in the coroutine's frame, and the caller went on reading the yielded stream's
+/// fields after the frame was freed (AddressSanitizer, `streams[slot].lane.pacer.settings.share`, a debug build;
+/// the relay crashed in `swift_release` under the fault suite). The getter returns a value the caller owns; the
+/// looks below read one field in place, for the scans that look at many streams.
 struct StreamTable: Sendable {
     /// One route's streams (by its label: the template of a keyed route, the stream name otherwise).
     struct RouteState: Sendable {
@@ -43,9 +46,9 @@ struct StreamTable: Sendable {
 
     /// The stream in `slot`; traps when the slot is free.
     subscript(slot: Int) -> EngineStream {
-        _read {
-            precondition(slots[slot] != nil, "no stream in slot \(slot)")
-            yield slots[slot]!
+        get {
+            guard let stream = slots[slot] else { preconditionFailure("no stream in slot \(slot)") }
+            return stream
         }
         _modify {
             precondition(slots[slot] != nil, "no stream in slot \(slot)")
