@@ -1,7 +1,7 @@
 import RelayCore
 
-/// The engine's `StreamPublisher` port over the Sync Streams client: each answer arrives on the HTTP client's loop
-/// thread, with no task in between.
+/// The engine's `StreamPublisher` port over the Sync Streams client's requests: each answer arrives on the HTTP
+/// client's loop thread, with no task in between.
 public struct SyncStreamPublisher: StreamPublisher {
     private let client: SyncStreamsClient
 
@@ -10,17 +10,24 @@ public struct SyncStreamPublisher: StreamPublisher {
         self.client = client
     }
 
+    /// Publishes `request.data`, the packer's exact JSON bytes. A 2xx body (the message echoed back, up to 4 KiB of
+    /// JSON) is not parsed: decoding and re-encoding it cost about two thirds of the relay's CPU under backlog
+    /// (docs/performance.md, finding 4).
     public func publish(_ request: PublishRequest, answer: @escaping @Sendable (PublishOutcome) -> Void) {
-        client.publish(data: request.data, to: request.stream, answer: answer)
+        guard request.data.count <= SyncMessageData.maximumByteCount else {
+            return answer(.tooLarge(twilioCode: nil))  // the packer never builds one: refuse it here, loudly
+        }
+        send(client.messageRequest(request.data, to: request.stream), answer)
     }
 
+    /// Creates the stream; 409/54301 answers `.alreadyExists`.
     public func createStream(_ name: String, ttl: Duration, answer: @escaping @Sendable (PublishOutcome) -> Void) {
         let seconds = Int(ttl.components.seconds)
-        client.createStream(uniqueName: name, ttl: seconds > 0 ? seconds : nil, answer: answer)
+        send(client.createRequest(uniqueName: name, ttl: seconds > 0 ? seconds : nil), answer)
     }
 
     public func refreshTTL(_ name: String, ttl: Duration, answer: @escaping @Sendable (PublishOutcome) -> Void) {
-        client.updateStream(name, ttl: Int(ttl.components.seconds), answer: answer)
+        send(client.updateRequest(name, ttl: Int(ttl.components.seconds)), answer)
     }
 
     public func probe(answer: @escaping @Sendable (PublishOutcome, String?) -> Void) {
@@ -31,6 +38,19 @@ public struct SyncStreamPublisher: StreamPublisher {
                 answer(.accepted, nil)
             } catch {
                 answer(error.outcome, error.commandLineMessage(baseURL: client.baseURL))
+            }
+        }
+    }
+
+    private func send(_ request: HTTPClientRequest, _ answer: @escaping @Sendable (PublishOutcome) -> Void) {
+        client.http.execute(request) { result in
+            switch result {
+            case .success(let response) where (200..<300).contains(response.status):
+                answer(.accepted)
+            case .success(let response):
+                answer(SyncStreamsClient.error(for: response).outcome)
+            case .failure(let error):
+                answer(error.outcome)
             }
         }
     }

@@ -1,7 +1,10 @@
 import Foundation
 import RelayCore
 
-/// A client for every Twilio Sync Streams operation: create, fetch, list, update, delete and publish.
+/// A client for every Twilio Sync Streams operation: create, fetch, list, update, delete and publish, with one face
+/// (`async`, throwing `SyncError`). The relay's engine path, which needs no task per request, is
+/// `SyncStreamPublisher`: it sends the same requests (`createRequest`, `updateRequest`, `messageRequest`) and takes
+/// each answer on the HTTP client's loop thread.
 ///
 /// Streams are addressed by SID (`TO...`) or unique name. Every failure throws a `SyncError`; its `outcome` says
 /// what the failure means for retries. The client holds no mutable state; share one per process and service.
@@ -9,7 +12,7 @@ public struct SyncStreamsClient: Sendable {
     /// Twilio's production API.
     public static let twilioBaseURL = "https://sync.twilio.com"
 
-    private let http: CurlHTTPClient
+    let http: CurlHTTPClient
     /// The headers of every request, built once (the Authorization header is base64 of the credentials).
     private let headers: (plain: [(name: String, value: String)], form: [(name: String, value: String)])
     /// The API's base URL without a trailing slash (Twilio's or the emulator's).
@@ -53,10 +56,7 @@ public struct SyncStreamsClient: Sendable {
 
     /// Creates a stream. `ttl` is in seconds (0 = never expires).
     public func createStream(uniqueName: String? = nil, ttl: Int? = nil) async throws(SyncError) -> SyncStream {
-        var fields: [(String, String)] = []
-        if let uniqueName { fields.append(("UniqueName", uniqueName)) }
-        if let ttl { fields.append(("Ttl", String(ttl))) }
-        return try await decode(SyncStream.self, send(.post, streamsURL, form: fields))
+        try await decode(SyncStream.self, send(createRequest(uniqueName: uniqueName, ttl: ttl)))
     }
 
     /// Fetches a stream by SID or unique name.
@@ -66,7 +66,7 @@ public struct SyncStreamsClient: Sendable {
 
     /// Sets a stream's TTL in seconds from now (0 = never expires).
     public func updateStream(_ stream: String, ttl: Int) async throws(SyncError) -> SyncStream {
-        try await decode(SyncStream.self, send(.post, streamURL(stream), form: [("Ttl", String(ttl))]))
+        try await decode(SyncStream.self, send(updateRequest(stream, ttl: ttl)))
     }
 
     /// Deletes a stream.
@@ -76,7 +76,7 @@ public struct SyncStreamsClient: Sendable {
 
     /// Publishes one message to a stream.
     public func publish(_ data: SyncMessageData, to stream: String) async throws(SyncError) -> SyncStreamMessage {
-        let response = try await postMessage(data, to: stream)
+        let response = try await send(messageRequest(Array(data.json.utf8), to: stream))
         guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
             let sid = object["sid"] as? String
         else {
@@ -89,11 +89,6 @@ public struct SyncStreamsClient: Sendable {
             dataJSON = String(decoding: encoded, as: UTF8.self)
         }
         return SyncStreamMessage(sid: sid, dataJSON: dataJSON)
-    }
-
-    /// The Stream Message create request of `publish(_:to:)`; throws for a non-2xx answer.
-    private func postMessage(_ data: SyncMessageData, to stream: String) async throws(SyncError) -> HTTPClientResponse {
-        try await send(.post, "\(streamURL(stream))/Messages", form: [("Data", data.json)])
     }
 
     /// Fetches the first page of streams. `pageSize` is 1...100 (Twilio's default is 50).
@@ -117,12 +112,34 @@ public struct SyncStreamsClient: Sendable {
         SyncStreamList(client: self, pageSize: pageSize)
     }
 
+    // MARK: Requests (shared with `SyncStreamPublisher`)
+
+    /// Creates stream `uniqueName` (nil: Twilio names it) with `ttl` seconds (nil: never expires).
+    func createRequest(uniqueName: String?, ttl: Int?) -> HTTPClientRequest {
+        var fields: [(String, String)] = []
+        if let uniqueName { fields.append(("UniqueName", uniqueName)) }
+        if let ttl { fields.append(("Ttl", String(ttl))) }
+        return makeRequest(.post, streamsURL, body: Array(FormEncoding.encode(fields).utf8))
+    }
+
+    /// Sets stream `stream`'s TTL to `ttl` seconds from now.
+    func updateRequest(_ stream: String, ttl: Int) -> HTTPClientRequest {
+        makeRequest(.post, streamURL(stream), body: Array(FormEncoding.encode([("Ttl", String(ttl))]).utf8))
+    }
+
+    /// Publishes `data`, the exact `Data` JSON bytes, form-encoded straight from the bytes.
+    func messageRequest(_ data: [UInt8], to stream: String) -> HTTPClientRequest {
+        makeRequest(.post, "\(streamURL(stream))/Messages", body: FormEncoding.body(name: "Data", value: data))
+    }
+
     // MARK: Transport
 
-    private func send(_ method: HTTPClientRequest.Method, _ url: String, form: [(String, String)]? = nil)
-        async throws(SyncError) -> HTTPClientResponse
-    {
-        let request = makeRequest(method, url, body: form.map { Array(FormEncoding.encode($0).utf8) })
+    private func send(_ method: HTTPClientRequest.Method, _ url: String) async throws(SyncError) -> HTTPClientResponse {
+        try await send(makeRequest(method, url, body: nil))
+    }
+
+    /// Sends `request`; throws for a non-2xx answer.
+    private func send(_ request: HTTPClientRequest) async throws(SyncError) -> HTTPClientResponse {
         let response = try await http.execute(request)
         guard (200..<300).contains(response.status) else {
             throw Self.error(for: response)
@@ -135,47 +152,6 @@ public struct SyncStreamsClient: Sendable {
         HTTPClientRequest(
             method: method, url: url, headers: body == nil ? headers.plain : headers.form, body: body,
             timeout: requestTimeout)
-    }
-
-    // MARK: Callbacks (the relay's engine path: no task, the answer comes on the HTTP client's loop thread)
-
-    /// Publishes `data`, the exact `Data` JSON bytes (the packer's output: an object within the size limit),
-    /// form-encoded straight from the bytes. `answer` gets what Twilio said. A 2xx body (the message echoed back, up
-    /// to 4 KiB of JSON) is not parsed: decoding and re-encoding it cost about two thirds of the relay's CPU under
-    /// backlog (docs/performance.md, finding 4).
-    public func publish(data: [UInt8], to stream: String, answer: @escaping @Sendable (PublishOutcome) -> Void) {
-        guard data.count <= SyncMessageData.maximumByteCount else {
-            return answer(.tooLarge(twilioCode: nil))  // the packer never builds one: refuse it here, loudly
-        }
-        send(.post, "\(streamURL(stream))/Messages", body: FormEncoding.body(name: "Data", value: data), answer: answer)
-    }
-
-    /// Creates stream `uniqueName` with `ttl` seconds (nil: never expires); 409/54301 answers `.alreadyExists`.
-    public func createStream(uniqueName: String, ttl: Int?, answer: @escaping @Sendable (PublishOutcome) -> Void) {
-        var fields = [("UniqueName", uniqueName)]
-        if let ttl { fields.append(("Ttl", String(ttl))) }
-        send(.post, streamsURL, body: Array(FormEncoding.encode(fields).utf8), answer: answer)
-    }
-
-    /// Sets stream `stream`'s TTL to `ttl` seconds from now.
-    public func updateStream(_ stream: String, ttl: Int, answer: @escaping @Sendable (PublishOutcome) -> Void) {
-        send(.post, streamURL(stream), body: Array(FormEncoding.encode([("Ttl", String(ttl))]).utf8), answer: answer)
-    }
-
-    private func send(
-        _ method: HTTPClientRequest.Method, _ url: String, body: [UInt8]?,
-        answer: @escaping @Sendable (PublishOutcome) -> Void
-    ) {
-        http.execute(makeRequest(method, url, body: body)) { result in
-            switch result {
-            case .success(let response) where (200..<300).contains(response.status):
-                answer(.accepted)
-            case .success(let response):
-                answer(Self.error(for: response).outcome)
-            case .failure(let error):
-                answer(error.outcome)
-            }
-        }
     }
 
     /// The typed error for a non-2xx response.
