@@ -39,10 +39,11 @@ struct RateResult {
 }
 
 /// `streams` topics each with a backlog of ~300-byte records, `maxMessageBytes` 512 (one record per message), the
-/// emulator strict (no 31st message in any sliding second), optionally `latencyMs` added to every request.
-func sustainedRate(streams: Int, window: Double, latencyMs: Int?, rateLimit: EmulatorRateLimit = .strict()) async throws
-    -> RateResult
-{
+/// emulator strict (no 31st message in any sliding second), optionally `latency` (a latency fault, possibly
+/// jittered) on every request.
+func sustainedRate(
+    streams: Int, window: Double, latency: EmulatorFault?, rateLimit: EmulatorRateLimit = .strict()
+) async throws -> RateResult {
     let topics = (0..<streams).map { "rate.\($0)" }
     // Enough for the window plus the start (group join, stream creation) and a margin: the backlog never runs out
     // inside the window.
@@ -55,7 +56,7 @@ func sustainedRate(streams: Int, window: Double, latencyMs: Int?, rateLimit: Emu
                         topic: topic, partition: 0, key: nil, value: paddedValue(number, bytes: 300))
                 })
         }
-        if let latencyMs { rig.emulator.emulator.injectFault(EmulatorFault(latencyMs: latencyMs)) }
+        if let latency { rig.emulator.emulator.injectFault(latency) }
         let configuration = try rig.configuration(topics: topics, defaults: [JSONMember("maxMessageBytes", 512)])
         let complete = try await rig.runRelay(configuration) { _ in
             await rig.waitUntil(timeout: .seconds(Int(window) + 30)) { rig.counts.records >= perStream * streams }

@@ -4,6 +4,7 @@
 // produce call to the emulator's acceptance when under budget, resident memory at idle and with 1,000 active streams.
 // Run: swift run -c release relay-bench [--quick] [--json FILE]
 import Foundation
+import SyncEmulator
 
 let quick = CommandLine.arguments.contains("--quick")
 let plan = quick ? Plan.quick : Plan.full
@@ -33,12 +34,22 @@ rows.append(
         value: megabytes((memoryResult.active - memoryResult.idle) * 1_000 / memoryResult.streams), target: "—",
         pass: nil))
 
-for (latencyMs, strict) in [(nil, true), (50, true), (150, true), (150, false)] as [(Int?, Bool)] {
-    let label = (latencyMs.map { "+\($0) ms latency" } ?? "loopback")
+/// The latency cases: none, steady 50 and 150 ms, and 150 ± 30 ms drawn per request, spent on the way in (the
+/// request arrives late, as one held up on its way) or before the answer (a threaded server sleeping in its handler:
+/// arrivals keep their pace).
+let latencyCases: [(label: String, fault: EmulatorFault?, strict: Bool)] = [
+    ("loopback", nil, true),
+    ("+50 ms latency", EmulatorFault(latencyMs: 50), true),
+    ("+150 ms latency", EmulatorFault(latencyMs: 150), true),
+    ("+150 ± 30 ms latency, answers delayed", EmulatorFault(latencyMs: 150, jitterMs: 30, delaysTheAnswer: true), true),
+    ("+150 ± 30 ms latency, arrivals delayed", EmulatorFault(latencyMs: 150, jitterMs: 30), true),
+    ("+150 ms latency", EmulatorFault(latencyMs: 150), false),
+]
+for (label, fault, strict) in latencyCases {
     progress(
         "1. sustained rate, \(strict ? "strict" : "burst"), \(label): 4 streams, \(Int(plan.rateWindow)) s window ...")
     let result = try await sustainedRate(
-        streams: 4, window: plan.rateWindow, latencyMs: latencyMs,
+        streams: 4, window: plan.rateWindow, latency: fault,
         rateLimit: strict ? .strict() : .burst(perSecond: 30, burst: 60))
     let slowest = result.perStream.min() ?? 0
     let rejected = result.rejections.values.reduce(0, +)

@@ -86,5 +86,27 @@ struct EmulatorControlTests {
             fault
                 == EmulatorFault(
                     status: 503, retryAfter: 2, count: 3, stream: "s", latencyMs: 20, dropConnection: false))
+        let jittered = try JSONDecoder().decode(
+            EmulatorFault.self, from: Data(#"{"latency_ms":150,"jitter_ms":30,"delay_answer":true}"#.utf8))
+        #expect(jittered == EmulatorFault(latencyMs: 150, jitterMs: 30, delaysTheAnswer: true))
+    }
+
+    /// A jittered latency is drawn per request within latency ± jitter, spread over the range, and spent before
+    /// the request is handled (it then arrives late) unless the fault delays the answer instead.
+    @Test func jitteredLatencyIsDrawnPerRequestWithinItsRange() {
+        let driver = EmulatorDriver()
+        driver.create("j")
+        driver.emulator.injectFault(EmulatorFault(count: 400, latencyMs: 150, jitterMs: 30))
+        let request = EmulatorRequest(
+            method: "GET", path: "/v1/Services/\(driver.service)/Streams/j", query: [:], form: [:],
+            authorization: driver.authorization, baseURL: driver.base)
+        let drawn = (0..<200).compactMap { _ in driver.emulator.decideFaults(for: request).latency }
+        #expect(drawn.count == 200)
+        #expect(drawn.allSatisfy { (.milliseconds(120) ... .milliseconds(180)).contains($0) })
+        #expect(drawn.min()! < .milliseconds(130) && drawn.max()! > .milliseconds(170), "spread over the range")
+        driver.emulator.clearFaults()
+        driver.emulator.injectFault(EmulatorFault(latencyMs: 150, jitterMs: 30, delaysTheAnswer: true))
+        let answer = driver.emulator.decideFaults(for: request)
+        #expect(answer.latency == nil && answer.answerLatency != nil, "spent after the request was handled")
     }
 }

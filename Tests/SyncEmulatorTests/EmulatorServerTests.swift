@@ -111,6 +111,32 @@ struct EmulatorServerTests {
         }
     }
 
+    /// A delay before handling makes the message arrive late; a delay of the answer leaves its arrival on time.
+    @Test func aDelayedAnswerLeavesTheArrivalOnTime() async throws {
+        try await withServer { running, http in
+            let base = running.baseURL + "/v1/Services/default/Streams"
+            let form = [("Authorization", Self.auth), ("Content-Type", "application/x-www-form-urlencoded")]
+            _ = try await http.execute(
+                HTTPClientRequest(method: .post, url: base, headers: form, body: Array("UniqueName=d".utf8)))
+            for delaysTheAnswer in [false, true] {
+                running.emulator.injectFault(
+                    EmulatorFault(count: 1, latencyMs: 300, delaysTheAnswer: delaysTheAnswer))
+                let sent = Date()
+                let response = try await http.execute(
+                    HTTPClientRequest(
+                        method: .post, url: base + "/d/Messages", headers: form, body: Array("Data=%7B%7D".utf8)))
+                let answered = Date()
+                #expect(response.status == 201)
+                let arrived = try #require(running.emulator.messages(stream: "d").last?.arrivedAt)
+                if delaysTheAnswer {
+                    #expect(answered.timeIntervalSince(arrived) >= 0.3, "handled first, answered 300 ms later")
+                } else {
+                    #expect(arrived.timeIntervalSince(sent) >= 0.3, "held up on its way: arrived 300 ms late")
+                }
+            }
+        }
+    }
+
     @Test func advancesAManualClockThroughTheControlAPI() async throws {
         let clock = ManualEmulatorClock()
         try await withServer(clock: clock) { running, http in

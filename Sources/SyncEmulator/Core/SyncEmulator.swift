@@ -88,7 +88,14 @@ public final class SyncEmulator: Sendable {
                     guard let target, wanted == target || wanted == targetSID || wanted == targetName else { continue }
                 }
                 guard state.faults[index].fires() else { continue }
-                if let latency = fault.latencyMs { decision.latency = .milliseconds(latency) }
+                var random = SystemRandomNumberGenerator()
+                if let latency = state.faults[index].latency(using: &random) {
+                    if fault.delaysTheAnswer == true {
+                        decision.answerLatency = latency
+                    } else {
+                        decision.latency = latency
+                    }
+                }
                 if fault.dropConnection == true { decision.dropConnection = true }
                 if let status = fault.status, decision.response == nil {
                     let code = fault.code ?? status * 100

@@ -21,13 +21,21 @@ public struct EmulatorFault: Sendable, Hashable, Codable {
     public var stream: String?
     /// Delay before answering, in milliseconds.
     public var latencyMs: Int?
+    /// Each request's delay varies by up to this much either way (uniformly, drawn per request), in milliseconds:
+    /// `latencyMs` 150 with `jitterMs` 30 delays each request by 120 to 180 ms.
+    public var jitterMs: Int?
+    /// Where the delay is spent: false (the default), before the request is handled, so a request arrives (and is
+    /// counted against the rate limits) late, as one held up on its way; true, after it was handled and before its
+    /// answer leaves, as a threaded server that sleeps in its handler: arrivals keep the pace they were sent at.
+    public var delaysTheAnswer: Bool?
     /// Close the connection instead of answering properly.
     public var dropConnection: Bool?
 
     /// Creates a fault.
     public init(
         status: Int? = nil, code: Int? = nil, message: String? = nil, retryAfter: Int? = nil, count: Int? = nil,
-        fraction: Double? = nil, stream: String? = nil, latencyMs: Int? = nil, dropConnection: Bool? = nil
+        fraction: Double? = nil, stream: String? = nil, latencyMs: Int? = nil, jitterMs: Int? = nil,
+        delaysTheAnswer: Bool? = nil, dropConnection: Bool? = nil
     ) {
         self.status = status
         self.code = code
@@ -37,6 +45,8 @@ public struct EmulatorFault: Sendable, Hashable, Codable {
         self.fraction = fraction
         self.stream = stream
         self.latencyMs = latencyMs
+        self.jitterMs = jitterMs
+        self.delaysTheAnswer = delaysTheAnswer
         self.dropConnection = dropConnection
     }
 
@@ -44,13 +54,18 @@ public struct EmulatorFault: Sendable, Hashable, Codable {
         case status, code, message, count, fraction, stream
         case retryAfter = "retry_after"
         case latencyMs = "latency_ms"
+        case jitterMs = "jitter_ms"
+        case delaysTheAnswer = "delay_answer"
         case dropConnection = "drop_connection"
     }
 }
 
 /// What the faults decided for one request.
 struct FaultDecision: Sendable {
+    /// Delay before the request is handled.
     var latency: Duration?
+    /// Delay after it was handled, before the answer leaves.
+    var answerLatency: Duration?
     var dropConnection = false
     var response: EmulatorResponse?
 }
@@ -77,4 +92,14 @@ struct ActiveFault: Sendable {
     }
 
     var isExhausted: Bool { remaining.map { $0 <= 0 } ?? false }
+
+    /// This request's delay: `latencyMs` moved by a uniform draw within ±`jitterMs` (never below zero); nil without
+    /// `latencyMs`.
+    func latency(using random: inout some RandomNumberGenerator) -> Duration? {
+        guard let latencyMs = fault.latencyMs else { return nil }
+        let jitter = max(0, fault.jitterMs ?? 0)
+        guard jitter > 0 else { return .milliseconds(max(0, latencyMs)) }
+        let microseconds = Int.random(in: (latencyMs - jitter) * 1000...(latencyMs + jitter) * 1000, using: &random)
+        return .microseconds(max(0, microseconds))
+    }
 }

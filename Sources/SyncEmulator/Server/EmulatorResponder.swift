@@ -34,7 +34,11 @@ struct EmulatorResponder: Sendable {
         if decision.dropConnection {
             return Self.droppedConnection()
         }
-        return Self.makeResponse(decision.response ?? emulator.handle(apiRequest))
+        let response = decision.response ?? emulator.handle(apiRequest)
+        if let latency = decision.answerLatency {
+            try await Timers.sleep(for: latency)
+        }
+        return Self.makeResponse(response)
     }
 
     static func makeResponse(_ response: EmulatorResponse, contentType: String = "application/json") -> Response {
