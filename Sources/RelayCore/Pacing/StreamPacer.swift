@@ -13,9 +13,6 @@ public struct StreamPacer: Sendable {
     private var tolerance: Int64
     private var theoreticalArrival = Instant(nanoseconds: .min / 2)
     private var pausedUntil = Instant(nanoseconds: .min / 2)
-    /// The most the schedule lags the present after arrival-guard holds (`admit`): one window, so that after a long
-    /// hold at most a window's worth of messages can go sooner than their spacing, each still within its guard.
-    static let guardCatchUpLimit = ArrivalGuard.windowLength.nanosecondsClamped
     /// Present with `settings.guardsArrivals` and `burst = 1`.
     public private(set) var arrivalGuard: ArrivalGuard?
     /// How many messages were admitted: the next admission's ticket, to pass to `responded`.
@@ -48,23 +45,10 @@ public struct StreamPacer: Sendable {
     var baselineRoundTrip: Int64? { arrivalGuard?.baselineNanoseconds }
 
     /// Takes a token if one is available at `now`; returns whether it did.
-    ///
-    /// The schedule moves on from the later of the theoretical arrival time and `now` less `catchUp`, where a hold
-    /// of the arrival guard is not counted as lateness: the guard holds one send for its own reference's sake (the
-    /// attempt `window` back arrived late), and each later send has a reference of its own, so a hold that pushed
-    /// every later send back would cost the stream the hold over and over (jittered round trips cost 3.4% of the
-    /// rate that way; docs/decisions/0005-arrival-guard.md, amendment). The schedule lags `now` by at most one
-    /// window (`guardCatchUpLimit`).
     @discardableResult
     public mutating func admit(now: Instant, roundTripFloor: Int64? = nil) -> Bool {
-        let guardHold = arrivalGuard?.earliestSend(roundTripFloor: roundTripFloor)?.nanoseconds
-        let paced = max(pausedUntil.nanoseconds, theoreticalArrival.nanoseconds - tolerance)
-        guard max(now.nanoseconds, paced, guardHold ?? .min) <= now.nanoseconds else { return false }
-        var late = now.nanoseconds
-        if let guardHold, guardHold > paced {
-            late = paced + (now.nanoseconds - guardHold)  // the lateness after the guard's instant only
-        }
-        let caughtUp = max(late - settings.catchUpNanoseconds, now.nanoseconds - Self.guardCatchUpLimit)
+        guard canAdmit(now: now, roundTripFloor: roundTripFloor) else { return false }
+        let caughtUp = now.nanoseconds - settings.catchUpNanoseconds
         theoreticalArrival = Instant(nanoseconds: max(theoreticalArrival.nanoseconds, caughtUp) + interval)
         arrivalGuard?.sent(at: now)
         nextTicket &+= 1
@@ -93,7 +77,7 @@ public struct StreamPacer: Sendable {
                 arrivalGuard = ArrivalGuard(
                     window: settings.messagesPerWindow, maxHold: settings.arrivalGuardMaxHold, firstTicket: nextTicket)
             } else {
-                resizeGuard()
+                arrivalGuard?.resize(window: settings.messagesPerWindow)
             }
         } else {
             arrivalGuard = nil
@@ -106,22 +90,6 @@ public struct StreamPacer: Sendable {
         settings.share = share
         interval = settings.interval.nanosecondsClamped
         tolerance = Int64(settings.burst - 1) * interval
-        resizeGuard()
-    }
-
-    /// Gives the arrival guard the window of the current settings. A guard that grew remembers fewer attempts than
-    /// it looks back, so it cannot vouch for the next sends, and the schedule may lag the present after guard holds
-    /// (`admit`): the pacer's own spacing then resumes from the last send, so that the two together never let more
-    /// than the window's share go in one second.
-    private mutating func resizeGuard() {
-        guard var arrivalGuard else { return }
-        let grew = settings.messagesPerWindow > arrivalGuard.window
-        arrivalGuard.resize(window: settings.messagesPerWindow)
-        self.arrivalGuard = arrivalGuard
-        if grew, let last = arrivalGuard.lastSentAt {
-            theoreticalArrival = Instant(
-                nanoseconds: max(
-                    theoreticalArrival.nanoseconds, last.nanoseconds - settings.catchUpNanoseconds + interval))
-        }
+        arrivalGuard?.resize(window: settings.messagesPerWindow)
     }
 }

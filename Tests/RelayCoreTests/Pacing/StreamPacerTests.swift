@@ -55,51 +55,6 @@ import Testing
         #expect(pacer.nextAdmission(now: now + .milliseconds(5)) < now + .milliseconds(100))
     }
 
-    /// The arrival guard holds a send whose reference (the attempt a window back) came back late; the send after
-    /// it, whose reference was on time, keeps its own place in the schedule instead of being spaced from the held
-    /// one.
-    @Test func anArrivalGuardHoldDoesNotPushBackTheSendsAfterIt() {
-        var pacer = StreamPacer(settings: PacerSettings(rate: 2, guardsArrivals: true))  // 500 ms apart, window 2
-        func send(at instant: Instant, answeredAfter latency: Double) {
-            let ticket = pacer.nextTicket
-            let admitted = pacer.admit(now: instant)
-            #expect(admitted, "at \(instant)")
-            pacer.responded(ticket: ticket, now: instant + .seconds(latency))
-        }
-        send(at: .zero, answeredAfter: 0.1)
-        send(at: .seconds(0.6), answeredAfter: 0.3)  // 200 ms over the fastest round trip: it may have arrived late
-        let third = pacer.nextAdmission(now: .seconds(0.9))
-        #expect(third == Instant(nanoseconds: 1_100_000_001), "the pacer's spacing: the first send was on time")
-        send(at: third, answeredAfter: 0.1)
-        let fourth = pacer.nextAdmission(now: .seconds(1.3))
-        #expect(fourth == .seconds(1.802), "a window after the second send, plus its 200 ms and the safety")
-        send(at: fourth, answeredAfter: 0.1)
-        let fifth = pacer.nextAdmission(now: .seconds(1.9))
-        // The third send was on time: a window after it (2.102), not 500 ms after the held fourth (2.302).
-        #expect(fifth == Instant(nanoseconds: 2_102_000_001))
-    }
-
-    /// After guard holds the schedule may lag the present by up to a window; a guard that then grows its window (a
-    /// larger scale-out share) remembers too few attempts to hold anything, so the pacer spaces the next send from
-    /// the last one instead of letting it go at once.
-    @Test func aGrownGuardLetsThePacerSpaceTheNextSendFromTheLast() {
-        var pacer = StreamPacer(settings: PacerSettings(rate: 2, guardsArrivals: true))
-        pacer.setShare(0.5)  // one per second, window 1
-        func send(at seconds: Double, answeredAfter latency: Double) {
-            let ticket = pacer.nextTicket
-            let admitted = pacer.admit(now: .seconds(seconds))
-            #expect(admitted, "at \(seconds) s")
-            pacer.responded(ticket: ticket, now: .seconds(seconds + latency))
-        }
-        send(at: 0, answeredAfter: 0.6)
-        send(at: 1.002, answeredAfter: 1.6)  // a second over the baseline: the next send is held a second more
-        send(at: 3.004, answeredAfter: 1.6)
-        send(at: 5.006, answeredAfter: 0.6)
-        // The schedule now lags by a window: the pacer alone would send at once; the guard holds a window.
-        pacer.setShare(1)  // two per second, window 2, one attempt remembered: the guard holds nothing
-        #expect(pacer.nextAdmission(now: .seconds(5.006)) >= .seconds(5.506), "spaced from the last send")
-    }
-
     @Test func burstAllowsBackToBackThenPaces() {
         var pacer = StreamPacer(settings: PacerSettings(rate: 30, burst: 5))
         let now = Instant.seconds(1)
