@@ -186,12 +186,9 @@ public struct ArrivalGuard: Sendable {
     /// hold-up, which that answer's own excess holds for.
     static let minimumSpreadSamples = 8
 
-    /// When the last attempt was sent, if any is remembered.
-    public var lastSentAt: Instant? { attempts.last?.sentAt }
-
     /// Looks `window` attempts back from now on (a new scale-out share). A larger window has fewer attempts
-    /// remembered than it looks back, so it holds nothing until enough are sent (`StreamPacer` resumes its own
-    /// spacing meanwhile).
+    /// remembered than it looks back, so it holds nothing until enough are sent (the pacer's spacing alone holds
+    /// meanwhile).
     public mutating func resize(window newWindow: Int) {
         precondition(newWindow >= 1, "window \(newWindow) is below 1")
         window = newWindow
