@@ -53,9 +53,13 @@ public struct ArrivalGuard: Sendable {
         var latency: Int64?
     }
 
-    /// The last `window` attempts, oldest first; `attempts[0]` has ticket `firstTicket`.
+    /// The last `retained` attempts, oldest first; `attempts[0]` has ticket `firstTicket`.
     private var attempts: [Attempt] = []
     private var firstTicket: UInt64 = 0
+    /// The largest window so far: how many attempts are kept.
+    private var retained: Int
+    /// Whether an attempt was ever forgotten (so fewer than `window` remembered means a window larger than ever).
+    private var forgot = false
     /// The fastest round trip answered in the current period (since `periodStart`) and in the one before it
     /// (`Int64.max`: none). Every answer of both periods counts, not only the remembered attempts: under jitter the
     /// fastest of one window's round trips sits above the path's fastest, and a baseline set from it let 31
@@ -88,6 +92,7 @@ public struct ArrivalGuard: Sendable {
             "safety, holds and horizon must not be negative")
         precondition(maxHold <= Self.holdLimit && unansweredHold <= Self.holdLimit, "holds above a minute")
         self.window = window
+        retained = window
         safetyNanoseconds = safety.nanosecondsClamped
         maxHoldNanoseconds = maxHold.nanosecondsClamped
         unansweredHoldNanoseconds = unansweredHold.nanosecondsClamped
@@ -116,7 +121,14 @@ public struct ArrivalGuard: Sendable {
     /// fastest round trip of any of them bounds each one's from below (the guard's premise holds with it), and
     /// only the wait is counted as excess.
     public func earliestSend(roundTripFloor: Int64?) -> Instant? {
-        guard attempts.count >= window else { return nil }
+        guard attempts.count >= window else {
+            // A window larger than any before looks back past what the guard remembers. The pacer's schedule may lag
+            // the present after holds (`StreamPacer.admit`), so the guard holds until a second after the oldest
+            // attempt it remembers, which is no earlier than the one `window` back: a second never sees more than
+            // `window` sends. A guard that never forgot an attempt is young, and the pacer's own spacing holds.
+            guard forgot, let oldest = attempts.first else { return nil }
+            return Instant(nanoseconds: oldest.sentAt.nanoseconds &+ Self.windowNanoseconds &+ safetyNanoseconds)
+        }
         let reference = attempts[attempts.count - window]
         let hold: Int64
         if let latency = reference.latency {
@@ -187,19 +199,21 @@ public struct ArrivalGuard: Sendable {
     /// hold-up, which that answer's own excess holds for.
     static let minimumSpreadSamples = 8
 
-    /// Looks `window` attempts back from now on (a new scale-out share). A larger window has fewer attempts
-    /// remembered than it looks back, so it holds nothing until enough are sent (the pacer's spacing alone holds
-    /// meanwhile).
+    /// Looks `window` attempts back from now on (a new scale-out share, or a reload). The guard keeps as many
+    /// attempts as its largest window so far, so a window that shrinks and grows again still sees every attempt it
+    /// looks back to; one larger than ever before sees fewer (`earliestSend` then holds from the oldest).
     public mutating func resize(window newWindow: Int) {
         precondition(newWindow >= 1, "window \(newWindow) is below 1")
         window = newWindow
+        retained = max(retained, newWindow)
         trim()
     }
 
     private mutating func trim() {
-        let excess = attempts.count - window
+        let excess = attempts.count - retained
         guard excess > 0 else { return }
         attempts.removeFirst(excess)
         firstTicket &+= UInt64(excess)
+        forgot = true
     }
 }

@@ -13,6 +13,14 @@ public struct StreamPacer: Sendable {
     private var tolerance: Int64
     private var theoreticalArrival = Instant(nanoseconds: .min / 2)
     private var pausedUntil = Instant(nanoseconds: .min / 2)
+    /// When the last message was admitted (nil: none yet).
+    private var lastAdmitted: Instant?
+    /// Whether the schedule may lag the present after arrival-guard holds (`admit`); an admission without a guard
+    /// catches it up.
+    private var lagsAfterHolds = false
+    /// The most the schedule lags the present after arrival-guard holds (`admit`): one window, so that after a long
+    /// hold at most a window's worth of messages can go sooner than their spacing, each still within its guard.
+    static let guardCatchUpLimit = ArrivalGuard.windowLength.nanosecondsClamped
     /// Present with `settings.guardsArrivals` and `burst = 1`.
     public private(set) var arrivalGuard: ArrivalGuard?
     /// How many messages were admitted: the next admission's ticket, to pass to `responded`.
@@ -45,12 +53,29 @@ public struct StreamPacer: Sendable {
     var baselineRoundTrip: Int64? { arrivalGuard?.baselineNanoseconds }
 
     /// Takes a token if one is available at `now`; returns whether it did.
+    ///
+    /// The schedule moves on from the later of the theoretical arrival time and `now` less `catchUp`, where a hold
+    /// of the arrival guard is not counted as lateness: the guard holds one send for its own reference's sake (the
+    /// attempt `window` back arrived late), and each later send has a reference of its own, so a hold that pushed
+    /// every later send back would cost the stream the hold over and over (jittered round trips cost 3.4% of the
+    /// rate that way; docs/decisions/0005-arrival-guard.md, amendment). The schedule lags `now` by at most one
+    /// window (`guardCatchUpLimit`).
     @discardableResult
     public mutating func admit(now: Instant, roundTripFloor: Int64? = nil) -> Bool {
-        guard canAdmit(now: now, roundTripFloor: roundTripFloor) else { return false }
-        let caughtUp = now.nanoseconds - settings.catchUpNanoseconds
+        let guardHold = arrivalGuard?.earliestSend(roundTripFloor: roundTripFloor)?.nanoseconds
+        let paced = max(pausedUntil.nanoseconds, theoreticalArrival.nanoseconds - tolerance)
+        guard max(now.nanoseconds, paced, guardHold ?? .min) <= now.nanoseconds else { return false }
+        var late = now.nanoseconds
+        if let guardHold, guardHold > paced {
+            late = paced + (now.nanoseconds - guardHold)  // the lateness after the guard's instant only
+            lagsAfterHolds = true
+        } else if arrivalGuard == nil {
+            lagsAfterHolds = false
+        }
+        let caughtUp = max(late - settings.catchUpNanoseconds, now.nanoseconds - Self.guardCatchUpLimit)
         theoreticalArrival = Instant(nanoseconds: max(theoreticalArrival.nanoseconds, caughtUp) + interval)
         arrivalGuard?.sent(at: now)
+        lastAdmitted = now
         nextTicket &+= 1
         return true
     }
@@ -76,8 +101,14 @@ public struct StreamPacer: Sendable {
             if arrivalGuard == nil {
                 arrivalGuard = ArrivalGuard(
                     window: settings.messagesPerWindow, maxHold: settings.arrivalGuardMaxHold, firstTicket: nextTicket)
+                // A new guard remembers none of the sends before it, which a lagging schedule (an earlier guard's
+                // holds, with no send since it was removed) may have bunched: the next send then waits a second
+                // after the last, so no second holds old and new sends together.
+                if lagsAfterHolds, let lastAdmitted {
+                    pause(until: lastAdmitted + ArrivalGuard.windowLength + .milliseconds(2))
+                }
             } else {
-                arrivalGuard?.resize(window: settings.messagesPerWindow)
+                resizeGuard()
             }
         } else {
             arrivalGuard = nil
@@ -90,6 +121,11 @@ public struct StreamPacer: Sendable {
         settings.share = share
         interval = settings.interval.nanosecondsClamped
         tolerance = Int64(settings.burst - 1) * interval
+        resizeGuard()
+    }
+
+    /// Gives the arrival guard the window of the current settings.
+    private mutating func resizeGuard() {
         arrivalGuard?.resize(window: settings.messagesPerWindow)
     }
 }

@@ -37,6 +37,13 @@ import Testing
         #expect(simulation.failures.isEmpty, "seed \(seed): \(simulation.failures.prefix(5))")
     }
 
+    /// A seed that once found a stream sending 3 messages in a second at rate 2: its share shrank and grew again
+    /// while the schedule lagged after arrival-guard holds, and the guard had forgotten the attempt it needed.
+    @Test func aShareThatShrinksAndGrowsNeverLetsASecondHoldMoreThanTheRate() {
+        let simulation = Self.run(seed: 1_414_108_167_985_744_308)
+        #expect(simulation.failures.isEmpty, "\(simulation.failures.prefix(5))")
+    }
+
     /// A world with random policies: block, drop-oldest or drop-newest with small bounds (so back-pressure and
     /// drops happen), maxAge, conflation, a dead-letter topic or none, one stream per topic, per partition or per
     /// key (records without a key are unroutable; at most a few keyed streams at once, released after 1 or 2 s).
