@@ -25,9 +25,17 @@ public struct SyncEmulatorConfiguration: Sendable {
     public var retainedMessagesPerStream: Int
     /// The most streams (create answers 400/54300-style limit error beyond it).
     public var maxStreams: Int
-    /// The most stream creations in any sliding second across the service (nil: no limit); beyond it a create is
-    /// refused with 429, code 20429 and `Retry-After: 1`, as Twilio refuses an account sending too much.
+    /// The most creations of streams, Documents and Maps together in any sliding second across the service (nil: no
+    /// limit); beyond it a create is refused with 429, code 20429 and `Retry-After: 1`, as Twilio refuses an account
+    /// sending too much.
     public var createsPerSecond: Int? = nil
+    /// The write budget of each Document and each Map (a Map's item writes count against it); see
+    /// `EmulatorObjectLimit`.
+    public var objectWriteLimit: EmulatorObjectLimit
+    /// The most accepted writes kept per Document or Map for read-back (oldest dropped first).
+    public var retainedWritesPerObject = 10_000
+    /// The most write logs kept (one per Document or Map); past it, those of objects that no longer exist go.
+    public var retainedObjectLogs = 100_000
 
     /// The default account SID: `AC` and 32 zeros.
     public static let defaultAccountSID = "AC" + String(repeating: "0", count: 32)
@@ -43,7 +51,8 @@ public struct SyncEmulatorConfiguration: Sendable {
         credentials: [Credential]? = nil,
         rateLimit: EmulatorRateLimit = .strict(),
         retainedMessagesPerStream: Int = 10_000,
-        maxStreams: Int = 100_000
+        maxStreams: Int = 100_000,
+        objectWriteLimit: EmulatorObjectLimit = .strict()
     ) {
         self.accountSID = accountSID
         self.serviceSID = serviceSID
@@ -51,5 +60,6 @@ public struct SyncEmulatorConfiguration: Sendable {
         self.rateLimit = rateLimit
         self.retainedMessagesPerStream = retainedMessagesPerStream
         self.maxStreams = maxStreams
+        self.objectWriteLimit = objectWriteLimit
     }
 }

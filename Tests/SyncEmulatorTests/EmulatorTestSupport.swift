@@ -13,18 +13,24 @@ struct EmulatorDriver {
     let base = "http://127.0.0.1:1"
     let service = SyncEmulatorConfiguration.defaultServiceSID
 
-    init(rateLimit: EmulatorRateLimit = .strict()) {
+    init(
+        rateLimit: EmulatorRateLimit = .strict(), objectLimit: EmulatorObjectLimit = .strict(),
+        configure: (inout SyncEmulatorConfiguration) -> Void = { _ in }
+    ) {
         clock = ManualEmulatorClock()
-        emulator = SyncEmulator(configuration: SyncEmulatorConfiguration(rateLimit: rateLimit), clock: clock)
+        var configuration = SyncEmulatorConfiguration(rateLimit: rateLimit, objectWriteLimit: objectLimit)
+        configure(&configuration)
+        emulator = SyncEmulator(configuration: configuration, clock: clock)
     }
 
     @discardableResult
-    func send(_ method: String, _ path: String, form: [String: String] = [:], query: [String: String] = [:])
-        -> Reply
-    {
+    func send(
+        _ method: String, _ path: String, form: [String: String] = [:], query: [String: String] = [:],
+        ifMatch: String? = nil
+    ) -> Reply {
         let request = EmulatorRequest(
             method: method, path: "/v1/Services/\(service)\(path)", query: query, form: form,
-            authorization: authorization, baseURL: base)
+            authorization: authorization, ifMatch: ifMatch, baseURL: base)
         let decision = emulator.decideFaults(for: request)
         return Reply(decision.response ?? emulator.handle(request))
     }
@@ -48,10 +54,12 @@ struct Reply {
     let status: Int
     let json: [String: Any]
     let retryAfter: Int?
+    let eTag: String?
 
     init(_ response: EmulatorResponse) {
         status = response.status
         retryAfter = response.retryAfter
+        eTag = response.eTag
         json = (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
     }
 

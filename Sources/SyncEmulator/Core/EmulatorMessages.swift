@@ -1,4 +1,5 @@
 import Foundation
+import RelayCore
 
 /// A Sync API request reduced to what the emulator's rules need (no server types), so the rules run without a socket.
 public struct EmulatorRequest: Sendable {
@@ -12,19 +13,22 @@ public struct EmulatorRequest: Sendable {
     public var form: [String: String]
     /// The `Authorization` header.
     public var authorization: String?
+    /// The `If-Match` header: a Document's or Map Item's revision a write is conditional on.
+    public var ifMatch: String?
     /// The base URL the client used (`http://127.0.0.1:PORT`), for URLs in responses.
     public var baseURL: String
 
     /// Creates a request.
     public init(
         method: String, path: String, query: [String: String] = [:], form: [String: String] = [:],
-        authorization: String? = nil, baseURL: String
+        authorization: String? = nil, ifMatch: String? = nil, baseURL: String
     ) {
         self.method = method
         self.path = path
         self.query = query
         self.form = form
         self.authorization = authorization
+        self.ifMatch = ifMatch
         self.baseURL = baseURL
     }
 }
@@ -37,17 +41,25 @@ public struct EmulatorResponse: Sendable {
     public var retryAfter: Int?
     /// The JSON body (empty for 204).
     public var body: [UInt8]
+    /// The `ETag` header: the revision of the Document, Map or Map Item the body carries.
+    public var eTag: String?
 
     /// Creates a response.
-    public init(status: Int, retryAfter: Int? = nil, body: [UInt8] = []) {
+    public init(status: Int, retryAfter: Int? = nil, body: [UInt8] = [], eTag: String? = nil) {
         self.status = status
         self.retryAfter = retryAfter
         self.body = body
+        self.eTag = eTag
     }
 
     /// A JSON response.
     static func json(_ status: Int, _ object: [String: Any]) -> EmulatorResponse {
         EmulatorResponse(status: status, body: JSONBody.encode(object))
+    }
+
+    /// A JSON response carrying a Sync object, with its revision as the `ETag` header.
+    static func object(_ status: Int, _ object: [String: Any], revision: String) -> EmulatorResponse {
+        EmulatorResponse(status: status, body: JSONBody.encode(object), eTag: revision)
     }
 
     /// Twilio's error body: `code`, `message`, `more_info`, `status`.
@@ -60,6 +72,11 @@ public struct EmulatorResponse: Sendable {
             ])
         response.retryAfter = retryAfter
         return response
+    }
+
+    /// 405 with Twilio's code 20004, for a method an endpoint does not serve.
+    static var methodNotAllowed: EmulatorResponse {
+        .twilioError(405, code: TwilioErrorCode.methodNotAllowed, "Method not allowed")
     }
 
     /// The Twilio error code in the body, if this is an error response.
@@ -83,5 +100,11 @@ enum JSONBody {
     static func date(_ date: Date?) -> Any {
         guard let date else { return NSNull() }
         return date.formatted(Date.ISO8601FormatStyle())
+    }
+
+    /// Stored JSON object text as an object to embed (an empty object if it no longer parses, which cannot happen
+    /// for data the rules accepted).
+    static func object(_ text: String) -> Any {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) ?? [String: Any]()
     }
 }

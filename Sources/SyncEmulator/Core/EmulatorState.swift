@@ -20,13 +20,16 @@ struct EmulatorState: Sendable {
     var recentCreates: [Date] = []
     /// Streams created, in all.
     var createdTotal = 0
+    /// Documents and Maps.
+    var objects = ObjectStore()
 
-    /// Removes streams whose TTL has passed.
+    /// Removes streams, Documents, Maps and items whose TTL has passed.
     mutating func expire(at now: Date) {
         for (sid, stream) in streams where stream.isExpired(at: now) {
             streams[sid] = nil
             if let name = stream.uniqueName { sidByUniqueName[name] = nil }
         }
+        objects.expire(at: now)
     }
 
     /// The live stream addressed by SID or unique name.

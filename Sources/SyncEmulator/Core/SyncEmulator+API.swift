@@ -37,6 +37,7 @@ extension SyncEmulator {
             return .twilioError(
                 404, code: TwilioErrorCode.notFound, "The requested resource \(request.path) was not found")
         }
+        if route.addressesObjects { return objectResponse(route, request, state: &state, now: now) }
         switch (route, request.method) {
         case (.streams, "POST"): return create(request, state: &state, now: now)
         case (.streams, "GET"): return list(request, state: state)
@@ -51,7 +52,7 @@ extension SyncEmulator {
             return EmulatorResponse(status: 204)
         case (.messages(_, let id), "POST"): return publish(id, request, state: &state, now: now)
         default:
-            return .twilioError(405, code: 20004, "Method not allowed")
+            return .methodNotAllowed
         }
     }
 
@@ -148,14 +149,15 @@ extension SyncEmulator {
         var pageSize = 50
         if let text = request.query["PageSize"] {
             guard let value = Int(text), (1...100).contains(value) else {
-                return .twilioError(400, code: 20001, "PageSize must be from 1 to 100")
+                return .twilioError(400, code: TwilioErrorCode.invalidParameter, "PageSize must be from 1 to 100")
             }
             pageSize = value
         }
         var page = 0
         if let text = request.query["Page"] {
             guard let value = Int(text), value >= 0 else {
-                return .twilioError(400, code: 20001, "Page must be a non-negative integer")
+                return .twilioError(
+                    400, code: TwilioErrorCode.invalidParameter, "Page must be a non-negative integer")
             }
             page = value
         }

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
 
-/// The local Sync Streams API: Twilio's endpoints, JSON shapes and rules, plus read-back and fault injection.
+/// The local Sync API (Streams, Documents, Maps and Map Items): Twilio's endpoints, JSON shapes and rules, plus
+/// read-back and fault injection.
 ///
 /// This type holds the state and rules and needs no socket; `SyncEmulatorServer` serves it over HTTP. All methods
 /// are thread-safe (one lock around the state) and never block for long.
@@ -46,7 +47,7 @@ public final class SyncEmulator: Sendable {
         }
     }
 
-    /// Forgets every stream, message, count and fault.
+    /// Forgets every stream, message, Document, Map, write log, count and fault.
     public func reset() {
         state.withLock { $0 = EmulatorState() }
     }

@@ -6,7 +6,8 @@ import RelayTimers
 struct EmulatorResponder: Sendable {
     let emulator: SyncEmulator
 
-    /// The largest request body read (bodies above Twilio's 4 KiB must still be read to answer 54006).
+    /// The largest request body read (bodies above Twilio's 4 KiB for a message, 16 KiB for an object, must still be
+    /// read to answer 54006).
     static let maxBodySize = 1 << 20
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
@@ -25,6 +26,7 @@ struct EmulatorResponder: Sendable {
             query: query,
             form: FormDecoding.decode(bodyText),
             authorization: request.headers[.authorization],
+            ifMatch: request.headers[.ifMatch],
             baseURL: "http://" + (request.head.authority ?? "127.0.0.1")
         )
         let decision = emulator.decideFaults(for: apiRequest)
@@ -45,6 +47,7 @@ struct EmulatorResponder: Sendable {
         var headers = HTTPFields()
         if !response.body.isEmpty { headers[.contentType] = contentType }
         if let retryAfter = response.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if let eTag = response.eTag { headers[.eTag] = eTag }
         return Response(
             status: .init(code: response.status),
             headers: headers,
