@@ -4,7 +4,8 @@ import Testing
 
 @testable import SyncEmulator
 
-/// Documents and Map Items over a real loopback server: the `ETag` header, `If-Match`, encoded keys.
+/// Documents and Map Items over a real loopback server: the `ETag` header, `If-Match`, encoded keys, and the
+/// control API's read-back.
 @Suite("Emulator objects over loopback HTTP", .timeLimit(.minutes(1)))
 struct EmulatorObjectHTTPTests {
     static let form = [
@@ -78,6 +79,38 @@ struct EmulatorObjectHTTPTests {
                 HTTPClientRequest(method: .delete, url: item, headers: Self.form + [("If-Match", "0")]))
             #expect(deleted.status == 204)
             #expect(emulator.mapItems("m").isEmpty)
+        }
+    }
+
+    @Test func theControlAPIReadsObjectsAndWriteLogsBack() async throws {
+        try await withServer { api, http, emulator in
+            let base = String(api.dropLast("/v1/Services/default".count))
+            _ = try await http.execute(
+                HTTPClientRequest(
+                    method: .post, url: api + "/Maps", headers: Self.form, body: Array("UniqueName=m".utf8)))
+            _ = try await http.execute(
+                HTTPClientRequest(
+                    method: .post, url: api + "/Maps/m/Items", headers: Self.form,
+                    body: Array("Key=k&Data=%7B%22v%22%3A1%7D".utf8)))
+            let map = json(try await http.execute(HTTPClientRequest(url: base + "/_emulator/maps/m")))
+            #expect(map["item_count"] as? Int == 1)
+            let items = try #require(map["items"] as? [[String: Any]])
+            #expect(items.first?["key"] as? String == "k")
+            #expect((items.first?["data"] as? [String: Any])?["v"] as? Int == 1)
+            let writes = json(try await http.execute(HTTPClientRequest(url: base + "/_emulator/maps/m/writes")))
+            #expect(writes["write_count"] as? Int == 2)
+            let log = try #require(writes["writes"] as? [[String: Any]])
+            #expect(log.map { $0["operation"] as? String } == ["create", "create"])
+            #expect(log.last?["key"] as? String == "k")
+            #expect(log.last?["cost"] as? Double == 1)
+            let counts = json(try await http.execute(HTTPClientRequest(url: base + "/_emulator/objects/writes")))
+            let sid = try #require(emulator.map("m")?.sid)
+            #expect((counts["writes"] as? [String: Int]) == [sid: 2])
+            let stats = json(try await http.execute(HTTPClientRequest(url: base + "/_emulator/stats")))
+            #expect(stats["maps"] as? Int == 1)
+            #expect(stats["object_writes"] as? Int == 2)
+            let missing = try await http.execute(HTTPClientRequest(url: base + "/_emulator/documents/none"))
+            #expect(missing.status == 404)
         }
     }
 }

@@ -38,6 +38,7 @@ struct ControlAPI: Sendable {
         case ("GET", 3) where parts[0] == "streams" && parts[2] == "events":
             return events(stream: parts[1])
         default:
+            if let response = objectsResponse(method: method, parts: parts) { return response }
             return json(404, ["error": "unknown control endpoint \(method) \(path)"])
         }
     }
@@ -48,7 +49,8 @@ struct ControlAPI: Sendable {
         for (code, count) in stats.rejections { rejections[String(code)] = count }
         return [
             "requests": stats.requests, "accepted": stats.accepted, "rejections": rejections,
-            "streams": stats.streams, "created": stats.created,
+            "streams": stats.streams, "created": stats.created, "documents": stats.documents, "maps": stats.maps,
+            "object_writes": stats.objectWrites,
         ]
     }
 
@@ -105,7 +107,7 @@ struct ControlAPI: Sendable {
             })
     }
 
-    private func json(_ status: Int, _ object: [String: Any]) -> Response {
+    func json(_ status: Int, _ object: [String: Any]) -> Response {
         EmulatorResponder.makeResponse(EmulatorResponse(status: status, body: JSONBody.encode(object)))
     }
 

@@ -58,4 +58,10 @@ public struct EmulatorStats: Sendable, Hashable {
     public var streams: Int
     /// Streams created, in all.
     public var created: Int = 0
+    /// Live Documents.
+    public var documents: Int = 0
+    /// Live Maps.
+    public var maps: Int = 0
+    /// Document, Map and Map Item writes accepted (creations and deletions included).
+    public var objectWrites: Int = 0
 }

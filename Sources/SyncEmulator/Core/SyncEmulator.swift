@@ -43,7 +43,8 @@ public final class SyncEmulator: Sendable {
             state.expire(at: now)
             return EmulatorStats(
                 requests: state.requestCount, accepted: state.acceptedTotal, rejections: state.rejections,
-                streams: state.streams.count, created: state.createdTotal)
+                streams: state.streams.count, created: state.createdTotal, documents: state.objects.documents.count,
+                maps: state.objects.maps.count, objectWrites: state.objects.writesTotal)
         }
     }
 
