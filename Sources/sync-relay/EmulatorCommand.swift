@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import SyncEmulator
 
-/// `sync-relay emulator`: runs the local Sync Streams API (see docs/emulator.md) until SIGINT or SIGTERM.
+/// `sync-relay emulator`: runs the local Sync API (Streams, Documents, Maps; see docs/emulator.md) until SIGINT or
+/// SIGTERM.
 struct EmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emulator",
-        abstract: "Run the local Twilio Sync Streams emulator."
+        abstract: "Run the local Twilio Sync emulator (Streams, Documents, Maps and Map Items)."
     )
 
     @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free one).")
@@ -21,7 +22,29 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Burst allowance in burst mode (messages).")
     var burst: Int = 60
 
-    @Option(help: "Most stream creations in any second across the service (429/20429 beyond); 0: no limit.")
+    @Option(
+        help: ArgumentHelp(
+            """
+            Write limit per Document and per Map (a Map's item writes count against the Map): strict (no sliding \
+            second over the rate), windowed (Twilio-like: no sliding window over rate x window) or off.
+            """,
+            discussion: """
+                A write of n bytes of Data costs max(1, n/1024) units; a delete or a write without Data costs 1. \
+                Reads are not limited.
+                """))
+    var objectLimit: EmulatorObjectLimitMode = .strict
+
+    @Option(help: "Write units per second per Document or Map (20: 20 small writes, or 2 writes of 10 KiB).")
+    var objectWritesPerSecond: Double = 20
+
+    @Option(help: "The window in seconds in windowed mode (Twilio's burst window).")
+    var objectWindow: Double = 10
+
+    @Option(
+        help: """
+            Most creations of streams, Documents and Maps in any second across the service (429/20429 beyond); \
+            0: no limit.
+            """)
     var createsPerSecond: Int = 0
 
     @Option(help: "Most live streams (400/54303 beyond).")
@@ -51,6 +74,10 @@ struct EmulatorCommand: AsyncParsableCommand {
             SyncCommandErrorLine.print("--listen must be HOST:PORT, for example 127.0.0.1:8080 (got '\(listen)')")
             throw ExitCode.failure
         }
+        guard objectWritesPerSecond > 0, objectWindow > 0 else {
+            SyncCommandErrorLine.print("--object-writes-per-second and --object-window must be above 0")
+            throw ExitCode.failure
+        }
         if (apiKey == nil) != (apiSecret == nil) {
             SyncCommandErrorLine.print("give both --api-key and --api-secret, or neither")
             throw ExitCode.failure
@@ -67,6 +94,12 @@ struct EmulatorCommand: AsyncParsableCommand {
             accountSID: accountSid, serviceSID: serviceSid, credentials: credentials, rateLimit: rateLimit,
             maxStreams: max(1, maxStreams))
         configuration.createsPerSecond = createsPerSecond > 0 ? createsPerSecond : nil
+        configuration.objectWriteLimit =
+            switch objectLimit {
+            case .strict: .strict(unitsPerSecond: objectWritesPerSecond)
+            case .windowed: .windowed(unitsPerSecond: objectWritesPerSecond, windowSeconds: objectWindow)
+            case .off: .unlimited
+            }
         let emulator = SyncEmulator(
             configuration: configuration,
             clock: clock == .manual ? ManualEmulatorClock(start: Date()) : SystemEmulatorClock()
@@ -79,7 +112,7 @@ struct EmulatorCommand: AsyncParsableCommand {
                 let base = host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
                 let banner = """
                     Sync emulator listening on \(base)
-                      API:       \(base)/v1/Services/\(serviceSID)/Streams
+                      API:       \(base)/v1/Services/\(serviceSID)/Streams, /Documents, /Maps
                       Live feed: \(base)/_emulator/
                       Control:   \(base)/_emulator/stats, /_emulator/faults, /_emulator/reset
 
@@ -96,6 +129,11 @@ struct EmulatorCommand: AsyncParsableCommand {
 /// `--rate-mode` values.
 enum EmulatorRateMode: String, ExpressibleByArgument, CaseIterable {
     case strict, burst, off
+}
+
+/// `--object-limit` values.
+enum EmulatorObjectLimitMode: String, ExpressibleByArgument, CaseIterable {
+    case strict, windowed, off
 }
 
 /// `--clock` values.
