@@ -182,7 +182,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "SyncEmulatorTests", dependencies: ["SyncEmulator", "RelaySync"]),
+        .testTarget(name: "SyncEmulatorTests", dependencies: ["SyncEmulator", "RelaySync", "RelayTestSupport"]),
         .testTarget(
             name: "RelayRuntimeTests",
             dependencies: [

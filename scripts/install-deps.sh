@@ -3,7 +3,7 @@
 # checks and returns.
 #   - Debian's packages (below);
 #   - librdkafka, pinned and built from Debian's source package, linked statically (scripts/build-librdkafka.sh);
-#   - the tests' Python venv with Confluent's Schema Registry serializers (.build/registry-venv);
+#   - the tests' Python venv with Confluent's Schema Registry serializers and Twilio's SDK (.build/registry-venv);
 #   - Tansu, the independent Kafka broker of the test suite (scripts/install-tansu.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,9 +30,10 @@ fi
 
 scripts/build-librdkafka.sh
 
-# The tests produce Schema Registry records with Confluent's official Python serializers (confluent-kafka), in a
-# venv under .build (PyPI must be reachable the first time; later runs only check it).
-if ! { [ -x .build/registry-venv/bin/python ] && .build/registry-venv/bin/python -c 'import confluent_kafka.schema_registry.avro, confluent_kafka.schema_registry.protobuf, confluent_kafka.schema_registry.json_schema' 2>/dev/null; }; then
+# The tests produce Schema Registry records with Confluent's official Python serializers (confluent-kafka) and read
+# the Sync emulator back with Twilio's Python SDK (twilio), in a venv under .build (PyPI must be reachable the first
+# time; later runs only check it: a venv missing either, or an older twilio, is refreshed).
+if ! { [ -x .build/registry-venv/bin/python ] && .build/registry-venv/bin/python -c 'import confluent_kafka.schema_registry.avro, confluent_kafka.schema_registry.protobuf, confluent_kafka.schema_registry.json_schema, twilio.rest; assert twilio.__version__ == "9.13.0"' 2>/dev/null; }; then
   BASELINE_VENV=.build/registry-venv REQUIREMENTS=Tests/Fixtures/requirements.txt bench/baseline/setup.sh >&2
 fi
 

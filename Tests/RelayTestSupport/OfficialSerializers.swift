@@ -39,7 +39,7 @@ public enum OfficialSerializers {
     private static func runBlocking(_ arguments: [String]) throws -> [JSONValue] {
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw Unavailable(
-                description: "no \(python): run scripts/install-deps.sh (it makes the venv with confluent-kafka)")
+                description: "no \(python): run scripts/install-deps.sh (it makes the venv: confluent-kafka, twilio)")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
