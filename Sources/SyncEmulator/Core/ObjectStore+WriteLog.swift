@@ -15,7 +15,10 @@ extension ObjectStore {
         if log.writes.count > retained { log.writes.removeFirst(log.writes.count - retained) }
         writeLogs[sid] = log
         writesTotal += 1
-        if writeLogs.count > maxLogs { pruneWriteLogs(below: maxLogs) }
+        // Every live object has a log: only past them is there a gone object's log to drop.
+        if writeLogs.count > maxLogs, writeLogs.count > documents.count + maps.count {
+            pruneWriteLogs(below: maxLogs)
+        }
     }
 
     /// The SID to read a write log back for: a live object, else the last object of this kind that had this name,
