@@ -3,6 +3,14 @@ import RelayCore
 import Testing
 
 @Suite struct StreamPacerTests {
+    /// Admits a send at `instant` (it must be admitted) and answers it `latency` seconds later.
+    func send(_ pacer: inout StreamPacer, at instant: Instant, answeredAfter latency: Double) {
+        let ticket = pacer.nextTicket
+        let admitted = pacer.admit(now: instant)
+        #expect(admitted, "at \(instant)")
+        pacer.responded(ticket: ticket, now: instant + .seconds(latency))
+    }
+
     @Test func admitsAtOnceThenSpacesEvenly() {
         var pacer = StreamPacer(settings: PacerSettings(rate: 30))
         let start = Instant.seconds(10)
@@ -60,20 +68,15 @@ import Testing
     /// one.
     @Test func anArrivalGuardHoldDoesNotPushBackTheSendsAfterIt() {
         var pacer = StreamPacer(settings: PacerSettings(rate: 2, guardsArrivals: true))  // 500 ms apart, window 2
-        func send(at instant: Instant, answeredAfter latency: Double) {
-            let ticket = pacer.nextTicket
-            let admitted = pacer.admit(now: instant)
-            #expect(admitted, "at \(instant)")
-            pacer.responded(ticket: ticket, now: instant + .seconds(latency))
-        }
-        send(at: .zero, answeredAfter: 0.1)
-        send(at: .seconds(0.6), answeredAfter: 0.3)  // 200 ms over the fastest round trip: it may have arrived late
+        send(&pacer, at: .zero, answeredAfter: 0.1)
+        // 200 ms over the fastest round trip: it may have arrived late.
+        send(&pacer, at: .seconds(0.6), answeredAfter: 0.3)
         let third = pacer.nextAdmission(now: .seconds(0.9))
         #expect(third == Instant(nanoseconds: 1_100_000_001), "the pacer's spacing: the first send was on time")
-        send(at: third, answeredAfter: 0.1)
+        send(&pacer, at: third, answeredAfter: 0.1)
         let fourth = pacer.nextAdmission(now: .seconds(1.3))
         #expect(fourth == .seconds(1.802), "a window after the second send, plus its 200 ms and the safety")
-        send(at: fourth, answeredAfter: 0.1)
+        send(&pacer, at: fourth, answeredAfter: 0.1)
         let fifth = pacer.nextAdmission(now: .seconds(1.9))
         // The third send was on time: a window after it (2.102), not 500 ms after the held fourth (2.302).
         #expect(fifth == Instant(nanoseconds: 2_102_000_001))
@@ -85,21 +88,16 @@ import Testing
     /// way (seed 1414108167985744308).
     @Test func aGuardWhoseWindowShrinksAndGrowsStillSeesAWholeWindowBack() {
         var pacer = StreamPacer(settings: PacerSettings(rate: 2, guardsArrivals: true))  // 500 ms apart, window 2
-        func send(at instant: Instant, answeredAfter latency: Double) {
-            let ticket = pacer.nextTicket
-            let admitted = pacer.admit(now: instant)
-            #expect(admitted, "at \(instant)")
-            pacer.responded(ticket: ticket, now: instant + .seconds(latency))
-        }
-        send(at: .zero, answeredAfter: 0.1)
-        send(at: .seconds(0.6), answeredAfter: 0.3)
-        send(at: pacer.nextAdmission(now: .seconds(0.9)), answeredAfter: 0.1)
+        send(&pacer, at: .zero, answeredAfter: 0.1)
+        send(&pacer, at: .seconds(0.6), answeredAfter: 0.3)
+        let due1 = pacer.nextAdmission(now: .seconds(0.9))
+        send(&pacer, at: due1, answeredAfter: 0.1)
         let held = pacer.nextAdmission(now: .seconds(1.3))
         #expect(held == .seconds(1.802), "held by the guard")
-        send(at: held, answeredAfter: 0.1)
+        send(&pacer, at: held, answeredAfter: 0.1)
         let next = pacer.nextAdmission(now: .seconds(1.9))
         #expect(next == Instant(nanoseconds: 2_102_000_001), "not spaced from the held send")
-        send(at: next, answeredAfter: 0.1)
+        send(&pacer, at: next, answeredAfter: 0.1)
         pacer.setShare(0.5)  // window 1
         pacer.setShare(1)  // window 2 again: the held send is still remembered
         #expect(pacer.nextAdmission(now: .seconds(2.2)) >= held + .milliseconds(1002), "a second after the held send")
@@ -110,18 +108,14 @@ import Testing
     /// after the last.
     @Test func aNewGuardOnALaggingScheduleWaitsASecondAfterTheLastSend() {
         var pacer = StreamPacer(settings: PacerSettings(rate: 2, guardsArrivals: true))
-        func send(at instant: Instant, answeredAfter latency: Double) {
-            let ticket = pacer.nextTicket
-            let admitted = pacer.admit(now: instant)
-            #expect(admitted, "at \(instant)")
-            pacer.responded(ticket: ticket, now: instant + .seconds(latency))
-        }
-        send(at: .zero, answeredAfter: 0.1)
-        send(at: .seconds(0.6), answeredAfter: 0.3)
-        send(at: pacer.nextAdmission(now: .seconds(0.9)), answeredAfter: 0.1)
-        send(at: pacer.nextAdmission(now: .seconds(1.3)), answeredAfter: 0.1)  // held
+        send(&pacer, at: .zero, answeredAfter: 0.1)
+        send(&pacer, at: .seconds(0.6), answeredAfter: 0.3)
+        let due2 = pacer.nextAdmission(now: .seconds(0.9))
+        send(&pacer, at: due2, answeredAfter: 0.1)
+        let due3 = pacer.nextAdmission(now: .seconds(1.3))
+        send(&pacer, at: due3, answeredAfter: 0.1)  // held
         let last = pacer.nextAdmission(now: .seconds(1.9))
-        send(at: last, answeredAfter: 0.1)  // not spaced from the held send: the schedule lags
+        send(&pacer, at: last, answeredAfter: 0.1)  // not spaced from the held send: the schedule lags
         pacer.reconfigure(PacerSettings(rate: 2, burst: 3, guardsArrivals: true))
         pacer.reconfigure(PacerSettings(rate: 2, guardsArrivals: true))
         #expect(pacer.nextAdmission(now: .seconds(2.2)) >= last + .milliseconds(1002))
@@ -131,16 +125,11 @@ import Testing
     /// holds until a second after the oldest attempt it has, which is no earlier than the one a window back.
     @Test func aGuardGrownBeyondWhatItRemembersHoldsFromTheOldest() {
         var pacer = StreamPacer(settings: PacerSettings(rate: 2, share: 0.5, guardsArrivals: true))  // window 1
-        func send(at seconds: Double, answeredAfter latency: Double) {
-            let ticket = pacer.nextTicket
-            let admitted = pacer.admit(now: .seconds(seconds))
-            #expect(admitted, "at \(seconds) s")
-            pacer.responded(ticket: ticket, now: .seconds(seconds + latency))
-        }
-        send(at: 0, answeredAfter: 0.6)
-        send(at: 1.002, answeredAfter: 1.6)  // a second over the baseline: the next send is held a second more
-        send(at: 3.004, answeredAfter: 1.6)
-        send(at: 5.006, answeredAfter: 0.6)
+        send(&pacer, at: .seconds(0), answeredAfter: 0.6)
+        // A second over the baseline: the next send is held a second more.
+        send(&pacer, at: .seconds(1.002), answeredAfter: 1.6)
+        send(&pacer, at: .seconds(3.004), answeredAfter: 1.6)
+        send(&pacer, at: .seconds(5.006), answeredAfter: 0.6)
         pacer.setShare(1)  // window 2, one attempt remembered
         #expect(pacer.nextAdmission(now: .seconds(5.006)) >= .seconds(6.006), "a second after the oldest remembered")
     }
