@@ -23,6 +23,20 @@ enum FormEncoding {
         return output
     }
 
+    /// A form body of `fields` in order, `name=value&...`, each value encoded straight from its bytes (a snapshot's
+    /// `Data` beside its key and TTL).
+    static func body(_ fields: [(String, [UInt8])]) -> [UInt8] {
+        var output = [UInt8]()
+        output.reserveCapacity(fields.reduce(0) { $0 + $1.0.utf8.count + 2 + $1.1.count * 3 })
+        for (index, (name, value)) in fields.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: "&")) }
+            appendPercentEncoded(name.utf8, to: &output)
+            output.append(UInt8(ascii: "="))
+            appendPercentEncoded(value, to: &output)
+        }
+        return output
+    }
+
     private static let hex = Array("0123456789ABCDEF".utf8)
 
     /// Appends `bytes` percent-encoded (everything except RFC 3986's unreserved characters) to `output`.

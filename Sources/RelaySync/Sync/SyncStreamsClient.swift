@@ -4,7 +4,8 @@ import RelayCore
 /// A client for every Twilio Sync Streams operation: create, fetch, list, update, delete and publish, with one face
 /// (`async`, throwing `SyncError`). The relay's engine path, which needs no task per request, is
 /// `SyncStreamPublisher`: it sends the same requests (`createRequest`, `updateRequest`, `messageRequest`) and takes
-/// each answer on the HTTP client's loop thread.
+/// each answer on the HTTP client's loop thread. `SyncSnapshotWriter` sends the requests for Documents, Maps and
+/// Map Items built here too (`SyncStreamsClient+Objects.swift`), over the same connections and credentials.
 ///
 /// Streams are addressed by SID (`TO...`) or unique name. Every failure throws a `SyncError`; its `outcome` says
 /// what the failure means for retries. The client holds no mutable state; share one per process and service.
@@ -39,7 +40,8 @@ public struct SyncStreamsClient: Sendable {
         headers = (plain, plain + [("Content-Type", "application/x-www-form-urlencoded")])
         self.serviceSID = serviceSID
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        streamsURL = "\(self.baseURL)/v1/Services/\(FormEncoding.percentEncode(serviceSID))/Streams"
+        serviceURL = "\(self.baseURL)/v1/Services/\(FormEncoding.percentEncode(serviceSID))"
+        streamsURL = "\(serviceURL)/Streams"
         self.requestTimeout = requestTimeout
     }
 
@@ -47,6 +49,8 @@ public struct SyncStreamsClient: Sendable {
     /// (`CURL_HTTP_VERSION_2TLS`), so a plain `http://` base URL (a loopback emulator) speaks HTTP/1.1.
     public var carriesOneRequestPerConnection: Bool { baseURL.lowercased().hasPrefix("http://") }
 
+    /// The service's URL (`.../v1/Services/{sid}`), built once; its Documents and Maps are under it.
+    let serviceURL: String
     /// The service's Streams collection, built once.
     private let streamsURL: String
 
@@ -147,11 +151,13 @@ public struct SyncStreamsClient: Sendable {
         return response
     }
 
-    /// A request with the client's headers; a body is sent form-encoded.
-    private func makeRequest(_ method: HTTPClientRequest.Method, _ url: String, body: [UInt8]?) -> HTTPClientRequest {
-        HTTPClientRequest(
-            method: method, url: url, headers: body == nil ? headers.plain : headers.form, body: body,
-            timeout: requestTimeout)
+    /// A request with the client's headers, and `If-Match: ifMatch` when given; a body is sent form-encoded.
+    func makeRequest(
+        _ method: HTTPClientRequest.Method, _ url: String, body: [UInt8]?, ifMatch: String? = nil
+    ) -> HTTPClientRequest {
+        var requestHeaders = body == nil ? headers.plain : headers.form
+        if let ifMatch { requestHeaders.append(("If-Match", ifMatch)) }
+        return HTTPClientRequest(method: method, url: url, headers: requestHeaders, body: body, timeout: requestTimeout)
     }
 
     /// The typed error for a non-2xx response.
