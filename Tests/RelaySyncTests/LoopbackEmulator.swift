@@ -28,12 +28,15 @@ struct LoopbackEmulator: Sendable {
     static func with<Result: Sendable>(
         rateLimit: EmulatorRateLimit = .strict(),
         manualClock: Bool = false,
+        createsPerSecond: Int? = nil,
         http configuration: HTTPClientConfiguration = HTTPClientConfiguration(),
         _ body: @Sendable (LoopbackEmulator) async throws -> Result
     ) async throws -> Result {
         let clock = manualClock ? ManualEmulatorClock() : nil
+        var emulatorConfiguration = SyncEmulatorConfiguration(rateLimit: rateLimit)
+        emulatorConfiguration.createsPerSecond = createsPerSecond
         let emulator = SyncEmulator(
-            configuration: SyncEmulatorConfiguration(rateLimit: rateLimit),
+            configuration: emulatorConfiguration,
             clock: clock ?? SystemEmulatorClock() as any EmulatorClock)
         let http = try CurlHTTPClient(configuration: configuration)
         do {
