@@ -28,6 +28,8 @@ final class LoopbackSink: Sendable {
         var rejections = 0
         var creates = 0
         var requests = 0
+        /// Document and Map item creates and updates (snapshot writes; a Map's own create is not one).
+        var snapshotWrites = 0
         /// Rejections within 1.5 s after the sink's own thread stalled (a tick more than 50 ms late): arrivals
         /// bunched by the sink, not by the relay.
         var rejectionsAfterSinkStall = 0
@@ -126,6 +128,13 @@ final class LoopbackSink: Sendable {
         }
     }
 
+    func snapshotWritten() {
+        state.withLock { totals in
+            totals.requests += 1
+            totals.snapshotWrites += 1
+        }
+    }
+
     func other(create: Bool) {
         state.withLock { totals in
             totals.requests += 1
@@ -198,7 +207,14 @@ final class SinkHandler: ChannelInboundHandler {
         let parts = path.split(separator: "/")
         let status: HTTPResponseStatus
         let body: String
-        if parts.count == 4 && head.method == .GET {
+        if parts.count >= 4, parts[3] == "Documents" || parts[3] == "Maps" {
+            // Snapshots: every Document or item is new to the sink (it stores nothing), so creates succeed.
+            let item = parts[3] == "Maps" && parts.count >= 6
+            let isWrite = head.method == .POST && (parts[3] == "Documents" || item)
+            status = head.method == .POST && parts.count == (item ? 6 : 4) ? .created : .ok
+            body = #"{"revision":"1","data":{}}"#
+            if isWrite { sink.snapshotWritten() } else { sink.other(create: false) }
+        } else if parts.count == 4 && head.method == .GET {
             status = .ok
             body = #"{"streams":[],"meta":{"page":0,"page_size":1,"key":"streams"}}"#
             sink.other(create: false)

@@ -126,6 +126,10 @@ final class PublishCounter: RelayObserver {
     var records: Int { published.load(ordering: .relaxed) }
     var retried: Int { retries.load(ordering: .relaxed) }
     func recordsConsumed(topic: String, count: Int) {}
+    func snapshotFinished(route: String, result: String, records: Int) {}
+    func snapshotConflated(route: String) {}
+    func snapshotRetried(route: String, reason: String) {}
+    func snapshotAnswered(operation: String, latency: Duration) {}
     func messagePublished(stream: String, records: Int, bytes: Int, latency: Duration) {
         published.add(records, ordering: .relaxed)
     }

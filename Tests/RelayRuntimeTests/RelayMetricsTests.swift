@@ -38,6 +38,12 @@ struct RelayMetricsTests {
         metrics.recordsFiltered(route: "orders", count: 5)
         metrics.schemaRegistryAnswered(outcome: "unavailable", cached: 0)
         metrics.schemaRegistryAnswered(outcome: "found", cached: 1)
+        metrics.snapshotFinished(route: "vehicles", result: SnapshotResult.written.rawValue, records: 3)
+        metrics.snapshotFinished(route: "vehicles", result: SnapshotResult.superseded.rawValue, records: 1)
+        metrics.snapshotConflated(route: "vehicles")
+        metrics.snapshotConflated(route: "vehicles")
+        metrics.snapshotRetried(route: "vehicles", reason: "object-rate-limited")
+        metrics.snapshotAnswered(operation: "update", latency: .milliseconds(20))
     }
 
     func exposition(_ registry: PrometheusCollectorRegistry) throws -> PrometheusText {
@@ -97,6 +103,15 @@ struct RelayMetricsTests {
         #expect(text.value("sync_relay_schema_registry_requests_total", ["result": "unavailable"]) == 1)
         #expect(text.value("sync_relay_schema_registry_requests_total", ["result": "found"]) == 1)
         #expect(text.value("sync_relay_schemas_cached") == 1)
+        let written = ["route": "vehicles", "result": "written"]
+        #expect(text.value("sync_relay_snapshot_changes_total", written) == 1)
+        #expect(text.value("sync_relay_snapshot_records_total", written) == 3)
+        #expect(text.value("sync_relay_snapshot_records_total", ["route": "vehicles", "result": "superseded"]) == 1)
+        #expect(text.value("sync_relay_snapshot_conflated_total", ["route": "vehicles"]) == 2)
+        #expect(
+            text.value("sync_relay_snapshot_retries_total", ["route": "vehicles", "reason": "object-rate-limited"]) == 1
+        )
+        #expect(text.value("sync_relay_snapshot_latency_seconds_count", ["operation": "update"]) == 1)
     }
 
     @Test func everyFamilyIsNamedDocumentedAndTyped() throws {
@@ -116,6 +131,7 @@ struct RelayMetricsTests {
         let labelNames = Set(text.samples.flatMap(\.labels.keys))
         let bounded: Set = [
             "topic", "partition", "stream", "route", "reason", "status_class", "code", "version", "result", "le",
+            "operation",
         ]
         #expect(labelNames.isSubset(of: bounded))
     }

@@ -15,18 +15,20 @@ enum RelayProcessRig {
     /// to the `twilio` section (`, "key": value, ...`) and `defaults` is the `defaults` section, when given.
     static func configFile(
         cluster: KafkaMockCluster, emulator: RunningSyncEmulator, topics: [String], groupId: String = "run-tests",
-        sessionTimeoutMs: Int = 6000, instanceId: String? = nil, twilio: String = "", defaults: String? = nil
+        sessionTimeoutMs: Int = 6000, instanceId: String? = nil, twilio: String = "", defaults: String? = nil,
+        routes: String? = nil
     ) throws -> String {
         try configFile(
             brokers: cluster.bootstrapServers, emulator: emulator, topics: topics, groupId: groupId,
-            sessionTimeoutMs: sessionTimeoutMs, instanceId: instanceId, twilio: twilio, defaults: defaults)
+            sessionTimeoutMs: sessionTimeoutMs, instanceId: instanceId, twilio: twilio, defaults: defaults,
+            routes: routes)
     }
 
     /// The same for the broker at `brokers` (`host:port`); `kafka` adds members to the `kafka` section.
     static func configFile(
         brokers: String, emulator: RunningSyncEmulator, topics: [String], groupId: String = "run-tests",
         sessionTimeoutMs: Int = 6000, instanceId: String? = nil, kafka: String = "", twilio: String = "",
-        defaults: String? = nil
+        defaults: String? = nil, routes: String? = nil
     ) throws -> String {
         let settings = SyncEmulatorConfiguration()
         let document = """
@@ -35,7 +37,7 @@ enum RelayProcessRig {
                         "startFrom": "earliest", "properties": {"session.timeout.ms": "\(sessionTimeoutMs)", "heartbeat.interval.ms": "250"},
                         "commitInterval": "100ms", "rebalanceDrainDeadline": "3s"\(kafka)},
               "twilio": {"accountSid": "\(settings.accountSID)", "authToken": "${TWILIO_AUTH_TOKEN}", "serviceSid": "\(settings.serviceSID)",
-                         "baseURL": "\(emulator.baseURL)", "requestTimeout": "5s"\(twilio)},\(defaults.map { "\n  \"defaults\": \($0)," } ?? "")
+                         "baseURL": "\(emulator.baseURL)", "requestTimeout": "5s"\(twilio)},\(defaults.map { "\n  \"defaults\": \($0)," } ?? "")\(routes.map { "\n  \"routes\": \($0)," } ?? "")
               "metrics": {"listen": "127.0.0.1:0"},
               "log": {"level": "info", "format": "json"},
               "shutdown": {"drainDeadline": "5s"}

@@ -23,6 +23,9 @@ public enum EngineAction: Sendable {
     /// Fetch schema `id` from the Schema Registry (once per id: records needing it are held until the answer); answer
     /// with `.schemaAnswered`, or `.schemaUnavailable` when the registry cannot be reached (asked again later).
     case fetchSchema(id: UInt32)
+    /// Perform this snapshot request (a Document's or Map item's create, update, read or delete, or a Map's create);
+    /// answer with `.snapshotAnswered`.
+    case writeSnapshot(SnapshotRequest)
     /// Check that Twilio answers and accepts the credentials (readiness must not wait for the first record); answer
     /// with `.twilioProbeAnswered`.
     case probeTwilio
@@ -117,6 +120,16 @@ public enum EngineReport: Sendable {
     case accountConcurrencyLowered(limit: Int)
     /// The account-wide cap was lifted again.
     case accountConcurrencyRestored
+    /// A change not yet written was replaced by a newer value of its entity (it is done when that one is).
+    case snapshotConflated(label: String)
+    /// A snapshot change is over (`written`, `deleted`, `superseded` by Twilio's newer copy, or `refused`);
+    /// `records` are the records it completed (its own and those conflated into it).
+    case snapshotFinished(label: String, result: SnapshotResult, records: Int)
+    /// A snapshot request will be tried again (`RetryReason.rawValue`, or `object-rate-limited`, `unauthorized`,
+    /// `map-missing`, `not-found`).
+    case snapshotRetried(label: String, reason: String)
+    /// Twilio refused a snapshot write for good, or its retries gave up: its record is dead-lettered or dropped.
+    case snapshotRefused(label: String, outcome: PublishOutcome)
     /// This member's allowance of a stream the consumer group shares changed (a rebalance, a partition starting to
     /// count, a reload): `messagesPerWindow` whole messages in any second, or below one (a mean rate) where the
     /// group's allowances are not `guaranteed` to fit the stream's rate (`GroupBudget`).

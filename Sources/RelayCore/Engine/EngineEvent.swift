@@ -22,6 +22,8 @@ public enum EngineEvent: Sendable {
     case streamCreateAnswered(stream: String, outcome: PublishOutcome)
     /// Twilio answered a `.refreshTTL`.
     case ttlRefreshAnswered(stream: String, outcome: PublishOutcome)
+    /// Twilio answered a `.writeSnapshot` (or the request failed), classified.
+    case snapshotAnswered(id: UInt64, answer: SnapshotAnswer)
     /// The dead-letter topic acknowledged (`written`) or failed a `.deadLetter`.
     case deadLetterAnswered(id: UInt64, written: Bool)
     /// The time the engine asked for with `.wake(at:)` has come (an early or late call is harmless).

@@ -32,6 +32,11 @@ extension RelayEngine {
             record = prepared
             document = decoded
         }
+        if let snapshot = router.settings(forTopic: record.topic).snapshot, !snapshot.stream {
+            offerSnapshot(
+                record, decoded: document, route: router.settings(forTopic: record.topic), now: now, into: &actions)
+            return true
+        }
         let route: StreamRouter.Route
         switch router.route(record, decoded: document) {
         case .failure(let error):
@@ -62,6 +67,8 @@ extension RelayEngine {
         } else if let packer = streams[slot].pendingPacker {
             replacePacker(packer, of: slot, into: &actions)
         }
+        let snapshot = route.settings.snapshot != nil
+        if snapshot { flow.expectParts(record, count: 2) }
         let result = streams[slot].lane.offer(record, now: now)
         if streams[slot].partitions.insert(partition).inserted, streams[slot].fedByOnePartition || isNew {
             applyBudget(slot, now: now, into: &actions)
@@ -70,7 +77,12 @@ extension RelayEngine {
         if !result.dropped.isEmpty { settle(result.dropped, slot: slot, into: &actions) }
         if result.shouldPause { flow.pause(streams[slot].partitions) }
         reschedule(slot, now: now)
-        return result.disposition != .refused
+        guard result.disposition != .refused else {
+            if snapshot { flow.cancelParts(record) }
+            return false
+        }
+        if snapshot { offerSnapshot(record, decoded: document, route: route.settings, now: now, into: &actions) }
+        return true
     }
 
     /// A record no stream takes: dead-lettered or dropped by its route's `unroutable` policy (a keyed template that

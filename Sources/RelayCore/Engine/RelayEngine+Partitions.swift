@@ -7,6 +7,7 @@ extension RelayEngine {
         flow.assign(partitions, assignment: assignment)
         for partition in partitions { handoffs.assigned(partition, now: now) }
         applyBudgets(now: now, into: &actions)
+        shareSnapshotRates()
     }
 
     /// Stops feeding the revoked partitions: their queued and held records are discarded (not done, so the next
@@ -24,6 +25,7 @@ extension RelayEngine {
         }
         flow.setAssignment(remaining)
         applyBudgets(now: now, into: &actions)  // the drained partitions still count until the drain ends
+        shareSnapshotRates()
     }
 
     /// Ends the drain of `partitions`: forgets them, answers `.commit` with their final offsets, and withdraws their
@@ -38,6 +40,8 @@ extension RelayEngine {
             affected.formUnion(drained)
             handoffs.released(partition, now: now)
         }
+        // Their snapshot changes are still written, but no longer complete their records here.
+        snapshots.withdraw(Set(partitions))
         // Not done either way now: the next owner consumes (and dead-letters) the record again.
         for withdrawn in deadLetters.withdraw(Set(partitions)) {
             if let slot = withdrawn.slot { streams[slot].deadLettersPending -= 1 }

@@ -20,6 +20,10 @@ extension RelayEngine {
                 if schemas.isAwaited(id) { actions.append(.fetchSchema(id: id)) }
             case .probe:
                 actions.append(.probeTwilio)
+            case .snapshot(let key):
+                guard snapshots.isScheduled(key, at: entry.at) else { continue }  // stale: moved or gone
+                _ = snapshots.noteScheduled(key, at: nil)
+                stepSnapshot(key, now: now, into: &actions)
             }
         }
     }
@@ -49,19 +53,21 @@ extension RelayEngine {
         if let current = streams[slot].scheduledAt, current <= at { return }
         streams[slot].scheduledAt = at
         scheduler.schedule(.stream(slot), at: at)
-        if scheduler.count > max(1024, 4 * streams.capacity) { compactScheduler() }
+        if scheduler.count > max(1024, 4 * (streams.capacity + snapshots.count)) { compactScheduler() }
     }
 
     /// Drops the scheduler's stale entries (streams moved earlier or gone, withdrawn letters, old create looks).
-    private mutating func compactScheduler() {
+    mutating func compactScheduler() {
         let streams = self.streams
         let deadLetters = self.deadLetters
         let createsAt = gate.createsScheduledAt
+        let snapshots = self.snapshots
         scheduler.compact { entry in
             switch entry.target {
             case .stream(let slot): streams.isScheduled(slot, at: entry.at)
             case .deadLetter(let id): deadLetters.contains(id)
             case .creates: createsAt == entry.at
+            case .snapshot(let key): snapshots.isScheduled(key, at: entry.at)
             case .resumeCheck, .handoff, .schemaFetch, .probe: true
             }
         }
@@ -141,5 +147,6 @@ extension RelayEngine {
             streams[slot].waitingForAccount = false
             step(slot, now: now, into: &actions)
         }
+        admitSnapshotGateWaiters(now: now, into: &actions)
     }
 }

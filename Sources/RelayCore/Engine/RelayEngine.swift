@@ -65,6 +65,8 @@ public struct RelayEngine: Sendable {
     var gate: PublishGate
     var schemas: SchemaBook
     var deadLetters = DeadLetterBook()
+    /// Snapshot objects (Documents, Maps) being written, and what is known of released ones.
+    var snapshots: SnapshotBook
     /// When each owned partition starts counting toward the streams' budgets (`RelayEngine+Budget`).
     var handoffs: PartitionHandoffs
     var handoffScheduledAt: Instant?
@@ -84,6 +86,7 @@ public struct RelayEngine: Sendable {
         let twilio = settings.configuration.twilio
         router = StreamRouter(configuration: settings.configuration)
         streams = StreamTable(knownCapacity: twilio.knownStreams)
+        snapshots = SnapshotBook(capacity: twilio.knownStreams)
         flow = PartitionFlow(maxOutstandingPerPartition: settings.maxOutstandingPerPartition)
         gate = PublishGate(
             ceiling: PublishGate.ceiling(twilio, oneRequestPerConnection: settings.oneRequestPerConnection),
@@ -124,6 +127,8 @@ public struct RelayEngine: Sendable {
             createAnswered(stream: stream, outcome: outcome, now: now, into: &actions)
         case .ttlRefreshAnswered(let stream, let outcome):
             refreshAnswered(stream: stream, outcome: outcome, now: now, into: &actions)
+        case .snapshotAnswered(let id, let answer):
+            snapshotAnswered(id: id, answer: answer, now: now, into: &actions)
         case .deadLetterAnswered(let id, let written):
             deadLetterAnswered(id: id, written: written, now: now, into: &actions)
         case .timeReached:
@@ -158,7 +163,8 @@ public struct RelayEngine: Sendable {
     /// Whether nothing is queued, in flight or waiting for the dead-letter topic, and no record is held back for a
     /// stream to have room (unless stopping: then held records wait for the next run).
     public var isIdle: Bool {
-        streams.allSatisfy(\.isIdle) && deadLetters.isEmpty && (flow.stopping || !flow.holdsRecords)
+        streams.allSatisfy(\.isIdle) && snapshots.isIdle && deadLetters.isEmpty
+            && (flow.stopping || !flow.holdsRecords)
     }
 
     /// Streams with state (a keyed route's idle streams are released after `idleAfter`).
@@ -175,7 +181,7 @@ public struct RelayEngine: Sendable {
     public func isDrained(_ partitions: [TopicPartition]) -> Bool {
         flow.isDrained(partitions) { slot in
             streams.isDrained(slot)
-        }
+        } && snapshots.isDrained(Set(partitions))
     }
 
     /// The offset to commit for each partition with done records (one past the last contiguous done record).
@@ -194,6 +200,11 @@ public struct RelayEngine: Sendable {
 
     /// Partitions the driver was told to pause.
     public var pausedPartitions: Set<TopicPartition> { flow.pausedReported }
+
+    /// Snapshot objects (Documents, Maps) with state, their entities with state, and released entities remembered.
+    public var snapshotCounts: (objects: Int, entities: Int, remembered: Int) {
+        (snapshots.count, snapshots.entityCount, snapshots.rememberedCount)
+    }
 
     /// Schema ids cached.
     public var cachedSchemaCount: Int { schemas.count }

@@ -21,6 +21,8 @@ struct StreamScheduler: Sendable {
         case schemaFetch(UInt32)
         /// Probe Twilio again (the start-up probe failed).
         case probe
+        /// A snapshot object (Document or Map) has a request its pacer admits, a retry due, or may be released.
+        case snapshot(SnapshotBook.ObjectKey)
     }
 
     struct Entry: Sendable, Comparable {

@@ -18,6 +18,12 @@ public enum DropReason: String, Sendable, Hashable, CaseIterable {
     case unroutable
     /// Its value or key cannot be decoded (`UndecodableReason` says why, in the dead letter's detail).
     case undecodable
+    /// Its snapshot `Data` is over Twilio's 16 KiB under the snapshot's `oversize` policy (`drop`, `dead-letter`).
+    case snapshotOversize = "snapshot-oversize"
+    /// Twilio refused its snapshot write (400-class), or the write's retries gave up.
+    case snapshotRejected = "snapshot-rejected"
+    /// Its route's snapshot name or key cannot be formed from the record (the route's `unroutable` policy).
+    case snapshotUnroutable = "snapshot-unroutable"
 }
 
 /// A record a lane gave up on, handed back unchanged with its reason. Its offset counts as done once the caller has

@@ -53,8 +53,7 @@ public struct CreateLimiter: Sendable, Equatable {
 
     /// Twilio refused a create with 429: halve the rate (once per second) and wait `retryAfter` (or one second).
     public mutating func rateLimited(retryAfter: Duration?, now: Instant) {
-        let wait = max(retryAfter ?? .seconds(1), .milliseconds(100))
-        pausedUntil = max(pausedUntil ?? now, now + wait)
+        pausedUntil = ObjectPacer.pause(pausedUntil, retryAfter: retryAfter, now: now)
         tokens = 1  // one create at the end of the pause, then the lowered rate
         refilledAt = pausedUntil
         guard now - lastChange >= .seconds(1) else { return }

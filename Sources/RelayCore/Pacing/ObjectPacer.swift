@@ -87,8 +87,13 @@ public struct ObjectPacer: Sendable, Equatable {
 
     /// Twilio answered 429 for this object: nothing more until `retryAfter` (or one second) has passed.
     public mutating func rateLimited(retryAfter: Duration?, now: Instant) {
-        let wait = max(retryAfter ?? .seconds(1), .milliseconds(100))
-        pausedUntil = max(pausedUntil ?? now, now + wait)
+        pausedUntil = Self.pause(pausedUntil, retryAfter: retryAfter, now: now)
+    }
+
+    /// The end of a pause after a 429 at `now`: `Retry-After` (one second when Twilio gave none, at least 100 ms)
+    /// from `now`, or `current` when that is later. Creates pause the same way (`CreateLimiter`).
+    static func pause(_ current: Instant?, retryAfter: Duration?, now: Instant) -> Instant {
+        max(current ?? now, now + max(retryAfter ?? .seconds(1), .milliseconds(100)))
     }
 
     /// A new rate (a reload, or this member's share of an object several members write).
@@ -97,6 +102,13 @@ public struct ObjectPacer: Sendable, Equatable {
     /// Whether no write is remembered at `now` and no pause is in force: the pacer's state may be dropped.
     public func isIdle(now: Instant) -> Bool {
         (pausedUntil.map { now >= $0 } ?? true) && recent.allSatisfy { now - $0.at >= window }
+    }
+
+    /// When the pacer becomes idle (`isIdle`): its last write leaves the window and any pause is over.
+    public var idleAt: Instant? {
+        let leaves = recent.last.map { $0.at + window }
+        guard let pausedUntil else { return leaves }
+        return max(leaves ?? pausedUntil, pausedUntil)
     }
 
     /// Units admitted in the window ending at `now`.

@@ -112,3 +112,16 @@ extension SnapshotVersion {
         self.init(topic: topic, partition: partition, offset: offset, timestamp: timestamp)
     }
 }
+
+extension SnapshotOperation {
+    /// The operation's metrics label: `create`, `update`, `read`, `delete` or `create-map`.
+    public var label: String {
+        switch self {
+        case .createMap: "create-map"
+        case .create: "create"
+        case .update: "update"
+        case .read: "read"
+        case .delete: "delete"
+        }
+    }
+}

@@ -13,13 +13,16 @@ extension StreamSettings {
         )
     }
 
-    /// The packer's budget and the message format.
+    /// The packer's budget and the message format. A route with a snapshot always carries `tp`, `p`, `o` and `t`, so
+    /// that a page can drop the stream's records older than the snapshot it read (decision 0012).
     public func packer(epoch: UInt64?) -> MessagePacker {
-        MessagePacker(
+        let versioned = snapshot != nil
+        return MessagePacker(
             settings: PackerSettings(budget: maxMessageBytes, maxRecordsPerMessage: maxRecordsPerMessage),
             format: MessageFormatOptions(
-                includeKey: format.key, includeTopic: format.topic, includePartition: format.partition,
-                includeOffset: format.offset, includeTimestamp: format.timestamp, includeHeaders: format.headers,
+                includeKey: format.key, includeTopic: format.topic || versioned,
+                includePartition: format.partition || versioned, includeOffset: format.offset || versioned,
+                includeTimestamp: format.timestamp || versioned, includeHeaders: format.headers,
                 includeId: format.id,
                 epoch: epoch
             )

@@ -36,6 +36,12 @@ struct SnapshotEntity: Sendable {
         var covers: [RecordPosition] = []
         /// Failed attempts so far (for the engine's backoff).
         var failures = 0
+        /// Whether `record`'s partition was revoked meanwhile: its value is still written, but marking the record
+        /// done is no longer this relay's to do (the next owner consumes it again).
+        var recordWithdrawn = false
+
+        /// The positions this change completes when it finishes: its record's (unless withdrawn) and the covered.
+        var positions: [RecordPosition] { recordWithdrawn ? covers : [RecordPosition(of: record)] + covers }
 
         /// The record's place in the entity's order.
         var version: SnapshotVersion { SnapshotVersion(of: record) }
@@ -43,10 +49,11 @@ struct SnapshotEntity: Sendable {
         /// Takes `other` in: the newer of the two values stays, and completes the other's records too.
         mutating func absorb(_ other: Change) {
             if other.version.isNewer(than: version) {
-                covers.append(RecordPosition(of: record))
+                if !recordWithdrawn { covers.append(RecordPosition(of: record)) }
                 record = other.record
                 data = other.data
-            } else {
+                recordWithdrawn = other.recordWithdrawn
+            } else if !other.recordWithdrawn {
                 covers.append(RecordPosition(of: other.record))
             }
             covers.append(contentsOf: other.covers)
@@ -88,16 +95,7 @@ struct SnapshotEntity: Sendable {
     }
 
     /// What became of a change.
-    enum Result: Sendable, Equatable {
-        /// Written: Twilio holds its value.
-        case written
-        /// Deleted (or found gone).
-        case deleted
-        /// Twilio already held this value or a newer one: nothing was written.
-        case superseded
-        /// Twilio refused it for good.
-        case refused
-    }
+    typealias Result = SnapshotResult
 
     /// A change that is over, and how.
     struct Finished: Sendable {
@@ -203,8 +201,17 @@ struct SnapshotEntity: Sendable {
         return nil
     }
 
-    /// Forgets what is known of Twilio's copy (it may have been changed by another writer, or the object vanished).
-    mutating func forgetRemote() { remote = .unknown }
+    /// Withdraws the records of `partitions` (revoked): their changes are still written, but not marked done here.
+    mutating func withdraw(_ partitions: Set<TopicPartition>) {
+        current?.withdraw(partitions)
+        next?.withdraw(partitions)
+    }
+
+    /// Whether a request is in flight for a change with a record of `partitions`.
+    func isWriting(_ partitions: Set<TopicPartition>) -> Bool {
+        guard inFlight != nil, let current else { return false }
+        return current.positions.contains { partitions.contains($0.partition) }
+    }
 
     /// Ends the current change (`change`) with `result`; the waiting change becomes current.
     private mutating func finish(_ change: Change, _ result: Result) -> Finished {
@@ -219,6 +226,26 @@ struct SnapshotEntity: Sendable {
         current?.absorb(waiting)
         next = nil
     }
+}
+
+extension SnapshotEntity.Change {
+    /// Drops the positions of `partitions` (revoked) from what this change completes.
+    mutating func withdraw(_ partitions: Set<TopicPartition>) {
+        if partitions.contains(record.topicPartition) { recordWithdrawn = true }
+        covers.removeAll { partitions.contains($0.partition) }
+    }
+}
+
+/// What became of a snapshot change.
+public enum SnapshotResult: String, Sendable, Hashable, CaseIterable {
+    /// Written: Twilio holds its value.
+    case written
+    /// Deleted (or found gone).
+    case deleted
+    /// Twilio already held this value or a newer one: nothing was written.
+    case superseded
+    /// Twilio refused it for good, or its retries gave up.
+    case refused
 }
 
 /// A record's place in Kafka: what marks it done.

@@ -6,6 +6,14 @@ public struct NoRelayObserver: RelayObserver {
     /// Ignored.
     public func recordsConsumed(topic: String, count: Int) {}
     /// Ignored.
+    public func snapshotFinished(route: String, result: String, records: Int) {}
+    /// Ignored.
+    public func snapshotConflated(route: String) {}
+    /// Ignored.
+    public func snapshotRetried(route: String, reason: String) {}
+    /// Ignored.
+    public func snapshotAnswered(operation: String, latency: Duration) {}
+    /// Ignored.
     public func messagePublished(stream: String, records: Int, bytes: Int, latency: Duration) {}
     /// Ignored.
     public func endToEndLatency(stream: String, latency: Duration) {}

@@ -27,6 +27,7 @@ enum RelayMetricCatalogue {
     static let codeLabel = "code"
     static let versionLabel = "version"
     static let resultLabel = "result"
+    static let operationLabel = "operation"
 
     // MARK: Intake
 
@@ -110,6 +111,26 @@ enum RelayMetricCatalogue {
     static let routeStreamsReleased = metric(
         "route_streams_released", "total", "Streams of a keyed route whose state was released after idleAfter idle.")
 
+    // MARK: Snapshots (Documents, Map items): by route, the snapshot's name template
+
+    static let snapshotChanges = metric(
+        "snapshot_changes", "total",
+        "Snapshot changes that ended, by route and result: written, deleted (a tombstone), superseded (Twilio held this value or a newer one), refused (dead-lettered or dropped)."
+    )
+    static let snapshotRecords = metric(
+        "snapshot_records", "total",
+        "Records whose snapshot part is done, by route and result (a change completes the records conflated into it)."
+    )
+    static let snapshotConflated = metric(
+        "snapshot_conflated", "total",
+        "Snapshot values replaced by a newer value of their entity before they were written, by route.")
+    static let snapshotRetries = metric(
+        "snapshot_retries", "total", "Snapshot requests that will be retried, by route and reason.")
+    static let snapshotLatency = metric(
+        "snapshot_latency", "seconds",
+        "Time from sending a snapshot request to Twilio's answer, by operation (create, update, read, delete, create-map).",
+        durationBuckets: publishLatencyBuckets)
+
     // MARK: Decoding (Schema Registry), filters
 
     static let recordsUndecodable = metric(
@@ -149,6 +170,7 @@ enum RelayMetricCatalogue {
         laneRecords, laneBytes, inFlight, pacerWait, pacerWaitTotal, streamAllowance,
         streamsCreated, streamsRecreated, ttlRefreshes, streamSeries,
         recordsUnroutable, routeStreams, routeStreamsCreated, routeStreamsReleased,
+        snapshotChanges, snapshotRecords, snapshotConflated, snapshotRetries, snapshotLatency,
         recordsUndecodable, recordsFiltered, registryRequests, schemasCached,
         ready, buildInfo, configReloads, configReloadTime, configReloadSuccess,
     ]

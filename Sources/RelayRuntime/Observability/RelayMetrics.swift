@@ -98,6 +98,30 @@ public final class RelayMetrics: RelayObserver {
         counter(Names.recordsDeadLettered, streamAndReason(stream, reason)).increment(by: Int64(count))
     }
 
+    /// Counts `sync_relay_snapshot_changes_total{route,result}` and `sync_relay_snapshot_records_total{route,result}`.
+    public func snapshotFinished(route: String, result: String, records: Int) {
+        let labels = [(Names.routeLabel, route), (Names.resultLabel, result)]
+        counter(Names.snapshotChanges, labels).increment()
+        counter(Names.snapshotRecords, labels).increment(by: Int64(records))
+    }
+
+    /// Counts `sync_relay_snapshot_conflated_total{route}`.
+    public func snapshotConflated(route: String) {
+        counter(Names.snapshotConflated, [(Names.routeLabel, route)]).increment()
+    }
+
+    /// Counts `sync_relay_snapshot_retries_total{route,reason}`.
+    public func snapshotRetried(route: String, reason: String) {
+        counter(Names.snapshotRetries, [(Names.routeLabel, route), (Names.reasonLabel, reason)]).increment()
+    }
+
+    /// Records `sync_relay_snapshot_latency_seconds{operation}`.
+    public func snapshotAnswered(operation: String, latency: Duration) {
+        CoreMetrics.Timer(
+            label: Names.snapshotLatency.fullName, dimensions: [(Names.operationLabel, operation)], factory: factory
+        ).recordNanoseconds(latency.nanosecondsClamped)
+    }
+
     /// Counts `sync_relay_publish_retries_total{stream,reason}`.
     public func publishRetried(stream: String, reason: String) {
         counter(Names.publishRetries, streamAndReason(stream, reason)).increment()

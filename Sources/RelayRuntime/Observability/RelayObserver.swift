@@ -8,6 +8,16 @@ import RelayCore
 public protocol RelayObserver: Sendable {
     /// Records handed over by the consumer.
     func recordsConsumed(topic: String, count: Int)
+    /// A snapshot change ended (`result`: `written`, `deleted`, `superseded`, `refused`), completing `records`
+    /// records; `route` is the snapshot's name template.
+    func snapshotFinished(route: String, result: String, records: Int)
+    /// A snapshot change not yet written was replaced by a newer value of its entity.
+    func snapshotConflated(route: String)
+    /// A snapshot request will be retried, by reason.
+    func snapshotRetried(route: String, reason: String)
+    /// Twilio answered a snapshot request (`operation`: `create`, `update`, `read`, `delete`, `create-map`) after
+    /// `latency`.
+    func snapshotAnswered(operation: String, latency: Duration)
     /// A message was accepted by Twilio (2xx).
     func messagePublished(stream: String, records: Int, bytes: Int, latency: Duration)
     /// Time from each record's Kafka timestamp to Twilio's acceptance of its message.

@@ -37,6 +37,19 @@ extension RelayPipeline {
                     twilioAnswered(outcome)
                     apply(.ttlRefreshAnswered(stream: name, outcome: outcome))
                 }
+            case .writeSnapshot(let request):
+                guard !closed else { continue }
+                let started = clock.now()
+                snapshotWriter.write(request) { [self] answer in
+                    if case .failed(let outcome) = answer {
+                        twilioAnswered(outcome)
+                    } else {
+                        twilioAnswered(.accepted)
+                        observer.snapshotAnswered(
+                            operation: request.operation.label, latency: clock.now() - started)
+                    }
+                    apply(.snapshotAnswered(id: request.id, answer: answer))
+                }
             case .pause(let partitions):
                 partitionControl?.pause(partitions)
             case .resume(let partitions):
@@ -178,6 +191,15 @@ extension RelayPipeline {
                 metadata: [LogKey.twilioConcurrencyLimit: .stringConvertible(limit)])
         case .accountConcurrencyRestored:
             logger.notice("twilio.account.concurrency.restored")
+        case .snapshotConflated(let label):
+            observer.snapshotConflated(route: label)
+        case .snapshotFinished(let label, let result, let records):
+            observer.snapshotFinished(route: label, result: result.rawValue, records: records)
+        case .snapshotRetried(let label, let reason):
+            observer.snapshotRetried(route: label, reason: reason)
+        case .snapshotRefused(let label, let outcome):
+            logger.error(
+                "snapshot.refused", metadata: [LogKey.route: .string(label), LogKey.outcome: .string("\(outcome)")])
         case .allowance(let label, let messagesPerWindow, let guaranteed):
             observer.streamAllowance(stream: label, messagesPerWindow: messagesPerWindow)
             logger.log(

@@ -41,15 +41,18 @@ public final class RelayPipeline: ConsumerEvents, Sendable {
         public var timer: any WakeTimer
         /// The Schema Registry (nil: none configured).
         public var schemas: (any SchemaSource)?
+        /// Twilio Sync's Documents and Maps, for routes with a `snapshot`.
+        public var snapshots: any SnapshotWriter
         /// Whether each connection to Twilio carries one request at a time (HTTP/1.1): the engine then caps the
         /// publishes in flight by `twilio.maxConnections` too.
         public var oneRequestPerConnection: Bool
 
         public init(
             publisher: any StreamPublisher, deadLetters: (any DeadLetterSink)?, timer: any WakeTimer,
-            schemas: (any SchemaSource)?, oneRequestPerConnection: Bool = false
+            schemas: (any SchemaSource)?, snapshots: any SnapshotWriter, oneRequestPerConnection: Bool = false
         ) {
             self.publisher = publisher
+            self.snapshots = snapshots
             self.deadLetters = deadLetters
             self.timer = timer
             self.schemas = schemas
@@ -62,6 +65,7 @@ public final class RelayPipeline: ConsumerEvents, Sendable {
     let publisher: any StreamPublisher
     let deadLetters: (any DeadLetterSink)?
     let schemas: (any SchemaSource)?
+    let snapshotWriter: any SnapshotWriter
     let observer: any RelayObserver
     let health: HealthState
     let logger: Logger
@@ -81,6 +85,7 @@ public final class RelayPipeline: ConsumerEvents, Sendable {
         publisher = ports.publisher
         deadLetters = ports.deadLetters
         schemas = ports.schemas
+        snapshotWriter = ports.snapshots
         timer = ports.timer
         self.observer = observer
         self.health = health

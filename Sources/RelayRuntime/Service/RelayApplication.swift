@@ -73,6 +73,7 @@ public struct RelayApplication: Sendable {
             ports: RelayPipeline.Ports(
                 publisher: SyncStreamPublisher(client: client), deadLetters: deadLetters,
                 timer: EngineWakeTimer(clock: clock), schemas: schemas,
+                snapshots: SyncSnapshotWriter(client: client),
                 oneRequestPerConnection: client.carriesOneRequestPerConnection),
             observer: observer, health: health, logger: logger, clock: clock)
         consumer = try KafkaConsumer(

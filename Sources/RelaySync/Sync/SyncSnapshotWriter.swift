@@ -10,7 +10,7 @@ import RelayCore
 /// without one) is a bug by construction and is answered `.failed(.invalid(status: 0, ...))` without sending.
 public struct SyncSnapshotWriter: SnapshotWriter {
     /// Twilio's limit on a Document's or Map item's `Data`: 16 KiB of its UTF-8.
-    public static let maximumDataByteCount = 16_384
+    public static let maximumDataByteCount = SnapshotSettings.maximumDataBytes
 
     private let client: SyncStreamsClient
 

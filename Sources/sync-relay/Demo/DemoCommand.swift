@@ -50,6 +50,8 @@ struct DemoCommand: AsyncParsableCommand {
     static let topics = ["demo.gentle", "demo.firehose", "demo.oversize", "demo.vehicles", DemoOrders.topic]
     /// The keyed route's stream template, and its metrics label.
     static let vehicleStreams = "vehicle-{key}"
+    /// The Sync Map holding each vehicle's latest position.
+    static let vehicleMap = "vehicles"
 
     func run() async throws {
         // The view is the demo's output: only warnings and errors are logged, to standard error.
@@ -199,6 +201,13 @@ struct DemoCommand: AsyncParsableCommand {
                         JSONMember("stream", .string(Self.vehicleStreams)),
                         JSONMember("idleAfter", "10s"),
                         JSONMember("format", .object([JSONMember("key", true), JSONMember("id", true)])),
+                        // Each vehicle's latest position, for a map page that opens later: one item per vehicle.
+                        JSONMember(
+                            "snapshot",
+                            .object([
+                                JSONMember("kind", "map"), JSONMember("name", .string(Self.vehicleMap)),
+                                JSONMember("key", "{key}"), JSONMember("ttl", "1h"),
+                            ])),
                     ]),
                     .object([
                         JSONMember("topic", .string(DemoOrders.topic)),

@@ -39,6 +39,18 @@ final class DemoStatistics: RelayObserver {
         figures.withLock { change(&$0[rows[stream] ?? stream, default: Figures()]) }
     }
 
+    func snapshotFinished(route: String, result: String, records: Int) {
+        inner?.snapshotFinished(route: route, result: result, records: records)
+    }
+
+    func snapshotConflated(route: String) { inner?.snapshotConflated(route: route) }
+
+    func snapshotRetried(route: String, reason: String) { inner?.snapshotRetried(route: route, reason: reason) }
+
+    func snapshotAnswered(operation: String, latency: Duration) {
+        inner?.snapshotAnswered(operation: operation, latency: latency)
+    }
+
     func recordsConsumed(topic: String, count: Int) {
         update(topic) { $0.recordsIn += count }
         inner?.recordsConsumed(topic: topic, count: count)

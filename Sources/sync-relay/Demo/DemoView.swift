@@ -5,7 +5,7 @@ import ServiceLifecycle
 import SyncEmulator
 
 /// The demo's live terminal view: once a second, per stream, records in/s, messages out/s, records per message,
-/// fill of the 4 KiB budget, queue and drops.
+/// fill of the 4 KiB budget, queue and drops; then the emulator's figures and the Maps keeping snapshots.
 struct DemoView: Service {
     let statistics: DemoStatistics
     let emulator: SyncEmulator
@@ -57,6 +57,13 @@ struct DemoView: Service {
         lines.append(
             "emulator: \(stats.accepted) messages accepted, rejections \(stats.rejections.isEmpty ? "none" : "\(stats.rejections)") (strict 30/s per stream)"
         )
+        for map in emulator.maps() {
+            let name = map.uniqueName ?? map.sid
+            let writes = emulator.writeLog(map: map.sid)?.count ?? 0
+            lines.append(
+                "snapshot: Map \(name) holds \(emulator.mapItems(map.sid).count) items (each key's latest value, for pages that open later), \(writes) writes"
+            )
+        }
         lines.append("Ctrl-C stops the demo and prints a summary.")
         return lines.joined(separator: "\n")
     }

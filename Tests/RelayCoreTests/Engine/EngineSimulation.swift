@@ -6,7 +6,7 @@ import RelayTestSupport
 /// manual clock. Crashes throw the engine away and rebuild it from the committed offsets. It checks, as it goes,
 /// what the engine promises: nothing committed past a record that was not accepted, dead-lettered or dropped;
 /// never more than `rate` sends per stream in a sliding second; nothing of a partition sent after its revoke's
-/// drain ended.
+/// drain ended. Worlds with snapshots check theirs too (`EngineSimulation+Snapshots`).
 struct EngineSimulation {
     struct RecordID: Hashable, Comparable {
         var partition: TopicPartition
@@ -44,6 +44,17 @@ struct EngineSimulation {
     var creates: [String] = []
     var refreshes: [String] = []
     var letters: [DeadLetter] = []
+    var snapshotRequests: [SnapshotRequest] = []
+    /// Twilio's Documents and Maps, as the relay left them (they survive crashes).
+    var store = SnapshotStore()
+    /// Snapshot requests sent, with when and what they cost, by object.
+    var snapshotSends: [String: [(at: Instant, cost: Int)]] = [:]
+    /// Snapshot requests sent.
+    var snapshotSent = 0
+    /// Records whose snapshot part a policy dropped, or the dead-letter topic acknowledged.
+    var snapshotDropped: Set<RecordID> = []
+    /// Records whose snapshot the engine gave up (dropped, or dead-lettering under way).
+    var snapshotGivenUp: Set<RecordID> = []
     var wakeAt: Instant?
 
     // What happened
@@ -86,12 +97,24 @@ struct EngineSimulation {
             case .pause(let partitions): paused.formUnion(partitions)
             case .resume(let partitions): paused.subtract(partitions)
             case .commit(let offsets): commit(offsets)
-            case .deadLetter(let letter): letters.append(letter)
+            case .deadLetter(let letter):
+                letters.append(letter)
+                if letter.reason.isSnapshotReason { snapshotGivenUp.insert(id(letter.record)) }
             case .wake(let at): wakeAt = at
             case .fetchSchema(let id): schemaFetches.append(id)
             case .probeTwilio: break
+            case .writeSnapshot(let request):
+                checkSnapshotSend(request)
+                snapshotRequests.append(request)
             case .report(.dropped(_, let drops)):
-                for drop in drops { dropped[id(drop.record)] = drop.reason }
+                for drop in drops {
+                    if drop.reason.isSnapshotReason {
+                        snapshotDropped.insert(id(drop.record))
+                        snapshotGivenUp.insert(id(drop.record))
+                    } else {
+                        dropped[id(drop.record)] = drop.reason
+                    }
+                }
             case .report(.acknowledged(_, let records)):
                 for record in records { acknowledged.insert(id(record)) }
             case .report:
@@ -129,8 +152,11 @@ struct EngineSimulation {
         for (partition, offset) in offsets {
             for record in log[partition]! where record.offset < offset && record.offset >= (committed[partition] ?? 0) {
                 let id = id(record)
-                if !delivered.contains(id) && !deadLettered.contains(id) && dropped[id] == nil {
+                if publishesStream, !delivered.contains(id) && !deadLettered.contains(id) && dropped[id] == nil {
                     failures.append("committed \(partition)@\(offset) past \(record.offset), which was never handled")
+                }
+                if let problem = snapshotProblem(committing: record) {
+                    failures.append("committed \(partition)@\(offset) past \(record.offset): \(problem)")
                 }
             }
             committed[partition] = max(committed[partition] ?? 0, offset)
@@ -145,10 +171,13 @@ struct EngineSimulation {
             let size = Int.random(in: 1...160, using: &random)
             let key: [UInt8]? =
                 Bool.random(using: &random) ? Array("k\(Int.random(in: 0..<5, using: &random))".utf8) : nil
+            // Worlds with snapshots have tombstones too (drawn only there: other worlds replay as they did).
+            let tombstone =
+                key != nil && configuration.defaults.snapshot != nil && Int.random(in: 0..<8, using: &random) == 0
             log[partition]!.append(
                 SourceRecord(
                     topic: partition.topic, partition: partition.partition, offset: offset, key: key,
-                    value: Array(repeating: UInt8(ascii: "a"), count: size)))
+                    value: tombstone ? nil : Array(repeating: UInt8(ascii: "a"), count: size)))
         }
     }
 
@@ -208,7 +237,13 @@ struct EngineSimulation {
         guard !letters.isEmpty else { return }
         let letter = letters.remove(at: Int.random(in: 0..<letters.count, using: &random))
         let written = forced ?? (Int.random(in: 0..<100, using: &random) < 80)
-        if written { deadLettered.insert(id(letter.record)) }
+        if written {
+            if letter.reason.isSnapshotReason {
+                snapshotDropped.insert(id(letter.record))
+            } else {
+                deadLettered.insert(id(letter.record))
+            }
+        }
         apply(.deadLetterAnswered(id: letter.id, written: written))
     }
 
@@ -283,6 +318,7 @@ struct EngineSimulation {
         creates = []
         refreshes = []
         letters = []
+        snapshotRequests = []
         wakeAt = nil
         owned = []
         paused = []
@@ -314,6 +350,8 @@ struct EngineSimulation {
     mutating func answerWithSuccess() -> Bool {
         if !publishes.isEmpty {
             answerPublish(outcome: .accepted)
+        } else if !snapshotRequests.isEmpty {
+            answerSnapshot(faithfully: true)
         } else if !creates.isEmpty {
             apply(.streamCreateAnswered(stream: creates.removeFirst(), outcome: .accepted))
         } else if !letters.isEmpty {
@@ -335,7 +373,11 @@ struct EngineSimulation {
         assignFree()
         for _ in 0..<20_000 {
             let behind = owned.filter { position[$0]! < log[$0]!.count }
-            if behind.isEmpty, publishes.isEmpty, creates.isEmpty, letters.isEmpty, engine.isIdle { break }
+            if behind.isEmpty, publishes.isEmpty, creates.isEmpty, letters.isEmpty, snapshotRequests.isEmpty,
+                engine.isIdle
+            {
+                break
+            }
             if let partition = behind.sorted(by: { ($0.topic, $0.partition) < ($1.topic, $1.partition) }).first,
                 !paused.contains(partition)
             {
@@ -357,7 +399,8 @@ struct EngineSimulation {
                 failures.append("\(partition) committed \(committed[partition] ?? -1) of \(end)")
             }
         }
-        for records in log.values {
+        checkLastValuesWin()
+        for records in log.values where publishesStream {
             for record in records
             where !delivered.contains(id(record)) && !deadLettered.contains(id(record)) && dropped[id(record)] == nil {
                 failures.append("\(record.topicPartition)@\(record.offset) was never handled")

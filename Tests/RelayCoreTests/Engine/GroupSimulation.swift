@@ -213,7 +213,7 @@ struct GroupSimulation {
                 members[index].paused.subtract(partitions)
             case .commit(let offsets):
                 for (partition, offset) in offsets { committed[partition] = max(committed[partition] ?? 0, offset) }
-            case .deadLetter, .fetchSchema, .probeTwilio, .report:
+            case .deadLetter, .fetchSchema, .probeTwilio, .report, .writeSnapshot:
                 break
             }
         }

@@ -145,6 +145,7 @@ import Testing
                 case .oversize: #expect(oversize != .split || (drop.record.value?.count ?? 0) > 10_000)
                 case .rejected: break
                 case .invalidStreamName, .unroutable, .undecodable: Issue.record("a lane never routes nor decodes")
+                case .snapshotOversize, .snapshotRejected, .snapshotUnroutable: Issue.record("a lane has no snapshot")
                 }
             }
             // Pacing held for every send, retries included.

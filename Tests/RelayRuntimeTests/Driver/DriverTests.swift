@@ -23,6 +23,7 @@ struct DriverTests {
     final class Rig: Sendable {
         let pipeline: RelayPipeline
         let publisher: FakePublisher
+        let snapshots = FakeSnapshotWriter()
         let control = FakePartitionControl()
         let committer = FakeCommitter()
         let timer: FakeWakeTimer
@@ -32,7 +33,8 @@ struct DriverTests {
 
         init(
             defaults: [JSONMember] = [], twilio: [JSONMember] = [], registry: Bool = false,
-            publisher: FakePublisher = FakePublisher(), schemas: FakeSchemaSource? = nil
+            publisher: FakePublisher = FakePublisher(), schemas: FakeSchemaSource? = nil,
+            routes: [JSONValue] = []
         ) throws {
             let clock = MonotonicClock()
             let log = TwilioReadinessLog()
@@ -56,6 +58,7 @@ struct DriverTests {
                             JSONMember("serviceSid", "IS0123456789abcdef0123456789abcdef"),
                         ] + twilio)),
                 JSONMember("defaults", .object(defaults)),
+                JSONMember("routes", .array(routes)),
             ]
             if registry {
                 document.append(
@@ -68,7 +71,8 @@ struct DriverTests {
                 directory: nil)
             pipeline = RelayPipeline(
                 configuration: configuration,
-                ports: .init(publisher: publisher, deadLetters: nil, timer: timer, schemas: schemas),
+                ports: .init(
+                    publisher: publisher, deadLetters: nil, timer: timer, schemas: schemas, snapshots: snapshots),
                 observer: NoRelayObserver(), health: health, logger: Logger(label: "driver-test"), clock: clock)
             pipeline.attach(partitionControl: control, committer: committer)
         }
@@ -109,6 +113,34 @@ struct DriverTests {
         JSONMember("stream", "{topic}-{partition}"),
         JSONMember("format", .object([JSONMember("offset", true)])),
     ]
+
+    @Test func snapshotWritesGoThroughTheirPortAndTheirRecordsAreDoneWhenBothPartsAre() async throws {
+        let route = JSONValue.object([
+            JSONMember("topic", .string(Self.topic)), JSONMember("stream", "{topic}"),
+            JSONMember(
+                "snapshot",
+                .object([JSONMember("kind", "map"), JSONMember("name", "vehicles"), JSONMember("key", "{key}")])),
+        ])
+        let rig = try Rig(routes: [route])
+        let p0 = TopicPartition(topic: Self.topic, partition: 0)
+        rig.assign([p0])
+        let keyed = (0..<20).map {
+            SourceRecord(
+                topic: Self.topic, partition: 0, offset: Int64($0), key: Array("k\($0 % 4)".utf8),
+                value: Array("{\"n\":\($0)}".utf8))
+        }
+        rig.pipeline.handle(records: keyed)
+        await eventually("every offset is done") { rig.committable() == [p0: 20] }
+        let stored = rig.snapshots.stored
+        #expect(Set(stored.keys) == ["k0", "k1", "k2", "k3"])
+        for key in 0..<4 {
+            // The newest value of each key is what the Map holds.
+            let value = try JSONParser.parse(try #require(stored["k\(key)"]))
+            #expect(value["o"] == .number(String(16 + key)))
+        }
+        #expect(rig.snapshots.requests.first?.operation == .createMap)
+        #expect(rig.pipeline.isIdle)
+    }
 
     @Test func eventsFromManyThreadsAreHandledOneAtATimeInOrder() async throws {
         let rig = try Rig(defaults: Self.perPartition + [JSONMember("maxRecordsPerMessage", 3)])

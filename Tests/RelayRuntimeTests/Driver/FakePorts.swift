@@ -6,6 +6,45 @@ import Synchronization
 /// Fakes of the driver's ports, for `DriverTests`: no Kafka, no HTTP. Each records what the driver asked, in
 /// order, and answers from threads of its own, as the real adapters do (libcurl's loop, the producer, the timer).
 
+/// Twilio's Documents and Maps: a store that keeps every value it is given (revision `r<id>`), answering from a
+/// thread of its own; item keys (or Document names) map to the `Data` last stored.
+final class FakeSnapshotWriter: SnapshotWriter {
+    private let state = Mutex<(requests: [SnapshotRequest], stored: [String: [UInt8]], maps: Set<String>)>(
+        ([], [:], []))
+
+    var requests: [SnapshotRequest] { state.withLock { $0.requests } }
+    var stored: [String: [UInt8]] { state.withLock { $0.stored } }
+
+    func write(_ request: SnapshotRequest, answer: @escaping @Sendable (SnapshotAnswer) -> Void) {
+        let name = request.target.key ?? request.target.object
+        let reply: SnapshotAnswer = state.withLock { state in
+            state.requests.append(request)
+            if request.target.kind == .map, request.target.key != nil, !state.maps.contains(request.target.object) {
+                return .mapMissing
+            }
+            switch request.operation {
+            case .createMap:
+                return state.maps.insert(request.target.object).inserted ? .stored(revision: "m\(request.id)") : .exists
+            case .create(let data):
+                guard state.stored[name] == nil else { return .exists }
+                state.stored[name] = data
+                return .stored(revision: "r\(request.id)")
+            case .update(let data, _):
+                guard state.stored[name] != nil else { return .missing }
+                state.stored[name] = data
+                return .stored(revision: "r\(request.id)")
+            case .read:
+                guard let data = state.stored[name], let value = try? JSONParser.parse(data) else { return .missing }
+                return .current(revision: "read", version: SnapshotVersion(data: value))
+            case .delete:
+                state.stored[name] = nil
+                return .deleted
+            }
+        }
+        Thread.detachNewThread { answer(reply) }
+    }
+}
+
 /// Twilio: every request is recorded; `script` says how to answer it (nil: hold it until the test answers).
 final class FakePublisher: StreamPublisher {
     enum Request: Sendable {

@@ -193,6 +193,9 @@ final class CountingObserver: RelayObserver {
         var dropped: [String: Int] = [:]
         var deadLettered = 0
         var retries: [String: Int] = [:]
+        var snapshotRecords: [String: Int] = [:]
+        var snapshotsConflated = 0
+        var snapshotRetries: [String: Int] = [:]
         var created = 0
         var recreated = 0
         var ttlRefreshes = 0
@@ -202,6 +205,14 @@ final class CountingObserver: RelayObserver {
     }
     let counts = Mutex(Counts())
     func recordsConsumed(topic: String, count: Int) { counts.withLock { $0.consumed += count } }
+    func snapshotFinished(route: String, result: String, records: Int) {
+        counts.withLock { $0.snapshotRecords[result, default: 0] += records }
+    }
+    func snapshotConflated(route: String) { counts.withLock { $0.snapshotsConflated += 1 } }
+    func snapshotRetried(route: String, reason: String) {
+        counts.withLock { $0.snapshotRetries[reason, default: 0] += 1 }
+    }
+    func snapshotAnswered(operation: String, latency: Duration) {}
     func messagePublished(stream: String, records: Int, bytes: Int, latency: Duration) {
         counts.withLock {
             $0.published += records; $0.messages += 1

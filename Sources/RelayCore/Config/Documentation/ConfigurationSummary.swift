@@ -31,9 +31,10 @@ public enum ConfigurationSummary {
                 "registry \(registry.url), \(auth), \(registry.cacheSize) schemas cached, not ready after \(DurationText.format(registry.unreadyAfter)) unreachable"
             )
         }
-        lines.append("streams  defaults: \(describe(configuration.defaults))")
+        let deadLetters = kafka.deadLetterTopic != nil
+        lines.append("streams  defaults: \(describe(configuration.defaults, deadLetters: deadLetters))")
         for route in configuration.routes {
-            lines.append("         \(route.topic): \(describe(route.settings))")
+            lines.append("         \(route.topic): \(describe(route.settings, deadLetters: deadLetters))")
         }
         let metrics = configuration.metrics
         lines.append(
@@ -45,7 +46,7 @@ public enum ConfigurationSummary {
         return lines
     }
 
-    private static func describe(_ settings: StreamSettings) -> String {
+    private static func describe(_ settings: StreamSettings, deadLetters: Bool) -> String {
         let ttl =
             settings.ttl == .zero
             ? "no TTL" : "TTL \(DurationText.format(settings.ttl))\(settings.ttlRefresh ? " refreshed" : "")"
@@ -61,7 +62,26 @@ public enum ConfigurationSummary {
         if !settings.shape.select.isEmpty { decoding += ", select \(settings.shape.select.count) fields" }
         if !settings.shape.drop.isEmpty { decoding += ", drop \(settings.shape.drop.count) fields" }
         if let filter = settings.filter { decoding += ", filter \(filter)" }
+        var snapshot = ""
+        if let kept = settings.snapshot {
+            let what = describe(kept, deadLetters: deadLetters)
+            guard kept.stream else { return "no stream, snapshot only: \(what)\(decoding)" }
+            snapshot = "; snapshot: \(what)"
+        }
         return
-            "stream \(settings.stream), \(ttl), \(settings.rate)/s\(burst), \(settings.maxMessageBytes) B messages, \(settings.inFlight) in flight, oversize \(settings.oversize.rawValue), \(overflow)\(decoding)"
+            "stream \(settings.stream), \(ttl), \(settings.rate)/s\(burst), \(settings.maxMessageBytes) B messages, \(settings.inFlight) in flight, oversize \(settings.oversize.rawValue), \(overflow)\(decoding)\(snapshot)"
+    }
+
+    /// What a route's snapshot keeps, and how.
+    private static func describe(_ snapshot: SnapshotSettings, deadLetters: Bool) -> String {
+        let object =
+            switch snapshot.kind {
+            case .map: "items \(snapshot.key?.text ?? "") of map \(snapshot.name)"
+            case .document: "documents \(snapshot.name)"
+            }
+        let ttl = snapshot.ttl == .zero ? "no TTL" : "TTL \(DurationText.format(snapshot.ttl))"
+        let oversize = (snapshot.oversize ?? (deadLetters ? .deadLetter : .drop)).rawValue
+        return
+            "latest value per entity in \(object), \(ttl), \(snapshot.rate) KiB/s per \(snapshot.kind.rawValue), oversize \(oversize)"
     }
 }

@@ -44,7 +44,7 @@ struct ConfigurationBuilder {
             for (index, element) in elements.enumerated() where element.members != nil {
                 let path = JSONPath.root.appending("routes").appending(index: index)
                 let merged = defaultsReader.value.merging(element)
-                let reader = ConfigReader(merged, RelayConfigurationSchema.routeSettings(withDefaults: true), at: path)
+                let reader = ConfigReader(merged, RelayConfigurationSchema.mergedRouteSettings, at: path)
                 guard case .string(let topicText) = element["topic"] else { continue }
                 let topic = TopicSelector(topicText)
                 if let problem = topic.compileProblem { report(path.appending("topic"), problem) }
@@ -376,6 +376,9 @@ struct ConfigurationBuilder {
         settings.undecodable = reader.string("undecodable").flatMap(UndecodablePolicy.init(rawValue:))
         settings.shape = shape
         settings.filter = filter
+        if reader.schema.field("snapshot") != nil, reader.written("snapshot") != nil {
+            settings.snapshot = buildSnapshot(reader.object("snapshot"), at: origin("snapshot"))
+        }
         if settings.overflow.maxBytes < settings.maxMessageBytes {
             report(
                 origin("overflow", "maxBytes"),
@@ -391,6 +394,46 @@ struct ConfigurationBuilder {
         return settings
     }
 
+    /// A route's `snapshot` (the schema has already reported a missing or invalid `kind` or `name`).
+    private mutating func buildSnapshot(_ reader: ConfigReader, at path: JSONPath) -> SnapshotSettings? {
+        guard let kind = reader.string("kind").flatMap(SnapshotKind.init(rawValue:)),
+            let nameText = reader.string("name")
+        else { return nil }
+        var name: StreamNameTemplate?
+        do throws(StreamNameTemplate.TemplateError) {
+            name = try StreamNameTemplate(nameText)
+        } catch {
+            report(path.appending("name"), error.reason)
+        }
+        var key: StreamNameTemplate?
+        switch (kind, reader.string("key")) {
+        case (.document, _?):
+            report(
+                path.appending("key"),
+                "only a map's items have keys: a document is named by name alone (e.g. vehicle-{key}); remove key, or choose kind map"
+            )
+        case (.map, nil):
+            report(path.appending("key"), "is required for a map: the item key template, e.g. {key}")
+        case (.map, let text?):
+            do throws(StreamNameTemplate.TemplateError) {
+                key = try StreamNameTemplate(text)
+            } catch {
+                report(path.appending("key"), error.reason)
+            }
+        case (.document, nil):
+            break
+        }
+        let ttl = reader.duration("ttl")
+        if ttl.components.attoseconds != 0 {
+            report(path.appending("ttl"), "Twilio takes the TTL in whole seconds; write it in s, m, h or d")
+        }
+        guard let name, kind == .document || key != nil else { return nil }
+        return SnapshotSettings(
+            kind: kind, name: name, key: key, ttl: ttl, rate: reader.int("rate"),
+            oversize: reader.string("oversize").flatMap(SnapshotOversizePolicy.init(rawValue:)),
+            stream: reader.bool("stream"))
+    }
+
     // MARK: Rules across sections
 
     private mutating func checkStreamNames(_ configuration: RelayConfiguration) {
@@ -399,14 +442,20 @@ struct ConfigurationBuilder {
         for (index, route) in configuration.routes.enumerated() {
             let path = JSONPath.root.appending("routes").appending(index: index).appending("stream")
             let fallbackPath = JSONPath.root.appending("routes").appending(index: index).appending("fallbackStream")
+            let snapshotPath = JSONPath.root.appending("routes").appending(index: index).appending("snapshot")
+                .appending("name")
             switch route.topic {
             case .name(let name):
                 if let problem = route.settings.stream.problem(forTopic: name) { report(path, problem) }
+                if let problem = route.settings.snapshot?.name.problem(forTopic: name) {
+                    report(snapshotPath, problem)
+                }
                 if let problem = route.settings.fallbackStream?.problem(forTopic: name) {
                     report(fallbackPath, problem)
                 }
             case .pattern:
                 if let problem = route.settings.stream.problem(forTopic: nil) { report(path, problem) }
+                if let problem = route.settings.snapshot?.name.problem(forTopic: nil) { report(snapshotPath, problem) }
                 if let problem = route.settings.fallbackStream?.problem(forTopic: nil) { report(fallbackPath, problem) }
             }
         }
@@ -456,6 +505,16 @@ struct ConfigurationBuilder {
                 configuration.defaults.undecodable == .deadLetter
             ),
         ]
+        let snapshotFix =
+            "is dead-letter but no kafka.deadLetterTopic is set; set kafka.deadLetterTopic, or choose drop"
+        if case .array(let elements) = routeElements {
+            for (index, element) in elements.enumerated()
+            where element["snapshot"]?["oversize"] == .string("dead-letter") {
+                report(
+                    JSONPath.root.appending("routes").appending(index: index).appending("snapshot")
+                        .appending("oversize"), snapshotFix)
+            }
+        }
         for check in checks {
             if check.inDefaults {
                 report(

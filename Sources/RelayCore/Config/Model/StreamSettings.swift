@@ -47,6 +47,8 @@ public struct StreamSettings: Sendable, Equatable {
     public var shape = ValueShape()
     /// Which records the route keeps; nil keeps every record.
     public var filter: RecordFilter?
+    /// The latest value per entity, kept in a Sync Document or Map item beside the stream (decision 0012); nil: none.
+    public var snapshot: SnapshotSettings?
 
     /// Optional record fields carried in messages (all off: compact).
     public struct Format: Sendable, Equatable {

@@ -1,10 +1,11 @@
 extension RelayConfigurationSchema {
     /// The stream settings of `defaults` (with defaults) and of each route (without: they inherit).
+    /// A route's `snapshot` belongs to its topic: `defaults` have none.
     public static func routeSettings(withDefaults: Bool) -> ConfigObjectSchema {
         func field(_ key: String, _ kind: ConfigValueKind, _ value: JSONValue, _ summary: String) -> ConfigField {
             ConfigField(key, kind, default: withDefaults ? value : nil, summary)
         }
-        return ConfigObjectSchema([
+        var fields: [ConfigField] = [
             field(
                 "stream", .string(minLength: 1, maxLength: 320), "{topic}",
                 "Stream unique name template. Placeholders: `{topic}`, `{partition}`, and from the record `{key}`, `{header:NAME}`, `{value:/json/pointer}` (one stream per entity: a *keyed* route). Record values are escaped so that different values never share a stream (see *Stream names from the record*); two placeholders need a separator such as `-` between them."
@@ -93,8 +94,53 @@ extension RelayConfigurationSchema {
             ),
             ConfigField(
                 "retry", .object(retry(withDefaults: withDefaults)), default: withDefaults ? .object([]) : nil,
-                "Backoff for failed publishes."
+                "Backoff for failed publishes (and snapshot writes)."
             ),
+        ]
+        if !withDefaults { fields.append(snapshotField) }
+        return ConfigObjectSchema(fields)
+    }
+
+    /// A route's settings laid over `defaults`, as the loader reads them: the defaults' keys and the route's own.
+    static var mergedRouteSettings: ConfigObjectSchema {
+        ConfigObjectSchema(routeSettings(withDefaults: true).fields + [snapshotField])
+    }
+
+    static let snapshotField = ConfigField(
+        "snapshot", .object(snapshot()),
+        "Keep each entity's latest value in a Sync Document or Map item beside the stream, for pages that open later (see *Snapshots*; decision 0012). Absent: no snapshot."
+    )
+
+    static func snapshot() -> ConfigObjectSchema {
+        ConfigObjectSchema([
+            ConfigField(
+                "kind", .choice(of: SnapshotKind.self), required: true,
+                "`document`: one Sync Document per entity, named by `name`; `map`: one item per entity, keyed by `key`, in the Sync Map `name` names (every item write counts against the whole Map's rate)."
+            ),
+            ConfigField(
+                "name", .string(minLength: 1, maxLength: 320), required: true,
+                "The Document's unique name template (one per entity: e.g. `vehicle-{key}`), or the Map's (e.g. `vehicles`, or `vehicles-{partition}` to shard one Map's budget); the placeholders and escaping of `stream`."
+            ),
+            ConfigField(
+                "key", .string(minLength: 1, maxLength: 320),
+                "Maps: the item key template (e.g. `{key}`, `{value:/id}`), at most 320 characters once rendered."
+            ),
+            ConfigField(
+                "ttl", .duration(.zero...(.seconds(31_536_000))), default: "0s",
+                "Time to live of a Document or Map item from its last write (`Ttl`, `ItemTtl`); `0s` means never expire. An entity that stops updating then disappears."
+            ),
+            ConfigField(
+                "rate", .integer(1...ObjectPacer.twilioLimit, unit: "KiB/s"),
+                default: .number(String(ObjectPacer.defaultRate)),
+                "Each object's write budget per second, in KiB: a write costs its `Data`'s size, at least 1 KiB, so this is also the most writes per second of values up to 1 KiB. Twilio allows 20 writes/s per object, 2/s at 10 KiB; a Map's items share its budget. Relays that write one Map share it by owned partitions."
+            ),
+            ConfigField(
+                "oversize", .choice(of: SnapshotOversizePolicy.self),
+                "A value whose snapshot `Data` is over Twilio's 16 KiB: `dead-letter` (the default when `kafka.deadLetterTopic` is set) or `drop` (the default otherwise); counted either way, never cut."
+            ),
+            ConfigField(
+                "stream", .boolean, default: true,
+                "Whether the route also publishes its records to its stream; `false` makes a snapshot-only route."),
         ])
     }
 

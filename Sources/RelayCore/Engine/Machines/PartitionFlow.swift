@@ -39,6 +39,9 @@ struct PartitionFlow: Sendable {
     private(set) var stopping = false
     /// Some record became done (or room was made) while partitions are paused: see whether they may resume.
     private(set) var resumeCheckNeeded = false
+    /// Records with more than one part still to finish (a route with a snapshot and a stream): each part's end
+    /// counts down, and the record is done at the last (decision 0012).
+    private var parts: [RecordPosition: Int] = [:]
 
     /// A flow pausing a partition at `maxOutstandingPerPartition` records not done.
     init(maxOutstandingPerPartition: Int) {
@@ -82,9 +85,33 @@ struct PartitionFlow: Sendable {
 
     /// Marks `record` done (ignored when its partition was revoked meanwhile).
     mutating func markDone(_ record: SourceRecord) {
-        tracker.markDone(record.topicPartition, offset: record.offset)
+        markDone(RecordPosition(of: record))
+    }
+
+    /// The record at `position` is done, or one of its parts is (`expectParts`).
+    mutating func markDone(_ position: RecordPosition) {
+        if !parts.isEmpty, let remaining = parts[position] {
+            guard remaining <= 1 else {
+                parts[position] = remaining - 1
+                return
+            }
+            parts[position] = nil
+        }
+        tracker.markDone(position.partition, offset: position.offset)
         noteRoom()
     }
+
+    /// `record` is done only once `count` parts of it are (`markDone` once per part).
+    mutating func expectParts(_ record: SourceRecord, count: Int) {
+        guard count > 1 else { return }
+        parts[RecordPosition(of: record)] = count
+    }
+
+    /// `record` was not taken after all (its stream refused it): it expects no parts.
+    mutating func cancelParts(_ record: SourceRecord) { parts[RecordPosition(of: record)] = nil }
+
+    /// Records waiting for more than one part.
+    var recordsWithParts: Int { parts.count }
 
     /// Room was made somewhere (a record done, a stream released, a schema answered): paused partitions may resume.
     mutating func noteRoom() {
@@ -178,7 +205,8 @@ struct PartitionFlow: Sendable {
 
     /// The drain of `partition` ended: forgets it, returning its final commit offset and the streams it drained.
     mutating func endRevoke(_ partition: TopicPartition) -> (offset: Int64?, drained: Set<Int>) {
-        (tracker.revoke(partition), draining.removeValue(forKey: partition) ?? [])
+        if !parts.isEmpty { parts = parts.filter { $0.key.partition != partition } }
+        return (tracker.revoke(partition), draining.removeValue(forKey: partition) ?? [])
     }
 
     /// Whether the streams of `partitions` (being revoked) are drained, as `isDrained` says of each.
