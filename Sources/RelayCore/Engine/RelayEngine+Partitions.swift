@@ -57,13 +57,17 @@ extension RelayEngine {
     }
 
     /// Takes the records of revoked partitions out of the stream's messages waiting to be sent again (those packed
-    /// before the revoke ended); the other records of those messages go back to the queue, to be packed anew.
+    /// before the revoke ended); the other records of those messages go back to the queue, to be packed anew, unless
+    /// their own partition is being revoked meanwhile: those are discarded, not done, as its queued records were
+    /// when its revoke began (a requeued record of a draining partition would otherwise be sent after its drain ended).
     mutating func withdrawRevokedRecords(_ slot: Int, now: Instant) {
         let revoked = streams[slot].revokedWhileInFlight
         let kept = streams[slot].lane.withdraw(where: { record, sequence in
             revoked[record.topicPartition].map { sequence < $0 } ?? false
         })
-        if !kept.isEmpty { streams[slot].lane.requeue(kept, now: now) }
+        let owned = flow.assignment.partitions
+        let requeued = kept.filter { owned.contains($0.topicPartition) }
+        if !requeued.isEmpty { streams[slot].lane.requeue(requeued, now: now) }
         if streams[slot].lane.inFlightCount == 0 && !streams[slot].lane.hasPendingChunks {
             streams[slot].revokedWhileInFlight = [:]
         }
