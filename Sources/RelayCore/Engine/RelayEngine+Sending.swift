@@ -138,15 +138,20 @@ extension RelayEngine {
     private mutating func waitForGate(_ slot: Int) {
         guard !streams[slot].waitingForAccount else { return }
         streams[slot].waitingForAccount = true
-        gate.wait(slot)
+        gate.wait(.stream(slot))
     }
 
-    /// Steps the streams waiting for the gate, first come first served, while there is room.
+    /// Steps the streams and snapshot objects waiting for the gate, first come first served, while there is room.
     mutating func admitGateWaiters(now: Instant, into actions: inout [EngineAction]) {
-        while let slot = gate.nextAdmitted() {
-            streams[slot].waitingForAccount = false
-            step(slot, now: now, into: &actions)
+        while let waiter = gate.nextAdmitted() {
+            switch waiter {
+            case .stream(let slot):
+                streams[slot].waitingForAccount = false
+                step(slot, now: now, into: &actions)
+            case .object(let key):
+                guard snapshots.admitted(key) else { continue }  // released meanwhile
+                stepSnapshot(key, now: now, into: &actions)
+            }
         }
-        admitSnapshotGateWaiters(now: now, into: &actions)
     }
 }

@@ -106,7 +106,8 @@ extension RelayEngine {
             case .finished(let finished):
                 snapshotFinished(finished, label: snapshots.objects[key]?.settings.label ?? key.name, into: &actions)
             case .blockedByGate:
-                return snapshots.waitForGate(key)
+                if snapshots.waitForGate(key) { gate.wait(.object(key)) }
+                return
             case .wait(let at?):
                 return scheduleSnapshot(key, at: max(at, now + .nanoseconds(1)))
             case .wait(nil):
@@ -203,13 +204,6 @@ extension RelayEngine {
         guard !change.recordWithdrawn else { return }
         let drop = DroppedRecord(record: change.record, reason: .snapshotRejected, deadLetter: deadLetter)
         settle([drop], slot: nil, label: label, into: &actions)
-    }
-
-    /// Steps the objects waiting for the gate, first come first served, while there is room.
-    mutating func admitSnapshotGateWaiters(now: Instant, into actions: inout [EngineAction]) {
-        while gate.hasRoom, let key = snapshots.nextGateWaiter() {
-            stepSnapshot(key, now: now, into: &actions)
-        }
     }
 }
 

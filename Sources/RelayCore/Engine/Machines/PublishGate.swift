@@ -18,8 +18,15 @@ struct PublishGate: Sendable {
     private(set) var inFlight = 0
     /// How often the cap was lowered.
     private(set) var lowerings = 0
-    /// Streams waiting for room, first come first served.
-    private var waiting = Deque<Int>()
+    /// Who waits for room: a stream (by slot) or a snapshot object (a Document or a Map).
+    enum Waiter: Sendable, Hashable {
+        case stream(Int)
+        case object(SnapshotBook.ObjectKey)
+    }
+
+    /// Streams and snapshot objects waiting for room, first come first served: one queue, so that neither starves
+    /// the other when publishes keep the gate full.
+    private var waiting = Deque<Waiter>()
     private(set) var creates: CreateLimiter
     /// Streams waiting for a create token, first come first served (a create Twilio refused with 429 goes first).
     private var createQueue = Deque<Int>()
@@ -71,11 +78,11 @@ struct PublishGate: Sendable {
     /// A publish left without an answer being decided (its stream is gone): frees its place.
     mutating func abandoned() { inFlight = max(0, inFlight - 1) }
 
-    /// Queues stream `slot` for room (it is not queued already).
-    mutating func wait(_ slot: Int) { waiting.append(slot) }
+    /// Queues `waiter` for room (it is not queued already).
+    mutating func wait(_ waiter: Waiter) { waiting.append(waiter) }
 
-    /// The next waiting stream, when there is room.
-    mutating func nextAdmitted() -> Int? { hasRoom ? waiting.popFirst() : nil }
+    /// The next waiter, when there is room.
+    mutating func nextAdmitted() -> Waiter? { hasRoom ? waiting.popFirst() : nil }
 
     // MARK: Creates
 

@@ -74,8 +74,6 @@ struct SnapshotBook: Sendable {
     private var nextId: UInt64 = 1
     /// What is known of released entities' copies at Twilio, and of released Maps (key nil: the Map exists).
     private var remembered: GenerationalCache<SnapshotTarget, SnapshotEntity.Remote>
-    /// Objects waiting for room under the publish gate, first come first served.
-    private var gateWaiters = Deque<ObjectKey>()
 
     /// A book remembering up to `capacity` released entities.
     init(capacity: Int) { remembered = GenerationalCache(capacity: capacity) }
@@ -124,7 +122,8 @@ struct SnapshotBook: Sendable {
     /// The object's next step at `now`: a request when its pacer (and `canSend`, the publish gate) admits one, a
     /// change finished without a request, or when to look again.
     mutating func next(_ key: ObjectKey, now: Instant, canSend: Bool) -> Next {
-        guard var object = objects[key] else { return .wait(at: nil) }
+        // Taken out while it changes: a copy left in the dictionary would make every change copy its entities.
+        guard var object = objects.removeValue(forKey: key) else { return .wait(at: nil) }
         defer { objects[key] = object }
         if !object.backoff.isEmpty { wakeRetries(&object, now: now) }
         if !object.mapExists {
@@ -236,9 +235,8 @@ struct SnapshotBook: Sendable {
     mutating func answered(
         _ id: UInt64, _ answer: SnapshotEntity.Answer, mapMissing: Bool = false, retry: Retry? = nil, now: Instant
     ) -> Outcome {
-        guard let request = pending.removeValue(forKey: id), var object = objects[request.object] else {
-            return .unknown
-        }
+        guard let request = pending.removeValue(forKey: id), var object = objects.removeValue(forKey: request.object)
+        else { return .unknown }
         defer { objects[request.object] = object }
         object.inFlight -= 1
         if let retry, retry.objectRateLimited { object.pacer.rateLimited(retryAfter: retry.retryAfter, now: now) }
@@ -314,21 +312,19 @@ struct SnapshotBook: Sendable {
         return true
     }
 
-    /// Queues object `key` for room under the publish gate (once).
-    mutating func waitForGate(_ key: ObjectKey) {
-        guard objects[key] != nil, !objects[key]!.waitingForGate else { return }
+    /// Object `key` waits for room under the publish gate. Returns whether it was not waiting already (the caller
+    /// queues it at the gate).
+    mutating func waitForGate(_ key: ObjectKey) -> Bool {
+        guard objects[key] != nil, !objects[key]!.waitingForGate else { return false }
         objects[key]!.waitingForGate = true
-        gateWaiters.append(key)
+        return true
     }
 
-    /// The next object waiting for the gate.
-    mutating func nextGateWaiter() -> ObjectKey? {
-        while let key = gateWaiters.popFirst() {
-            guard objects[key]?.waitingForGate == true else { continue }
-            objects[key]!.waitingForGate = false
-            return key
-        }
-        return nil
+    /// The gate admitted object `key`: whether it still waits (it has state).
+    mutating func admitted(_ key: ObjectKey) -> Bool {
+        guard objects[key]?.waitingForGate == true else { return false }
+        objects[key]!.waitingForGate = false
+        return true
     }
 
     // MARK: Revokes
