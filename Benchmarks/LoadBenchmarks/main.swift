@@ -428,7 +428,8 @@ case "keys":
     let creates = sink.totals.creates
     let status = relay.stop()
     // The first release cycle ends `idleAfter` after every key's stream was created once.
-    let cycleEnd = (allCreatedAt ?? samples.last!.t) + Double(idleAfter) + 10
+    // A snapshot-only run creates no stream: its figures are taken after the first minute.
+    let cycleEnd = snapshotOnly ? 60 : (allCreatedAt ?? samples.last!.t) + Double(idleAfter) + 10
     let warm = samples.first { $0.t >= cycleEnd } ?? samples.last!
     let after = samples.filter { $0.t >= warm.t }
     let last = samples.last!

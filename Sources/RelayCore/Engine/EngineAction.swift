@@ -120,10 +120,11 @@ public enum EngineReport: Sendable {
     case accountConcurrencyLowered(limit: Int)
     /// The account-wide cap was lifted again.
     case accountConcurrencyRestored
-    /// A change not yet written was replaced by a newer value of its entity (it is done when that one is).
+    /// A value not yet written was replaced by a newer value of its entity: its record is done (the newer one is
+    /// done only once written).
     case snapshotConflated(label: String)
     /// A snapshot change is over (`written`, `deleted`, `superseded` by Twilio's newer copy, or `refused`);
-    /// `records` are the records it completed (its own and those conflated into it).
+    /// `records` are the records it completed (its own, unless its partition was revoked meanwhile).
     case snapshotFinished(label: String, result: SnapshotResult, records: Int)
     /// A snapshot request will be tried again (`RetryReason.rawValue`, or `object-rate-limited`, `unauthorized`,
     /// `map-missing`, `not-found`).

@@ -33,9 +33,7 @@ extension RelayEngine {
         let offered = snapshots.offer(
             change, object: object, key: target.key, settings: snapshot, retryPolicy: route.retryPolicy,
             topic: record.topic, rate: Self.snapshotRate(snapshot, topic: record.topic, assignment: flow.assignment))
-        if offered {
-            actions.append(.report(.snapshotConflated(label: label)))
-        }
+        if offered { markConflatedDone(label: label, into: &actions) }
         scheduleSnapshot(object, at: now)
     }
 
@@ -175,6 +173,7 @@ extension RelayEngine {
         case nil: break
         }
         let outcome = snapshots.answered(id, classified, mapMissing: answer == .mapMissing, retry: retry, now: now)
+        markConflatedDone(label: label, into: &actions)
         switch outcome {
         case .unknown:
             return
@@ -188,7 +187,15 @@ extension RelayEngine {
         }
     }
 
-    /// A change is over: its records are done (a refused one's own record is dead-lettered or dropped).
+    /// Marks done the records conflation left behind (a newer value of their entity is kept instead).
+    private mutating func markConflatedDone(label: String, into actions: inout [EngineAction]) {
+        for position in snapshots.takeConflated() {
+            flow.markDone(position)
+            actions.append(.report(.snapshotConflated(label: label)))
+        }
+    }
+
+    /// A change is over: its record is done (a refused one's is dead-lettered or dropped).
     private mutating func snapshotFinished(
         _ finished: SnapshotEntity.Finished, label: String, deadLetter: Bool = true,
         into actions: inout [EngineAction]
@@ -200,7 +207,6 @@ extension RelayEngine {
             for position in change.positions { flow.markDone(position) }
             return
         }
-        for position in change.covers { flow.markDone(position) }
         guard !change.recordWithdrawn else { return }
         let drop = DroppedRecord(record: change.record, reason: .snapshotRejected, deadLetter: deadLetter)
         settle([drop], slot: nil, label: label, into: &actions)

@@ -1,8 +1,8 @@
 /// One entity's snapshot, a Sync Document or one item of a Sync Map, as the engine keeps it: what the relay knows of
 /// Twilio's copy, the change being written and the newest change waiting behind it (decision 0012).
 ///
-/// - **Conflation.** Only the newest value matters. A change that has not been sent is replaced by a newer one, which
-///   then also completes the older record. At most one request per entity is in flight, so two values of one entity
+/// - **Conflation.** Only the newest value matters. A change that has not been sent is replaced by a newer one; the
+///   older record is done at once (`takeConflated`), since the newer one is done only once its value is written. At most one request per entity is in flight, so two values of one entity
 ///   never race each other.
 /// - **Order.** An older value never overwrites a newer one, across retries and restarts. The relay writes a value
 ///   only where it knows Twilio's revision and version: it creates an entity it has not seen (409: it exists, read
@@ -26,38 +26,46 @@ struct SnapshotEntity: Sendable {
         case absent
     }
 
-    /// A value to write, or a deletion (`data` nil), with the record carrying it and the older records it completes.
+    /// A value to write, or a deletion (`data` nil), with the record carrying it.
     struct Change: Sendable {
         /// The record whose value this is.
         var record: SourceRecord
         /// The `Data` JSON to write; nil deletes the entity.
         var data: [UInt8]?
-        /// Older records of the entity this change completes (conflated into it).
-        var covers: [RecordPosition] = []
         /// Failed attempts so far (for the engine's backoff).
         var failures = 0
         /// Whether `record`'s partition was revoked meanwhile: its value is still written, but marking the record
         /// done is no longer this relay's to do (the next owner consumes it again).
         var recordWithdrawn = false
 
-        /// The positions this change completes when it finishes: its record's (unless withdrawn) and the covered.
-        var positions: [RecordPosition] { recordWithdrawn ? covers : [RecordPosition(of: record)] + covers }
+        /// The position this change completes when it finishes: its record's, unless withdrawn.
+        var positions: [RecordPosition] { recordWithdrawn ? [] : [RecordPosition(of: record)] }
 
         /// The record's place in the entity's order.
         var version: SnapshotVersion { SnapshotVersion(of: record) }
 
-        /// Takes `other` in: the newer of the two values stays, and completes the other's records too.
-        mutating func absorb(_ other: Change) {
-            if other.version.isNewer(than: version) {
-                if !recordWithdrawn { covers.append(RecordPosition(of: record)) }
-                record = other.record
-                data = other.data
-                recordWithdrawn = other.recordWithdrawn
-            } else if !other.recordWithdrawn {
-                covers.append(RecordPosition(of: other.record))
-            }
-            covers.append(contentsOf: other.covers)
+        /// Takes `other` in: the newer of the two values stays. Returns the position of the record left behind (nil
+        /// when withdrawn): it is done now, since a newer value of its entity is kept and its own record is done only
+        /// once that value is written (decision 0012, *conflation*).
+        mutating func absorb(_ other: Change) -> RecordPosition? {
             failures = max(failures, other.failures)
+            if other.version == version {
+                // The same record consumed again (its partition came back after a revoke): one change, whose record
+                // is this relay's to mark done again once written.
+                if recordWithdrawn && !other.recordWithdrawn {
+                    record = other.record
+                    recordWithdrawn = false
+                }
+                return nil
+            }
+            guard other.version.isNewer(than: version) else {
+                return other.recordWithdrawn ? nil : RecordPosition(of: other.record)
+            }
+            let left = recordWithdrawn ? nil : RecordPosition(of: record)
+            record = other.record
+            data = other.data
+            recordWithdrawn = other.recordWithdrawn
+            return left
         }
     }
 
@@ -128,8 +136,15 @@ struct SnapshotEntity: Sendable {
     var isIdle: Bool { current == nil && next == nil && inFlight == nil }
 
     /// Records waiting or in flight.
-    var outstandingRecords: Int {
-        [current, next].reduce(0) { $0 + ($1.map { 1 + $0.covers.count } ?? 0) }
+    var outstandingRecords: Int { (current == nil ? 0 : 1) + (next == nil ? 0 : 1) }
+
+    /// Records left behind by conflation since `takeConflated` was last asked: they are done.
+    private(set) var conflated: [RecordPosition] = []
+
+    /// The records left behind by conflation, now done; forgets them.
+    mutating func takeConflated() -> [RecordPosition] {
+        defer { conflated = [] }
+        return conflated
     }
 
     /// Takes a new change: it replaces (conflates) a change not yet sent, or waits behind the one in flight.
@@ -137,7 +152,7 @@ struct SnapshotEntity: Sendable {
     @discardableResult
     mutating func offer(_ change: Change) -> Bool {
         if inFlight == nil, current != nil {
-            current?.absorb(change)
+            if let left = current?.absorb(change) { conflated.append(left) }
             return true
         }
         if inFlight == nil {
@@ -148,7 +163,7 @@ struct SnapshotEntity: Sendable {
             next = change
             return false
         }
-        next?.absorb(change)
+        if let left = next?.absorb(change) { conflated.append(left) }
         return true
     }
 
@@ -223,16 +238,15 @@ struct SnapshotEntity: Sendable {
     /// Before another request for the current change, the newest waiting value joins it.
     private mutating func absorbNext() {
         guard let waiting = next else { return }
-        current?.absorb(waiting)
+        if let left = current?.absorb(waiting) { conflated.append(left) }
         next = nil
     }
 }
 
 extension SnapshotEntity.Change {
-    /// Drops the positions of `partitions` (revoked) from what this change completes.
+    /// Its record is no longer this relay's to mark done when its partition is among `partitions` (revoked).
     mutating func withdraw(_ partitions: Set<TopicPartition>) {
         if partitions.contains(record.topicPartition) { recordWithdrawn = true }
-        covers.removeAll { partitions.contains($0.partition) }
     }
 }
 

@@ -62,17 +62,19 @@ extension EngineSimulation {
         apply(.snapshotAnswered(id: request.id, answer: answer))
     }
 
-    /// Why committing `record` would break the promise, or nil: its snapshot must hold its value or a newer one,
-    /// or be gone with a tombstone at or after it; or a policy dropped it (or the dead-letter topic has it), or the
-    /// engine gave up a newer value of its entity (a change Twilio refused completes the older values conflated into
-    /// it, while its own record is dead-lettered or dropped).
-    func snapshotProblem(committing record: SourceRecord) -> String? {
+    /// Why committing `record` (the commit reaching `committed`) would break the promise, or nil: its snapshot must
+    /// hold its value or a newer one, or be gone with a tombstone at or after it; or a policy dropped it (or the
+    /// dead-letter topic has it); or a newer value of its entity is still to come (its record is not committed: it
+    /// is written, or consumed again after a crash) or was given up by a policy.
+    func snapshotProblem(committing record: SourceRecord, upTo committed: Int64) -> String? {
         guard let target = snapshotTarget(of: record), !snapshotDropped.contains(id(record)) else { return nil }
         let stored = store.version(of: target)
         if let stored, !SnapshotVersion(of: record).isNewer(than: stored) { return nil }
         // Offsets are positions in the simulated log.
         let later = log[record.topicPartition]![Int(record.offset)...].filter { snapshotTarget(of: $0) == target }
         if later.contains(where: { $0.offset > record.offset && snapshotGivenUp.contains(id($0)) }) { return nil }
+        // Conflated into a newer value not committed yet: that one is written, or consumed again after a crash.
+        if later.contains(where: { $0.offset >= committed }) { return nil }
         guard let stored else {
             return later.contains { $0.value == nil } ? nil : "its snapshot \(target) does not exist"
         }

@@ -155,7 +155,7 @@ struct EngineSimulation {
                 if publishesStream, !delivered.contains(id) && !deadLettered.contains(id) && dropped[id] == nil {
                     failures.append("committed \(partition)@\(offset) past \(record.offset), which was never handled")
                 }
-                if let problem = snapshotProblem(committing: record) {
+                if let problem = snapshotProblem(committing: record, upTo: offset) {
                     failures.append("committed \(partition)@\(offset) past \(record.offset): \(problem)")
                 }
             }

@@ -42,17 +42,19 @@ import Testing
         #expect(entity.isIdle)
     }
 
-    @Test func aChangeNotYetSentIsReplacedByANewerOneThatCompletesBoth() {
+    @Test func aChangeNotYetSentIsReplacedByANewerOneAndItsRecordIsDoneAtOnce() {
         var entity = Entity(remote: .present(revision: "r1", version: version(0)))
         let first = entity.offer(change(1))
         let second = entity.offer(change(2))
         let third = entity.offer(change(3))
         #expect(!first && second && third)
+        #expect(entity.takeConflated().map(\.offset) == [1, 2], "left behind: done now")
         let request3 = sent(&entity)
         #expect(request3 == .update(data: Array("{\"o\":3}".utf8), ifMatch: "r1"))
         let finished = entity.answered(.stored(revision: "r2"))
         #expect(finished?.change.record.offset == 3)
-        #expect(finished?.change.covers.map(\.offset).sorted() == [1, 2])
+        #expect(finished?.change.positions.map(\.offset) == [3])
+        #expect(entity.takeConflated().isEmpty)
     }
 
     @Test func oneRequestAtATimeAndTheNewestWaitsBehindIt() {
@@ -67,11 +69,12 @@ import Testing
             return
         }
         let first = entity.answered(.stored(revision: "r2"))
-        #expect(first?.change.record.offset == 1 && first?.change.covers.isEmpty == true)
+        #expect(first?.change.record.offset == 1)
+        #expect(entity.takeConflated().map(\.offset) == [2], "the newest waiting value replaced the one before it")
         let request5 = sent(&entity)
         #expect(request5 == .update(data: Array("{\"o\":3}".utf8), ifMatch: "r2"))
         let second = entity.answered(.stored(revision: "r3"))
-        #expect(second?.change.record.offset == 3 && second?.change.covers.map(\.offset) == [2])
+        #expect(second?.change.record.offset == 3 && second?.change.positions.map(\.offset) == [3])
     }
 
     /// After a restart the relay consumes again from the committed offset: a value older than Twilio's copy is found
@@ -142,11 +145,12 @@ import Testing
         let answer15 = entity.answered(.failed)
         #expect(answer15 == nil)
         #expect(entity.current?.failures == 1)
-        #expect(entity.current?.record.offset == 3 && entity.current?.covers.map(\.offset) == [2])
+        #expect(entity.current?.record.offset == 3)
+        #expect(entity.takeConflated().map(\.offset) == [2], "the retry carries the newest value; the older is done")
         let request16 = sent(&entity)
         #expect(request16 == .update(data: Array("{\"o\":3}".utf8), ifMatch: "r1"))
         let finished = entity.answered(.stored(revision: "r2"))
-        #expect(finished?.change.covers.map(\.offset) == [2])
+        #expect(finished?.change.positions.map(\.offset) == [3])
     }
 
     @Test func aTombstoneDeletesAtTheKnownRevisionOrReadsFirst() {
@@ -195,8 +199,24 @@ import Testing
         var entity = Entity(remote: .present(revision: "r1", version: version(1)))
         entity.offer(change(5))
         entity.offer(change(3))
-        #expect(entity.current?.record.offset == 5 && entity.current?.covers.map(\.offset) == [3])
-        #expect(entity.outstandingRecords == 2)
+        #expect(entity.current?.record.offset == 5)
+        #expect(entity.takeConflated().map(\.offset) == [3], "an older value offered late is done at once")
+        #expect(entity.outstandingRecords == 1)
+    }
+
+    /// A revoke withdrew the change's record; its partition came back and the record is consumed again: it joins the
+    /// change and is done only once written, neither at once (it was never written) nor never.
+    @Test func aRecordConsumedAgainAfterItsPartitionCameBackJoinsItsWithdrawnChange() {
+        var entity = Entity(remote: .present(revision: "r1", version: version(1)))
+        entity.offer(change(70))
+        let partition = MachineFixtures.record(70).topicPartition
+        entity.withdraw([partition])
+        #expect(entity.current?.positions.isEmpty == true)
+        entity.offer(change(66))
+        #expect(entity.takeConflated().map(\.offset) == [66], "an older value: done, the newer one will be written")
+        entity.offer(change(70))
+        #expect(entity.takeConflated().isEmpty, "the same record is not done before its value is written")
+        #expect(entity.current?.positions.map(\.offset) == [70])
     }
 
     @Test func versionsOfOnePartitionCompareByOffsetAndOthersByTime() {

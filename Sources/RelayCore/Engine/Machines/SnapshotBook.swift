@@ -78,6 +78,15 @@ struct SnapshotBook: Sendable {
     /// A book remembering up to `capacity` released entities.
     init(capacity: Int) { remembered = GenerationalCache(capacity: capacity) }
 
+    /// Records left behind by conflation, not yet handed to the engine (`takeConflated`).
+    private var conflatedDone: [RecordPosition] = []
+
+    /// The records conflation left behind since the last call: they are done.
+    mutating func takeConflated() -> [RecordPosition] {
+        defer { conflatedDone = [] }
+        return conflatedDone
+    }
+
     /// Objects with state.
     var count: Int { objects.count }
 
@@ -112,6 +121,7 @@ struct SnapshotBook: Sendable {
             ?? SnapshotEntity(remote: remembered.take(target(object, key)) ?? .unknown)
         let wasIdle = entity.isIdle
         let conflated = entity.offer(change)
+        conflatedDone += entity.takeConflated()
         objects[object]!.entities[key] = entity
         if wasIdle { objects[object]!.ready.append(key) }
         return conflated
@@ -258,6 +268,7 @@ struct SnapshotBook: Sendable {
         }
         guard var entity = object.entities[key] else { return .unknown }
         let finished = entity.answered(answer)
+        conflatedDone += entity.takeConflated()
         object.entities[key] = entity
         if !entity.isIdle {
             if case .failed = answer, let retryAt, retryAt > now {
