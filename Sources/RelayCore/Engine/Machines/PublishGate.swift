@@ -24,9 +24,13 @@ struct PublishGate: Sendable {
         case object(SnapshotBook.ObjectKey)
     }
 
-    /// Streams and snapshot objects waiting for room, first come first served: one queue, so that neither starves
-    /// the other when publishes keep the gate full.
-    private var waiting = Deque<Waiter>()
+    /// Streams waiting for room, first come first served.
+    private var waitingStreams = Deque<Int>()
+    /// Snapshot objects waiting for room, first come first served.
+    private var waitingObjects = Deque<SnapshotBook.ObjectKey>()
+    /// Whether an object goes next when both wait: streams and objects take turns, so that thousands of streams
+    /// keeping the gate full do not starve a Map (one write per turn) and many Documents do not starve the streams.
+    private var objectsTurn = false
     private(set) var creates: CreateLimiter
     /// Streams waiting for a create token, first come first served (a create Twilio refused with 429 goes first).
     private var createQueue = Deque<Int>()
@@ -79,10 +83,24 @@ struct PublishGate: Sendable {
     mutating func abandoned() { inFlight = max(0, inFlight - 1) }
 
     /// Queues `waiter` for room (it is not queued already).
-    mutating func wait(_ waiter: Waiter) { waiting.append(waiter) }
+    mutating func wait(_ waiter: Waiter) {
+        switch waiter {
+        case .stream(let slot): waitingStreams.append(slot)
+        case .object(let key): waitingObjects.append(key)
+        }
+    }
 
-    /// The next waiter, when there is room.
-    mutating func nextAdmitted() -> Waiter? { hasRoom ? waiting.popFirst() : nil }
+    /// The next waiter, when there is room: streams and objects in turns, each first come first served.
+    mutating func nextAdmitted() -> Waiter? {
+        guard hasRoom else { return nil }
+        if !waitingObjects.isEmpty, objectsTurn || waitingStreams.isEmpty {
+            objectsTurn = false
+            return .object(waitingObjects.removeFirst())
+        }
+        guard let slot = waitingStreams.popFirst() else { return nil }
+        objectsTurn = true
+        return .stream(slot)
+    }
 
     // MARK: Creates
 

@@ -31,7 +31,23 @@ import Testing
         #expect(value20 == nil)
         gate.abandoned()
         let value21 = gate.nextAdmitted()
-        #expect(value21 == .object(object), "a snapshot object waits in the same queue as streams")
+        #expect(value21 == .object(object), "a snapshot object waits beside the streams")
+    }
+
+    @Test func streamsAndSnapshotObjectsTakeTurnsWhenBothWait() {
+        var gate = PublishGate(ceiling: 1, createsPerSecond: 10)
+        gate.sent()
+        let map = SnapshotBook.ObjectKey(kind: .map, name: "vehicles")
+        for slot in 0..<3 { gate.wait(.stream(slot)) }
+        gate.wait(.object(map))
+        var admitted: [PublishGate.Waiter] = []
+        for _ in 0..<4 {
+            _ = gate.answered(.done, now: .seconds(1))
+            if let next = gate.nextAdmitted() { admitted.append(next) }
+            gate.sent()
+        }
+        #expect(
+            admitted == [.stream(0), .object(map), .stream(1), .stream(2)], "the Map does not wait behind every stream")
     }
 
     @Test func a20429LowersTheCapOncePerWaveAndSuccessesLiftItAgain() {
