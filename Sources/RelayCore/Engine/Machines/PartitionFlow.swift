@@ -110,9 +110,6 @@ struct PartitionFlow: Sendable {
     /// `record` was not taken after all (its stream refused it): it expects no parts.
     mutating func cancelParts(_ record: SourceRecord) { parts[RecordPosition(of: record)] = nil }
 
-    /// Records waiting for more than one part.
-    var recordsWithParts: Int { parts.count }
-
     /// Room was made somewhere (a record done, a stream released, a schema answered): paused partitions may resume.
     mutating func noteRoom() {
         if !paused.isEmpty { resumeCheckNeeded = true }

@@ -99,9 +99,6 @@ struct SnapshotBook: Sendable {
     /// Whether no object has work: nothing waits, retries or is in flight.
     var isIdle: Bool { pending.isEmpty && objects.values.allSatisfy(\.hasNoWork) }
 
-    /// Requests in flight.
-    var inFlightCount: Int { pending.count }
-
     // MARK: Changes in
 
     /// Takes `change` for the entity `key` ("" for a Document) of `object`, whose route's snapshot is `settings`.
