@@ -62,7 +62,7 @@ import Testing
         let template = ["{topic}", "{topic}-{partition}", "{topic}-{key}"].randomElement(using: &random)!
         let deadLetters = Bool.random(using: &random)
         var defaults: [JSONMember] = [
-            JSONMember("stream", .string(template)),
+            JSONMember("stream", .string(template)), JSONMember("unconfinedNames", .bool(true)),
             JSONMember("idleAfter", .string(Bool.random(using: &random) ? "1s" : "2s")),
             JSONMember("maxActiveStreams", .number(String(Int.random(in: 1...4, using: &random)))),
             JSONMember("rate", .number(String(Int.random(in: 1...30, using: &random)))),

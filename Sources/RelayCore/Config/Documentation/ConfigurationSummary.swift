@@ -62,6 +62,11 @@ public enum ConfigurationSummary {
         if !settings.shape.select.isEmpty { decoding += ", select \(settings.shape.select.count) fields" }
         if !settings.shape.drop.isEmpty { decoding += ", drop \(settings.shape.drop.count) fields" }
         if let filter = settings.filter { decoding += ", filter \(filter)" }
+        let unconfined =
+            !settings.stream.isConfined || settings.snapshot.map { !$0.name.isConfined } == true
+        if unconfined && settings.unconfinedNames {
+            decoding += ", unconfined names (producers choose whole names)"
+        }
         var snapshot = ""
         if let kept = settings.snapshot {
             let what = describe(kept, deadLetters: deadLetters)

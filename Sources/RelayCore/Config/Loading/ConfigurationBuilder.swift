@@ -371,6 +371,12 @@ struct ConfigurationBuilder {
                 authRetryInterval: retry.duration("authRetryInterval")
             )
         )
+        settings.unconfinedNames = reader.bool("unconfinedNames")
+        if routePath != nil, !settings.unconfinedNames,
+            let problem = settings.stream.confinementProblem(naming: "stream")
+        {
+            report(origin("stream"), problem)
+        }
         settings.valueFormat = reader.object("value").choice("format")
         settings.keyFormat = reader.object("key").choice("format")
         settings.undecodable = reader.string("undecodable").flatMap(UndecodablePolicy.init(rawValue:))
@@ -378,6 +384,11 @@ struct ConfigurationBuilder {
         settings.filter = filter
         if reader.schema.field("snapshot") != nil, reader.written("snapshot") != nil {
             settings.snapshot = buildSnapshot(reader.object("snapshot"), at: origin("snapshot"))
+            if !settings.unconfinedNames, let snapshot = settings.snapshot,
+                let problem = snapshot.name.confinementProblem(naming: snapshot.kind.rawValue)
+            {
+                report(origin("snapshot", "name"), problem)
+            }
         }
         if settings.overflow.maxBytes < settings.maxMessageBytes {
             report(
@@ -460,6 +471,14 @@ struct ConfigurationBuilder {
             }
         }
         let path = JSONPath.root.appending("defaults").appending("stream")
+        let defaultsServeTopics =
+            subscribesPatterns
+            || literalTopics.contains { topic in !configuration.routes.contains(where: { $0.topic.matches(topic) }) }
+        if defaultsServeTopics, !configuration.defaults.unconfinedNames,
+            let problem = configuration.defaults.stream.confinementProblem(naming: "stream")
+        {
+            report(path, problem)
+        }
         for topic in literalTopics where !configuration.routes.contains(where: { $0.topic.matches(topic) }) {
             if let problem = configuration.defaults.stream.problem(forTopic: topic) { return report(path, problem) }
         }

@@ -8,6 +8,9 @@ public struct StreamSettings: Sendable, Equatable {
     public var unroutable: UnroutablePolicy?
     /// The template for unroutable records under `fallback` (never keyed).
     public var fallbackStream: StreamNameTemplate?
+    /// Whether a keyed `stream` or snapshot `name` may start with a placeholder (an explicit opt-in: producers then
+    /// choose whole names in the Sync service).
+    public var unconfinedNames = false
     /// A stream with nothing queued or in flight for this long releases its state (keyed templates).
     public var idleAfter: Duration
     /// The most streams of the route with state at once; a new one past it waits (`block`) until one is idle.

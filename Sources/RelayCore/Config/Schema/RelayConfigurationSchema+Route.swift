@@ -10,6 +10,10 @@ extension RelayConfigurationSchema {
                 "stream", .string(minLength: 1, maxLength: 320), "{topic}",
                 "Stream unique name template. Placeholders: `{topic}`, `{partition}`, and from the record `{key}`, `{header:NAME}`, `{value:/json/pointer}` (one stream per entity: a *keyed* route). Record values are escaped so that different values never share a stream (see *Stream names from the record*); two placeholders need a separator such as `-` between them."
             ),
+            field(
+                "unconfinedNames", .boolean, false,
+                "Allows a keyed `stream` (and a snapshot `name`) that does not start with literal text, such as `{key}` or `{topic}-{key}`. Off by default: such a template lets whoever produces to the topic write into any stream (Document, Map) of the Sync service, including those other routes or applications own (see *Confined to a prefix*). Turn it on only for topics whose producers you trust with the whole service."
+            ),
             ConfigField(
                 "unroutable", .choice(of: UnroutablePolicy.self),
                 "Keyed routes: a record whose name cannot be formed (no key, header missing or repeated with different values, value not JSON, field missing or not a scalar, name over 320 characters): `dead-letter` (the default when `kafka.deadLetterTopic` is set), `drop` (the default otherwise; counted by reason), or `fallback` to the stream `fallbackStream` names."

@@ -121,6 +121,23 @@ public struct StreamNameTemplate: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether every name the template renders starts with fixed text the operator wrote: true for a template that is
+    /// not keyed, and for a keyed one that starts with literal text (`vehicle-{key}`). A keyed template that starts
+    /// with a placeholder (`{key}`, `{topic}-{key}`) lets whoever produces to the topic choose the whole name.
+    public var isConfined: Bool {
+        guard isKeyed else { return true }
+        if case .literal = parts.first { return true }
+        return false
+    }
+
+    /// Why a keyed template that is not confined is refused (`what`: the objects it names, e.g. "stream"), naming the
+    /// opt-in that allows it.
+    public func confinementProblem(naming what: String) -> String? {
+        guard !isConfined else { return nil }
+        return
+            "a name from the record must start with literal text (e.g. vehicle-\(text)): as written, whoever produces to the topic chooses the whole name and could write into any \(what) of the Sync service, including those other routes or applications own; add a prefix, or set unconfinedNames: true on the route to allow it"
+    }
+
     /// Whether the name depends on the partition (one stream per partition).
     public var usesPartition: Bool { parts.contains(.partition) }
 

@@ -3,7 +3,10 @@
 /// Streams and records for the engine's sub-machines' tests.
 enum MachineFixtures {
     static let configuration = engineConfiguration(
-        defaults: [JSONMember("stream", .string("{topic}-{key}")), JSONMember("idleAfter", .string("5s"))],
+        defaults: [
+            JSONMember("stream", .string("{topic}-{key}")), JSONMember("unconfinedNames", .bool(true)),
+            JSONMember("idleAfter", .string("5s")),
+        ],
         deadLetters: false)
 
     /// A stream's state as the engine makes it, named `name` under route `label`.
