@@ -133,7 +133,7 @@ final class PublishCounter: RelayObserver {
     func messagePublished(stream: String, records: Int, bytes: Int, latency: Duration) {
         published.add(records, ordering: .relaxed)
     }
-    func endToEndLatency(stream: String, latency: Duration) {}
+    func recordsAccepted(route: String, target: String, ages: [Duration]) {}
     func recordsDropped(stream: String, reason: String, count: Int) {}
     func recordsDeadLettered(stream: String, reason: String, count: Int) {}
     func publishRetried(stream: String, reason: String) { retries.add(1, ordering: .relaxed) }
@@ -143,6 +143,7 @@ final class PublishCounter: RelayObserver {
     func streamCreated(stream: String, recreated: Bool) {}
     func ttlRefreshed(stream: String) {}
     func partitionLag(topic: String, partition: Int32, consumerLag: Int64?, commitLag: Int64?) {}
+    func partitionWaiting(topic: String, partition: Int32, oldest: Duration?) {}
     func readinessChanged(ready: Bool) {}
 }
 

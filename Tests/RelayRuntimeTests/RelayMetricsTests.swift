@@ -13,7 +13,8 @@ struct RelayMetricsTests {
         metrics.recordsConsumed(topic: "orders", count: 2)
         metrics.messagePublished(stream: "orders-eu", records: 3, bytes: 3000, latency: .milliseconds(40))
         metrics.messagePublished(stream: "orders-eu", records: 1, bytes: 500, latency: .milliseconds(7))
-        metrics.endToEndLatency(stream: "orders-eu", latency: .milliseconds(15))
+        metrics.recordsAccepted(route: "orders-eu", target: "stream", ages: [.milliseconds(15)])
+        metrics.recordsAccepted(route: "vehicles", target: "snapshot", ages: [.seconds(3), .seconds(700)])
         metrics.recordsDropped(stream: "orders-eu", reason: DropReason.overflowOldest.rawValue, count: 4)
         metrics.recordsDeadLettered(stream: "orders-eu", reason: DropReason.oversize.rawValue, count: 1)
         metrics.publishRetried(stream: "orders-eu", reason: RetryReason.serverError.rawValue)
@@ -26,6 +27,7 @@ struct RelayMetricsTests {
         metrics.streamCreated(stream: "orders-eu", recreated: true)
         metrics.ttlRefreshed(stream: "orders-eu")
         metrics.partitionLag(topic: "orders", partition: 3, consumerLag: 120, commitLag: 7)
+        metrics.partitionWaiting(topic: "orders", partition: 3, oldest: .milliseconds(42_500))
         metrics.readinessChanged(ready: true)
         metrics.configurationReloaded(result: "invalid", at: 1_700_000_000)
         metrics.configurationReloaded(result: "applied", at: 1_700_000_060)
@@ -68,6 +70,16 @@ struct RelayMetricsTests {
         #expect(text.value("sync_relay_end_to_end_latency_seconds_count") == 1)
         #expect(text.value("sync_relay_end_to_end_latency_seconds_bucket", ["le": "0.02"]) == 1)
         #expect(text.value("sync_relay_end_to_end_latency_seconds_bucket", ["le": "0.01"]) == 0)
+        let streamAges = ["route": "orders-eu", "target": "stream"]
+        #expect(text.value("sync_relay_record_age_seconds_count", streamAges) == 1)
+        #expect(text.value("sync_relay_record_age_seconds_bucket", streamAges.merging(["le": "0.025"]) { $1 }) == 1)
+        #expect(text.value("sync_relay_record_age_seconds_bucket", streamAges.merging(["le": "0.01"]) { $1 }) == 0)
+        let snapshotAges = ["route": "vehicles", "target": "snapshot"]
+        #expect(text.value("sync_relay_record_age_seconds_bucket", snapshotAges.merging(["le": "5.0"]) { $1 }) == 1)
+        #expect(text.value("sync_relay_record_age_seconds_bucket", snapshotAges.merging(["le": "600.0"]) { $1 }) == 1)
+        #expect(text.value("sync_relay_record_age_seconds_bucket", snapshotAges.merging(["le": "+Inf"]) { $1 }) == 2)
+        #expect(text.value("sync_relay_end_to_end_latency_seconds_count") == 1, "snapshot writes are not in it")
+        #expect(text.value("sync_relay_consumer_lag_seconds", ["topic": "orders", "partition": "3"]) == 42.5)
         #expect(
             text.value("sync_relay_records_dropped_total", ["stream": "orders-eu", "reason": "overflow-oldest"]) == 4)
         #expect(text.value("sync_relay_records_dead_lettered_total", ["reason": "oversize"]) == 1)
@@ -131,7 +143,7 @@ struct RelayMetricsTests {
         let labelNames = Set(text.samples.flatMap(\.labels.keys))
         let bounded: Set = [
             "topic", "partition", "stream", "route", "reason", "status_class", "code", "version", "result", "le",
-            "operation",
+            "operation", "target",
         ]
         #expect(labelNames.isSubset(of: bounded))
     }
@@ -186,6 +198,12 @@ struct RelayMetricsTests {
         #expect(text.samples(named: "sync_relay_consumer_lag_records").map { $0.labels["partition"] } == ["1"])
         #expect(text.value("sync_relay_commit_lag_records", ["partition": "0"]) == 0)
         #expect(text.value("sync_relay_commit_lag_records", ["partition": "1"]) == 2)
+        metrics.partitionWaiting(topic: "t", partition: 0, oldest: .seconds(3))
+        metrics.partitionWaiting(topic: "t", partition: 1, oldest: .zero)
+        metrics.partitionWaiting(topic: "t", partition: 0, oldest: nil)
+        let after = try exposition(registry)
+        #expect(after.samples(named: "sync_relay_consumer_lag_seconds").map { $0.labels["partition"] } == ["1"])
+        #expect(after.value("sync_relay_consumer_lag_seconds", ["partition": "1"]) == 0)
     }
 
     @Test func labelValuesAreEscaped() throws {

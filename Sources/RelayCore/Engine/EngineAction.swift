@@ -79,7 +79,8 @@ public struct DeadLetter: Sendable, Hashable {
 public enum EngineReport: Sendable {
     /// Records handed in by the consumer, per topic.
     case consumed(topic: String, count: Int)
-    /// A message was accepted; `records` are the records it completed (for end-to-end latency).
+    /// A message was accepted; `records` are the records it completed (for their age at acceptance); `label` is the
+    /// route's (a keyed template's text, else the stream name).
     case acknowledged(label: String, records: [SourceRecord])
     /// Records a policy dropped (counted, not dead-lettered), each with its reason; they are done.
     case dropped(label: String, drops: [DroppedRecord])
@@ -124,8 +125,9 @@ public enum EngineReport: Sendable {
     /// done only once written).
     case snapshotConflated(label: String)
     /// A snapshot change is over (`written`, `deleted`, `superseded` by Twilio's newer copy, or `refused`);
-    /// `records` are the records it completed (its own, unless its partition was revoked meanwhile).
-    case snapshotFinished(label: String, result: SnapshotResult, records: Int)
+    /// `records` are the records it completed (its own, unless its partition was revoked meanwhile); `timestamp` is
+    /// its record's Kafka timestamp (for the record's age at acceptance).
+    case snapshotFinished(label: String, result: SnapshotResult, records: Int, timestamp: Int64?)
     /// A snapshot request will be tried again (`RetryReason.rawValue`, or `object-rate-limited`, `unauthorized`,
     /// `map-missing`, `not-found`).
     case snapshotRetried(label: String, reason: String)

@@ -202,7 +202,10 @@ extension RelayEngine {
     ) {
         let change = finished.change
         actions.append(
-            .report(.snapshotFinished(label: label, result: finished.result, records: change.positions.count)))
+            .report(
+                .snapshotFinished(
+                    label: label, result: finished.result, records: change.positions.count,
+                    timestamp: change.record.timestamp)))
         guard finished.result == .refused else {
             for position in change.positions { flow.markDone(position) }
             return

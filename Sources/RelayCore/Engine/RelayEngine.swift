@@ -195,6 +195,10 @@ public struct RelayEngine: Sendable {
     /// Whether any partition is assigned.
     public var hasAssignment: Bool { !flow.assignment.partitions.isEmpty }
 
+    /// Every partition this relay tracks, with the Kafka timestamp of its oldest record not yet done (nil: none
+    /// waits). The driver turns them into `sync_relay_consumer_lag_seconds` with its wall clock.
+    public var oldestWaitingTimestamps: [TopicPartition: Int64?] { flow.tracker.oldestWaitingTimestamps }
+
     /// Scheduler wake-ups so far (entries that came due), for the benchmarks' idle-cost figure.
     public var schedulerWakeups: UInt64 { scheduler.wakeups }
 

@@ -51,11 +51,12 @@ public struct OffsetTracker: Sendable {
     /// The partitions being tracked.
     public var assignedPartitions: Set<TopicPartition> { Set(partitions.keys) }
 
-    /// Records that the record at `offset` of `partition` was received and is now outstanding.
-    public mutating func receive(_ partition: TopicPartition, offset: Int64) -> Reception {
+    /// Records that the record at `offset` of `partition` (Kafka timestamp `timestamp`, milliseconds since the Unix
+    /// epoch) was received and is now outstanding.
+    public mutating func receive(_ partition: TopicPartition, offset: Int64, timestamp: Int64? = nil) -> Reception {
         guard partitions[partition] != nil else { return .unassigned }
         if partitions[partition]!.outstanding >= maxOutstandingPerPartition { return .full }
-        guard partitions[partition]!.receive(offset) else { return .duplicate }
+        guard partitions[partition]!.receive(offset, timestamp: timestamp) else { return .duplicate }
         return .tracked(full: partitions[partition]!.outstanding >= maxOutstandingPerPartition)
     }
 
@@ -80,6 +81,12 @@ public struct OffsetTracker: Sendable {
     /// Every tracked partition's commit offset, for a periodic or final commit.
     public var commitOffsets: [TopicPartition: Int64] {
         partitions.compactMapValues(\.commitOffset)
+    }
+
+    /// Every tracked partition with the Kafka timestamp of its oldest record not yet done: nil when none waits (or
+    /// the oldest has no timestamp). The age of that record is how stale the partition's data at Twilio can be.
+    public var oldestWaitingTimestamps: [TopicPartition: Int64?] {
+        partitions.mapValues(\.oldestWaitingTimestamp)
     }
 
     /// Records of `partition` received and not yet committable.

@@ -7,6 +7,8 @@ struct PartitionOffsets: Sendable {
     /// Outstanding offsets (received, and either not done or behind one that is not), oldest first.
     private var offsets: [Int64] = []
     private var done: [Bool] = []
+    /// Each outstanding offset's Kafka timestamp (milliseconds since the Unix epoch), `Int64.min` when it had none.
+    private var timestamps: [Int64] = []
     private var head = 0
     /// The offset Kafka should resume from: one past the highest contiguous done offset. `nil` until one is done.
     private(set) var commitOffset: Int64?
@@ -20,12 +22,19 @@ struct PartitionOffsets: Sendable {
     /// Offsets received and not yet committable.
     var outstanding: Int { offsets.count - head }
 
-    /// Records `offset` as received; it must be above every offset received before.
-    mutating func receive(_ offset: Int64) -> Bool {
+    /// The Kafka timestamp of the oldest record not yet done (the one the commit point waits for), if it had one.
+    var oldestWaitingTimestamp: Int64? {
+        guard head < offsets.count, timestamps[head] != .min else { return nil }
+        return timestamps[head]
+    }
+
+    /// Records `offset` (stamped `timestamp`) as received; it must be above every offset received before.
+    mutating func receive(_ offset: Int64, timestamp: Int64? = nil) -> Bool {
         if let highestReceived, offset <= highestReceived { return false }
         highestReceived = offset
         offsets.append(offset)
         done.append(false)
+        timestamps.append(timestamp ?? .min)
         return true
     }
 
@@ -47,10 +56,12 @@ struct PartitionOffsets: Sendable {
         if head == offsets.count {
             offsets.removeAll(keepingCapacity: true)
             done.removeAll(keepingCapacity: true)
+            timestamps.removeAll(keepingCapacity: true)
             head = 0
         } else if head >= 1024 && head * 2 >= offsets.count {
             offsets.removeFirst(head)
             done.removeFirst(head)
+            timestamps.removeFirst(head)
             head = 0
         }
         return true

@@ -16,7 +16,7 @@ public struct NoRelayObserver: RelayObserver {
     /// Ignored.
     public func messagePublished(stream: String, records: Int, bytes: Int, latency: Duration) {}
     /// Ignored.
-    public func endToEndLatency(stream: String, latency: Duration) {}
+    public func recordsAccepted(route: String, target: String, ages: [Duration]) {}
     /// Ignored.
     public func recordsDropped(stream: String, reason: String, count: Int) {}
     /// Ignored.
@@ -35,6 +35,8 @@ public struct NoRelayObserver: RelayObserver {
     public func ttlRefreshed(stream: String) {}
     /// Ignored.
     public func partitionLag(topic: String, partition: Int32, consumerLag: Int64?, commitLag: Int64?) {}
+    /// Ignored.
+    public func partitionWaiting(topic: String, partition: Int32, oldest: Duration?) {}
     /// Ignored.
     public func readinessChanged(ready: Bool) {}
 }

@@ -28,6 +28,7 @@ enum RelayMetricCatalogue {
     static let versionLabel = "version"
     static let resultLabel = "result"
     static let operationLabel = "operation"
+    static let targetLabel = "target"
 
     // MARK: Intake
 
@@ -39,6 +40,10 @@ enum RelayMetricCatalogue {
     static let commitLag = metric(
         "commit_lag", "records",
         "Records consumed but not yet committed (consumed minus committed offset), by topic and partition.")
+    static let consumerLagSeconds = metric(
+        "consumer_lag", "seconds",
+        "Age (from its Kafka timestamp) of the oldest record of the partition this relay holds and has not finished, 0 when none waits, by topic and partition: how far behind Kafka the partition's data at Twilio is."
+    )
 
     // MARK: Publishing
 
@@ -60,6 +65,10 @@ enum RelayMetricCatalogue {
         "end_to_end_latency", "seconds",
         "Time from a record's Kafka timestamp to Twilio's acceptance of its message (all streams).",
         durationBuckets: endToEndLatencyBuckets)
+    static let recordAge = metric(
+        "record_age", "seconds",
+        "Age of each record (from its Kafka timestamp) when Twilio accepted it: its stream message's 2xx, or its snapshot write's, by route and target (`stream`, `snapshot`).",
+        durationBuckets: recordAgeBuckets)
 
     // MARK: Losses and retries
 
@@ -165,7 +174,7 @@ enum RelayMetricCatalogue {
     static let all: [RelayMetricName] = [
         recordsConsumed, consumerLag, commitLag,
         recordsPublished, messagesPublished, bytesPublished, messageRecords, messageBytes, publishLatency,
-        endToEndLatency,
+        endToEndLatency, recordAge, consumerLagSeconds,
         recordsDropped, recordsDeadLettered, publishRetries, twilioResponses,
         laneRecords, laneBytes, inFlight, pacerWait, pacerWaitTotal, streamAllowance,
         streamsCreated, streamsRecreated, ttlRefreshes, streamSeries,
@@ -194,6 +203,12 @@ enum RelayMetricCatalogue {
         .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(20), .milliseconds(50),
         .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30),
         .seconds(60), .seconds(300),
+    ]
+    /// Freshness: 10 ms (a relay keeping up on a near network) to 10 minutes (a backlog being worked off).
+    static let recordAgeBuckets: [Duration] = [
+        .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+        .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
+        .seconds(120), .seconds(300), .seconds(600),
     ]
     /// Pacer waits: none, up to the pacing interval, up to a Retry-After pause.
     static let pacerWaitBuckets: [Duration] = [

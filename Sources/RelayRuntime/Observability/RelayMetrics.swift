@@ -16,12 +16,18 @@ public final class RelayMetrics: RelayObserver {
     public static let defaultStreamLabelLimit = 1000
     /// The cap on distinct Twilio error code label values.
     static let twilioCodeLabelLimit = 200
+    /// The cap on distinct route label values of `sync_relay_record_age_seconds` (a route of fixed streams is
+    /// labelled by each stream's name, so a pattern subscription could otherwise grow it without bound).
+    static let routeLabelLimit = 200
 
     typealias Names = RelayMetricCatalogue
 
     private let factory: any MetricsFactory
     private let streams: LabelValueLimiter
     private let twilioCodes: LabelValueLimiter
+    private let routes: LabelValueLimiter
+    /// `sync_relay_record_age_seconds` by route and target, made once each.
+    private let recordAges = Mutex<[CounterKey: CoreMetrics.Timer]>([:])
     private let overflowLanes = LaneDepthTotals()
     /// By stream label: at most `streamLabelLimit` + 1 entries.
     private let streamCollectors = Mutex<[String: StreamCollectors]>([:])
@@ -51,6 +57,7 @@ public final class RelayMetrics: RelayObserver {
         self.factory = factory
         streams = LabelValueLimiter(limit: streamLabelLimit, overflowValue: Self.overflowLabelValue)
         twilioCodes = LabelValueLimiter(limit: Self.twilioCodeLabelLimit, overflowValue: Self.overflowLabelValue)
+        routes = LabelValueLimiter(limit: Self.routeLabelLimit, overflowValue: Self.overflowLabelValue)
         messageRecords = Recorder(label: Names.messageRecords.fullName, factory: factory)
         messageBytes = Recorder(label: Names.messageBytes.fullName, factory: factory)
         publishLatency = CoreMetrics.Timer(label: Names.publishLatency.fullName, factory: factory)
@@ -83,9 +90,26 @@ public final class RelayMetrics: RelayObserver {
         publishLatency.recordNanoseconds(latency.nanosecondsClamped)
     }
 
-    /// Records `sync_relay_end_to_end_latency_seconds`.
-    public func endToEndLatency(stream: String, latency: Duration) {
-        endToEndLatency.recordNanoseconds(latency.nanosecondsClamped)
+    /// Records `sync_relay_record_age_seconds{route,target}`, and for stream messages the all-streams
+    /// `sync_relay_end_to_end_latency_seconds`.
+    public func recordsAccepted(route: String, target: String, ages: [Duration]) {
+        guard !ages.isEmpty else { return }
+        let labels = [(Names.routeLabel, routes.label(for: route).label), (Names.targetLabel, target)]
+        let key = CounterKey(name: Names.recordAge.fullName, labels: labels.flatMap { [$0.0, $0.1] })
+        let timer =
+            recordAges.withLock { $0[key] }
+            ?? {
+                let made = CoreMetrics.Timer(label: key.name, dimensions: labels, factory: factory)
+                return recordAges.withLock { timers in
+                    if let known = timers[key] { return known }
+                    timers[key] = made
+                    return made
+                }
+            }()
+        for age in ages {
+            timer.recordNanoseconds(age.nanosecondsClamped)
+            if target == "stream" { endToEndLatency.recordNanoseconds(age.nanosecondsClamped) }
+        }
     }
 
     /// Counts `sync_relay_records_dropped_total{stream,reason}`.
@@ -218,6 +242,14 @@ public final class RelayMetrics: RelayObserver {
         let labels = [(Names.topicLabel, topic), (Names.partitionLabel, String(partition))]
         setOrRemove(Names.consumerLag, labels, to: consumerLag)
         setOrRemove(Names.commitLag, labels, to: commitLag)
+    }
+
+    /// Sets `sync_relay_consumer_lag_seconds{topic,partition}`, or (nil) removes its series.
+    public func partitionWaiting(topic: String, partition: Int32, oldest: Duration?) {
+        let gauge = Gauge(
+            label: Names.consumerLagSeconds.fullName,
+            dimensions: [(Names.topicLabel, topic), (Names.partitionLabel, String(partition))], factory: factory)
+        if let oldest { gauge.record(oldest.metricSeconds) } else { gauge.destroy() }
     }
 
     /// A reload of the configuration file was tried at `at` (Unix seconds) with `result` (`applied`, `unchanged`,

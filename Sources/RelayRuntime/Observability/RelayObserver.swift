@@ -20,8 +20,10 @@ public protocol RelayObserver: Sendable {
     func snapshotAnswered(operation: String, latency: Duration)
     /// A message was accepted by Twilio (2xx).
     func messagePublished(stream: String, records: Int, bytes: Int, latency: Duration)
-    /// Time from each record's Kafka timestamp to Twilio's acceptance of its message.
-    func endToEndLatency(stream: String, latency: Duration)
+    /// Twilio accepted records of `route` (its metrics label: a keyed template's text, else the stream name, or a
+    /// snapshot's name template) in a stream message or a snapshot write (`target`: `stream`, `snapshot`); `ages`
+    /// are their ages then, from their Kafka timestamps (records without one are left out).
+    func recordsAccepted(route: String, target: String, ages: [Duration])
     /// Records a policy dropped, by reason (`DropReason.rawValue`: `overflow`, `max-age`, `conflated`, `oversize`,
     /// `rejected`, ...).
     func recordsDropped(stream: String, reason: String, count: Int)
@@ -42,6 +44,9 @@ public protocol RelayObserver: Sendable {
     func ttlRefreshed(stream: String)
     /// Per-partition figures from Kafka: consumer lag and committed-offset lag (consumed minus committed).
     func partitionLag(topic: String, partition: Int32, consumerLag: Int64?, commitLag: Int64?)
+    /// The age of the oldest record of the partition this relay holds and has not finished (zero when none waits;
+    /// nil when the relay does not own the partition).
+    func partitionWaiting(topic: String, partition: Int32, oldest: Duration?)
     /// Whether the relay is ready, for `sync_relay_ready`.
     func readinessChanged(ready: Bool)
     /// Records whose stream name could not be formed, by route (its template) and reason (`UnroutableReason`, or

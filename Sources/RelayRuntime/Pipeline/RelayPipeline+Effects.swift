@@ -107,13 +107,11 @@ extension RelayPipeline {
         case .consumed(let topic, let count):
             observer.recordsConsumed(topic: topic, count: count)
         case .acknowledged(let label, let records):
-            let nowMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
-            for record in records {
-                if let timestamp = record.timestamp {
-                    observer.endToEndLatency(
-                        stream: label, latency: .milliseconds(max(0, nowMilliseconds - timestamp)))
-                }
+            let now = wallClock.milliseconds()
+            let ages = records.compactMap { record in
+                record.timestamp.map { wallClock.age(ofTimestamp: $0, now: now) }
             }
+            observer.recordsAccepted(route: label, target: "stream", ages: ages)
         case .dropped(let label, let drops):
             var counts: [DropReason: Int] = [:]
             for drop in drops { counts[drop.reason, default: 0] += 1 }
@@ -193,8 +191,12 @@ extension RelayPipeline {
             logger.notice("twilio.account.concurrency.restored")
         case .snapshotConflated(let label):
             observer.snapshotConflated(route: label)
-        case .snapshotFinished(let label, let result, let records):
+        case .snapshotFinished(let label, let result, let records, let timestamp):
             observer.snapshotFinished(route: label, result: result.rawValue, records: records)
+            if result == .written || result == .deleted, let timestamp {
+                let age = wallClock.age(ofTimestamp: timestamp, now: wallClock.milliseconds())
+                observer.recordsAccepted(route: label, target: "snapshot", ages: [age])
+            }
         case .snapshotRetried(let label, let reason):
             observer.snapshotRetried(route: label, reason: reason)
         case .snapshotRefused(let label, let outcome):

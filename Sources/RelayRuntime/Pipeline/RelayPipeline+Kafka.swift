@@ -41,10 +41,17 @@ extension RelayPipeline {
             health.setNotReady(.kafka, reason: "no Kafka broker is connected")
         }
         let commitLag = statistics.commitLag
+        let waiting = loop.sync { $0.engine.oldestWaitingTimestamps }
+        let now = wallClock.milliseconds()
         for (partition, figures) in statistics.partitions {
             observer.partitionLag(
                 topic: partition.topic, partition: partition.partition, consumerLag: figures.consumerLag,
                 commitLag: commitLag[partition])
+            // Owned partitions only: zero when nothing waits, the oldest waiting record's age otherwise.
+            let oldest = waiting[partition].map { timestamp in
+                timestamp.map { wallClock.age(ofTimestamp: $0, now: now) } ?? .zero
+            }
+            observer.partitionWaiting(topic: partition.topic, partition: partition.partition, oldest: oldest)
         }
     }
 

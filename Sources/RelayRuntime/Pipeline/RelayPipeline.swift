@@ -70,16 +70,18 @@ public final class RelayPipeline: ConsumerEvents, Sendable {
     let health: HealthState
     let logger: Logger
     let clock: MonotonicClock
+    /// The wall clock records' ages are measured with (freshness metrics).
+    let wallClock: WallClock
     let timer: any WakeTimer
     /// Readiness's view of a sustained Twilio outage, and of the Schema Registry's.
     let availability: PeerAvailability
     let registryAvailability: PeerAvailability
 
     /// Creates the pipeline, performing through `ports`. `clock` is the one timeline of the engine, its wake timer
-    /// and the outage trackers.
+    /// and the outage trackers; `wallClock` measures records' ages from their Kafka timestamps.
     public init(
         configuration: RelayConfiguration, ports: Ports, observer: any RelayObserver, health: HealthState,
-        logger: Logger, clock: MonotonicClock = MonotonicClock()
+        logger: Logger, clock: MonotonicClock = MonotonicClock(), wallClock: WallClock = .system
     ) {
         self.configuration = configuration
         publisher = ports.publisher
@@ -91,6 +93,7 @@ public final class RelayPipeline: ConsumerEvents, Sendable {
         self.health = health
         self.logger = logger
         self.clock = clock
+        self.wallClock = wallClock
         availability = PeerAvailability(
             .twilio, threshold: configuration.twilio.unavailableAfter, wording: .twilio, clock: clock, health: health,
             logger: logger)

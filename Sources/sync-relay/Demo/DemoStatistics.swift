@@ -61,7 +61,9 @@ final class DemoStatistics: RelayObserver {
         }
         inner?.messagePublished(stream: stream, records: records, bytes: bytes, latency: latency)
     }
-    func endToEndLatency(stream: String, latency: Duration) { inner?.endToEndLatency(stream: stream, latency: latency) }
+    func recordsAccepted(route: String, target: String, ages: [Duration]) {
+        inner?.recordsAccepted(route: route, target: target, ages: ages)
+    }
     func recordsDropped(stream: String, reason: String, count: Int) {
         update(stream) { $0.dropped[reason, default: 0] += count }
         inner?.recordsDropped(stream: stream, reason: reason, count: count)
@@ -86,6 +88,9 @@ final class DemoStatistics: RelayObserver {
     func ttlRefreshed(stream: String) { inner?.ttlRefreshed(stream: stream) }
     func partitionLag(topic: String, partition: Int32, consumerLag: Int64?, commitLag: Int64?) {
         inner?.partitionLag(topic: topic, partition: partition, consumerLag: consumerLag, commitLag: commitLag)
+    }
+    func partitionWaiting(topic: String, partition: Int32, oldest: Duration?) {
+        inner?.partitionWaiting(topic: topic, partition: partition, oldest: oldest)
     }
     func readinessChanged(ready: Bool) { inner?.readinessChanged(ready: ready) }
     func recordsUnroutable(route: String, reason: String, count: Int) {

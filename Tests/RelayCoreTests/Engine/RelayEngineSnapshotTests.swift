@@ -80,7 +80,7 @@ import Testing
 
         func count(_ result: SnapshotResult) -> Int {
             reports.reduce(0) { total, report in
-                if case .snapshotFinished(_, result, let records) = report { total + records } else { total }
+                if case .snapshotFinished(_, result, let records, _) = report { total + records } else { total }
             }
         }
 

@@ -22,6 +22,41 @@ import Testing
         #expect(tracker.outstanding(partition) == 1)
     }
 
+    @Test func theOldestWaitingTimestampIsTheOneTheCommitPointWaitsFor() {
+        var tracker = OffsetTracker()
+        let other = TopicPartition(topic: "orders", partition: 4)
+        tracker.assign(partition)
+        tracker.assign(other)
+        let noneWaiting: [TopicPartition: Int64?] = [partition: nil as Int64?, other: nil as Int64?]
+        #expect(tracker.oldestWaitingTimestamps == noneWaiting, "none waits")
+        for (offset, timestamp) in [(10, 1_000), (11, 1_500), (12, 2_000)] as [(Int64, Int64)] {
+            _ = tracker.receive(partition, offset: offset, timestamp: timestamp)
+        }
+        _ = tracker.receive(other, offset: 0, timestamp: nil)
+        #expect(tracker.oldestWaitingTimestamps[partition] == 1_000)
+        #expect(tracker.oldestWaitingTimestamps[other] == .some(nil), "no timestamp: unknown")
+        tracker.markDone(partition, offset: 11)
+        #expect(tracker.oldestWaitingTimestamps[partition] == 1_000, "a later record done changes nothing")
+        tracker.markDone(partition, offset: 10)
+        #expect(tracker.oldestWaitingTimestamps[partition] == 2_000, "10 and 11 are done: 12 waits")
+        tracker.markDone(partition, offset: 12)
+        #expect(tracker.oldestWaitingTimestamps[partition] == .some(nil))
+        _ = tracker.receive(partition, offset: 13, timestamp: 5_000)
+        #expect(tracker.oldestWaitingTimestamps[partition] == 5_000, "after the window emptied")
+        _ = tracker.revoke(partition)
+        #expect(tracker.oldestWaitingTimestamps[partition] == nil, "a revoked partition is not reported")
+    }
+
+    @Test func theOldestWaitingTimestampSurvivesTheWindowsCompaction() {
+        var tracker = OffsetTracker()
+        tracker.assign(partition)
+        for offset in 0..<3000 as Range<Int64> {
+            _ = tracker.receive(partition, offset: offset, timestamp: offset * 10)
+        }
+        for offset in 0..<2000 as Range<Int64> { tracker.markDone(partition, offset: offset) }
+        #expect(tracker.oldestWaitingTimestamps[partition] == 20_000)
+    }
+
     @Test func boundsOutstandingRecords() {
         var tracker = OffsetTracker(maxOutstandingPerPartition: 2)
         tracker.assign(partition)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Prometheus
 import RelayCore
 import RelayTestSupport
 import Synchronization
@@ -34,7 +35,7 @@ struct DriverTests {
         init(
             defaults: [JSONMember] = [], twilio: [JSONMember] = [], registry: Bool = false,
             publisher: FakePublisher = FakePublisher(), schemas: FakeSchemaSource? = nil,
-            routes: [JSONValue] = []
+            routes: [JSONValue] = [], observer: any RelayObserver = NoRelayObserver(), wallClock: WallClock = .system
         ) throws {
             let clock = MonotonicClock()
             let log = TwilioReadinessLog()
@@ -73,7 +74,8 @@ struct DriverTests {
                 configuration: configuration,
                 ports: .init(
                     publisher: publisher, deadLetters: nil, timer: timer, schemas: schemas, snapshots: snapshots),
-                observer: NoRelayObserver(), health: health, logger: Logger(label: "driver-test"), clock: clock)
+                observer: observer, health: health, logger: Logger(label: "driver-test"), clock: clock,
+                wallClock: wallClock)
             pipeline.attach(partitionControl: control, committer: committer)
         }
 
@@ -140,6 +142,61 @@ struct DriverTests {
         }
         #expect(rig.snapshots.requests.first?.operation == .createMap)
         #expect(rig.pipeline.isIdle)
+    }
+
+    /// Freshness on a fixed wall clock: the oldest waiting record's age while Twilio holds the message, then each
+    /// record's age at acceptance, by route and target.
+    @Test func freshnessIsMeasuredFromKafkaTimestampsOnTheWallClock() async throws {
+        let wall = Atomic<Int64>(1_700_000_100_000)
+        let (metrics, registry) = RelayMetrics.scraped()
+        let holdPublishes = FakePublisher { request in if case .publish = request { nil } else { .accepted } }
+        let rig = try Rig(
+            defaults: Self.perPartition, publisher: holdPublishes, observer: metrics,
+            wallClock: WallClock { wall.load(ordering: .relaxed) })
+        let p0 = TopicPartition(topic: Self.topic, partition: 0)
+        let p1 = TopicPartition(topic: Self.topic, partition: 1)
+        rig.assign([p0, p1])
+        // Produced 5 s, 3 s and 0.5 s ago; partition 1 gets nothing.
+        let records = zip(0..<3, [1_700_000_095_000, 1_700_000_097_000, 1_700_000_099_500] as [Int64]).map {
+            SourceRecord(
+                topic: Self.topic, partition: 0, offset: Int64($0), timestamp: $1, value: Array("{\"n\":\($0)}".utf8))
+        }
+        rig.pipeline.handle(records: records)
+        await eventually("the message is on the wire") { holdPublishes.heldCount == 1 }
+        let statistics = ConsumerStatistics(
+            partitions: [p0: .init(consumerLag: 0), p1: .init(consumerLag: 0)], brokerStates: [1: "UP"])
+        func scrape() throws -> PrometheusText { try PrometheusText(registry.emitToString()) }
+        rig.pipeline.statisticsUpdated(statistics)
+        var text = try scrape()
+        #expect(text.value("sync_relay_consumer_lag_seconds", ["topic": "orders", "partition": "0"]) == 5)
+        #expect(text.value("sync_relay_consumer_lag_seconds", ["topic": "orders", "partition": "1"]) == 0)
+        wall.store(1_700_000_102_500, ordering: .relaxed)
+        rig.pipeline.statisticsUpdated(statistics)
+        text = try scrape()
+        #expect(
+            text.value("sync_relay_consumer_lag_seconds", ["partition": "0"]) == 7.5,
+            "a stuck record's age grows with the wall clock")
+        holdPublishes.answerHeld(.accepted)
+        await eventually("every offset is done") { rig.committable() == [p0: 3] }
+        rig.pipeline.statisticsUpdated(statistics)
+        text = try scrape()
+        #expect(text.value("sync_relay_consumer_lag_seconds", ["partition": "0"]) == 0, "nothing waits")
+        let route = ["route": "orders-0", "target": "stream"]
+        func bucket(_ le: String) -> Double? {
+            text.value("sync_relay_record_age_seconds_bucket", route.merging(["le": le]) { $1 })
+        }
+        // Ages at acceptance: 7.5 s, 5.5 s and 3 s.
+        #expect(text.value("sync_relay_record_age_seconds_count", route) == 3)
+        #expect(bucket("2.5") == 0 && bucket("5.0") == 1 && bucket("10.0") == 3)
+        #expect(text.value("sync_relay_record_age_seconds_sum", route) == 16)
+        rig.pipeline.partitionsRevoking(
+            [p1], lost: false, deadline: .now + .seconds(5),
+            remaining: PartitionAssignment(
+                partitions: [p0], partitionCounts: [Self.topic: 2]))
+        rig.pipeline.statisticsUpdated(statistics)
+        #expect(
+            try scrape().samples(named: "sync_relay_consumer_lag_seconds").map { $0.labels["partition"] } == ["0"],
+            "a partition this relay no longer owns has no series")
     }
 
     @Test func eventsFromManyThreadsAreHandledOneAtATimeInOrder() async throws {

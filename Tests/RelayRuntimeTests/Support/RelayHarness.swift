@@ -218,7 +218,7 @@ final class CountingObserver: RelayObserver {
             $0.published += records; $0.messages += 1
         }
     }
-    func endToEndLatency(stream: String, latency: Duration) {}
+    func recordsAccepted(route: String, target: String, ages: [Duration]) {}
     func recordsDropped(stream: String, reason: String, count: Int) {
         counts.withLock { $0.dropped[reason, default: 0] += count }
     }
@@ -234,6 +234,7 @@ final class CountingObserver: RelayObserver {
     }
     func ttlRefreshed(stream: String) { counts.withLock { $0.ttlRefreshes += 1 } }
     func partitionLag(topic: String, partition: Int32, consumerLag: Int64?, commitLag: Int64?) {}
+    func partitionWaiting(topic: String, partition: Int32, oldest: Duration?) {}
     func readinessChanged(ready: Bool) {}
     func schemaRegistryAnswered(outcome: String, cached: Int) {
         counts.withLock { $0.schemaFetches[outcome, default: 0] += 1 }

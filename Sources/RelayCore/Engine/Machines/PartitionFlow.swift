@@ -53,7 +53,7 @@ struct PartitionFlow: Sendable {
     /// Takes a consumed record: tracks it, or holds it (pausing its partition) when it must wait.
     mutating func receive(_ record: SourceRecord) -> Intake {
         let partition = record.topicPartition
-        switch tracker.receive(partition, offset: record.offset) {
+        switch tracker.receive(partition, offset: record.offset, timestamp: record.timestamp) {
         case .unassigned, .duplicate:
             return .ignored
         case .full:
@@ -139,7 +139,9 @@ struct PartitionFlow: Sendable {
     mutating func firstReady(of queue: inout Deque<HeldRecord>) -> SourceRecord? {
         while let first = queue.first {
             if first.received { return first.record }
-            switch tracker.receive(first.record.topicPartition, offset: first.record.offset) {
+            switch tracker.receive(
+                first.record.topicPartition, offset: first.record.offset, timestamp: first.record.timestamp)
+            {
             case .full:
                 return nil
             case .unassigned, .duplicate:
