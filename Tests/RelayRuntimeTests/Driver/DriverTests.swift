@@ -123,13 +123,15 @@ struct DriverTests {
                 "snapshot",
                 .object([JSONMember("kind", "map"), JSONMember("name", "vehicles"), JSONMember("key", "{key}")])),
         ])
-        let rig = try Rig(routes: [route])
+        let (metrics, registry) = RelayMetrics.scraped()
+        // Every record was produced 2 s before the wall clock's fixed now.
+        let rig = try Rig(routes: [route], observer: metrics, wallClock: WallClock { 1_700_000_002_000 })
         let p0 = TopicPartition(topic: Self.topic, partition: 0)
         rig.assign([p0])
         let keyed = (0..<20).map {
             SourceRecord(
-                topic: Self.topic, partition: 0, offset: Int64($0), key: Array("k\($0 % 4)".utf8),
-                value: Array("{\"n\":\($0)}".utf8))
+                topic: Self.topic, partition: 0, offset: Int64($0), timestamp: 1_700_000_000_000,
+                key: Array("k\($0 % 4)".utf8), value: Array("{\"n\":\($0)}".utf8))
         }
         rig.pipeline.handle(records: keyed)
         await eventually("every offset is done") { rig.committable() == [p0: 20] }
@@ -142,6 +144,14 @@ struct DriverTests {
         }
         #expect(rig.snapshots.requests.first?.operation == .createMap)
         #expect(rig.pipeline.isIdle)
+        // Each value written is one record accepted by Twilio: its age is in the snapshot target's histogram.
+        let text = try PrometheusText(registry.emitToString())
+        let written = try #require(
+            text.value("sync_relay_snapshot_changes_total", ["route": "vehicles", "result": "written"]))
+        let ages = ["route": "vehicles", "target": "snapshot"]
+        #expect(written >= 4 && text.value("sync_relay_record_age_seconds_count", ages) == written)
+        #expect(text.value("sync_relay_record_age_seconds_bucket", ages.merging(["le": "1.0"]) { $1 }) == 0)
+        #expect(text.value("sync_relay_record_age_seconds_bucket", ages.merging(["le": "2.5"]) { $1 }) == written)
     }
 
     /// Freshness on a fixed wall clock: the oldest waiting record's age while Twilio holds the message, then each
