@@ -17,22 +17,16 @@ public enum OffsetResetTarget: Sendable, Equatable, CustomStringConvertible {
         "earliest, latest, an RFC 3339 time (2026-12-07T09:30:00Z) or a negative duration "
         + "(-15m, -2h, -1d; units ms, s, m, h, d)"
 
-    /// Reads `--to`: `earliest`, `latest`, an RFC 3339 time with a zone (`2026-12-07T09:30:00Z`,
-    /// `2026-12-07T10:30:00.250+01:00`), or a minus sign and a duration as the configuration writes them (`-15m`).
+    /// Reads `--to` as `kafka.startFrom` is read (`StartPosition`, one parser for both): `earliest`, `latest`, an
+    /// RFC 3339 time with a zone (`2026-12-07T09:30:00Z`, `2026-12-07T10:30:00.250+01:00`), or a minus sign and a
+    /// duration as the configuration writes them (`-15m`).
     public init(parsing text: String) throws(OffsetsToolError) {
-        switch text {
-        case "earliest": self = .earliest
-        case "latest": self = .latest
-        case _ where text.hasPrefix("-"):
-            guard let duration = DurationText.parse(String(text.dropFirst())), duration > .zero else {
-                throw OffsetsToolError(.badInput, "--to \(text): not a duration; use \(Self.meaning)")
-            }
-            self = .ago(duration)
-        default:
-            guard let milliseconds = Self.rfc3339Milliseconds(text) else {
-                throw OffsetsToolError(.badInput, "--to \(text): not understood; use \(Self.meaning)")
-            }
-            self = .time(milliseconds: milliseconds)
+        switch StartPosition(parsing: text) {
+        case .earliest: self = .earliest
+        case .latest: self = .latest
+        case .time(let milliseconds, _): self = .time(milliseconds: milliseconds)
+        case .ago(let duration): self = .ago(duration)
+        case nil: throw OffsetsToolError(.badInput, "--to \(text): not understood; use \(Self.meaning)")
         }
     }
 
@@ -42,9 +36,7 @@ public enum OffsetResetTarget: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .earliest, .latest: return nil
         case .time(let milliseconds): return milliseconds
-        case .ago(let duration):
-            return nowMilliseconds - duration.components.seconds * 1000 - duration.components.attoseconds
-                / 1_000_000_000_000_000
+        case .ago(let duration): return StartPosition.ago(duration).lookupTimestamp(nowMilliseconds: nowMilliseconds)
         }
     }
 
@@ -55,17 +47,6 @@ public enum OffsetResetTarget: Sendable, Equatable, CustomStringConvertible {
         case .time(let milliseconds): OffsetsTime.rfc3339(milliseconds: milliseconds)
         case .ago(let duration): "-\(DurationText.format(duration))"
         }
-    }
-
-    /// Parses an RFC 3339 date-time with a zone (`Z` or `±hh:mm`), with or without fractional seconds.
-    static func rfc3339Milliseconds(_ text: String) -> Int64? {
-        // A formatter per call: ISO8601DateFormatter is not Sendable, and this runs once per command.
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-        return nil
     }
 }
 
