@@ -9,8 +9,9 @@ import RelayKafka
 /// partitions the command works on. Problems become one line on standard error and an exit status
 /// (`OffsetsExit`).
 struct OffsetsSession {
-    let configuration: RelayConfiguration
+    /// The client for the configuration's group.
     let admin: KafkaGroupAdmin
+    /// The partitions the command works on, in topic and partition order.
     let partitions: [TopicPartition]
 
     init(_ options: OffsetsOptions) async throws {
@@ -44,7 +45,6 @@ struct OffsetsSession {
         } catch {
             throw OffsetsExit.fail(error)
         }
-        self.configuration = configuration
         self.admin = admin
     }
 }

@@ -54,7 +54,4 @@ public struct OffsetResetPlan: Sendable, Equatable {
             return Move(partition: position.partition, current: position.committed, target: offset, note: note)
         }
     }
-
-    /// Whether committing the plan would change nothing.
-    public var changesNothing: Bool { moves.allSatisfy { $0.current == $0.target } }
 }

@@ -32,12 +32,6 @@ import Testing
         #expect(plan.moves.map(\.note) == ["before the log start: log start", "past the log end: log end"])
     }
 
-    @Test func knowsWhenNothingChanges() {
-        let positions = [PartitionPosition(partition: zero, committed: 150, logStart: 100, logEnd: 150)]
-        #expect(OffsetResetPlan(positions: positions, target: .latest).changesNothing)
-        #expect(!OffsetResetPlan(positions: positions, target: .earliest).changesNothing)
-    }
-
     @Test func lagCountsFromTheCommittedOffsetOrTheLogStart() {
         #expect(positions.map(\.lag) == [30, 40])
         #expect(positions.map(\.lagBasis) == [.committed, .logStart])
