@@ -22,6 +22,8 @@ public struct KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let produce = Code(name: "produce")
         /// The client was closed before the operation finished.
         public static let closed = Code(name: "closed")
+        /// An admin request (describe the group, read or alter its offsets, watermarks, offsets-for-times) failed.
+        public static let admin = Code(name: "admin")
         public var description: String { name }
     }
 

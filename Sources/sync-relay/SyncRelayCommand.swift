@@ -11,7 +11,7 @@ struct SyncRelayCommand: AsyncParsableCommand {
         version: "\(RelayVersion.current)\n\(KafkaLibrary.summary)",
         subcommands: [
             RunCommand.self, CheckCommand.self, DemoCommand.self, StreamsCommand.self, EmulatorCommand.self,
-            KafkaMockCommand.self, RegistryEmulatorCommand.self,
+            KafkaMockCommand.self, RegistryEmulatorCommand.self, OffsetsCommand.self,
         ]
     )
 }
