@@ -5,7 +5,7 @@ import RelayKafka
 
 /// `sync-relay offsets reset`: moves the group's committed offsets to the log start, the log end, a time, or a time
 /// ago. A dry run unless `--execute`; refused while the group has active members
-/// (docs/decisions/0013-offsets-through-the-admin-api.md).
+/// (docs/decisions/0014-offsets-through-the-admin-api.md).
 struct OffsetsResetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reset",
