@@ -17,7 +17,7 @@ public struct SyncEmulatorConfiguration: Sendable {
     public var accountSID: String
     /// The only Sync service SID served (`default` is accepted as an alias, as Twilio does).
     public var serviceSID: String
-    /// The credentials accepted.
+    /// The credentials accepted at start (`SyncEmulator.replaceCredentials` replaces them while it runs).
     public var credentials: [Credential]
     /// The per-stream message rate rule.
     public var rateLimit: EmulatorRateLimit

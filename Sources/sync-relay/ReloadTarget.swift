@@ -44,8 +44,8 @@ final class ReloadTarget: Sendable {
         }
     }
 
-    /// Re-reads and validates the file at `path` and applies it if it changes only what can change live
-    /// (`ConfigurationReload`). A file that does not validate, that changes what cannot change live, or whose new
+    /// Re-reads and validates the file at `path` (and the secret files and variables it names) and applies it if it
+    /// changes only what can change live or rotate (`ConfigurationReload`). A file that does not validate, that changes what cannot change live, or whose new
     /// subscription librdkafka refuses changes nothing: the running configuration stays, and the log and
     /// `sync_relay_config_reloads_total{result}` say why. Readiness is not touched. A ready relay tells systemd
     /// `RELOADING=1` and then `READY=1`.
@@ -88,19 +88,20 @@ final class ReloadTarget: Sendable {
                 metadata: [
                     LogKey.config: .string(path), LogKey.keys: .string(changes.refused.joined(separator: ",")),
                     LogKey.reason:
-                        "these keys cannot change in a running relay; restart it to apply them (nothing was changed)",
+                        "these keys cannot change in a running relay; restart the relay to apply them (nothing was changed, no credential was rotated)",
                 ])
             metrics.configurationReloaded(result: "refused", at: at)
         } else if changes.isEmpty {
             logger.info("relay.reload.unchanged", metadata: [LogKey.config: .string(path)])
             metrics.configurationReloaded(result: "unchanged", at: at)
         } else {
-            logger.notice(
-                "relay.reload.applied",
-                metadata: [
-                    LogKey.config: .string(path), LogKey.keys: .string(changes.live.joined(separator: ",")),
-                    LogKey.took: .string("\(ContinuousClock.now - started)"),
-                ])
+            var metadata: Logger.Metadata = [
+                LogKey.config: .string(path), LogKey.took: .string("\(ContinuousClock.now - started)"),
+            ]
+            if !changes.live.isEmpty { metadata[LogKey.keys] = .string(changes.live.joined(separator: ",")) }
+            // Names only: a rotated secret's value never reaches a log line.
+            if !changes.rotated.isEmpty { metadata[LogKey.rotated] = .string(changes.rotated.joined(separator: ",")) }
+            logger.notice("relay.reload.applied", metadata: metadata)
             metrics.configurationReloaded(result: "applied", at: at)
             // Last, so a level above notice does not hide the line that says it changed.
             if changes.live.contains("log.level") { RelayLogHandler.setLevel(Logger.Level(loaded.log.level)) }

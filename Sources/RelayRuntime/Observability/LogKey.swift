@@ -19,6 +19,8 @@ public enum LogKey {
     public static let drainDeadline = "relay.drain_deadline"
     public static let drainComplete = "relay.complete"
     public static let keys = "relay.keys"
+    /// The credentials a reload rotated, by key name (never a value).
+    public static let rotated = "relay.rotated"
     public static let took = "relay.took"
     public static let messagesPerSecond = "relay.messages_per_second"
     // The configuration's peers, logged at start.

@@ -20,6 +20,10 @@ public struct RelayApplication: Sendable {
     private let http: CurlHTTPClient
     private let registryHTTP: CurlHTTPClient?
     private let producer: KafkaProducer?
+    /// Twilio's credentials, which every Sync request reads as it is built; a reload that rotates them replaces them.
+    private let twilioCredentials: CredentialHolder
+    /// The Schema Registry's credentials, likewise (nil: no registry).
+    private let registryCredentials: CredentialHolder?
     /// The configuration in force (the one started with, or the last reload applied), under the reload lock.
     private let running: RunningConfiguration
 
@@ -38,13 +42,9 @@ public struct RelayApplication: Sendable {
                 connectTimeout: twilio.connectTimeout, requestTimeout: twilio.requestTimeout,
                 maxConnectionsPerHost: twilio.maxConnections, maxTransfersInFlight: twilio.maxConcurrentRequests
             ))
-        let credentials: TwilioCredentials
-        switch twilio.auth {
-        case .authToken(let token): credentials = .authToken(accountSID: twilio.accountSid, authToken: token.reveal())
-        case .apiKey(let sid, let secret): credentials = .apiKey(sid: sid, secret: secret.reveal())
-        }
+        twilioCredentials = CredentialHolder(Self.credentials(twilio))
         let client = SyncStreamsClient(
-            http: http, credentials: credentials, serviceSID: twilio.serviceSid, baseURL: twilio.baseURL,
+            http: http, credentials: twilioCredentials, serviceSID: twilio.serviceSid, baseURL: twilio.baseURL,
             requestTimeout: twilio.requestTimeout
         )
         var deadLetters: DeadLetterWriter?
@@ -63,9 +63,12 @@ public struct RelayApplication: Sendable {
                     connectTimeout: settings.timeout, requestTimeout: settings.timeout, maxConnectionsPerHost: 4,
                     maxTransfersInFlight: 16, caBundlePath: settings.caFile))
             self.registryHTTP = registryHTTP
-            schemas = RegistrySchemaSource(client: SchemaRegistryClient(configuration: settings, http: registryHTTP))
+            let registry = SchemaRegistryClient(configuration: settings, http: registryHTTP)
+            registryCredentials = registry.credentials
+            schemas = RegistrySchemaSource(client: registry)
         } else {
             registryHTTP = nil
+            registryCredentials = nil
         }
         let clock = MonotonicClock()
         pipeline = RelayPipeline(
@@ -87,18 +90,35 @@ public struct RelayApplication: Sendable {
 
     /// Applies `new` if it changes only what can change live (`ConfigurationReload`), and returns what changed; a
     /// refused one changes nothing. The subscription goes first (librdkafka may refuse it, and then nothing has
-    /// changed; a changed one rebalances the group, whose revoke drains and commits like any other); then the
-    /// engine takes the new routes under its lock, between two events. `log.level` is the caller's to apply
-    /// (`RelayLogHandler.setLevel`), after it has said what changed.
+    /// changed; a changed one rebalances the group, whose revoke drains and commits like any other); then rotated
+    /// credentials replace the old ones (requests built from then on carry them; those in flight finish with the
+    /// old); then the engine takes the new routes under its lock, between two events. `log.level` is the caller's
+    /// to apply (`RelayLogHandler.setLevel`), after it has said what changed.
     @discardableResult
     public func reload(_ new: RelayConfiguration) throws(KafkaError) -> ConfigurationReload {
         try running.value.withLock { (current: inout RelayConfiguration) throws(KafkaError) -> ConfigurationReload in
             let changes = ConfigurationReload(from: current, to: new)
             guard changes.isAllowed, !changes.isEmpty else { return changes }
             if changes.live.contains("kafka.topics") { try consumer.subscribe(new.kafka.topics.map(\.description)) }
+            if changes.rotated.contains(where: { $0.hasPrefix("twilio.") }) {
+                twilioCredentials.replace(with: Self.credentials(new.twilio))
+            }
+            if let registryCredentials, let settings = new.schemaRegistry,
+                changes.rotated.contains(where: { $0.hasPrefix("schemaRegistry.") })
+            {
+                registryCredentials.replace(authorization: SchemaRegistryClient.authorization(for: settings))
+            }
             current = new
-            pipeline.reconfigure(new)
+            if !changes.live.isEmpty { pipeline.reconfigure(new) }
             return changes
+        }
+    }
+
+    /// The HTTP basic credentials of `twilio.auth`.
+    private static func credentials(_ twilio: TwilioConfiguration) -> TwilioCredentials {
+        switch twilio.auth {
+        case .authToken(let token): .authToken(accountSID: twilio.accountSid, authToken: token.reveal())
+        case .apiKey(let sid, let secret): .apiKey(sid: sid, secret: secret.reveal())
         }
     }
 

@@ -6,12 +6,15 @@ import RelayCore
 /// `GET /subjects/{subject}/versions/{version}`. Works with Confluent's registry and the compatible ones (Redpanda,
 /// Karapace, Apicurio's ccompat API) and with `sync-relay registry-emulator`.
 ///
-/// Holds no mutable state: caching (by id, bounded) and fetching once per id belong to the engine, which asks for an
-/// id only once however many records need it.
+/// Holds no mutable state but its credentials (`credentials`, replaced when a reload rotates them): caching (by id,
+/// bounded) and fetching once per id belong to the engine, which asks for an id only once however many records need
+/// it.
 public struct SchemaRegistryClient: Sendable {
     private let http: CurlHTTPClient
     /// The registry's base URL without a trailing slash.
     public let baseURL: String
+    /// The `Authorization` header (basic or bearer, or none), read as each request is built.
+    public let credentials: CredentialHolder
     private let headers: [(name: String, value: String)]
     private let timeout: Duration
 
@@ -38,17 +41,21 @@ public struct SchemaRegistryClient: Sendable {
     public init(configuration: SchemaRegistryConfiguration, http: CurlHTTPClient) {
         self.http = http
         baseURL = configuration.url.hasSuffix("/") ? String(configuration.url.dropLast()) : configuration.url
-        var headers: [(name: String, value: String)] = [
+        headers = [
             ("Accept", "application/vnd.schemaregistry.v1+json, application/json"), ("User-Agent", "sync-relay"),
         ]
-        if let username = configuration.username {
-            let pair = "\(username):\(configuration.password.reveal())"
-            headers.append(("Authorization", "Basic " + Data(pair.utf8).base64EncodedString()))
-        } else if !configuration.token.reveal().isEmpty {
-            headers.append(("Authorization", "Bearer " + configuration.token.reveal()))
-        }
-        self.headers = headers
+        credentials = CredentialHolder(authorization: Self.authorization(for: configuration))
         timeout = configuration.timeout
+    }
+
+    /// The `Authorization` value for `configuration`'s credentials: basic with a username, else bearer with a
+    /// token, else none.
+    public static func authorization(for configuration: SchemaRegistryConfiguration) -> String? {
+        if let username = configuration.username {
+            return CredentialHolder.basic(username: username, password: configuration.password.reveal())
+        }
+        let token = configuration.token.reveal()
+        return token.isEmpty ? nil : "Bearer " + token
     }
 
     /// The schema with `id`, its references' texts resolved (dependencies first).
@@ -112,8 +119,12 @@ public struct SchemaRegistryClient: Sendable {
 
     private func send(_ path: String, what: String) async throws(FetchError) -> HTTPClientResponse {
         do {
+            var requestHeaders = headers
+            if let authorization = credentials.authorization {
+                requestHeaders.append(("Authorization", authorization))
+            }
             return try await http.execute(
-                HTTPClientRequest(method: .get, url: baseURL + path, headers: headers, timeout: timeout))
+                HTTPClientRequest(method: .get, url: baseURL + path, headers: requestHeaders, timeout: timeout))
         } catch {
             throw .unavailable("the registry did not answer for \(what): \(error.reason)")
         }

@@ -8,13 +8,17 @@ import RelayCore
 /// Map Items built here too (`SyncStreamsClient+Objects.swift`), over the same connections and credentials.
 ///
 /// Streams are addressed by SID (`TO...`) or unique name. Every failure throws a `SyncError`; its `outcome` says
-/// what the failure means for retries. The client holds no mutable state; share one per process and service.
+/// what the failure means for retries. The client's only mutable state is its credentials (`CredentialHolder`,
+/// replaced when a reload rotates them); share one per process and service.
 public struct SyncStreamsClient: Sendable {
     /// Twilio's production API.
     public static let twilioBaseURL = "https://sync.twilio.com"
 
     let http: CurlHTTPClient
-    /// The headers of every request, built once (the Authorization header is base64 of the credentials).
+    /// The `Authorization` header of every request, read as each request is built: a reload that rotates the
+    /// credentials replaces it (`CredentialHolder`), and requests already built keep the one they carry.
+    public let credentials: CredentialHolder
+    /// The other headers of every request, built once.
     private let headers: (plain: [(name: String, value: String)], form: [(name: String, value: String)])
     /// The API's base URL without a trailing slash (Twilio's or the emulator's).
     public let baseURL: String
@@ -23,7 +27,7 @@ public struct SyncStreamsClient: Sendable {
     /// The deadline of each request; `nil` uses the HTTP client's default.
     public var requestTimeout: Duration?
 
-    /// Creates a client over a shared HTTP client.
+    /// Creates a client over a shared HTTP client, with fixed credentials.
     public init(
         http: CurlHTTPClient,
         credentials: TwilioCredentials,
@@ -31,9 +35,22 @@ public struct SyncStreamsClient: Sendable {
         baseURL: String = SyncStreamsClient.twilioBaseURL,
         requestTimeout: Duration? = nil
     ) {
+        self.init(
+            http: http, credentials: CredentialHolder(credentials), serviceSID: serviceSID, baseURL: baseURL,
+            requestTimeout: requestTimeout)
+    }
+
+    /// Creates a client over a shared HTTP client, with credentials the caller may replace while it runs.
+    public init(
+        http: CurlHTTPClient,
+        credentials: CredentialHolder,
+        serviceSID: String,
+        baseURL: String = SyncStreamsClient.twilioBaseURL,
+        requestTimeout: Duration? = nil
+    ) {
         self.http = http
+        self.credentials = credentials
         let plain: [(name: String, value: String)] = [
-            ("Authorization", credentials.authorizationHeader),
             ("Accept", "application/json"),
             ("User-Agent", "sync-relay"),
         ]
@@ -151,11 +168,13 @@ public struct SyncStreamsClient: Sendable {
         return response
     }
 
-    /// A request with the client's headers, and `If-Match: ifMatch` when given; a body is sent form-encoded.
+    /// A request with the client's headers (the credentials held now), and `If-Match: ifMatch` when given; a body
+    /// is sent form-encoded.
     func makeRequest(
         _ method: HTTPClientRequest.Method, _ url: String, body: [UInt8]?, ifMatch: String? = nil
     ) -> HTTPClientRequest {
         var requestHeaders = body == nil ? headers.plain : headers.form
+        if let authorization = credentials.authorization { requestHeaders.append(("Authorization", authorization)) }
         if let ifMatch { requestHeaders.append(("If-Match", ifMatch)) }
         return HTTPClientRequest(method: method, url: url, headers: requestHeaders, body: body, timeout: requestTimeout)
     }

@@ -27,7 +27,7 @@ public struct TwilioCredentials: Sendable, Hashable, CustomStringConvertible {
 
     /// The `Authorization` header value.
     var authorizationHeader: String {
-        "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
+        CredentialHolder.basic(username: username, password: password)
     }
 
     /// The user, with the secret redacted.

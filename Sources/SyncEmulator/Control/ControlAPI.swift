@@ -31,6 +31,10 @@ struct ControlAPI: Sendable {
         case ("DELETE", 1) where parts[0] == "faults":
             emulator.clearFaults()
             return json(200, ["faults": [Any]()])
+        case ("GET", 1) where parts[0] == "credentials":
+            return json(200, ["credentials": emulator.credentials.map { ["username": $0.username] }])
+        case ("PUT", 1) where parts[0] == "credentials":
+            return replaceCredentials(body)
         case ("POST", 2) where parts[0] == "clock" && parts[1] == "advance":
             return advanceClock(body)
         case ("GET", 3) where parts[0] == "streams" && parts[2] == "messages":
@@ -76,6 +80,27 @@ struct ControlAPI: Sendable {
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return [:] }
         return object
+    }
+
+    /// `PUT /_emulator/credentials` with `{"credentials": [{"username": ..., "password": ...}, ...]}`: only these are
+    /// accepted from now on (an empty list refuses every request). The answer names the users, never a password.
+    private func replaceCredentials(_ body: String) -> Response {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+            let entries = object["credentials"] as? [[String: Any]]
+        else {
+            return json(400, ["error": "body must be {\"credentials\": [{\"username\": U, \"password\": P}, ...]}"])
+        }
+        var credentials: [SyncEmulatorConfiguration.Credential] = []
+        for entry in entries {
+            guard let username = entry["username"] as? String, let password = entry["password"] as? String,
+                !username.isEmpty, !password.isEmpty
+            else {
+                return json(400, ["error": "each credential needs a non-empty username and password"])
+            }
+            credentials.append(SyncEmulatorConfiguration.Credential(username: username, password: password))
+        }
+        emulator.replaceCredentials(credentials)
+        return json(200, ["credentials": credentials.map { ["username": $0.username] }])
     }
 
     private func advanceClock(_ body: String) -> Response {

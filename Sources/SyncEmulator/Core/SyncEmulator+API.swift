@@ -64,7 +64,7 @@ extension SyncEmulator {
         else { return false }
         let user = String(text[..<colon])
         let password = String(text[text.index(after: colon)...])
-        return configuration.credentials.contains { $0.username == user && $0.password == password }
+        return credentials.contains { $0.username == user && $0.password == password }
     }
 
     private func notFound(_ request: EmulatorRequest) -> EmulatorResponse {

@@ -12,6 +12,9 @@ public final class SyncEmulator: Sendable {
     /// The clock for dates, TTL expiry and rate windows.
     public let clock: any EmulatorClock
     let state = Mutex(EmulatorState())
+    /// The credentials accepted now: `configuration.credentials` until `replaceCredentials` (apart from the state,
+    /// so that `reset` keeps them).
+    let acceptedCredentials: Mutex<[SyncEmulatorConfiguration.Credential]>
     /// Subscribers of the live feed.
     let feed = LiveFeed()
 
@@ -22,6 +25,7 @@ public final class SyncEmulator: Sendable {
     ) {
         self.configuration = configuration
         self.clock = clock
+        acceptedCredentials = Mutex(configuration.credentials)
     }
 
     /// The manual clock, when the emulator was created with one.
@@ -48,7 +52,17 @@ public final class SyncEmulator: Sendable {
         }
     }
 
-    /// Forgets every stream, message, Document, Map, write log, count and fault.
+    /// The credentials accepted now.
+    public var credentials: [SyncEmulatorConfiguration.Credential] { acceptedCredentials.withLock { $0 } }
+
+    /// Accepts `credentials` and only them from now on, as Twilio does once an API key is created or deleted or the
+    /// auth token is rotated: a request whose `Authorization` names none of them is answered 401 (20003). A request
+    /// already past the check is answered as before. `reset` keeps them.
+    public func replaceCredentials(_ credentials: [SyncEmulatorConfiguration.Credential]) {
+        acceptedCredentials.withLock { $0 = credentials }
+    }
+
+    /// Forgets every stream, message, Document, Map, write log, count and fault (not the accepted credentials).
     public func reset() {
         state.withLock { $0 = EmulatorState() }
     }

@@ -30,7 +30,7 @@ extension RelayConfigurationSchema {
         ),
         ConfigField(
             "properties", .stringMap, default: .object([]),
-            "librdkafka properties passed through as they are (TLS, SASL, fetch sizes...). Properties the relay owns are rejected."
+            "librdkafka properties passed through as they are (TLS, SASL, fetch sizes...). Properties the relay owns are rejected. Read, with the files they name, when the relay starts: a change (a rotated SASL password or TLS key included) needs a restart; a reload refuses it."
         ),
         ConfigField(
             "deadLetterTopic", .string(pattern: TopicSelector.namePattern, meaning: "a Kafka topic name"),

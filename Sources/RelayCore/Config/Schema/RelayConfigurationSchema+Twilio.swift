@@ -12,7 +12,7 @@ extension RelayConfigurationSchema {
         ),
         ConfigField(
             "authTokenFile", .string(minLength: 1),
-            "File holding the auth token. A relative path is read from `$CREDENTIALS_DIRECTORY` (systemd `LoadCredential=`) when set, else beside the configuration file."
+            "File holding the auth token. A relative path is read from `$CREDENTIALS_DIRECTORY` (systemd `LoadCredential=`) when set, else beside the configuration file. Read again on every reload (`systemctl reload`): a new token is used for the requests that follow, without a restart (systemd's `LoadCredential=` copy does not change while the service runs; operations.md, Secrets)."
         ),
         ConfigField(
             "apiKeySid",
@@ -22,7 +22,8 @@ extension RelayConfigurationSchema {
         ConfigField("apiKeySecret", .string(minLength: 1), secret: true, "The API key's secret."),
         ConfigField(
             "apiKeySecretFile", .string(minLength: 1),
-            "File holding the API key's secret; relative paths as for `authTokenFile`."),
+            "File holding the API key's secret; relative paths as for `authTokenFile`, and read again on every reload like it."
+        ),
         ConfigField(
             "serviceSid",
             .string(
@@ -78,11 +79,13 @@ extension RelayConfigurationSchema {
             "password", .string(minLength: 1), secret: true, "Basic auth password (Confluent Cloud: the API secret)."),
         ConfigField(
             "passwordFile", .string(minLength: 1),
-            "File holding the basic auth password; relative paths as for `twilio.authTokenFile`."),
+            "File holding the basic auth password; relative paths as for `twilio.authTokenFile`, and read again on every reload like it."
+        ),
         ConfigField("token", .string(minLength: 1), secret: true, "A bearer token, instead of basic auth."),
         ConfigField(
             "tokenFile", .string(minLength: 1),
-            "File holding the bearer token; relative paths as for `twilio.authTokenFile`."),
+            "File holding the bearer token; relative paths as for `twilio.authTokenFile`, and read again on every reload like it."
+        ),
         ConfigField(
             "caFile", .string(minLength: 1),
             "A CA bundle (PEM) to trust for the registry instead of the system's, for a private PKI."),
