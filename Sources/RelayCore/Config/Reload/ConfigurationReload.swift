@@ -5,7 +5,7 @@
 /// subscription changes; the group rebalances) and `log.level`. Rotated live: the credentials alone, re-read from
 /// their files, inline values and `${VAR}`s on every load (Twilio's auth token, or API key SID and secret; the
 /// Schema Registry's username, password or token): requests built after the reload carry the new ones, requests in
-/// flight finish with the old (docs/decisions/0013-secret-rotation-on-reload.md). Everything else is fixed for the
+/// flight finish with the old (docs/decisions/0015-secret-rotation-on-reload.md). Everything else is fixed for the
 /// life of the process: the Kafka client's identity and properties (its TLS and SASL settings among them), the
 /// Twilio account, service and client, the metrics endpoint, the log format, the shutdown deadline and the Schema
 /// Registry's address, CA, timeout and cache. A reload that changes any of those is refused whole (rotations
