@@ -14,6 +14,8 @@ public final class SyncEmulator: Sendable {
     let state = Mutex(EmulatorState())
     /// Subscribers of the live feed.
     let feed = LiveFeed()
+    /// Sync API requests between arrival and answer (`SyncEmulator+Concurrency.swift`).
+    let requestsInFlight = Mutex(0)
 
     /// Creates an emulator.
     public init(
