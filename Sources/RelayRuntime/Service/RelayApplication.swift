@@ -43,9 +43,10 @@ public struct RelayApplication: Sendable {
         case .authToken(let token): credentials = .authToken(accountSID: twilio.accountSid, authToken: token.reveal())
         case .apiKey(let sid, let secret): credentials = .apiKey(sid: sid, secret: secret.reveal())
         }
+        let concurrency = TwilioConcurrencyFeed()
         let client = SyncStreamsClient(
             http: http, credentials: credentials, serviceSID: twilio.serviceSid, baseURL: twilio.baseURL,
-            requestTimeout: twilio.requestTimeout
+            requestTimeout: twilio.requestTimeout, concurrencyFeed: concurrency
         )
         var deadLetters: DeadLetterWriter?
         if let topic = configuration.kafka.deadLetterTopic {
@@ -74,7 +75,7 @@ public struct RelayApplication: Sendable {
                 publisher: SyncStreamPublisher(client: client), deadLetters: deadLetters,
                 timer: EngineWakeTimer(clock: clock), schemas: schemas,
                 snapshots: SyncSnapshotWriter(client: client),
-                oneRequestPerConnection: client.carriesOneRequestPerConnection),
+                oneRequestPerConnection: client.carriesOneRequestPerConnection, concurrency: concurrency),
             observer: observer, health: health, logger: logger, clock: clock)
         consumer = try KafkaConsumer(
             settings: KafkaConsumerSettings(configuration.kafka), handler: pipeline, logger: logger)

@@ -22,6 +22,8 @@ public struct SyncStreamsClient: Sendable {
     public let serviceSID: String
     /// The deadline of each request; `nil` uses the HTTP client's default.
     public var requestTimeout: Duration?
+    /// Where the `Twilio-Concurrent-Requests` of every response goes (nil: nowhere).
+    public let concurrencyFeed: TwilioConcurrencyFeed?
 
     /// Creates a client over a shared HTTP client.
     public init(
@@ -29,9 +31,11 @@ public struct SyncStreamsClient: Sendable {
         credentials: TwilioCredentials,
         serviceSID: String,
         baseURL: String = SyncStreamsClient.twilioBaseURL,
-        requestTimeout: Duration? = nil
+        requestTimeout: Duration? = nil,
+        concurrencyFeed: TwilioConcurrencyFeed? = nil
     ) {
         self.http = http
+        self.concurrencyFeed = concurrencyFeed
         let plain: [(name: String, value: String)] = [
             ("Authorization", credentials.authorizationHeader),
             ("Accept", "application/json"),
@@ -145,6 +149,7 @@ public struct SyncStreamsClient: Sendable {
     /// Sends `request`; throws for a non-2xx answer.
     private func send(_ request: HTTPClientRequest) async throws(SyncError) -> HTTPClientResponse {
         let response = try await http.execute(request)
+        observe(response)
         guard (200..<300).contains(response.status) else {
             throw Self.error(for: response)
         }
@@ -158,6 +163,12 @@ public struct SyncStreamsClient: Sendable {
         var requestHeaders = body == nil ? headers.plain : headers.form
         if let ifMatch { requestHeaders.append(("If-Match", ifMatch)) }
         return HTTPClientRequest(method: method, url: url, headers: requestHeaders, body: body, timeout: requestTimeout)
+    }
+
+    /// Hands `response`'s `Twilio-Concurrent-Requests` to the feed, if any; call before the response's answer is
+    /// handed on.
+    func observe(_ response: HTTPClientResponse) {
+        concurrencyFeed?.observe(response)
     }
 
     /// The typed error for a non-2xx response.
