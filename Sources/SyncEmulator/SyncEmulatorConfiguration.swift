@@ -29,6 +29,14 @@ public struct SyncEmulatorConfiguration: Sendable {
     /// limit); beyond it a create is refused with 429, code 20429 and `Retry-After: 1`, as Twilio refuses an account
     /// sending too much.
     public var createsPerSecond: Int? = nil
+    /// The account's limit on concurrent requests (nil: none): a Sync API request arriving while this many are in
+    /// flight (`phantomConcurrentRequests` included) is refused with 429, code 20429 and `Retry-After: 1`, as Twilio
+    /// refuses an account sending too many at once. Every answer carries `Twilio-Concurrent-Requests` either way.
+    public var accountConcurrencyLimit: Int? = nil
+    /// Requests the account's other clients have in flight at all times: counted in `Twilio-Concurrent-Requests` and
+    /// against `accountConcurrencyLimit`. Per-request latency, which keeps requests in flight longer, is an
+    /// `EmulatorFault` with `latencyMs` and `delaysTheAnswer`.
+    public var phantomConcurrentRequests = 0
     /// The write budget of each Document and each Map (a Map's item writes count against it); see
     /// `EmulatorObjectLimit`.
     public var objectWriteLimit: EmulatorObjectLimit

@@ -47,6 +47,27 @@ struct EmulatorCommand: AsyncParsableCommand {
             """)
     var createsPerSecond: Int = 0
 
+    @Option(
+        help: """
+            The account's limit on concurrent Sync requests (429/20429 with Retry-After: 1 beyond, as Twilio); \
+            0: no limit. Every answer carries Twilio-Concurrent-Requests either way.
+            """)
+    var accountConcurrencyLimit: Int = 0
+
+    @Option(
+        help: """
+            Requests other clients of the account have in flight at all times (counted in \
+            Twilio-Concurrent-Requests and against --account-concurrency-limit).
+            """)
+    var phantomConcurrentRequests: Int = 0
+
+    @Option(
+        help: """
+            Delay every Sync answer by this many milliseconds after handling it (requests stay in flight meanwhile); \
+            the same as a fault with latency_ms and delay_answer. 0: none.
+            """)
+    var latencyMs: Int = 0
+
     @Option(help: "Most live streams (400/54303 beyond).")
     var maxStreams: Int = 100_000
 
@@ -94,6 +115,8 @@ struct EmulatorCommand: AsyncParsableCommand {
             accountSID: accountSid, serviceSID: serviceSid, credentials: credentials, rateLimit: rateLimit,
             maxStreams: max(1, maxStreams))
         configuration.createsPerSecond = createsPerSecond > 0 ? createsPerSecond : nil
+        configuration.accountConcurrencyLimit = accountConcurrencyLimit > 0 ? accountConcurrencyLimit : nil
+        configuration.phantomConcurrentRequests = max(0, phantomConcurrentRequests)
         configuration.objectWriteLimit =
             switch objectLimit {
             case .strict: .strict(unitsPerSecond: objectWritesPerSecond)
@@ -104,6 +127,7 @@ struct EmulatorCommand: AsyncParsableCommand {
             configuration: configuration,
             clock: clock == .manual ? ManualEmulatorClock(start: Date()) : SystemEmulatorClock()
         )
+        if latencyMs > 0 { emulator.injectFault(EmulatorFault(latencyMs: latencyMs, delaysTheAnswer: true)) }
         let server = SyncEmulatorServer(emulator: emulator, host: address.host, port: address.port)
         let host = address.host
         let serviceSID = serviceSid

@@ -46,6 +46,7 @@ struct RelayMetricsTests {
         metrics.snapshotConflated(route: "vehicles")
         metrics.snapshotRetried(route: "vehicles", reason: "object-rate-limited")
         metrics.snapshotAnswered(operation: "update", latency: .milliseconds(20))
+        metrics.twilioConcurrency(recentMaximum: 42, inFlightLimit: 17)
     }
 
     func exposition(_ registry: PrometheusCollectorRegistry) throws -> PrometheusText {
@@ -58,6 +59,8 @@ struct RelayMetricsTests {
         let text = try exposition(registry)
         let stream = ["stream": "orders-eu"]
         #expect(text.value("sync_relay_records_consumed_total", ["topic": "orders"]) == 7)
+        #expect(text.value("sync_relay_twilio_concurrent_requests") == 42)
+        #expect(text.value("sync_relay_in_flight_limit_messages") == 17)
         #expect(text.value("sync_relay_records_published_total", stream) == 4)
         #expect(text.value("sync_relay_messages_published_total", stream) == 2)
         #expect(text.value("sync_relay_published_bytes_total", stream) == 3500)

@@ -76,6 +76,23 @@ struct EmulatorCommandTests {
         }
     }
 
+    @Test func phantomRequestsOfOtherClientsFillTheAccountsConcurrencyLimit() async throws {
+        let options = ["--account-concurrency-limit", "3", "--phantom-concurrent-requests", "3", "--latency-ms", "1"]
+        try await withEmulator(options) { documents, http in
+            let refused = try await http.execute(
+                HTTPClientRequest(method: .post, url: documents, headers: Self.form, body: Array("UniqueName=d".utf8)))
+            #expect(refused.status == 429)
+            #expect(refused.header("Twilio-Concurrent-Requests") == "4")
+            #expect(TwilioErrorBody.decode(refused.body)?.code == 20429)
+        }
+        try await withEmulator(["--phantom-concurrent-requests", "2"]) { documents, http in
+            let created = try await http.execute(
+                HTTPClientRequest(method: .post, url: documents, headers: Self.form, body: Array("UniqueName=d".utf8)))
+            #expect(created.status == 201)
+            #expect(created.header("Twilio-Concurrent-Requests") == "3")
+        }
+    }
+
     @Test func helpDocumentsTheObjectLimitAndBadRatesAreRefused() async throws {
         let help = try await CommandRunner.run(["emulator", "--help"])
         #expect(help.status == 0)

@@ -121,6 +121,9 @@ public enum EngineReport: Sendable {
     case accountConcurrencyLowered(limit: Int)
     /// The account-wide cap was lifted again.
     case accountConcurrencyRestored
+    /// The highest `Twilio-Concurrent-Requests` over the last 10 s (nil: none seen) or the cap on publishes in
+    /// flight changed (reported at start and on each change, for the gauges).
+    case twilioConcurrency(recentMaximum: Int?, inFlightLimit: Int)
     /// A value not yet written was replaced by a newer value of its entity: its record is done (the newer one is
     /// done only once written).
     case snapshotConflated(label: String)

@@ -40,6 +40,10 @@ public enum EngineEvent: Sendable {
     case schemaUnavailable(id: UInt32)
     /// The driver started: the engine asks for the start-up probe of Twilio (`.probeTwilio`).
     case started
+    /// A Twilio response carried `Twilio-Concurrent-Requests` (any request: publish, create, TTL refresh, snapshot,
+    /// probe). The driver hands it over before the answer of the same request, so the request still counts as in
+    /// flight (`AccountConcurrencyBudget`).
+    case twilioConcurrencyObserved(TwilioConcurrencyObservation)
     /// Twilio answered a `.probeTwilio` (`.accepted` when it answered well): a failure is probed again after a
     /// backoff.
     case twilioProbeAnswered(PublishOutcome)

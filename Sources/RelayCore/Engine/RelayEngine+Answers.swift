@@ -1,5 +1,14 @@
 /// Twilio's and the dead-letter topic's answers: retry decisions, the publish gate, stream (re)creation, TTL refresh.
 extension RelayEngine {
+    /// Reports the account's concurrency figures (`EngineReport.twilioConcurrency`) when they changed.
+    mutating func reportConcurrency(now: Instant, into actions: inout [EngineAction]) {
+        guard let figures = gate.concurrencyFigures(now: now) else { return }
+        actions.append(
+            .report(
+                .twilioConcurrency(
+                    recentMaximum: figures.recentConcurrency, inFlightLimit: figures.inFlightLimit)))
+    }
+
     mutating func publishAnswered(
         stream name: String, sequence: UInt64, outcome: PublishOutcome, now: Instant, into actions: inout [EngineAction]
     ) {
@@ -14,8 +23,12 @@ extension RelayEngine {
             history: AttemptHistory(attempts: attempt, recreations: streams[slot].recreations[sequence] ?? 0),
             now: now, using: &random)
         switch gate.answered(decision, now: now) {
-        case .lowered(let limit)?: actions.append(.report(.accountConcurrencyLowered(limit: limit)))
-        case .restored?: actions.append(.report(.accountConcurrencyRestored))
+        case .lowered(let limit)?:
+            actions.append(.report(.accountConcurrencyLowered(limit: limit)))
+            reportConcurrency(now: now, into: &actions)
+        case .restored?:
+            actions.append(.report(.accountConcurrencyRestored))
+            reportConcurrency(now: now, into: &actions)
         case nil: break
         }
         defer { roundTripFloor.learn(streams.baselineRoundTrip(slot), now: now) }

@@ -168,8 +168,12 @@ extension RelayEngine {
             }
         }
         switch gate.answered(decision, now: now) {
-        case .lowered(let limit)?: actions.append(.report(.accountConcurrencyLowered(limit: limit)))
-        case .restored?: actions.append(.report(.accountConcurrencyRestored))
+        case .lowered(let limit)?:
+            actions.append(.report(.accountConcurrencyLowered(limit: limit)))
+            reportConcurrency(now: now, into: &actions)
+        case .restored?:
+            actions.append(.report(.accountConcurrencyRestored))
+            reportConcurrency(now: now, into: &actions)
         case nil: break
         }
         let outcome = snapshots.answered(id, classified, mapMissing: answer == .mapMissing, retry: retry, now: now)

@@ -90,7 +90,7 @@ public struct RelayEngine: Sendable {
         flow = PartitionFlow(maxOutstandingPerPartition: settings.maxOutstandingPerPartition)
         gate = PublishGate(
             ceiling: PublishGate.ceiling(twilio, oneRequestPerConnection: settings.oneRequestPerConnection),
-            createsPerSecond: twilio.maxCreatesPerSecond)
+            createsPerSecond: twilio.maxCreatesPerSecond, accountLimit: twilio.accountConcurrencyLimit)
         schemas = SchemaBook(
             capacity: settings.configuration.schemaRegistry?.cacheSize ?? 1000,
             retryBackoff: SchemaBook.retryBackoff(
@@ -143,8 +143,12 @@ public struct RelayEngine: Sendable {
             if let retryAt = schemas.unreachable(id, now: now) { scheduler.schedule(.schemaFetch(id), at: retryAt) }
         case .started:
             actions.append(.probeTwilio)
+            reportConcurrency(now: now, into: &actions)
         case .twilioProbeAnswered(let outcome):
             probeAnswered(outcome, now: now)
+        case .twilioConcurrencyObserved(let observation):
+            if gate.observed(observation, now: now) { admitGateWaiters(now: now, into: &actions) }
+            reportConcurrency(now: now, into: &actions)
         }
         runUntilSettled(now: now, into: &actions)
         reportPauses(into: &actions)
@@ -190,6 +194,13 @@ public struct RelayEngine: Sendable {
     /// The account-wide cap (nil: none), publishes in flight, and how often the cap was lowered.
     public var accountConcurrency: (limit: Int?, inFlight: Int, lowerings: Int) {
         (gate.account.limit, gate.inFlight, gate.lowerings)
+    }
+
+    /// The account's budget from `Twilio-Concurrent-Requests`: the account's limit in force (nil: unknown), what
+    /// its other clients used lately, and the cap on publishes in flight (the lowest of the ceiling, the AIMD cap
+    /// and the budget's).
+    public func accountBudget(now: Instant) -> (accountLimit: Int?, others: Int, inFlightLimit: Int) {
+        (gate.budget.accountLimit, gate.budget.othersInFlight(now: now), gate.inFlightLimit)
     }
 
     /// Whether any partition is assigned.

@@ -78,6 +78,14 @@ enum RelayMetricCatalogue {
         "records_dead_lettered", "total", "Records written to the dead-letter topic, by stream and reason.")
     static let publishRetries = metric(
         "publish_retries", "total", "Publishes that will be retried, by stream and reason.")
+    static let twilioConcurrentRequests = metric(
+        "twilio_concurrent", "requests",
+        "The highest Twilio-Concurrent-Requests (the Twilio account's requests in flight, every client of the account included) over the last 10 s of responses."
+    )
+    static let inFlightLimit = metric(
+        "in_flight_limit", "messages",
+        "The cap on publishes and snapshot writes in flight across all streams: twilio.maxConcurrentRequests, lowered after a 20429 and by what the account's concurrency leaves."
+    )
     static let twilioResponses = metric(
         "twilio_responses", "total",
         "Answers from Twilio by status class (2xx, 4xx, 5xx, transport) and Twilio error code (none when absent).")
@@ -175,7 +183,7 @@ enum RelayMetricCatalogue {
         recordsConsumed, consumerLag, commitLag,
         recordsPublished, messagesPublished, bytesPublished, messageRecords, messageBytes, publishLatency,
         endToEndLatency, recordAge, consumerLagSeconds,
-        recordsDropped, recordsDeadLettered, publishRetries, twilioResponses,
+        recordsDropped, recordsDeadLettered, publishRetries, twilioResponses, twilioConcurrentRequests, inFlightLimit,
         laneRecords, laneBytes, inFlight, pacerWait, pacerWaitTotal, streamAllowance,
         streamsCreated, streamsRecreated, ttlRefreshes, streamSeries,
         recordsUnroutable, routeStreams, routeStreamsCreated, routeStreamsReleased,

@@ -151,6 +151,14 @@ public final class RelayMetrics: RelayObserver {
         counter(Names.publishRetries, streamAndReason(stream, reason)).increment()
     }
 
+    /// Records `sync_relay_twilio_concurrent_requests` (when one was seen) and `sync_relay_in_flight_limit_messages`.
+    public func twilioConcurrency(recentMaximum: Int?, inFlightLimit: Int) {
+        if let recentMaximum {
+            Gauge(label: Names.twilioConcurrentRequests.fullName, factory: factory).record(Int64(recentMaximum))
+        }
+        Gauge(label: Names.inFlightLimit.fullName, factory: factory).record(Int64(inFlightLimit))
+    }
+
     /// Counts `sync_relay_twilio_responses_total{status_class,code}`; `code` is `none` without a Twilio code.
     public func twilioResponse(statusClass: String, twilioCode: Int?) {
         let code = twilioCode.map { twilioCodes.label(for: String($0)).label } ?? "none"

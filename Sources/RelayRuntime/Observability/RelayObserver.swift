@@ -67,6 +67,9 @@ public protocol RelayObserver: Sendable {
     /// One schema fetch from the registry ended with `outcome` (found, not-found, unusable, unavailable); `cached`
     /// schemas are held now.
     func schemaRegistryAnswered(outcome: String, cached: Int)
+    /// The highest `Twilio-Concurrent-Requests` of the last 10 s (nil: none seen) and the engine's cap on publishes
+    /// in flight, when either changed.
+    func twilioConcurrency(recentMaximum: Int?, inFlightLimit: Int)
 }
 
 /// Route-level figures of keyed routes (one stream per key, whose streams never become label values): ignored
@@ -80,4 +83,5 @@ extension RelayObserver {
     public func recordsUndecodable(route: String, reason: String, count: Int) {}
     public func recordsFiltered(route: String, count: Int) {}
     public func schemaRegistryAnswered(outcome: String, cached: Int) {}
+    public func twilioConcurrency(recentMaximum: Int?, inFlightLimit: Int) {}
 }

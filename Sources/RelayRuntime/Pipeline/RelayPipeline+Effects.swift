@@ -189,6 +189,8 @@ extension RelayPipeline {
                 metadata: [LogKey.twilioConcurrencyLimit: .stringConvertible(limit)])
         case .accountConcurrencyRestored:
             logger.notice("twilio.account.concurrency.restored")
+        case .twilioConcurrency(let recentMaximum, let inFlightLimit):
+            observer.twilioConcurrency(recentMaximum: recentMaximum, inFlightLimit: inFlightLimit)
         case .snapshotConflated(let label):
             observer.snapshotConflated(route: label)
         case .snapshotFinished(let label, let result, let records, let timestamp):

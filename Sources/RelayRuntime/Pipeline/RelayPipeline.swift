@@ -46,11 +46,16 @@ public final class RelayPipeline: ConsumerEvents, Sendable {
         /// Whether each connection to Twilio carries one request at a time (HTTP/1.1): the engine then caps the
         /// publishes in flight by `twilio.maxConnections` too.
         public var oneRequestPerConnection: Bool
+        /// What Twilio says of the account's concurrency on every response (nil: nothing; the budget then knows
+        /// only the configured limit and the 20429s).
+        public var concurrency: (any TwilioConcurrencySource)?
 
         public init(
             publisher: any StreamPublisher, deadLetters: (any DeadLetterSink)?, timer: any WakeTimer,
-            schemas: (any SchemaSource)?, snapshots: any SnapshotWriter, oneRequestPerConnection: Bool = false
+            schemas: (any SchemaSource)?, snapshots: any SnapshotWriter, oneRequestPerConnection: Bool = false,
+            concurrency: (any TwilioConcurrencySource)? = nil
         ) {
+            self.concurrency = concurrency
             self.publisher = publisher
             self.snapshots = snapshots
             self.deadLetters = deadLetters
@@ -105,6 +110,11 @@ public final class RelayPipeline: ConsumerEvents, Sendable {
             epoch: UInt64(Date().timeIntervalSince1970 * 1000), seed: UInt64.random(in: .min ... .max),
             oneRequestPerConnection: ports.oneRequestPerConnection)
         loop = SerialLoop(name: "relay-engine", state: Driven(engine: RelayEngine(settings: settings)))
+        // Enqueued on the thread that received the response, before its answer: the engine sees each observation
+        // while its request still counts as in flight.
+        ports.concurrency?.subscribe { [weak self] observation in
+            self?.apply(.twilioConcurrencyObserved(observation))
+        }
     }
 
     /// Gives the pipeline the consumer it pauses and resumes, and commits through (the consumer is built after the
@@ -177,6 +187,16 @@ public final class RelayPipeline: ConsumerEvents, Sendable {
         let figures = loop.sync { driven in
             let concurrency = driven.engine.accountConcurrency
             return [concurrency.limit ?? -1, concurrency.inFlight, concurrency.lowerings]
+        }
+        return (figures[0] < 0 ? nil : figures[0], figures[1], figures[2])
+    }
+
+    /// The account's budget from `Twilio-Concurrent-Requests`: its limit in force (nil: unknown), what its other
+    /// clients used lately, and the cap on publishes in flight. Waits for the loop (tests).
+    public var accountBudget: (accountLimit: Int?, others: Int, inFlightLimit: Int) {
+        let figures = loop.sync { [clock] driven in
+            let budget = driven.engine.accountBudget(now: clock.now())
+            return [budget.accountLimit ?? -1, budget.others, budget.inFlightLimit]
         }
         return (figures[0] < 0 ? nil : figures[0], figures[1], figures[2])
     }

@@ -43,9 +43,10 @@ public struct RelayApplication: Sendable {
                 maxConnectionsPerHost: twilio.maxConnections, maxTransfersInFlight: twilio.maxConcurrentRequests
             ))
         twilioCredentials = CredentialHolder(Self.credentials(twilio))
+        let concurrency = TwilioConcurrencyFeed()
         let client = SyncStreamsClient(
             http: http, credentials: twilioCredentials, serviceSID: twilio.serviceSid, baseURL: twilio.baseURL,
-            requestTimeout: twilio.requestTimeout
+            requestTimeout: twilio.requestTimeout, concurrencyFeed: concurrency
         )
         var deadLetters: DeadLetterWriter?
         if let topic = configuration.kafka.deadLetterTopic {
@@ -77,7 +78,7 @@ public struct RelayApplication: Sendable {
                 publisher: SyncStreamPublisher(client: client), deadLetters: deadLetters,
                 timer: EngineWakeTimer(clock: clock), schemas: schemas,
                 snapshots: SyncSnapshotWriter(client: client),
-                oneRequestPerConnection: client.carriesOneRequestPerConnection),
+                oneRequestPerConnection: client.carriesOneRequestPerConnection, concurrency: concurrency),
             observer: observer, health: health, logger: logger, clock: clock)
         consumer = try KafkaConsumer(
             settings: KafkaConsumerSettings(configuration.kafka), handler: pipeline, logger: logger)

@@ -34,7 +34,9 @@ public struct SyncSnapshotWriter: SnapshotWriter {
         }
         let operation = request.operation
         let addressesItem = request.target.key != nil
+        let client = client
         client.http.execute(httpRequest) { result in
+            if case .success(let response) = result { client.observe(response) }
             switch result {
             case .success(let response):
                 answer(SyncSnapshotAnswerClassifier.classify(response, to: operation, addressesItem: addressesItem))

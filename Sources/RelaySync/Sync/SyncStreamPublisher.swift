@@ -43,7 +43,9 @@ public struct SyncStreamPublisher: StreamPublisher {
     }
 
     private func send(_ request: HTTPClientRequest, _ answer: @escaping @Sendable (PublishOutcome) -> Void) {
+        let client = client
         client.http.execute(request) { result in
+            if case .success(let response) = result { client.observe(response) }
             switch result {
             case .success(let response) where (200..<300).contains(response.status):
                 answer(.accepted)

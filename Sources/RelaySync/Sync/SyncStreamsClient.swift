@@ -26,6 +26,8 @@ public struct SyncStreamsClient: Sendable {
     public let serviceSID: String
     /// The deadline of each request; `nil` uses the HTTP client's default.
     public var requestTimeout: Duration?
+    /// Where the `Twilio-Concurrent-Requests` of every response goes (nil: nowhere).
+    public let concurrencyFeed: TwilioConcurrencyFeed?
 
     /// Creates a client over a shared HTTP client, with fixed credentials.
     public init(
@@ -33,11 +35,12 @@ public struct SyncStreamsClient: Sendable {
         credentials: TwilioCredentials,
         serviceSID: String,
         baseURL: String = SyncStreamsClient.twilioBaseURL,
-        requestTimeout: Duration? = nil
+        requestTimeout: Duration? = nil,
+        concurrencyFeed: TwilioConcurrencyFeed? = nil
     ) {
         self.init(
             http: http, credentials: CredentialHolder(credentials), serviceSID: serviceSID, baseURL: baseURL,
-            requestTimeout: requestTimeout)
+            requestTimeout: requestTimeout, concurrencyFeed: concurrencyFeed)
     }
 
     /// Creates a client over a shared HTTP client, with credentials the caller may replace while it runs.
@@ -46,10 +49,12 @@ public struct SyncStreamsClient: Sendable {
         credentials: CredentialHolder,
         serviceSID: String,
         baseURL: String = SyncStreamsClient.twilioBaseURL,
-        requestTimeout: Duration? = nil
+        requestTimeout: Duration? = nil,
+        concurrencyFeed: TwilioConcurrencyFeed? = nil
     ) {
         self.http = http
         self.credentials = credentials
+        self.concurrencyFeed = concurrencyFeed
         let plain: [(name: String, value: String)] = [
             ("Accept", "application/json"),
             ("User-Agent", "sync-relay"),
@@ -162,6 +167,7 @@ public struct SyncStreamsClient: Sendable {
     /// Sends `request`; throws for a non-2xx answer.
     private func send(_ request: HTTPClientRequest) async throws(SyncError) -> HTTPClientResponse {
         let response = try await http.execute(request)
+        observe(response)
         guard (200..<300).contains(response.status) else {
             throw Self.error(for: response)
         }
@@ -177,6 +183,12 @@ public struct SyncStreamsClient: Sendable {
         if let authorization = credentials.authorization { requestHeaders.append(("Authorization", authorization)) }
         if let ifMatch { requestHeaders.append(("If-Match", ifMatch)) }
         return HTTPClientRequest(method: method, url: url, headers: requestHeaders, body: body, timeout: requestTimeout)
+    }
+
+    /// Hands `response`'s `Twilio-Concurrent-Requests` to the feed, if any; call before the response's answer is
+    /// handed on.
+    func observe(_ response: HTTPClientResponse) {
+        concurrencyFeed?.observe(response)
     }
 
     /// The typed error for a non-2xx response.

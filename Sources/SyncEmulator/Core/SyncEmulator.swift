@@ -17,6 +17,8 @@ public final class SyncEmulator: Sendable {
     let acceptedCredentials: Mutex<[SyncEmulatorConfiguration.Credential]>
     /// Subscribers of the live feed.
     let feed = LiveFeed()
+    /// Sync API requests between arrival and answer (`SyncEmulator+Concurrency.swift`).
+    let requestsInFlight = Mutex(0)
 
     /// Creates an emulator.
     public init(

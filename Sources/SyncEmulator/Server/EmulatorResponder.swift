@@ -33,6 +33,12 @@ struct EmulatorResponder: Sendable {
         if let latency = decision.latency {
             try await Timers.sleep(for: latency)
         }
+        // Arrived: in flight for the account until the answer leaves.
+        let admission = emulator.requestArrived()
+        defer { emulator.requestLeft() }
+        if let refusal = admission.refusal {
+            return Self.makeResponse(refusal, concurrentRequests: admission.concurrentRequests)
+        }
         if decision.dropConnection {
             return Self.droppedConnection()
         }
@@ -40,7 +46,17 @@ struct EmulatorResponder: Sendable {
         if let latency = decision.answerLatency {
             try await Timers.sleep(for: latency)
         }
-        return Self.makeResponse(response)
+        return Self.makeResponse(response, concurrentRequests: admission.concurrentRequests)
+    }
+
+    /// `Twilio-Concurrent-Requests`, on every Sync API answer.
+    static let concurrentRequestsField = HTTPFields.Element.Name("Twilio-Concurrent-Requests")!
+
+    /// `response` with `Twilio-Concurrent-Requests: concurrentRequests`.
+    static func makeResponse(_ response: EmulatorResponse, concurrentRequests: Int) -> Response {
+        var made = makeResponse(response)
+        made.headers[concurrentRequestsField] = String(concurrentRequests)
+        return made
     }
 
     static func makeResponse(_ response: EmulatorResponse, contentType: String = "application/json") -> Response {

@@ -107,6 +107,9 @@ final class DemoStatistics: RelayObserver {
     func schemaRegistryAnswered(outcome: String, cached: Int) {
         inner?.schemaRegistryAnswered(outcome: outcome, cached: cached)
     }
+    func twilioConcurrency(recentMaximum: Int?, inFlightLimit: Int) {
+        inner?.twilioConcurrency(recentMaximum: recentMaximum, inFlightLimit: inFlightLimit)
+    }
     func routeStreams(route: String, active: Int) {
         update(route) { $0.activeStreams = active }
         inner?.routeStreams(route: route, active: active)

@@ -39,6 +39,7 @@ struct ConfigurationReloadTests {
         (["metrics", "enabled"], false, "metrics.enabled"),
         (["twilio", "serviceSid"], "IS00000000000000000000000000000001", "twilio.serviceSid"),
         (["twilio", "requestTimeout"], "3s", "twilio.requestTimeout"),
+        (["twilio", "accountConcurrencyLimit"], 100, "twilio.accountConcurrencyLimit"),
         (["metrics", "listen"], "127.0.0.1:9999", "metrics.listen"),
         (["log", "format"], "json", "log.format"),
         (["shutdown", "drainDeadline"], "5s", "shutdown.drainDeadline"),

@@ -23,6 +23,9 @@ public enum ConfigurationSummary {
         lines.append(
             "         \(twilio.baseURL), timeouts \(DurationText.format(twilio.connectTimeout)) connect / \(DurationText.format(twilio.requestTimeout)) request, at most \(twilio.maxConcurrentRequests) requests on \(twilio.maxConnections) connections"
         )
+        lines.append(
+            "         account concurrency limit \(twilio.accountConcurrencyLimit.map { "\($0) requests" } ?? "unknown (learned from a 20429)")"
+        )
         if let registry = configuration.schemaRegistry {
             let auth =
                 registry.username.map { "basic auth \($0) / \(registry.password)" }

@@ -183,6 +183,8 @@ struct ConfigurationBuilder {
             connectTimeout: reader.duration("connectTimeout"), requestTimeout: reader.duration("requestTimeout"),
             unavailableAfter: reader.duration("unavailableAfter"),
             maxConcurrentRequests: reader.int("maxConcurrentRequests"), maxConnections: reader.int("maxConnections"),
+            accountConcurrencyLimit: reader.written("accountConcurrencyLimit") == nil
+                ? nil : reader.int("accountConcurrencyLimit"),
             maxCreatesPerSecond: reader.int("maxCreatesPerSecond"), knownStreams: reader.int("knownStreams")
         )
     }

@@ -152,6 +152,8 @@ public struct TwilioConfiguration: Sendable, Equatable {
     public var maxConcurrentRequests: Int
     /// Cap on connections to the host.
     public var maxConnections: Int
+    /// The account's limit on concurrent requests, when the operator knows it (nil: learned from a 20429).
+    public var accountConcurrencyLimit: Int? = nil
     /// Stream creations per second across all streams.
     public var maxCreatesPerSecond: Int = 25
     /// Released streams remembered as existing at Twilio.

@@ -56,6 +56,7 @@ public struct ConfigurationReload: Sendable, Equatable {
         compare("twilio.unavailableAfter", t.unavailableAfter, u.unavailableAfter)
         compare("twilio.maxConcurrentRequests", t.maxConcurrentRequests, u.maxConcurrentRequests)
         compare("twilio.maxConnections", t.maxConnections, u.maxConnections)
+        compare("twilio.accountConcurrencyLimit", t.accountConcurrencyLimit, u.accountConcurrencyLimit)
         compare("twilio.maxCreatesPerSecond", t.maxCreatesPerSecond, u.maxCreatesPerSecond)
         compare("twilio.knownStreams", t.knownStreams, u.knownStreams)
         compare("defaults", old.defaults, new.defaults, isLive: true)

@@ -51,6 +51,10 @@ extension RelayConfigurationSchema {
             "Cap on publishes in flight to Twilio across all streams, counted before a message takes its pacer token. Over plain `http://` (HTTP/1.1, one request per connection at a time) `maxConnections` caps it too. A 20429 (account rate) lowers it for a while."
         ),
         ConfigField(
+            "accountConcurrencyLimit", .integer(1...100_000, unit: "requests"),
+            "The Twilio account's limit on concurrent requests, all apps on the account included, when you know it (Twilio refuses past it with 429 and code 20429; it publishes no number, commonly 100). The relay reads `Twilio-Concurrent-Requests` on every response and keeps its own requests in flight at or below this limit minus what the account's other clients used over the last 10 s minus a headroom of a twentieth (at least 1), and never above `maxConcurrentRequests`. Unset: the relay learns the limit from the first 20429."
+        ),
+        ConfigField(
             "maxConnections", .integer(1...1024), default: 16,
             "Cap on connections to the Twilio host. HTTP/2 multiplexes many requests over each; over HTTP/1.x at most this many requests run at once and the rest wait in the relay, each within its request timeout."
         ),

@@ -1,7 +1,8 @@
 import DequeModule
 
-/// What may go to Twilio now, across streams: publishes under the ceiling and the account-wide cap (lowered after a
-/// 20429, `AccountConcurrencyLimit`), first come first served once the cap is full; and stream creates, paced by a
+/// What may go to Twilio now, across streams: publishes under the ceiling, the account-wide cap (lowered after a
+/// 20429, `AccountConcurrencyLimit`) and what the account's concurrency leaves (`AccountConcurrencyBudget`, from
+/// Twilio's `Twilio-Concurrent-Requests`), first come first served once the cap is full; and stream creates, paced by a
 /// `CreateLimiter` with a queue for the streams waiting for a token. Streams are named by their slot; the gate
 /// keeps only queues and counts, the streams keep whether they wait (`EngineStream`).
 struct PublishGate: Sendable {
@@ -14,10 +15,14 @@ struct PublishGate: Sendable {
     /// The most publishes in flight at once (`ceiling(_:transport:)`).
     let ceiling: Int
     private(set) var account = AccountConcurrencyLimit()
+    /// What the account's limit and its other clients leave this relay.
+    private(set) var budget: AccountConcurrencyBudget
     /// Publishes sent and not answered.
     private(set) var inFlight = 0
     /// How often the cap was lowered.
     private(set) var lowerings = 0
+    /// The figures `concurrencyFigures` last returned.
+    private var reportedFigures: [Int] = []
     /// Who waits for room: a stream (by slot) or a snapshot object (a Document or a Map).
     enum Waiter: Sendable, Hashable {
         case stream(Int)
@@ -37,10 +42,12 @@ struct PublishGate: Sendable {
     /// The instant the scheduler was asked to look at the create queue (a `.creates` entry at another is stale).
     private(set) var createsScheduledAt: Instant?
 
-    /// A gate allowing `ceiling` publishes in flight and `createsPerSecond` creates per second.
-    init(ceiling: Int, createsPerSecond: Int) {
+    /// A gate allowing `ceiling` publishes in flight and `createsPerSecond` creates per second, on an account whose
+    /// concurrency limit is `accountLimit` (`twilio.accountConcurrencyLimit`; nil: unknown until a 20429).
+    init(ceiling: Int, createsPerSecond: Int, accountLimit: Int? = nil) {
         self.ceiling = max(1, ceiling)
         creates = CreateLimiter(rate: createsPerSecond)
+        budget = AccountConcurrencyBudget(configuredLimit: accountLimit, ceiling: self.ceiling)
     }
 
     /// The most publishes the relay has in flight at once: `twilio.maxConcurrentRequests`, and where each connection
@@ -56,8 +63,18 @@ struct PublishGate: Sendable {
 
     // MARK: Publishes
 
-    /// Whether one more publish fits under the ceiling and the account-wide cap.
-    var hasRoom: Bool { inFlight < min(ceiling, account.limit ?? .max) }
+    /// The most publishes in flight now: the ceiling, the cap after 20429s and the account's budget, whichever is
+    /// lowest.
+    var inFlightLimit: Int { min(ceiling, account.limit ?? .max, budget.cap) }
+
+    /// Whether one more publish fits under the ceiling and the account-wide caps.
+    var hasRoom: Bool { inFlight < inFlightLimit }
+
+    /// A Twilio response said `observation` (before its answer is handled, so `inFlight` still counts it, when it
+    /// was a publish). Returns whether the budget's cap changed.
+    mutating func observed(_ observation: TwilioConcurrencyObservation, now: Instant) -> Bool {
+        budget.observed(observation, ownInFlight: inFlight, now: now)
+    }
 
     /// A publish was sent.
     mutating func sent() { inFlight += 1 }
@@ -72,11 +89,21 @@ struct PublishGate: Sendable {
             account.accountRateLimited(inFlight: inFlightThen, now: now)
         }
         if decision == .done { account.succeeded(now: now) }
+        budget.update(now: now)
         if let after = account.limit, before.map({ after < $0 }) ?? true {
             lowerings += 1
             return .lowered(limit: after)
         }
         return before != nil && account.limit == nil ? .restored : nil
+    }
+
+    /// The highest `Twilio-Concurrent-Requests` of the last `AccountConcurrencyBudget.window` and `inFlightLimit`,
+    /// when either changed since they were last returned (for the gauges).
+    mutating func concurrencyFigures(now: Instant) -> (recentConcurrency: Int?, inFlightLimit: Int)? {
+        let figures = [budget.recentConcurrency(now: now) ?? -1, inFlightLimit]
+        guard figures != reportedFigures else { return nil }
+        reportedFigures = figures
+        return (figures[0] < 0 ? nil : figures[0], figures[1])
     }
 
     /// A publish left without an answer being decided (its stream is gone): frees its place.
