@@ -22,15 +22,7 @@ extension RelayEngine {
             outcome: outcome,
             history: AttemptHistory(attempts: attempt, recreations: streams[slot].recreations[sequence] ?? 0),
             now: now, using: &random)
-        switch gate.answered(decision, now: now) {
-        case .lowered(let limit)?:
-            actions.append(.report(.accountConcurrencyLowered(limit: limit)))
-            reportConcurrency(now: now, into: &actions)
-        case .restored?:
-            actions.append(.report(.accountConcurrencyRestored))
-            reportConcurrency(now: now, into: &actions)
-        case nil: break
-        }
+        gateAnswered(decision, now: now, into: &actions)
         defer { roundTripFloor.learn(streams.baselineRoundTrip(slot), now: now) }
         switch decision {
         case .done:
@@ -63,6 +55,19 @@ extension RelayEngine {
         }
         if !streams[slot].revokedWhileInFlight.isEmpty { withdrawRevokedRecords(slot, now: now) }
         reschedule(slot, now: now)
+    }
+
+    /// Tells the publish gate how a publish or snapshot write was answered, reporting a change of the account's cap.
+    mutating func gateAnswered(_ decision: RetryDecision, now: Instant, into actions: inout [EngineAction]) {
+        switch gate.answered(decision, now: now) {
+        case .lowered(let limit)?:
+            actions.append(.report(.accountConcurrencyLowered(limit: limit)))
+            reportConcurrency(now: now, into: &actions)
+        case .restored?:
+            actions.append(.report(.accountConcurrencyRestored))
+            reportConcurrency(now: now, into: &actions)
+        case nil: break
+        }
     }
 
     /// Refreshes the TTL of an active stream when half of it has passed since it was created or last refreshed, or

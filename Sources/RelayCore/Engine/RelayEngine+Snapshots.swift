@@ -167,15 +167,7 @@ extension RelayEngine {
                 break
             }
         }
-        switch gate.answered(decision, now: now) {
-        case .lowered(let limit)?:
-            actions.append(.report(.accountConcurrencyLowered(limit: limit)))
-            reportConcurrency(now: now, into: &actions)
-        case .restored?:
-            actions.append(.report(.accountConcurrencyRestored))
-            reportConcurrency(now: now, into: &actions)
-        case nil: break
-        }
+        gateAnswered(decision, now: now, into: &actions)
         let outcome = snapshots.answered(id, classified, mapMissing: answer == .mapMissing, retry: retry, now: now)
         markConflatedDone(label: label, into: &actions)
         switch outcome {

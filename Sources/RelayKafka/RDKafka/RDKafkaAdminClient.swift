@@ -81,19 +81,9 @@ final class RDKafkaAdminClient: @unchecked Sendable {
                         reason: "offsets-for-times failed: \(String(cString: rd_kafka_err2str(result)))",
                         librdkafkaCode: Int(result.rawValue)))
             }
-            var offsets: [TopicPartition: Int64?] = [:]
-            for entry in TopicPartitionList.entries(of: UnsafePointer(list)) {
-                guard entry.errorCode == 0 else {
-                    return .failure(
-                        KafkaError(
-                            code: .admin,
-                            reason: "offsets-for-times failed for \(entry.partition): "
-                                + TopicPartitionList.errorText(entry.errorCode),
-                            librdkafkaCode: Int(entry.errorCode)))
-                }
-                offsets[entry.partition] = entry.offset >= 0 ? entry.offset : nil
+            return Self.offsets(TopicPartitionList.entries(of: UnsafePointer(list))) {
+                "offsets-for-times failed for \($0)"
             }
-            return .success(offsets)
         }
         return try answer.get()
     }
@@ -163,19 +153,9 @@ final class RDKafkaAdminClient: @unchecked Sendable {
                 return .failure(KafkaError(code: .admin, reason: "reading group \(group)'s offsets: no answer"))
             }
             if let failure = Self.groupFailure(answer, "reading group \(group)'s offsets") { return .failure(failure) }
-            var offsets: [TopicPartition: Int64?] = [:]
-            for entry in TopicPartitionList.entries(of: rd_kafka_group_result_partitions(answer)) {
-                guard entry.errorCode == 0 else {
-                    return .failure(
-                        KafkaError(
-                            code: .admin,
-                            reason: "reading \(entry.partition)'s committed offset: "
-                                + TopicPartitionList.errorText(entry.errorCode),
-                            librdkafkaCode: Int(entry.errorCode)))
-                }
-                offsets[entry.partition] = entry.offset >= 0 ? entry.offset : nil
+            return Self.offsets(TopicPartitionList.entries(of: rd_kafka_group_result_partitions(answer))) {
+                "reading \($0)'s committed offset"
             }
-            return .success(offsets)
         }
     }
 
@@ -249,6 +229,24 @@ final class RDKafkaAdminClient: @unchecked Sendable {
     }
 
     /// The group-level error of a group result, if any.
+    /// Each entry's offset (nil where none: a negative offset), or the first entry's error, described by `what`.
+    private static func offsets(
+        _ entries: [TopicPartitionList.Entry], failing what: (TopicPartition) -> String
+    ) -> Result<[TopicPartition: Int64?], KafkaError> {
+        var offsets: [TopicPartition: Int64?] = [:]
+        for entry in entries {
+            guard entry.errorCode == 0 else {
+                return .failure(
+                    KafkaError(
+                        code: .admin,
+                        reason: what(entry.partition) + ": " + TopicPartitionList.errorText(entry.errorCode),
+                        librdkafkaCode: Int(entry.errorCode)))
+            }
+            offsets[entry.partition] = entry.offset >= 0 ? entry.offset : nil
+        }
+        return .success(offsets)
+    }
+
     private static func groupFailure(_ answer: OpaquePointer, _ what: String) -> KafkaError? {
         guard let error = rd_kafka_group_result_error(answer) else { return nil }
         return KafkaError(
