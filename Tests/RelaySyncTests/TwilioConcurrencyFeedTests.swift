@@ -31,6 +31,13 @@ struct TwilioConcurrencyFeedTests {
         #expect(observation(503)?.answer == .other)
         #expect(observation(201, header: nil) == nil)
         #expect(observation(201, header: "many") == nil)
+        // A creation's 20429 is the account's creation rate: it says nothing of the concurrency limit.
+        let creation = TwilioConcurrencyFeed.observation(
+            in: HTTPClientResponse(
+                status: 429, headers: ["twilio-concurrent-requests": "3"],
+                body: Array(#"{"code": 20429, "message": "Too many"}"#.utf8)),
+            teachesLimit: false)
+        #expect(creation == TwilioConcurrencyObservation(concurrentRequests: 3, answer: .other))
     }
 
     @Test func everyResponseOfThePublisherAndTheClientIsObservedBeforeItsAnswer() async throws {

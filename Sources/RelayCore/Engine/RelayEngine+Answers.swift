@@ -60,14 +60,12 @@ extension RelayEngine {
     /// Tells the publish gate how a publish or snapshot write was answered, reporting a change of the account's cap.
     mutating func gateAnswered(_ decision: RetryDecision, now: Instant, into actions: inout [EngineAction]) {
         switch gate.answered(decision, now: now) {
-        case .lowered(let limit)?:
-            actions.append(.report(.accountConcurrencyLowered(limit: limit)))
-            reportConcurrency(now: now, into: &actions)
-        case .restored?:
-            actions.append(.report(.accountConcurrencyRestored))
-            reportConcurrency(now: now, into: &actions)
+        case .lowered(let limit)?: actions.append(.report(.accountConcurrencyLowered(limit: limit)))
+        case .restored?: actions.append(.report(.accountConcurrencyRestored))
         case nil: break
         }
+        // The budget's cap moves with its window too; the gauges are reported only when a figure changed.
+        reportConcurrency(now: now, into: &actions)
     }
 
     /// Refreshes the TTL of an active stream when half of it has passed since it was created or last refreshed, or

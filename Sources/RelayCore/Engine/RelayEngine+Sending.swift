@@ -120,7 +120,7 @@ extension RelayEngine {
             let lane = streams[slot].lane.nextStep(now: now, roundTripFloor: roundTripFloor.nanoseconds)
             if !lane.dropped.isEmpty { settle(lane.dropped, slot: slot, into: &actions) }
             if let message = lane.message {
-                gate.sent()
+                gate.sent(now: now)
                 actions.append(
                     .publish(
                         PublishRequest(

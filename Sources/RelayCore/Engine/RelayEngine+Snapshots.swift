@@ -99,7 +99,7 @@ extension RelayEngine {
         while true {
             switch snapshots.next(key, now: now, canSend: gate.hasRoom) {
             case .send(let request):
-                gate.sent()
+                gate.sent(now: now)
                 actions.append(.writeSnapshot(request))
             case .finished(let finished):
                 snapshotFinished(finished, label: snapshots.objects[key]?.settings.label ?? key.name, into: &actions)

@@ -34,9 +34,17 @@ public struct SyncSnapshotWriter: SnapshotWriter {
         }
         let operation = request.operation
         let addressesItem = request.target.key != nil
+        // Creating a Document or a Map counts against the account's creation rate, which Twilio also refuses with
+        // 20429: such a refusal says nothing of concurrency. Item writes and updates do.
+        let teachesLimit: Bool =
+            switch operation {
+            case .createMap: false
+            case .create: addressesItem
+            case .update, .read, .delete: true
+            }
         let client = client
         client.http.execute(httpRequest) { result in
-            if case .success(let response) = result { client.observe(response) }
+            if case .success(let response) = result { client.observe(response, teachesLimit: teachesLimit) }
             switch result {
             case .success(let response):
                 answer(SyncSnapshotAnswerClassifier.classify(response, to: operation, addressesItem: addressesItem))

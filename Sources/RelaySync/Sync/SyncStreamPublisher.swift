@@ -17,17 +17,17 @@ public struct SyncStreamPublisher: StreamPublisher {
         guard request.data.count <= SyncMessageData.maximumByteCount else {
             return answer(.tooLarge(twilioCode: nil))  // the packer never builds one: refuse it here, loudly
         }
-        send(client.messageRequest(request.data, to: request.stream), answer)
+        send(client.messageRequest(request.data, to: request.stream), teachesLimit: true, answer)
     }
 
     /// Creates the stream; 409/54301 answers `.alreadyExists`.
     public func createStream(_ name: String, ttl: Duration, answer: @escaping @Sendable (PublishOutcome) -> Void) {
         let seconds = Int(ttl.components.seconds)
-        send(client.createRequest(uniqueName: name, ttl: seconds > 0 ? seconds : nil), answer)
+        send(client.createRequest(uniqueName: name, ttl: seconds > 0 ? seconds : nil), teachesLimit: false, answer)
     }
 
     public func refreshTTL(_ name: String, ttl: Duration, answer: @escaping @Sendable (PublishOutcome) -> Void) {
-        send(client.updateRequest(name, ttl: Int(ttl.components.seconds)), answer)
+        send(client.updateRequest(name, ttl: Int(ttl.components.seconds)), teachesLimit: false, answer)
     }
 
     public func probe(answer: @escaping @Sendable (PublishOutcome, String?) -> Void) {
@@ -42,10 +42,14 @@ public struct SyncStreamPublisher: StreamPublisher {
         }
     }
 
-    private func send(_ request: HTTPClientRequest, _ answer: @escaping @Sendable (PublishOutcome) -> Void) {
+    /// Sends `request`; its response's concurrency teaches the account's limit only when `teachesLimit` (a stream
+    /// creation's 20429 is the account's creation rate, and TTL refreshes are not under the cap).
+    private func send(
+        _ request: HTTPClientRequest, teachesLimit: Bool, _ answer: @escaping @Sendable (PublishOutcome) -> Void
+    ) {
         let client = client
         client.http.execute(request) { result in
-            if case .success(let response) = result { client.observe(response) }
+            if case .success(let response) = result { client.observe(response, teachesLimit: teachesLimit) }
             switch result {
             case .success(let response) where (200..<300).contains(response.status):
                 answer(.accepted)

@@ -167,7 +167,7 @@ public struct SyncStreamsClient: Sendable {
     /// Sends `request`; throws for a non-2xx answer.
     private func send(_ request: HTTPClientRequest) async throws(SyncError) -> HTTPClientResponse {
         let response = try await http.execute(request)
-        observe(response)
+        observe(response, teachesLimit: false)  // list, get, probe: not under the cap
         guard (200..<300).contains(response.status) else {
             throw Self.error(for: response)
         }
@@ -186,9 +186,10 @@ public struct SyncStreamsClient: Sendable {
     }
 
     /// Hands `response`'s `Twilio-Concurrent-Requests` to the feed, if any; call before the response's answer is
-    /// handed on.
-    func observe(_ response: HTTPClientResponse) {
-        concurrencyFeed?.observe(response)
+    /// handed on. A 20429 teaches the account's concurrency limit only when `teachesLimit` (the request was one the
+    /// cap counts, not a creation, which Twilio also refuses with 20429 for the creation rate).
+    func observe(_ response: HTTPClientResponse, teachesLimit: Bool) {
+        concurrencyFeed?.observe(response, teachesLimit: teachesLimit)
     }
 
     /// The typed error for a non-2xx response.

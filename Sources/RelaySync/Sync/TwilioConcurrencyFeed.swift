@@ -22,21 +22,24 @@ public final class TwilioConcurrencyFeed: TwilioConcurrencySource {
     }
 
     /// Hands `response`'s observation, if it carries one, to the subscriber.
-    func observe(_ response: HTTPClientResponse) {
-        guard let observation = Self.observation(in: response),
+    func observe(_ response: HTTPClientResponse, teachesLimit: Bool = true) {
+        guard let observation = Self.observation(in: response, teachesLimit: teachesLimit),
             let handler = handler.withLock({ $0 })
         else { return }
         handler(observation)
     }
 
     /// The observation `response` carries: its header's value, and whether it was accepted (2xx) or refused for the
-    /// account's concurrency (429 with code 20429); nil without a usable header.
-    public static func observation(in response: HTTPClientResponse) -> TwilioConcurrencyObservation? {
+    /// account's concurrency (429 with code 20429, on a request that `teachesLimit`: a creation's 20429 is the
+    /// account's creation rate, read as `other`); nil without a usable header.
+    public static func observation(in response: HTTPClientResponse, teachesLimit: Bool = true)
+        -> TwilioConcurrencyObservation?
+    {
         guard let concurrentRequests = parse(response.header(headerName)) else { return nil }
         let answer: TwilioConcurrencyObservation.Answer
         if (200..<300).contains(response.status) {
             answer = .accepted
-        } else if response.status == 429,
+        } else if teachesLimit, response.status == 429,
             TwilioErrorBody.decode(response.body)?.code == TwilioErrorCode.accountRateLimited
         {
             answer = .refusedForConcurrency

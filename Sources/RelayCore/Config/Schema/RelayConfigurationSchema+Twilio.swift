@@ -52,7 +52,7 @@ extension RelayConfigurationSchema {
         ),
         ConfigField(
             "accountConcurrencyLimit", .integer(1...100_000, unit: "requests"),
-            "The Twilio account's limit on concurrent requests, all apps on the account included, when you know it (Twilio refuses past it with 429 and code 20429; it publishes no number, commonly 100). The relay reads `Twilio-Concurrent-Requests` on every response and keeps its own requests in flight at or below this limit minus what the account's other clients used over the last 10 s minus a headroom of a twentieth (at least 1), and never above `maxConcurrentRequests`. Unset: the relay learns the limit from the first 20429."
+            "The Twilio account's limit on concurrent requests, all apps on the account included, when you know it (Twilio refuses past it with 429 and code 20429; it publishes no number, commonly 100). The relay reads `Twilio-Concurrent-Requests` on every response and keeps its own publishes and snapshot writes in flight (creations, TTL refreshes and the probe are not capped) at or below this limit minus what the account's other clients used over the last 10 s minus a headroom of a twentieth (at least 1), and never above `maxConcurrentRequests`. Unset: the relay learns the limit from the first 20429."
         ),
         ConfigField(
             "maxConnections", .integer(1...1024), default: 16,

@@ -19,6 +19,8 @@ struct PublishGate: Sendable {
     private(set) var budget: AccountConcurrencyBudget
     /// Publishes sent and not answered.
     private(set) var inFlight = 0
+    /// The most requests in flight, over the last `ownPeakWindow`.
+    private var ownPeak = SlidingMaximum(window: PublishGate.ownPeakWindow)
     /// How often the cap was lowered.
     private(set) var lowerings = 0
     /// The figures `concurrencyFigures` last returned.
@@ -70,14 +72,25 @@ struct PublishGate: Sendable {
     /// Whether one more publish fits under the ceiling and the account-wide caps.
     var hasRoom: Bool { inFlight < inFlightLimit }
 
-    /// A Twilio response said `observation` (before its answer is handled, so `inFlight` still counts it, when it
-    /// was a publish). Returns whether the budget's cap changed.
+    /// How far back the peak of this relay's own requests in flight is taken, for what the account's other clients
+    /// use: longer than a round trip to Twilio.
+    static let ownPeakWindow: Duration = .seconds(2)
+
+    /// A Twilio response said `observation` (before its answer is handled). Its count was taken when its request
+    /// reached Twilio; this relay then had at most its peak of the last `ownPeakWindow` in flight, so the peak is what
+    /// is subtracted to find the other clients' share. (Its count now would be too low at the end of a burst, when
+    /// the answers of this relay's own earlier requests would read as other clients' requests and throttle it.)
+    /// Returns whether the budget's cap changed.
     mutating func observed(_ observation: TwilioConcurrencyObservation, now: Instant) -> Bool {
-        budget.observed(observation, ownInFlight: inFlight, now: now)
+        let own = max(inFlight, ownPeak.maximum(now: now) ?? 0)
+        return budget.observed(observation, ownInFlight: own, now: now)
     }
 
-    /// A publish was sent.
-    mutating func sent() { inFlight += 1 }
+    /// A publish (or snapshot write) was sent at `now`.
+    mutating func sent(now: Instant) {
+        inFlight += 1
+        ownPeak.record(inFlight, now: now)
+    }
 
     /// A publish was answered, and decided as `decision` at `now`: frees its place, and feeds the cap (a 20429
     /// lowers it, a success may raise or lift it). Returns the cap's change, if any.

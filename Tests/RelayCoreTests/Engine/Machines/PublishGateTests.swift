@@ -14,8 +14,8 @@ import Testing
 
     @Test func waitersGoFirstComeFirstServedWhenAnAnswerMakesRoom() {
         var gate = PublishGate(ceiling: 2, createsPerSecond: 10)
-        gate.sent()
-        gate.sent()
+        gate.sent(now: .zero)
+        gate.sent(now: .zero)
         #expect(!gate.hasRoom)
         let object = SnapshotBook.ObjectKey(kind: .map, name: "vehicles")
         gate.wait(.stream(7))
@@ -26,7 +26,7 @@ import Testing
         #expect(value18 == nil)
         let value19 = gate.nextAdmitted()
         #expect(value19 == .stream(7))
-        gate.sent()
+        gate.sent(now: .zero)
         let value20 = gate.nextAdmitted()
         #expect(value20 == nil)
         gate.abandoned()
@@ -36,7 +36,7 @@ import Testing
 
     @Test func streamsAndSnapshotObjectsTakeTurnsWhenBothWait() {
         var gate = PublishGate(ceiling: 1, createsPerSecond: 10)
-        gate.sent()
+        gate.sent(now: .zero)
         let map = SnapshotBook.ObjectKey(kind: .map, name: "vehicles")
         for slot in 0..<3 { gate.wait(.stream(slot)) }
         gate.wait(.object(map))
@@ -44,15 +44,36 @@ import Testing
         for _ in 0..<4 {
             _ = gate.answered(.done, now: .seconds(1))
             if let next = gate.nextAdmitted() { admitted.append(next) }
-            gate.sent()
+            gate.sent(now: .zero)
         }
         #expect(
             admitted == [.stream(0), .object(map), .stream(1), .stream(2)], "the Map does not wait behind every stream")
     }
 
+    /// At the end of a burst the answers of the relay's own earlier requests carry counts from when the burst was
+    /// in flight: they must not read as other clients' requests (which would throttle the relay to 1).
+    @Test func theTailOfABurstIsNotMistakenForOtherClients() {
+        var gate = PublishGate(ceiling: 256, createsPerSecond: 25, accountLimit: 100)
+        let start = Instant.seconds(10)
+        for _ in 0..<95 { gate.sent(now: start) }
+        for answered in 1...95 {
+            // Answered in order: the request answered last reached Twilio with all 95 in flight.
+            let now = start + .milliseconds(100 + answered)
+            _ = gate.observed(TwilioConcurrencyObservation(concurrentRequests: 95, answer: .accepted), now: now)
+            _ = gate.answered(.done, now: now)
+        }
+        #expect(gate.inFlight == 0)
+        #expect(gate.inFlightLimit == 95, "100 - 0 others - 5 headroom")
+        // Other clients' requests are still seen: 30 more than this relay's own peak.
+        gate.sent(now: start + .seconds(1))
+        _ = gate.observed(
+            TwilioConcurrencyObservation(concurrentRequests: 125, answer: .accepted), now: start + .seconds(1))
+        #expect(gate.inFlightLimit == 65, "100 - 30 others - 5 headroom")
+    }
+
     @Test func a20429LowersTheCapOncePerWaveAndSuccessesLiftItAgain() {
         var gate = PublishGate(ceiling: 100, createsPerSecond: 10)
-        for _ in 0..<8 { gate.sent() }
+        for _ in 0..<8 { gate.sent(now: .zero) }
         let limited = RetryDecision.retry(at: .seconds(2), reason: .accountRateLimited)
         let value22 = gate.answered(limited, now: .seconds(1))
         #expect(value22 == .lowered(limit: 4), "half of the 8 in flight")
@@ -62,7 +83,7 @@ import Testing
         var now = 2.0
         var restored = false
         while !restored && now < 20 {
-            gate.sent()
+            gate.sent(now: .zero)
             restored = gate.answered(.done, now: .seconds(now)) == .restored
             now += 1.1
         }
