@@ -30,6 +30,8 @@ struct OffsetsOptions: ParsableArguments {
 
     func validate() throws {
         guard config != nil else { throw ValidationError("give the configuration file with --config FILE") }
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard timeout > 0, timeout <= 3600 else {
+            throw ValidationError("--timeout must be a number of seconds above 0 and at most 3600")
+        }
     }
 }

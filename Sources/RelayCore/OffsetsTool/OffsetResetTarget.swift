@@ -31,12 +31,14 @@ public enum OffsetResetTarget: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The moment to look up with offsets-for-times (Unix milliseconds), given the time now; nil for `earliest`
-    /// and `latest`, which need no lookup.
+    /// and `latest`, which need no lookup. Never below 0: Kafka reads the timestamps -1 and -2 as "latest" and
+    /// "earliest", so a time before 1970 asks for the first record at or after 1970.
     public func timestamp(nowMilliseconds: Int64) -> Int64? {
         switch self {
         case .earliest, .latest: return nil
-        case .time(let milliseconds): return milliseconds
-        case .ago(let duration): return StartPosition.ago(duration).lookupTimestamp(nowMilliseconds: nowMilliseconds)
+        case .time(let milliseconds): return max(0, milliseconds)
+        case .ago(let duration):
+            return StartPosition.ago(duration).lookupTimestamp(nowMilliseconds: nowMilliseconds).map { max(0, $0) }
         }
     }
 

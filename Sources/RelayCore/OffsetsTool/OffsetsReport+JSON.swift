@@ -15,7 +15,8 @@ extension OffsetsReport {
                     lag: position.lag, lagFrom: position.lagBasis.rawValue,
                     nextRecordTimestamp: position.lag > 0
                         ? position.nextRecordTimestamp.map { OffsetsTime.rfc3339(milliseconds: $0) } : nil,
-                    nextRecordAgeMs: position.lag > 0 ? position.nextRecordTimestamp.map { nowMilliseconds - $0 } : nil)
+                    nextRecordAgeMs: position.lag > 0
+                        ? position.nextRecordTimestamp.map { max(0, nowMilliseconds - $0) } : nil)
             })
         return encode(document)
     }

@@ -213,7 +213,10 @@ final class RDKafkaAdminClient: @unchecked Sendable {
         _ = rd_kafka_AdminOptions_set_request_timeout(options, milliseconds, &errorText.buffer, errorText.size)
         send(options)
         // librdkafka answers by the request timeout; the margin only covers its own scheduling.
-        guard let event = rd_kafka_queue_poll(queue, milliseconds + 2000) else {
+        guard
+            let event = rd_kafka_queue_poll(
+                queue, milliseconds.addingReportingOverflow(2000).overflow ? .max : milliseconds + 2000)
+        else {
             throw KafkaError(code: .admin, reason: "\(what): no answer within \(milliseconds) ms")
         }
         defer { rd_kafka_event_destroy(event) }

@@ -35,23 +35,33 @@ extension RelayPipeline {
     }
 
     public func statisticsUpdated(_ statistics: ConsumerStatistics) {
+        let (hasAssignment, waiting) = loop.sync { ($0.engine.hasAssignment, $0.engine.oldestWaitingTimestamps) }
         if statistics.brokersUp > 0 {
-            if loop.sync({ $0.engine.hasAssignment }) { health.setReady(.kafka) }
+            if hasAssignment { health.setReady(.kafka) }
         } else {
             health.setNotReady(.kafka, reason: "no Kafka broker is connected")
         }
         let commitLag = statistics.commitLag
-        let waiting = loop.sync { $0.engine.oldestWaitingTimestamps }
-        let now = wallClock.milliseconds()
         for (partition, figures) in statistics.partitions {
             observer.partitionLag(
                 topic: partition.topic, partition: partition.partition, consumerLag: figures.consumerLag,
                 commitLag: commitLag[partition])
-            // Owned partitions only: zero when nothing waits, the oldest waiting record's age otherwise.
-            let oldest = waiting[partition].map { timestamp in
-                timestamp.map { wallClock.age(ofTimestamp: $0, now: now) } ?? .zero
-            }
+        }
+        // Lag in seconds, for the partitions the engine owns (whatever librdkafka's statistics list): zero when
+        // nothing waits (or the oldest waiting record has no timestamp), the oldest waiting record's age otherwise.
+        // A partition owned at the last sample and not now loses its series.
+        let now = wallClock.milliseconds()
+        for (partition, timestamp) in waiting {
+            let oldest = timestamp.map { wallClock.age(ofTimestamp: $0, now: now) } ?? .zero
             observer.partitionWaiting(topic: partition.topic, partition: partition.partition, oldest: oldest)
+        }
+        let owned = Set(waiting.keys)
+        let gone = exportedWaiting.withLock { exported in
+            defer { exported = owned }
+            return exported.subtracting(owned)
+        }
+        for partition in gone {
+            observer.partitionWaiting(topic: partition.topic, partition: partition.partition, oldest: nil)
         }
     }
 

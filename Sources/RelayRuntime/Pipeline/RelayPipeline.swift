@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RelayCore
 import RelayTimers
+import Synchronization
 
 /// The driver of `RelayEngine`: one serial loop (`SerialLoop`, a dedicated thread) owns the engine, without a lock.
 /// Every callback (records and rebalances from the consumer's poll thread, Twilio's answers from the libcurl loop's
@@ -77,6 +78,9 @@ public final class RelayPipeline: ConsumerEvents, Sendable {
     let clock: MonotonicClock
     /// The wall clock records' ages are measured with (freshness metrics).
     let wallClock: WallClock
+    /// The partitions `sync_relay_consumer_lag_seconds` has a series of (the engine's owned ones at the last
+    /// statistics), so that a partition no longer owned loses its series.
+    let exportedWaiting = Mutex<Set<TopicPartition>>([])
     let timer: any WakeTimer
     /// Readiness's view of a sustained Twilio outage, and of the Schema Registry's.
     let availability: PeerAvailability

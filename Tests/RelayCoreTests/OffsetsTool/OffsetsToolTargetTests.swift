@@ -24,12 +24,15 @@ import Testing
         }
     }
 
-    @Test func resolvesTheMomentToLookUp() {
+    @Test func resolvesTheMomentToLookUp() throws {
         let now: Int64 = 1_796_635_800_000
         #expect(OffsetResetTarget.earliest.timestamp(nowMilliseconds: now) == nil)
         #expect(OffsetResetTarget.latest.timestamp(nowMilliseconds: now) == nil)
         #expect(OffsetResetTarget.ago(.seconds(900)).timestamp(nowMilliseconds: now) == now - 900_000)
         #expect(OffsetResetTarget.time(milliseconds: 42).timestamp(nowMilliseconds: now) == 42)
+        // Kafka reads -1 and -2 as latest and earliest: a time before 1970 looks up 1970 instead.
+        #expect(OffsetResetTarget.time(milliseconds: -1).timestamp(nowMilliseconds: now) == 0)
+        #expect(try OffsetResetTarget(parsing: "1969-12-31T23:59:59.999Z").timestamp(nowMilliseconds: now) == 0)
     }
 
     @Test func printsTargetsAsTheyAreWritten() {
