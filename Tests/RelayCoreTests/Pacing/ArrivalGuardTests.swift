@@ -169,6 +169,15 @@ import Testing
         }
     }
 
+    /// The seed CI drew in session 22: with a margin of six spreads over n, 31 arrivals fell within 999.89 ms of the
+    /// stream's first second (its young baseline sat above the path's fastest round trip by more than the margin).
+    @Test func aYoungBaselineHasMarginEnoughForSeed18273926789587069686() {
+        let run = simulate(
+            seed: 18_273_926_789_587_069_686, guardsArrivals: true, holdUpEvery: nil, seconds: 60, leg: 150_000_000,
+            jitter: 30_000_000, jitterOut: true)
+        #expect(maximumInAnySecond(run.arrivals) <= 30)
+    }
+
     /// Round trips of 300 ms ± 30 ms (150 ms each way, the jitter on the way out, where it delays arrivals, or on
     /// the way back, where it is harmless but looks the same): no 31 arrivals ever fall in one second.
     @Test func jitteredRoundTripsNeverSqueezeThirtyOneArrivalsIntoASecond() async {
@@ -186,7 +195,8 @@ import Testing
     /// so it holds a send a window later for either; any sound guard then sends at most 30 per (1 s + the mean
     /// excess). A hold used to push every later send back as well (the pacer spaced the next send from the held
     /// one): the guarded pacer sent 99.0%, 98.2% and 96.7% of what the pacer alone sends with ±15, ±20 and ±30 ms.
-    /// A hold now delays only the send it is for: 99.8%, 99.2% and 97.8% over these seeds.
+    /// A hold now delays only the send it is for: 99.8%, 99.1% and 97.7% over these seeds (99.8%, 99.2% and 97.8%
+    /// before the baseline's margin went from six to ten spreads over n).
     @Test func aHoldDelaysOnlyTheSendItIsFor() {
         for (jitter, least) in [(15_000_000 as Int64, 0.995), (20_000_000, 0.985), (30_000_000, 0.975)] {
             var guarded = 0
